@@ -1,0 +1,93 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# Simplified BSD License (see https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""The one exception type the collection raises for anything that went wrong talking to Graph or Entra.
+
+Modules catch only this, and hand ``to_dict()`` to ``fail_json``: plain strings, never response
+objects, so nothing un-serialisable (or secret) can leak into a task result.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class GraphError(Exception):
+    """A failed Graph or token request, with the identifiers Microsoft support asks for."""
+
+    def __init__(self, message, status=None, code=None, request_id=None, client_request_id=None,
+                 date=None, method=None, url=None):
+        super(GraphError, self).__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.request_id = request_id
+        self.client_request_id = client_request_id
+        self.date = date
+        self.method = method
+        self.url = url
+
+    def to_dict(self):
+        """The fields for a task result; all strings (or an int status), None when unknown."""
+        return {
+            'status': self.status,
+            'code': _text(self.code),
+            'message': _text(self.message),
+            'request_id': _text(self.request_id),
+            'client_request_id': _text(self.client_request_id),
+            'date': _text(self.date),
+            'method': _text(self.method),
+            'url': _text(self.url),
+        }
+
+    def summary(self):
+        """One line for ``msg``: what failed, with status, code and both request ids."""
+        parts = []
+        if self.method and self.url:
+            parts.append('%s %s' % (self.method, self.url))
+        if self.status is not None:
+            parts.append('HTTP %s' % self.status)
+        if self.code:
+            parts.append('code %s' % self.code)
+        ids = []
+        if self.request_id:
+            ids.append('request-id %s' % self.request_id)
+        if self.client_request_id:
+            ids.append('client-request-id %s' % self.client_request_id)
+        head = ': '.join(p for p in (', '.join(parts), self.message) if p)
+        return '%s (%s)' % (head, ', '.join(ids)) if ids else head
+
+
+def _text(value):
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def error_from_body(body, status, headers, client_request_id, method=None, url=None):
+    """Build a GraphError from Graph's error envelope, tolerating both innerError casings.
+
+    ``body`` is the parsed JSON (or None when the body was not JSON); the response headers give
+    ``request-id`` when the body does not.
+    """
+    error = body.get('error') if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        error = {}
+    inner = error.get('innerError') or error.get('innererror') or {}
+    if not isinstance(inner, dict):
+        inner = {}
+    code = error.get('code') if isinstance(error.get('code'), str) else None
+    message = error.get('message') if isinstance(error.get('message'), str) else None
+    if not message:
+        message = 'Graph answered HTTP %s without an error message' % status
+    return GraphError(
+        message,
+        status=status,
+        code=code,
+        request_id=inner.get('request-id') or headers.get('request-id'),
+        client_request_id=inner.get('client-request-id') or headers.get('client-request-id') or client_request_id,
+        date=inner.get('date') or inner.get('Date') or headers.get('Date'),
+        method=method,
+        url=url,
+    )

@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# Simplified BSD License (see https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""AnsibleModule with the shared Graph options, dependency checks and error reporting."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
+
+from ansible_collections.msgraph.calls.plugins.module_utils._graph_auth import HAS_MSAL, MSAL_IMPORT_ERROR
+from ansible_collections.msgraph.calls.plugins.module_utils._graph_client import GraphClient
+from ansible_collections.msgraph.calls.plugins.module_utils._graph_options import graph_argument_spec, resolve_settings
+from ansible_collections.msgraph.calls.plugins.module_utils._graph_transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+
+
+class _AnsibleModule(AnsibleModule):
+    """AnsibleModule that names the option when a list element is not a dictionary.
+
+    Ansible's argspec check reports ``participants: [bob]`` as a bare "dictionary requested, could not
+    parse JSON or key=value", which leaves the user guessing which option is wrong.
+    """
+
+    def fail_json(self, msg=None, **kwargs):
+        if isinstance(msg, str) and msg.startswith('dictionary requested'):
+            # By now Ansible has dropped the bad element from self.params; read what the task sent.
+            sent = _load_params()
+            # The same bad element made Ansible give up collecting no_log values for the whole
+            # argspec, which would print client_secret in the invocation at -vvv: mask them here.
+            for name, option in self.argument_spec.items():
+                if option.get('no_log') and isinstance(sent.get(name), str) and sent[name]:
+                    self.no_log_values.add(sent[name])
+            where = _non_dict_element(self.argument_spec, sent)
+            if where:
+                msg = '%s must be a dictionary (%s)' % (where, msg)
+        super(_AnsibleModule, self).fail_json(msg=msg, **kwargs)
+
+
+def _non_dict_element(spec, params):
+    for name, option in spec.items():
+        value = params.get(name)
+        if option.get('elements') == 'dict' and isinstance(value, list):
+            for index, item in enumerate(value):
+                if not isinstance(item, dict):
+                    return '%s[%d]' % (name, index)
+    return None
+
+
+class GraphModule:
+    """Builds the module with the shared argspec merged in, and a GraphClient once input is valid.
+
+    The client does no I/O when built; the first request (the token request) happens only when a
+    module asks the client for something, after its own validation has passed.
+    """
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = graph_argument_spec()
+        spec.update(argument_spec)
+        self.ansible = _AnsibleModule(argument_spec=spec, **kwargs)
+        self.params = self.ansible.params
+        if not HAS_REQUESTS:
+            self.ansible.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        if not HAS_MSAL:
+            self.ansible.fail_json(msg=missing_required_lib('msal'), exception=MSAL_IMPORT_ERROR)
+        self._client = None
+
+    @property
+    def check_mode(self):
+        return self.ansible.check_mode
+
+    @property
+    def diff_mode(self):
+        return self.ansible._diff
+
+    def warn(self, message):
+        self.ansible.warn(message)
+
+    def fail(self, msg, **result):
+        self.ansible.fail_json(msg=msg, **result)
+
+    def fail_graph(self, error, **result):
+        """Report a GraphError with status, Graph code, message and both request ids."""
+        self.ansible.fail_json(msg=error.summary(), error=error.to_dict(), **result)
+
+    def exit(self, **result):
+        self.ansible.exit_json(**result)
+
+    @property
+    def client(self):
+        if self._client is None:
+            try:
+                settings = resolve_settings(self.params)
+            except ValueError as exc:
+                self.fail(str(exc))
+            self._client = GraphClient(settings)
+        return self._client

@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# Simplified BSD License (see https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""The one HTTP session of a task, shared by MSAL (token requests) and the Graph client."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import traceback
+
+try:
+    import requests
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+USER_AGENT = 'msgraph.calls-ansible/0.1.0'
+
+
+class HttpTransport:
+    """A requests.Session that sends ``verify`` and ``timeout`` on every single request.
+
+    Passing them per request is deliberate: with ``trust_env`` on (kept, so HTTPS_PROXY and friends
+    work), requests lets REQUESTS_CA_BUNDLE override ``Session.verify``, which would silently replace
+    a user's ``ca_path``. Only a per-request ``verify`` wins over the environment.
+
+    It also offers the ``get``/``post`` pair MSAL expects from an ``http_client``, so token requests
+    get the same trust settings and connection pool as Graph requests.
+    """
+
+    def __init__(self, verify, timeout):
+        self.verify = verify
+        self.timeout = timeout
+        self.session = requests.Session()
+        self.session.headers['User-Agent'] = USER_AGENT
+
+    def request(self, method, url, **kwargs):
+        kwargs['verify'] = self.verify
+        kwargs.setdefault('timeout', self.timeout)
+        return self.session.request(method, url, **kwargs)
+
+    def get(self, url, params=None, headers=None, **kwargs):
+        return self.request('GET', url, params=params, headers=headers, **kwargs)
+
+    def post(self, url, params=None, data=None, headers=None, **kwargs):
+        return self.request('POST', url, params=params, data=data, headers=headers, **kwargs)
+
+    def close(self):
+        self.session.close()
+
+
+def transport_error_kind(exc):
+    """A short code and a sentence for a requests exception (no URL credentials: we never put any in URLs)."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return 'tlsError', 'TLS certificate verification failed (see validate_certs and ca_path)'
+    if isinstance(exc, requests.exceptions.Timeout):
+        return 'timeout', 'no answer within the timeout'
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return 'connectionError', 'the connection failed or was dropped'
+    return 'requestError', 'the request could not be sent'
+
+
+TRANSPORT_ERRORS = (requests.exceptions.RequestException,) if HAS_REQUESTS else ()

@@ -1,0 +1,244 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The invite decision, table-driven: (request, roster, operations, state) -> plan."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import (
+    InputError,
+    base_client_context,
+    batch_client_context,
+    invite_body,
+    normalize_phone,
+    parse_participants,
+    plan_invite,
+)
+
+A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
+B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
+BOT = 'f2fa86af-3c51-4bc2-8fc0-475452d9764f'
+PHONE = '+12345678901'
+BASE = 'mgc1-base'
+
+
+def member(kind, ident, odata=True):
+    """A roster participant, shaped as Graph lists them."""
+    identity = {kind: {'id': ident}}
+    if odata:
+        identity['@odata.type'] = '#microsoft.graph.identitySet'
+        identity['user'] = identity.get('user')  # Graph lists unused kinds as null
+    return {'@odata.type': '#microsoft.graph.participant', 'id': 'p-' + ident,
+            'info': {'identity': identity}, 'isInLobby': False}
+
+
+def operation(status, context, *idents, **kind):
+    return {'id': 'op-%s-%s' % (status, '-'.join(idents)), 'status': status, 'clientContext': context,
+            'participants': [{'identity': {kind.get('kind', 'user'): {'id': i}}} for i in idents]}
+
+
+def users(*ids):
+    return [{'user': i} for i in ids]
+
+
+ROSTER_BOT = [member('application', BOT)]
+
+# (name, requested, roster, operations, state, {label: status}, batch sizes)
+CASES = [
+    ('fresh call invites everyone in one POST', users(A, B), ROSTER_BOT, None, 'present',
+     {'user:' + A: 'to_invite', 'user:' + B: 'to_invite'}, [2]),
+    ('already in the call is skipped', users(A, B), ROSTER_BOT + [member('user', A)], None, 'present',
+     {'user:' + A: 'present', 'user:' + B: 'to_invite'}, [1]),
+    ('everyone present: no POST', users(A), [member('user', A)], None, 'present',
+     {'user:' + A: 'present'}, []),
+    ('a user listed under application still matches', users(A), [member('application', A)], None, 'present',
+     {'user:' + A: 'present'}, []),
+    ('GUIDs match case-insensitively both ways', users(A.upper()), [member('user', A)], None, 'present',
+     {'user:' + A: 'present'}, []),
+    ('roster GUID in upper case matches', users(A), [member('guest', A.upper())], None, 'present',
+     {'user:' + A: 'present'}, []),
+    ('phone matches in E.164 whatever the roster formatting', [{'phone': '+1 234-567-8901'}],
+     [member('phone', '+1 (234) 567 8901')], None, 'present', {'phone:' + PHONE: 'present'}, []),
+    ('a phone number is not a user id', [{'phone': PHONE}], [member('user', A)], None, 'present',
+     {'phone:' + PHONE: 'to_invite'}, [1]),
+    ('seven people: two POSTs, five then two', users(*['%08d-0000-4000-8000-000000000000' % i for i in range(7)]),
+     ROSTER_BOT, None, 'present', None, [5, 2]),
+    ('exactly five: one POST', users(*['%08d-0000-4000-8000-000000000000' % i for i in range(5)]),
+     [], None, 'present', None, [5]),
+    ('roster with odd entries is tolerated', users(A),
+     [{'info': None}, {}, {'info': {'identity': {'user': None, 'phone': {'id': None}}}}], None, 'present',
+     {'user:' + A: 'to_invite'}, [1]),
+    # Operations (read by the complete invite): the family is the base followed by "~".
+    ('present: a running invite of the family is pending', users(A, B), ROSTER_BOT,
+     [operation('Running', BASE + '~1234abcd', A)], 'present', {'user:' + A: 'pending', 'user:' + B: 'to_invite'}, [1]),
+    ('present: notStarted also counts as pending', users(A), [], [operation('notStarted', BASE + '~x', A)],
+     'present', {'user:' + A: 'pending'}, []),
+    ('present: a failed invite is retried', users(A), [], [operation('failed', BASE + '~x', A)], 'present',
+     {'user:' + A: 'to_invite'}, [1]),
+    ('present: completed but left the call is invited again', users(A), [], [operation('completed', BASE + '~x', A)],
+     'present', {'user:' + A: 'to_invite'}, [1]),
+    ('invited: any earlier operation of the family counts', users(A, B), [],
+     [operation('failed', BASE + '~x', A), operation('COMPLETED', BASE + '~y', B)], 'invited',
+     {'user:' + A: 'done_before', 'user:' + B: 'done_before'}, []),
+    ('invited: still ringing is pending, not done_before', users(A), [], [operation('running', BASE + '~x', A)],
+     'invited', {'user:' + A: 'pending'}, []),
+    ('invited: roster wins over operations', users(A), [member('user', A)], [operation('failed', BASE + '~x', A)],
+     'invited', {'user:' + A: 'present'}, []),
+    ('another family is ignored', users(A), [], [operation('running', 'other~x', A),
+                                                 operation('running', BASE + 'x~y', A)],
+     'invited', {'user:' + A: 'to_invite'}, [1]),
+    ('the base without the separator is not the family', users(A), [], [operation('running', BASE, A)],
+     'present', {'user:' + A: 'to_invite'}, [1]),
+    ('operations matched under application too', users(A), [], [operation('running', BASE + '~x', A, kind='application')],
+     'present', {'user:' + A: 'pending'}, []),
+    ('operations unreadable (None) falls back to the roster', users(A), [], None, 'invited',
+     {'user:' + A: 'to_invite'}, [1]),
+]
+
+
+@pytest.mark.parametrize('name,requested,roster,operations,state,expected,batches', CASES, ids=[c[0] for c in CASES])
+def test_plan(name, requested, roster, operations, state, expected, batches):
+    invitees, dummy = parse_participants(requested)
+    plan = plan_invite(invitees, roster, BASE, operations=operations, state=state)
+    if expected is not None:
+        assert {inv.label: status for inv, status, dummy in plan.outcomes} == expected
+    assert [len(batch) for dummy, batch in plan.batches] == batches
+    for context, batch in plan.batches:
+        assert context == batch_client_context(BASE, [inv.label for inv in batch])
+        assert len(context) <= 256
+
+
+def test_pending_reports_the_operation_id():
+    invitees, dummy = parse_participants(users(A))
+    plan = plan_invite(invitees, [], BASE, operations=[operation('running', BASE + '~x', A)])
+    assert plan.outcomes[0][2] == 'op-running-' + A
+
+
+def test_batches_keep_request_order():
+    ids = ['%08d-0000-4000-8000-000000000000' % i for i in range(7)]
+    invitees, dummy = parse_participants(users(*ids))
+    plan = plan_invite(invitees, [], BASE)
+    assert [inv.ident for dummy, batch in plan.batches for inv in batch] == ids
+
+
+def test_diff_lists_roster_before_and_invitees_after():
+    invitees, dummy = parse_participants(users(A, B) + [{'phone': '+1 234 567 8901'}])
+    plan = plan_invite(invitees, ROSTER_BOT + [member('user', B.upper())], BASE)
+    assert plan.diff() == {
+        'before': 'application:%s\nuser:%s\n' % (BOT, B),
+        'after': 'application:%s\nphone:%s\nuser:%s\nuser:%s\n' % (BOT, PHONE, B, A),  # sorted: 1e12… < 7e1b…
+    }
+
+
+def test_no_change_has_equal_diff():
+    invitees, dummy = parse_participants(users(A))
+    plan = plan_invite(invitees, [member('user', A)], BASE)
+    diff = plan.diff()
+    assert diff['before'] == diff['after'] == 'user:%s\n' % A
+
+
+# The clientContext scheme is a contract: the values live on in Graph, so they are pinned here.
+def test_derived_base_is_pinned():
+    assert base_client_context('7531d31f-d10d-44de-802f-c569dbca451c') == 'mgc1-d88c6929f2ed458103f11aacc200bb09'
+
+
+def test_batch_suffix_is_pinned_and_order_free():
+    labels = ['user:' + A, 'phone:' + PHONE]
+    assert batch_client_context('base', labels) == 'base~95ebc549'
+    assert batch_client_context('base', list(reversed(labels))) == 'base~95ebc549'
+
+
+def test_user_base_is_kept():
+    assert base_client_context('call', 'incident-42') == 'incident-42'
+    assert base_client_context('call', 'x' * 240) == 'x' * 240
+
+
+@pytest.mark.parametrize('value,message', [
+    ('', 'client_context must not be empty'),
+    ('x' * 241, 'client_context must be at most 240 characters'),
+    ('a~b', "client_context must not contain '~'"),
+])
+def test_bad_client_context(value, message):
+    with pytest.raises(InputError, match=message):
+        base_client_context('call', value)
+
+
+@pytest.mark.parametrize('raw,expected', [
+    ('+12345678901', '+12345678901'),
+    ('+1 (234) 567-8901', '+12345678901'),
+    ('+1\t234 567 8901', '+12345678901'),
+    ('12345678901', None),          # no plus
+    ('+02345678901', None),         # country code cannot start with 0
+    ('+1', None),                   # too short
+    ('+1234567890123456', None),    # 16 digits: too long
+    ('+1234x5678', None),
+    ('+1.234.567.8901', None),      # dots are not stripped
+    (None, None),
+])
+def test_normalize_phone(raw, expected):
+    assert normalize_phone(raw) == expected
+
+
+@pytest.mark.parametrize('entries,message', [
+    ([], 'participants must list at least one participant'),
+    (None, 'participants must list at least one participant'),
+    ([{'user': A, 'phone': PHONE}], r'participants\[0\] must have exactly one of user, phone; it has user, phone'),
+    ([{'user': A}, {'display_name': 'x'}], r'participants\[1\] must have exactly one of user, phone; it has none'),
+    ([{'user': '', 'phone': None}], r'participants\[0\] must have exactly one of user, phone; it has none'),
+    ([{'phone': '555-0123'}], r'participants\[0\]\.phone must be an E\.164 number'),
+    ([{'user': 'alice@contoso.com'}], r'participants\[0\]\.user must be an Entra user object id'),
+    ([{'user': A, 'tenant_id': 'contoso'}], r'participants\[0\]\.tenant_id must be a tenant id'),
+])
+def test_bad_participants(entries, message):
+    with pytest.raises(InputError, match=message):
+        parse_participants(entries)
+
+
+def test_duplicates_are_merged_with_a_warning():
+    invitees, warnings = parse_participants([{'user': A.upper(), 'display_name': 'First'}, {'phone': PHONE},
+                                             {'user': A, 'display_name': 'Second'}, {'phone': '+1 234 567 8901'}])
+    assert [inv.entry for inv in invitees] == [{'user': A, 'display_name': 'First'}, {'phone': PHONE}]
+    assert len(warnings) == 2
+    assert 'participants[2] repeats participants[0] (user:%s)' % A in warnings[0]
+    assert 'participants[3] repeats participants[1] (phone:%s)' % PHONE in warnings[1]
+
+
+def test_entries_keep_the_users_keys_only():
+    invitees, dummy = parse_participants([{'user': A, 'display_name': 'Ann', 'tenant_id': None, 'phone': None},
+                                          {'phone': ' +1 234 567 8901 ', 'display_name': ''}])
+    assert [inv.entry for inv in invitees] == [{'user': A, 'display_name': 'Ann'}, {'phone': PHONE}]
+
+
+# Section 7 of the Graph facts: documented bodies are test vectors (clientContext aside).
+def test_body_matches_documented_pstn_example():
+    invitees, dummy = parse_participants([{'phone': '+12345678901'}])
+    assert invite_body('ctx', invitees) == {
+        'participants': [{
+            '@odata.type': '#microsoft.graph.invitationParticipantInfo',
+            'identity': {
+                '@odata.type': '#microsoft.graph.identitySet',
+                'phone': {'@odata.type': '#microsoft.graph.identity', 'id': '+12345678901'},
+            },
+        }],
+        'clientContext': 'ctx',
+    }
+
+
+def test_body_matches_documented_group_example_without_replaces_call_id():
+    invitees, dummy = parse_participants([{'user': A, 'display_name': 'string'}, {'user': B, 'display_name': 'string'}])
+    body = invite_body('ctx', invitees)
+    assert body['participants'] == [{
+        '@odata.type': '#microsoft.graph.invitationParticipantInfo',
+        'identity': {'@odata.type': '#microsoft.graph.identitySet',
+                     'user': {'@odata.type': '#microsoft.graph.identity', 'id': ident, 'displayName': 'string'}},
+    } for ident in (A, B)]
+
+
+def test_tenant_id_is_a_plain_key_on_the_identity():
+    invitees, dummy = parse_participants([{'user': A, 'tenant_id': '72F988BF-86F1-41AF-91AB-2D7CD011DB47'}])
+    identity = invitees[0].invitation()['identity']['user']
+    assert identity['tenantId'] == '72f988bf-86f1-41af-91ab-2d7cd011db47'
