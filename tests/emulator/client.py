@@ -1,0 +1,232 @@
+"""Start/stop the emulator as a subprocess and talk to it; standard library only.
+
+Used by the unit tests, the demo and benchmarks::
+
+    from emulator.client import EmulatorProcess
+    with EmulatorProcess() as emu:
+        call = emu.create_call([{"user": {"id": "...", "displayName": "Ada"}}])
+        token = emu.token()
+        status, headers, body = emu.graph("GET", f"/v1.0/communications/calls/{call['id']}", token=token)
+"""
+
+import json
+import os
+import queue
+import signal
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from urllib.parse import quote
+
+SERVER_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "server.py")
+
+
+class EmulatorError(RuntimeError):
+    """The emulator process failed to start or misbehaved."""
+
+
+class AdminError(EmulatorError):
+    """An admin call answered with an HTTP error; ``status`` and ``body`` (parsed JSON) say why."""
+
+    def __init__(self, method, path, status, body):
+        super().__init__(f"{method} {path} -> HTTP {status}: {body}")
+        self.status = status
+        self.body = body
+
+
+def _decode(raw):
+    if not raw:
+        return None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except ValueError:
+        return raw.decode("utf-8", errors="replace")
+
+
+class EmulatorProcess:  # pylint: disable=too-many-instance-attributes
+    """The emulator in a child process. Context manager: starts on enter, stops on exit."""
+
+    def __init__(self, *extra_args, startup_timeout=30.0, python=None, keep_log=False):
+        self.args = [python or sys.executable, SERVER_SCRIPT, "--port", "0", *extra_args]
+        self.startup_timeout = startup_timeout
+        self.keep_log = keep_log
+        self.info = None
+        self.process = None
+        self.log_path = None
+        self._log_file = None
+        self._final_log = None
+        self._drainer = None
+        self._ssl_context = None
+
+    # --- process lifecycle -----------------------------------------------------------------
+
+    def start(self):
+        """Start the server and wait for its first stdout line; return self."""
+        fd, self.log_path = tempfile.mkstemp(prefix="msgraph-emulator-", suffix=".log")
+        # stderr goes straight to a file: the pipe can never fill up and block the server.
+        self._log_file = os.fdopen(fd, "wb")
+        self.process = subprocess.Popen(  # pylint: disable=consider-using-with
+            self.args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._log_file)
+        lines = queue.Queue()
+        self._drainer = threading.Thread(target=self._drain_stdout, args=(lines,), daemon=True)
+        self._drainer.start()
+        try:
+            first = lines.get(timeout=self.startup_timeout)
+        except queue.Empty:
+            self.stop()
+            raise EmulatorError(f"emulator printed nothing within {self.startup_timeout}s; log:\n{self.log_text()}") from None
+        if not first:
+            self.stop()
+            raise EmulatorError(f"emulator exited with status {self.process.returncode} before starting; log:\n{self.log_text()}")
+        try:
+            self.info = json.loads(first)
+        except ValueError as exc:
+            self.stop()
+            raise EmulatorError(f"emulator's first line is not JSON: {first!r}; log:\n{self.log_text()}") from exc
+        return self
+
+    def _drain_stdout(self, lines):
+        """Hand the first line over, then keep reading so stdout never blocks the server."""
+        first = True
+        for raw in iter(self.process.stdout.readline, b""):
+            if first:
+                lines.put(raw.decode("utf-8", errors="replace").strip())
+                first = False
+        if first:
+            lines.put("")
+
+    def stop(self, timeout=10.0):
+        """SIGTERM, wait, SIGKILL on timeout; return the exit status (None if never started)."""
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self._drainer is not None:
+            # The drainer sees EOF once the process is gone; join before closing its pipe.
+            self._drainer.join(timeout=5)
+        if self.process.stdout and not (self._drainer and self._drainer.is_alive()):
+            self.process.stdout.close()
+        if self._log_file and not self._log_file.closed:
+            self._log_file.close()
+            self._final_log = self.log_text()
+            if not self.keep_log:
+                os.unlink(self.log_path)
+        return self.process.returncode
+
+    @property
+    def returncode(self):
+        """The exit status, or None while running."""
+        return None if self.process is None else self.process.poll()
+
+    def log_text(self):
+        """Everything the server wrote to stderr so far (its request log lines and errors)."""
+        if self._final_log is not None:
+            return self._final_log
+        try:
+            with open(self.log_path, encoding="utf-8", errors="replace") as handle:
+                return handle.read()
+        except (OSError, TypeError):
+            return ""
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    # --- convenience accessors ---------------------------------------------------------------
+
+    @property
+    def base_url(self):
+        """https://127.0.0.1:PORT (both graph_endpoint and authority_host)."""
+        return self.info["graph_endpoint"]
+
+    @property
+    def ca_path(self):
+        """Path of the CA certificate that signed the server certificate."""
+        return self.info["ca_path"]
+
+    def ssl_context(self):
+        """A client SSLContext trusting only the emulator's CA."""
+        if self._ssl_context is None:
+            self._ssl_context = ssl.create_default_context(cafile=self.ca_path)
+        return self._ssl_context
+
+    # --- HTTP ----------------------------------------------------------------------------------
+
+    def http(self, method, url, body=None, headers=None, form=None):
+        """Send one request; return ``(status, headers dict with lower-case names, parsed body)``."""
+        headers = dict(headers or {})
+        data = None
+        if form is not None:
+            data = urllib.parse.urlencode(form).encode("utf-8")
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        elif body is not None:
+            data = json.dumps(body).encode("utf-8")
+            headers.setdefault("Content-Type", "application/json")
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, context=self.ssl_context(), timeout=30) as response:
+                return response.status, {k.lower(): v for k, v in response.headers.items()}, _decode(response.read())
+        except urllib.error.HTTPError as err:
+            with err:
+                return err.code, {k.lower(): v for k, v in err.headers.items()}, _decode(err.read())
+
+    def admin(self, method, path, body=None):
+        """Call the admin API (``path`` like '/calls' or '/_emulator/calls'); return parsed JSON, raise AdminError on >= 400."""
+        if not path.startswith("/_emulator"):
+            path = "/_emulator/" + path.lstrip("/")
+        status, _headers, parsed = self.http(method, self.base_url + path, body=body)
+        if status >= 400:
+            raise AdminError(method, path, status, parsed)
+        return parsed
+
+    def create_call(self, participants=(), group=True, state="established", **extra):
+        """Seed a call (extra: id, chat_info, callback_uri); return it with its participants."""
+        return self.admin("POST", "/calls", {"participants": list(participants), "group": group, "state": state, **extra})
+
+    def call(self, call_id):
+        """A call's full state: Graph's call resource plus participants and operations."""
+        return self.admin("GET", "/calls/" + quote(call_id, safe=""))
+
+    def requests(self):
+        """The recorded Graph and token requests, oldest first."""
+        return self.admin("GET", "/requests")
+
+    def reset(self, tokens=False):
+        """Forget calls, requests and config changes (and issued tokens if ``tokens``)."""
+        return self.admin("POST", "/reset", {"tokens": tokens})
+
+    def config(self, **keys):
+        """With keys: merge them into the config. Either way: return the full config."""
+        return self.admin("POST", "/config", keys) if keys else self.admin("GET", "/config")
+
+    def token(self):
+        """A fresh access token for the default app registration (client credentials)."""
+        url = f"{self.info['authority_host']}/{self.info['tenant_id']}/oauth2/v2.0/token"
+        status, _headers, body = self.http("POST", url, form={
+            "grant_type": "client_credentials",
+            "client_id": self.info["client_id"],
+            "client_secret": self.info["client_secret"],
+            "scope": "https://graph.microsoft.com/.default",
+        })
+        if status != 200:
+            raise EmulatorError(f"token request failed: HTTP {status}: {body}")
+        return body["access_token"]
+
+    def graph(self, method, path, body=None, token=None, headers=None):
+        """Call Graph (``path`` like '/v1.0/communications/calls/ID'); return (status, headers, body)."""
+        headers = dict(headers or {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return self.http(method, self.base_url + path, body=body, headers=headers)

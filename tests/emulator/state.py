@@ -1,0 +1,159 @@
+"""Thread-safe in-memory state: the app registration, issued tokens, calls, request log, config.
+
+The server is threaded (one thread per connection), so every read-modify-write of the shared
+data happens under ``EmulatorState.lock``; callers that build responses from a call take the
+lock, deep-copy what they need, and release it before serialising.
+"""
+
+import copy
+import secrets
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from emulator import config as config_mod
+
+# The default app registration. Fixed values so docs, playbooks and tests can rely on them;
+# they are realistic in shape (GUIDs) but obviously not real credentials.
+DEFAULT_TENANT_ID = "5b7c9e3a-1d2f-4c6b-8a9e-0f1e2d3c4b5a"
+DEFAULT_CLIENT_ID = "3f1c8e2a-7b4d-4c9e-a5f6-1d2e3c4b5a69"
+DEFAULT_CLIENT_SECRET = "emulator-secret-not-a-real-credential"
+BOT_DISPLAY_NAME = "msgraph.calls emulator bot"
+
+# Entra ID issues app-only tokens for about an hour and reports 3599 s.
+TOKEN_LIFETIME_SECONDS = 3599
+
+# call.state values documented for v1.0 (graph-api.md section 3.1).
+CALL_STATES = (
+    "incoming", "establishing", "ringing", "established", "hold", "transferring",
+    "transferAccepted", "redirecting", "terminating", "terminated",
+)
+
+
+def new_guid():
+    """A random GUID string, the shape Graph uses for ids and request ids."""
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True)
+class AppRegistration:
+    """The one app (bot) registration the token service knows."""
+
+    tenant_id: str = DEFAULT_TENANT_ID
+    client_id: str = DEFAULT_CLIENT_ID
+    client_secret: str = DEFAULT_CLIENT_SECRET
+    display_name: str = BOT_DISPLAY_NAME
+
+
+@dataclass
+class IssuedToken:
+    """What the emulator remembers about an access token it issued."""
+
+    tenant_id: str
+    client_id: str
+    expires_at: float
+
+
+@dataclass
+class Call:  # pylint: disable=too-many-instance-attributes
+    """A call the bot is part of. ``participants`` holds participant resources, bot first."""
+
+    id: str
+    group: bool
+    state: str
+    chat_info: object
+    callback_uri: str
+    direction: str = "outgoing"
+    my_participant_id: str = ""
+    participants: list = field(default_factory=list)
+    # Insertion-ordered: operation id -> operation resource (a dict, as Graph returns it).
+    operations: dict = field(default_factory=dict)
+
+
+class EmulatorState:  # pylint: disable=too-many-instance-attributes
+    """All mutable state of one emulator process."""
+
+    def __init__(self, base_url, app=None):
+        self.lock = threading.RLock()
+        self.base_url = base_url
+        self.app = app or AppRegistration()
+        self.info = {}
+        self.calls = {}
+        self.tokens = {}
+        self.request_log = []
+        self.config = config_mod.defaults()
+
+    # --- tokens -------------------------------------------------------------------------
+
+    def issue_token(self, client_id):
+        """Create and remember an opaque access token for the emulator's tenant."""
+        token = secrets.token_urlsafe(48)
+        with self.lock:
+            self.tokens[token] = IssuedToken(self.app.tenant_id, client_id, time.time() + TOKEN_LIFETIME_SECONDS)
+        return token
+
+    def check_token(self, token):
+        """Return None if ``token`` is usable for Graph, else a reason for the 401 message."""
+        with self.lock:
+            issued = self.tokens.get(token)
+        if issued is None:
+            return "Access token validation failure: the token was not issued by this emulator."
+        if issued.expires_at <= time.time():
+            return "Lifetime validation failed, the token is expired."
+        if issued.tenant_id != self.app.tenant_id:
+            return "Access token validation failure: the token was issued for another tenant."
+        return None
+
+    # --- calls ---------------------------------------------------------------------------
+
+    def add_call(self, call):
+        """Store a new call; return False if the id is taken."""
+        with self.lock:
+            if call.id in self.calls:
+                return False
+            self.calls[call.id] = call
+            return True
+
+    def get_call(self, call_id):
+        """The live Call object (callers hold ``lock`` while they use it) or None."""
+        with self.lock:
+            return self.calls.get(call_id)
+
+    # --- request log and config ----------------------------------------------------------
+
+    def record(self, entry):
+        """Append one already-redacted request record."""
+        with self.lock:
+            self.request_log.append(entry)
+
+    def requests(self):
+        """A deep copy of the request log, oldest first."""
+        with self.lock:
+            return copy.deepcopy(self.request_log)
+
+    def get_config(self):
+        """A copy of the current config."""
+        with self.lock:
+            return dict(self.config)
+
+    def update_config(self, changes):
+        """Validate then merge ``changes`` atomically; return the full config. Raises ValueError."""
+        checked = config_mod.validate(changes)
+        with self.lock:
+            self.config.update(checked)
+            return dict(self.config)
+
+    def reset(self, tokens=False):
+        """Forget calls, operations, the request log and config changes.
+
+        Issued tokens survive unless ``tokens`` is true: a module under test caches its
+        token (MSAL, a token file), and a reset between test cases must not turn that
+        cache into surprising 401s.
+        """
+        with self.lock:
+            self.calls.clear()
+            self.request_log.clear()
+            self.config = config_mod.defaults()
+            if tokens:
+                self.tokens.clear()
