@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from urllib.parse import quote, urlsplit
 
@@ -58,7 +59,7 @@ class GraphClient:
     def url(self, *segments):
         return self.base_url + ''.join('/' + path_segment(s) for s in segments)
 
-    def request(self, method, url, body=None):
+    def request(self, method, url, body=None, params=None):
         """Send one request; return a GraphResponse for 2xx, raise GraphError otherwise.
 
         Every request carries a fresh ``client-request-id``, which Microsoft support and the error
@@ -73,7 +74,7 @@ class GraphClient:
             'Accept': 'application/json',
         }
         try:
-            response = self.transport.request(method, url, json=body, headers=headers)
+            response = self.transport.request(method, url, json=body, params=params, headers=headers)
         except TRANSPORT_ERRORS as exc:
             code, sentence = transport_error_kind(exc)
             raise GraphError(sentence, code=code, client_request_id=client_request_id, method=method, url=url)
@@ -113,13 +114,44 @@ class GraphClient:
                                  code='malformedResponse', method='GET', url=url)
         raise GraphError('Graph kept sending nextLinks after %d pages' % MAX_PAGES, code='malformedResponse')
 
+    def parallel(self, *reads):
+        """Run independent reads at once; one (result, GraphError or None) per read, in order.
+
+        The token is fetched first, so the reads share it instead of racing for it; requests'
+        connection pool is thread-safe. Reads run in parallel because each is a full round trip to
+        Graph, and a module waits for all of them before deciding anything.
+        """
+        self.auth.token()
+        with ThreadPoolExecutor(max_workers=len(reads)) as pool:
+            futures = [pool.submit(read) for read in reads]
+        outcomes = []
+        for future in futures:
+            try:
+                outcomes.append((future.result(), None))
+            except GraphError as exc:
+                outcomes.append((None, exc))
+        return outcomes
+
     # The calls API ---------------------------------------------------------------------------
 
     def call_url(self, call_id, *more):
         return self.url('communications', 'calls', call_id, *more)
 
+    def get_call(self, call_id):
+        return self.request('GET', self.call_url(call_id)).body
+
     def list_participants(self, call_id):
         return self.get_all(self.call_url(call_id, 'participants'))
+
+    def list_operations(self, call_id):
+        return self.get_all(self.call_url(call_id, 'operations'))
+
+    def get_operation(self, call_id, operation_id):
+        return self.request('GET', self.call_url(call_id, 'operations', operation_id)).body
+
+    def get_user(self, id_or_principal_name):
+        """The directory user's id and displayName (needs User.Read.All)."""
+        return self.request('GET', self.url('users', id_or_principal_name), params={'$select': 'id,displayName'}).body
 
     def invite(self, call_id, body):
         """POST one invite; the answer is the inviteParticipantsOperation (plus its Location)."""

@@ -3,161 +3,31 @@
 # Simplified BSD License (see https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
-"""Who to invite: pure functions from (request, roster, operations) to a plan. No I/O here.
+"""Who to invite: a pure function from (request, roster, operations, state) to a plan. No I/O here.
 
-Identities are compared through *match keys*: a GUID matches a GUID whatever identity kind Graph
-files it under (Graph's own examples list an invited user under ``application``), a phone number
-matches in normalised E.164. *Labels* (``user:<id>``, ``phone:+…``) are what users see in results
-and diffs.
+Identities are compared through *match keys* (see _participants.match_key): a GUID matches a GUID
+whatever identity kind Graph files it under (Graph's own examples list an invited user under
+``application``), a phone number matches in normalised E.164. *Labels* (``user:<id>``, ``phone:+…``)
+are what users see in results and diffs.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
-import re
+
+from ansible_collections.msgraph.calls.plugins.module_utils._participants import (
+    InputError,
+    identities_of,
+    identity_label,
+    match_key,
+)
 
 MAX_PER_INVITE = 5            # Graph: "Inviting up to 5 participants is supported."
 MAX_CLIENT_CONTEXT = 240      # Graph allows 256; we append "~" and an 8-digit batch hash.
 CONTEXT_PREFIX = 'mgc1-'      # Version tag of the derived clientContext scheme: it lives on in Graph.
 CONTEXT_SEPARATOR = '~'
 PENDING_STATUSES = ('notstarted', 'running')
-
-IDENTITY_OPTIONS = ('user', 'phone')
-
-_GUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
-_E164_RE = re.compile(r'^\+[1-9]\d{1,14}$')
-_PHONE_NOISE_RE = re.compile(r'[\s\-()]')
-
-
-class InputError(ValueError):
-    """Bad module input; the message names the option and the rule."""
-
-
-class Invitee:
-    """One requested participant, normalised."""
-
-    def __init__(self, kind, ident, entry, where):
-        self.kind = kind
-        self.ident = ident
-        self.entry = entry          # the user's dict: their keys only, identity value normalised
-        self.where = where          # e.g. "participants[2]", for messages
-        self.label = '%s:%s' % (kind, ident)
-        self.match = match_key(kind, ident)
-
-    def invitation(self):
-        """The invitationParticipantInfo Graph documents (open-type keys as plain JSON keys)."""
-        identity = {'@odata.type': '#microsoft.graph.identity', 'id': self.ident}
-        if self.entry.get('display_name'):
-            identity['displayName'] = self.entry['display_name']
-        if self.entry.get('tenant_id'):
-            identity['tenantId'] = self.entry['tenant_id']
-        return {
-            '@odata.type': '#microsoft.graph.invitationParticipantInfo',
-            'identity': {'@odata.type': '#microsoft.graph.identitySet', self.kind: identity},
-        }
-
-
-def is_guid(value):
-    return isinstance(value, str) and bool(_GUID_RE.match(value))
-
-
-def normalize_phone(value):
-    """E.164 form of ``value`` once spaces, ``-``, ``(`` and ``)`` are stripped, or None."""
-    if not isinstance(value, str):
-        return None
-    phone = _PHONE_NOISE_RE.sub('', value)
-    return phone if _E164_RE.match(phone) else None
-
-
-def match_key(kind, ident):
-    if is_guid(ident):
-        return ('id', ident.lower())
-    if kind == 'phone':
-        return ('phone', normalize_phone(ident) or ident)
-    return (kind, ident)
-
-
-def identity_label(kind, ident):
-    """``kind:id`` as shown to users, with GUIDs lower-cased and phones normalised."""
-    if is_guid(ident):
-        ident = ident.lower()
-    elif kind == 'phone':
-        ident = normalize_phone(ident) or ident
-    return '%s:%s' % (kind, ident)
-
-
-def identities_of(identity_set):
-    """(kind, id) pairs of an identitySet, skipping ``@odata.type`` and null kinds."""
-    if not isinstance(identity_set, dict):
-        return []
-    pairs = []
-    for kind in sorted(identity_set):
-        value = identity_set[kind]
-        if kind.startswith('@') or not isinstance(value, dict):
-            continue
-        ident = value.get('id')
-        if isinstance(ident, str) and ident:
-            pairs.append((kind, ident))
-    return pairs
-
-
-def _optional_text(entry, name):
-    value = entry.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None  # "" from an unset template variable means "not given"
-    return str(value).strip()
-
-
-def parse_participants(entries, option='participants'):
-    """Validate and normalise the ``participants`` option.
-
-    Returns (invitees, warnings). The same identity twice is merged (first wins) with a warning.
-    Raises InputError naming the option, the entry and the rule.
-    """
-    if not entries:
-        raise InputError('%s must list at least one participant' % option)
-    invitees = []
-    warnings = []
-    seen = {}
-    for index, raw in enumerate(entries):
-        where = '%s[%d]' % (option, index)
-        if not isinstance(raw, dict):
-            raise InputError('%s must be a dictionary with one of %s' % (where, ', '.join(IDENTITY_OPTIONS)))
-        given = [k for k in IDENTITY_OPTIONS if _optional_text(raw, k) is not None]
-        if len(given) != 1:
-            raise InputError('%s must have exactly one of %s; it has %s'
-                             % (where, ', '.join(IDENTITY_OPTIONS), ', '.join(given) if given else 'none'))
-        kind = given[0]
-        value = _optional_text(raw, kind)
-        if kind == 'user':
-            if not is_guid(value):
-                raise InputError('%s.user must be an Entra user object id (a GUID); got %r' % (where, value))
-            ident = value.lower()
-        else:
-            ident = normalize_phone(value)
-            if ident is None:
-                raise InputError('%s.phone must be an E.164 number such as +14255550123 (spaces, "-", "(" and ")" '
-                                 'are ignored); got %r' % (where, value))
-        entry = {kind: ident}
-        for name in sorted(raw):
-            if name not in IDENTITY_OPTIONS:
-                text = _optional_text(raw, name)
-                if text is not None:
-                    entry[name] = text
-        tenant = entry.get('tenant_id')
-        if tenant is not None:
-            if not is_guid(tenant):
-                raise InputError('%s.tenant_id must be a tenant id (a GUID); got %r' % (where, tenant))
-            entry['tenant_id'] = tenant.lower()
-        invitee = Invitee(kind, ident, entry, where)
-        if invitee.match in seen:
-            warnings.append('%s repeats %s (%s); the two were merged and %s is used'
-                            % (where, seen[invitee.match].where, invitee.label, seen[invitee.match].where))
-            continue
-        seen[invitee.match] = invitee
-        invitees.append(invitee)
-    return invitees, warnings
 
 
 def base_client_context(call_id, client_context=None):
@@ -220,13 +90,15 @@ class InvitePlan:
 def plan_invite(invitees, roster, base, operations=None, state='present'):
     """Decide who to invite.
 
-    ``roster``: Graph participant objects. ``operations``: the call's operations, or None when
-    they were not (or could not be) read. ``state``: ``present`` re-invites people whose invite
-    failed or who left; ``invited`` never invites again anyone an operation of the family named.
+    ``roster``: Graph participant objects, or None when the call has no readable roster (Graph
+    refuses it for peer-to-peer calls); then a completed operation of the family is the only sign
+    that someone joined, and counts as present. ``operations``: the call's operations, or None when
+    they could not be read. ``state``: ``present`` re-invites people whose invite failed or who
+    left; ``invited`` never invites again anyone an operation of the family named.
     """
     plan = InvitePlan()
     in_call = set()
-    for participant in roster:
+    for participant in roster or []:
         info = participant.get('info') if isinstance(participant, dict) else None
         for kind, ident in identities_of((info or {}).get('identity')):
             in_call.add(match_key(kind, ident))
@@ -244,8 +116,9 @@ def plan_invite(invitees, roster, base, operations=None, state='present'):
     for inv in invitees:
         ops = named.get(inv.match, [])
         pending = [op_id for status, op_id in ops if status in PENDING_STATUSES]
-        if inv.match in in_call:
-            plan.outcomes.append((inv, 'present', None))
+        joined = [op_id for status, op_id in ops if status == 'completed'] if roster is None else []
+        if inv.match in in_call or joined:
+            plan.outcomes.append((inv, 'present', joined[-1] if joined else None))
         elif pending:
             plan.outcomes.append((inv, 'pending', pending[-1]))
         elif state == 'invited' and ops:

@@ -14,13 +14,20 @@ version_added: 0.1.0
 description:
   - Invites participants into an existing call with the Graph cloud-communications API
     (C(POST /communications/calls/{id}/participants/invite)).
-  - Reads the call's whole roster first and invites only who is not in the call yet, so a re-run changes
-    nothing and pages nobody twice.
+  - Reads the call, its whole roster and its invite operations first (in parallel), and invites only who is
+    missing, so a re-run changes nothing and pages nobody twice.
   - Sends at most five participants per invite request, as Graph allows; longer lists are sent in batches.
   - Every invite carries a clientContext of the form C(<base>~<8 hex digits>). The base is O(client_context),
     or C(mgc1-) followed by the first 32 hex digits of the SHA-256 of O(call_id); the suffix is the first 8 hex
-    digits of the SHA-256 of the batch's sorted C(kind:id) labels joined by commas. Invites whose
-    clientContext starts with C(<base>~) belong to this task.
+    digits of the SHA-256 of the batch's sorted C(kind:id) labels joined by commas. Operations whose
+    clientContext starts with C(<base>~) are this task's I(family).
+  - A participant is satisfied when the roster holds them (compared by id whatever identity kind Graph lists
+    them under; phones in E.164), or when an operation of the family that names them is still C(notStarted) or
+    C(running). With O(state=invited), anyone an operation of the family ever named is never invited again.
+  - Refuses, before sending anything, a call that is not C(established), several participants in a peer-to-peer
+    call, and O(state=invited) when the call's operations cannot be read.
+  - Graph answering an invite with HTTP 409 Conflict (a duplicate) is not a failure; the participant is reported
+    as present, with a warning. Graph did nothing, so a batch refused that way is re-sent one participant at a time.
 author:
   - msgraph.calls contributors
 extends_documentation_fragment:
@@ -31,7 +38,7 @@ attributes:
   check_mode:
     support: full
     details:
-      - Reads the roster as a real run does and returns the same decision; sends no invite.
+      - Does the same reads and the same decision as a real run and sends no invite.
   diff_mode:
     support: full
     details:
@@ -45,37 +52,98 @@ options:
     required: true
   participants:
     description:
-      - Who should be in the call. Each entry names exactly one identity, O(participants[].user) or
-        O(participants[].phone).
+      - Who should be in the call. Each entry names exactly one identity, with one of O(participants[].user),
+        O(participants[].phone), O(participants[].guest), O(participants[].application_instance) or
+        O(participants[].identity).
       - The same identity listed twice is invited once, with a warning.
+      - With O(participants[].replaces_call_id) or O(participants[].participant_id), the list must hold exactly one
+        participant, because Graph reads only the first participant of such an invite.
+      - Several participants are accepted only for a group call; Graph invites one at a time into a peer-to-peer call.
     type: list
     elements: dict
     required: true
     suboptions:
       user:
         description:
-          - The Microsoft Entra object id (a GUID) of a user. Compared case-insensitively, and matched against the
-            roster whatever identity kind Graph lists it under.
+          - A Microsoft Entra user, by object id (a GUID) or by user principal name (such as V(alex@contoso.com);
+            guests look like V(alex_fabrikam.com#EXT#@contoso.onmicrosoft.com)).
+          - A principal name is resolved once per task with C(GET /users/{name}); that needs the
+            C(User.Read.All) application permission.
+          - Object ids compare case-insensitively, and match the roster whatever identity kind Graph lists them under.
         type: str
       phone:
         description:
           - A phone number in E.164 form, such as V(+14255550123). Spaces, V(-), V(\() and V(\)) are removed first.
           - Needs an application instance with a phone number assigned to the bot, as Graph requires for PSTN calls.
         type: str
+      guest:
+        description:
+          - The id (a GUID) of an unauthenticated guest, sent as the C(guest) identity.
+        type: str
+      application_instance:
+        description:
+          - The object id (a GUID) of an application instance (resource account), sent as C(applicationInstance).
+        type: str
+      identity:
+        description:
+          - A raw identitySet, sent unchanged, for any identity kind Graph accepts, such as
+            C({"encrypted": {"id": "..."}}).
+          - The first identity (in key order) that holds an C(id) names the participant in results and matching.
+          - Cannot be combined with O(participants[].display_name), O(participants[].tenant_id) or
+            O(participants[].identity_provider); put those inside the identitySet.
+        type: dict
       display_name:
         description:
-          - The name Teams shows for the participant.
+          - The name shown for the participant (C(displayName) of the identity).
         type: str
       tenant_id:
         description:
-          - The tenant id (a GUID) of the participant, for a user of another tenant.
+          - The tenant id (a GUID) of the participant, for a user of another tenant (C(tenantId) of the identity).
         type: str
+      identity_provider:
+        description:
+          - Sent as C(identityProvider) on the identity, such as V(AAD), as in Graph's examples.
+        type: str
+      hidden:
+        description:
+          - Hide the participant from the roster (C(hidden)).
+        type: bool
+      participant_id:
+        description:
+          - The id of a participant to move from another meeting created by the same app (C(participantId)).
+        type: str
+      remove_from_default_audio_routing_group:
+        description:
+          - Remove the participant from the main audio mixer (C(removeFromDefaultAudioRoutingGroup)).
+        type: bool
+      replaces_call_id:
+        description:
+          - The call the participant is currently part of; Graph drops it once they join (C(replacesCallId)).
+        type: str
+      endpoint_type:
+        description:
+          - The endpoint type to invite (C(endpointType)). Exists only in the beta API; requires O(api_version=beta).
+        type: str
+        choices: [default, voicemail, skypeForBusiness, skypeForBusinessVoipPhone]
   client_context:
     description:
       - The base of the clientContext sent with each invite, at most 240 characters, without C(~).
       - If not set, it is derived from O(call_id) alone, so that editing O(participants) and running again does not
         invite anyone twice.
     type: str
+  state:
+    description:
+      - V(present) makes sure everyone is in the call or being rung. It invites again those whose earlier invite
+        failed (declined, not answered) and those who left. If the call's operations cannot be read, it decides from
+        the roster alone, with a warning.
+      - V(invited) makes sure everyone was invited once by this task's family. Anyone an operation of the family ever
+        named is never invited again, whatever that operation's outcome; re-running an automation never pages
+        someone twice. If the call's operations cannot be read, it fails before sending anything.
+      - If Graph keeps only running operations, finished ones leave no trace and V(invited) behaves like V(present)
+        for them.
+    type: str
+    default: present
+    choices: [present, invited]
 seealso:
   - name: Graph API reference for participant invite
     description: The invite API this module calls.
@@ -90,9 +158,10 @@ EXAMPLES = r'''
     client_secret: "{{ graph_client_secret }}"
     call_id: "{{ incident_call_id }}"
     participants:
-      - user: 8b081ef6-4792-4def-b2c9-c363a1bf41d5
+      - user: 8b081ef6-4792-4def-b2c9-c363a1bf41d5      # an Entra object id
         display_name: Primary on-call
-      - phone: "+1 (425) 555-0123"
+      - user: sam@contoso.com                           # a user principal name (needs User.Read.All)
+      - phone: "+1 (425) 555-0123"                      # sent as +14255550123
   register: invite
 
 - name: Say who was invited
@@ -106,17 +175,50 @@ EXAMPLES = r'''
       client_id: "{{ graph_client_id }}"
       client_secret: "{{ graph_client_secret }}"
   block:
-    - name: Invite a list of seven people (sent as two invites, five and two)
+    - name: Invite seven people (sent as two invites, five and two)
       msgraph.calls.graph_call_invite:
         call_id: "{{ incident_call_id }}"
         participants: "{{ responders }}"   # a list of seven {user: <object id>} dictionaries
 
-    - name: Invite with a clientContext base of your own, to find the invites later
+    - name: Page each responder at most once, even if they declined (re-runs of the automation page nobody twice)
       msgraph.calls.graph_call_invite:
         call_id: "{{ incident_call_id }}"
+        state: invited
         client_context: "incident-{{ incident_number }}"
         participants:
           - user: 1e126418-44a0-4a94-a6f8-0efe1ad71acb
+
+    - name: Every other identity kind
+      msgraph.calls.graph_call_invite:
+        call_id: "{{ incident_call_id }}"
+        participants:
+          - guest: 5d9c7a71-2f4e-4b8a-9c61-0e3d2b1a4f57
+            display_name: Vendor engineer
+          - application_instance: 0b7f5d1e-3c2a-4e9b-8d6f-1a2b3c4d5e6f
+          - user: 682b6c37-0729-4fab-ace6-d730d5d9137e
+            tenant_id: 72f988bf-86f1-41af-91ab-2d7cd011db47
+            identity_provider: AAD
+            hidden: true
+          - identity:                      # any identitySet, sent unchanged
+              encrypted:
+                id: "ZW5jcnlwdGVkIGlkZW50aXR5"
+
+    - name: Move a participant here from another meeting of the same app (one participant per invite)
+      msgraph.calls.graph_call_invite:
+        call_id: "{{ incident_call_id }}"
+        participants:
+          - user: 682b6c37-0729-4fab-ace6-d730d5d9137e
+            identity_provider: AAD
+            replaces_call_id: a7ebfb2d-871e-419c-87af-27290b22e8db
+            participant_id: 7d501bf1-5ee4-4605-ba92-0ae4513c611c
+
+    - name: Ring a user's voicemail endpoint (beta API only)
+      msgraph.calls.graph_call_invite:
+        call_id: "{{ incident_call_id }}"
+        api_version: beta
+        participants:
+          - user: 8b081ef6-4792-4def-b2c9-c363a1bf41d5
+            endpoint_type: voicemail
 
 - name: Preview who would be invited (run the play with --check --diff, or force it per task)
   msgraph.calls.graph_call_invite:
@@ -126,6 +228,10 @@ EXAMPLES = r'''
   check_mode: true
   diff: true
   register: preview
+
+- name: Fail the play early if the preview finds nobody to invite
+  ansible.builtin.assert:
+    that: preview.invited | length > 0
 '''
 
 RETURN = r'''
@@ -153,6 +259,30 @@ already_present:
   type: list
   elements: dict
   sample: [{"user": "1e126418-44a0-4a94-a6f8-0efe1ad71acb"}]
+participants:
+  description:
+    - Every requested participant (duplicates merged), as you wrote it, with what this run found or did.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    label:
+      description: The identity as C(kind:id); a user principal name is shown by its resolved object id.
+      type: str
+      sample: user:8b081ef6-4792-4def-b2c9-c363a1bf41d5
+    status:
+      description:
+        - V(present) in the roster; V(pending) an operation of the family still rings them; V(invited) this run
+          invited them (in check mode, would invite them); V(done_before) with O(state=invited), an earlier operation
+          of the family named them, whatever its outcome.
+      type: str
+      sample: invited
+    operation_id:
+      description: The operation that covers them (for V(pending), V(invited) and V(done_before)), or null.
+      type: str
+      sample: eec3812a-fdc3-4fb4-825c-a06c9f35414e
+  sample: [{"user": "sam@contoso.com", "label": "user:8b081ef6-4792-4def-b2c9-c363a1bf41d5", "status": "invited",
+            "operation_id": "eec3812a-fdc3-4fb4-825c-a06c9f35414e"}]
 operations:
   description:
     - The inviteParticipantsOperation objects Graph returned, one per invite sent, as Graph returned them.
@@ -221,12 +351,12 @@ error:
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_module import GraphModule
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import (
+from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import base_client_context
+from ansible_collections.msgraph.calls.plugins.module_utils._invite_runner import InviteRunner, TaskFailure
+from ansible_collections.msgraph.calls.plugins.module_utils._participants import (
+    ENDPOINT_TYPES,
     InputError,
-    base_client_context,
-    invite_body,
     parse_participants,
-    plan_invite,
 )
 
 
@@ -238,55 +368,53 @@ def argument_spec():
             options=dict(
                 user=dict(type='str'),
                 phone=dict(type='str'),
+                guest=dict(type='str'),
+                application_instance=dict(type='str'),
+                identity=dict(type='dict'),
                 display_name=dict(type='str'),
                 tenant_id=dict(type='str', no_log=False),
+                identity_provider=dict(type='str'),
+                hidden=dict(type='bool'),
+                participant_id=dict(type='str'),
+                remove_from_default_audio_routing_group=dict(type='bool'),
+                replaces_call_id=dict(type='str'),
+                endpoint_type=dict(type='str', choices=list(ENDPOINT_TYPES)),
             ),
         ),
         client_context=dict(type='str', no_log=False),
+        state=dict(type='str', default='present', choices=['present', 'invited']),
     )
 
 
 def validate(params):
-    """Every input rule, before any request. Returns (invitees, warnings, base clientContext)."""
+    """Every input rule, before any request. Returns (invitees, base clientContext)."""
     call_id = params['call_id']
     if not call_id or not call_id.strip():
         raise InputError('call_id must not be empty')
     if call_id in ('.', '..'):
         raise InputError('call_id must be a call id, not %r' % call_id)
-    invitees, warnings = parse_participants(params['participants'])
-    base = base_client_context(call_id, params['client_context'])
-    return invitees, warnings, base
+    invitees = parse_participants(params['participants'], api_version=params['api_version'])
+    return invitees, base_client_context(call_id, params['client_context'])
 
 
 def main():
     module = GraphModule(argument_spec(), supports_check_mode=True)
     params = module.params
     try:
-        invitees, warnings, base = validate(params)
+        invitees, base = validate(params)
     except InputError as exc:
         module.fail(str(exc))
-    for warning in warnings:
-        module.warn(warning)
-
-    result = dict(changed=False, client_context=base, invited=[], already_present=[], operations=[])
     client = module.client
+    runner = InviteRunner(client, params['call_id'], invitees, base, state=params['state'],
+                          check_mode=module.check_mode, warn=module.warn)
     try:
-        roster = client.list_participants(params['call_id'])
-        plan = plan_invite(invitees, roster, base)
-        result['already_present'] = [inv.entry for inv in plan.with_status('present')]
-        result['invited'] = [inv.entry for inv in plan.to_invite]
-        result['changed'] = bool(plan.batches)
-        if module.diff_mode:
-            diff = plan.diff()
-            diff['before_header'] = 'call %s: participants' % params['call_id']
-            diff['after_header'] = 'call %s: participants after the invite' % params['call_id']
-            result['diff'] = diff
-        if not module.check_mode:
-            for context, batch in plan.batches:
-                operation, dummy = client.invite(params['call_id'], invite_body(context, batch))
-                result['operations'].append(operation)
+        result = runner.run()
+    except TaskFailure as exc:
+        module.fail(exc.msg, error=exc.error, **runner.result)
     except GraphError as exc:
-        module.fail_graph(exc, **result)
+        module.fail_graph(exc, **runner.result)
+    if module.diff_mode:
+        result['diff'] = runner.diff()
     module.exit(**result)
 
 

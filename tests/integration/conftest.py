@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -98,3 +99,14 @@ def playbook(tmp_path, graph):
         return PlaybookRun(proc.returncode, proc.stdout, records)
 
     return run
+
+
+def wait_for_operations(emu, call_id, timeout=20.0):
+    """Block until no operation of the call is still running (the emulator decides outcomes lazily)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        operations = emu.call(call_id)['operations']
+        if all(str(op.get('status')).lower() not in ('notstarted', 'running') for op in operations):
+            return operations
+        assert time.monotonic() < deadline, 'operations still running: %s' % operations
+        time.sleep(0.1)

@@ -175,8 +175,9 @@ def test_unknown_call_reports_graph_error(emu, playbook):
     assert error['status'] == 404
     assert error['code'] == 'itemNotFound'
     assert error['request_id'] and error['client_request_id']
-    recorded = graph_requests(emu, 'GET', '/participants')[-1]
-    assert recorded['headers'].get('client-request-id') == error['client_request_id']
+    recorded = [r for r in emu.requests() if r['headers'].get('client-request-id') == error['client_request_id']]
+    assert len(recorded) == 1 and recorded[0]['status'] == 404, 'the reported id names the failed request'
+    assert invites(emu) == []
     for part in ('HTTP 404', 'itemNotFound', error['request_id'], error['client_request_id']):
         assert part in result['msg']
     assert 'Traceback' not in run.output
@@ -211,7 +212,7 @@ BAD_INPUT = [
     ('both user and phone', {'call_id': 'c', 'participants': [{'user': B, 'phone': '+12345678901'}]},
      'participants[0] must have exactly one of user, phone'),
     ('neither user nor phone', {'call_id': 'c', 'participants': [{'user': B}, {'display_name': 'x'}]},
-     'participants[1] must have exactly one of user, phone; it has none'),
+     'participants[1] must have exactly one of user, phone, guest, application_instance, identity; it has none'),
     ('phone not E.164', {'call_id': 'c', 'participants': [{'phone': '0123 456'}]}, 'participants[0].phone must be an E.164 number'),
     ('user not a GUID', {'call_id': 'c', 'participants': [{'user': 'bob'}]}, 'participants[0].user must be an Entra user object id'),
     ('unknown participant key', {'call_id': 'c', 'participants': [{'user': B, 'email': 'x'}]}, 'email'),

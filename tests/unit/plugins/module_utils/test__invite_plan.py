@@ -10,13 +10,14 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import (
-    InputError,
     base_client_context,
     batch_client_context,
-    invite_body,
-    normalize_phone,
-    parse_participants,
     plan_invite,
+)
+from ansible_collections.msgraph.calls.plugins.module_utils._participants import (
+    InputError,
+    merge_duplicates,
+    parse_participants as parse_raw,
 )
 
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
@@ -43,6 +44,10 @@ def operation(status, context, *idents, **kind):
 
 def users(*ids):
     return [{'user': i} for i in ids]
+
+
+def parse_participants(entries):
+    return merge_duplicates(parse_raw(entries))
 
 
 ROSTER_BOT = [member('application', BOT)]
@@ -97,6 +102,18 @@ CASES = [
      'present', {'user:' + A: 'pending'}, []),
     ('operations unreadable (None) falls back to the roster', users(A), [], None, 'invited',
      {'user:' + A: 'to_invite'}, [1]),
+    # Peer-to-peer calls have no readable roster (None): the operations alone decide.
+    ('p2p: a completed invite of the family counts as present', users(A), None,
+     [operation('Completed', BASE + '~x', A)], 'present', {'user:' + A: 'present'}, []),
+    ('p2p: a running invite is pending', users(A), None, [operation('Running', BASE + '~x', A)], 'present',
+     {'user:' + A: 'pending'}, []),
+    ('p2p: a failed invite is retried with present', users(A), None, [operation('Failed', BASE + '~x', A)],
+     'present', {'user:' + A: 'to_invite'}, [1]),
+    ('p2p: a failed invite is done with invited', users(A), None, [operation('Failed', BASE + '~x', A)],
+     'invited', {'user:' + A: 'done_before'}, []),
+    ('p2p: nothing known, invite', users(A), None, [], 'present', {'user:' + A: 'to_invite'}, [1]),
+    ('a completed invite does not count as present when the roster is known', users(A), [],
+     [operation('completed', BASE + '~x', A)], 'present', {'user:' + A: 'to_invite'}, [1]),
 ]
 
 
@@ -165,80 +182,3 @@ def test_user_base_is_kept():
 def test_bad_client_context(value, message):
     with pytest.raises(InputError, match=message):
         base_client_context('call', value)
-
-
-@pytest.mark.parametrize('raw,expected', [
-    ('+12345678901', '+12345678901'),
-    ('+1 (234) 567-8901', '+12345678901'),
-    ('+1\t234 567 8901', '+12345678901'),
-    ('12345678901', None),          # no plus
-    ('+02345678901', None),         # country code cannot start with 0
-    ('+1', None),                   # too short
-    ('+1234567890123456', None),    # 16 digits: too long
-    ('+1234x5678', None),
-    ('+1.234.567.8901', None),      # dots are not stripped
-    (None, None),
-])
-def test_normalize_phone(raw, expected):
-    assert normalize_phone(raw) == expected
-
-
-@pytest.mark.parametrize('entries,message', [
-    ([], 'participants must list at least one participant'),
-    (None, 'participants must list at least one participant'),
-    ([{'user': A, 'phone': PHONE}], r'participants\[0\] must have exactly one of user, phone; it has user, phone'),
-    ([{'user': A}, {'display_name': 'x'}], r'participants\[1\] must have exactly one of user, phone; it has none'),
-    ([{'user': '', 'phone': None}], r'participants\[0\] must have exactly one of user, phone; it has none'),
-    ([{'phone': '555-0123'}], r'participants\[0\]\.phone must be an E\.164 number'),
-    ([{'user': 'alice@contoso.com'}], r'participants\[0\]\.user must be an Entra user object id'),
-    ([{'user': A, 'tenant_id': 'contoso'}], r'participants\[0\]\.tenant_id must be a tenant id'),
-])
-def test_bad_participants(entries, message):
-    with pytest.raises(InputError, match=message):
-        parse_participants(entries)
-
-
-def test_duplicates_are_merged_with_a_warning():
-    invitees, warnings = parse_participants([{'user': A.upper(), 'display_name': 'First'}, {'phone': PHONE},
-                                             {'user': A, 'display_name': 'Second'}, {'phone': '+1 234 567 8901'}])
-    assert [inv.entry for inv in invitees] == [{'user': A, 'display_name': 'First'}, {'phone': PHONE}]
-    assert len(warnings) == 2
-    assert 'participants[2] repeats participants[0] (user:%s)' % A in warnings[0]
-    assert 'participants[3] repeats participants[1] (phone:%s)' % PHONE in warnings[1]
-
-
-def test_entries_keep_the_users_keys_only():
-    invitees, dummy = parse_participants([{'user': A, 'display_name': 'Ann', 'tenant_id': None, 'phone': None},
-                                          {'phone': ' +1 234 567 8901 ', 'display_name': ''}])
-    assert [inv.entry for inv in invitees] == [{'user': A, 'display_name': 'Ann'}, {'phone': PHONE}]
-
-
-# Section 7 of the Graph facts: documented bodies are test vectors (clientContext aside).
-def test_body_matches_documented_pstn_example():
-    invitees, dummy = parse_participants([{'phone': '+12345678901'}])
-    assert invite_body('ctx', invitees) == {
-        'participants': [{
-            '@odata.type': '#microsoft.graph.invitationParticipantInfo',
-            'identity': {
-                '@odata.type': '#microsoft.graph.identitySet',
-                'phone': {'@odata.type': '#microsoft.graph.identity', 'id': '+12345678901'},
-            },
-        }],
-        'clientContext': 'ctx',
-    }
-
-
-def test_body_matches_documented_group_example_without_replaces_call_id():
-    invitees, dummy = parse_participants([{'user': A, 'display_name': 'string'}, {'user': B, 'display_name': 'string'}])
-    body = invite_body('ctx', invitees)
-    assert body['participants'] == [{
-        '@odata.type': '#microsoft.graph.invitationParticipantInfo',
-        'identity': {'@odata.type': '#microsoft.graph.identitySet',
-                     'user': {'@odata.type': '#microsoft.graph.identity', 'id': ident, 'displayName': 'string'}},
-    } for ident in (A, B)]
-
-
-def test_tenant_id_is_a_plain_key_on_the_identity():
-    invitees, dummy = parse_participants([{'user': A, 'tenant_id': '72F988BF-86F1-41AF-91AB-2D7CD011DB47'}])
-    identity = invitees[0].invitation()['identity']['user']
-    assert identity['tenantId'] == '72f988bf-86f1-41af-91ab-2d7cd011db47'

@@ -1,0 +1,226 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# Simplified BSD License (see https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""The ``participants`` option: validation, normalisation and the invitationParticipantInfo Graph documents.
+
+Pure functions, no I/O. A user given by principal name is returned unresolved (``Invitee.upn``);
+the module resolves it through the client and calls ``Invitee.resolve``.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import re
+
+# Option name -> identitySet property. ``identity`` (a raw identitySet) is the fifth identity option.
+IDENTITY_KINDS = {'user': 'user', 'phone': 'phone', 'guest': 'guest', 'application_instance': 'applicationInstance'}
+IDENTITY_OPTIONS = ('user', 'phone', 'guest', 'application_instance', 'identity')
+# Options that become plain keys of the identity object (identity is an open type in Graph).
+IDENTITY_FIELDS = (('display_name', 'displayName'), ('tenant_id', 'tenantId'), ('identity_provider', 'identityProvider'))
+# Options that become properties of invitationParticipantInfo.
+INVITATION_FIELDS = (
+    ('hidden', 'hidden'),
+    ('participant_id', 'participantId'),
+    ('remove_from_default_audio_routing_group', 'removeFromDefaultAudioRoutingGroup'),
+    ('replaces_call_id', 'replacesCallId'),
+    ('endpoint_type', 'endpointType'),
+)
+# Graph reads only the first participant of an invite that replaces a call or moves a participant.
+SINGLE_ONLY = ('replaces_call_id', 'participant_id')
+ENDPOINT_TYPES = ('default', 'voicemail', 'skypeForBusiness', 'skypeForBusinessVoipPhone')
+
+_GUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+_UPN_RE = re.compile(r'^[^@\s/]+@[^@\s/]+\.[^@\s/]+$')
+_E164_RE = re.compile(r'^\+[1-9]\d{1,14}$')
+_PHONE_NOISE_RE = re.compile(r'[\s\-()]')
+
+
+class InputError(ValueError):
+    """Bad module input; the message names the option and the rule."""
+
+
+def is_guid(value):
+    return isinstance(value, str) and bool(_GUID_RE.match(value))
+
+
+def normalize_phone(value):
+    """E.164 form of ``value`` once spaces, ``-``, ``(`` and ``)`` are stripped, or None."""
+    if not isinstance(value, str):
+        return None
+    phone = _PHONE_NOISE_RE.sub('', value)
+    return phone if _E164_RE.match(phone) else None
+
+
+def match_key(kind, ident):
+    """What identities compare by: a GUID whatever its kind, a phone in E.164, else kind and id."""
+    if is_guid(ident):
+        return ('id', ident.lower())
+    if kind == 'phone':
+        return ('phone', normalize_phone(ident) or ident)
+    return (kind, ident)
+
+
+def identity_label(kind, ident):
+    """``kind:id`` as shown to users, with GUIDs lower-cased and phones normalised."""
+    if is_guid(ident):
+        ident = ident.lower()
+    elif kind == 'phone':
+        ident = normalize_phone(ident) or ident
+    return '%s:%s' % (kind, ident)
+
+
+def identities_of(identity_set):
+    """(kind, id) pairs of an identitySet in key order, skipping ``@odata.type`` and null kinds."""
+    if not isinstance(identity_set, dict):
+        return []
+    pairs = []
+    for kind in sorted(identity_set):
+        value = identity_set[kind]
+        if kind.startswith('@') or not isinstance(value, dict):
+            continue
+        ident = value.get('id')
+        if isinstance(ident, str) and ident:
+            pairs.append((kind, ident))
+    return pairs
+
+
+class Invitee:
+    """One requested participant, normalised; ``ident`` is None until a principal name is resolved."""
+
+    def __init__(self, kind, ident, entry, where, upn=None, raw_identity=None):
+        self.kind = kind
+        self.ident = ident
+        self.entry = entry                  # the user's keys only, identity values normalised
+        self.where = where                  # e.g. "participants[2]", for messages
+        self.upn = upn
+        self.raw_identity = raw_identity
+
+    def resolve(self, object_id):
+        self.ident = object_id.lower()
+
+    @property
+    def label(self):
+        return identity_label(self.kind, self.ident)
+
+    @property
+    def match(self):
+        return match_key(self.kind, self.ident)
+
+    def invitation(self):
+        """The invitationParticipantInfo, field for field as Graph documents it."""
+        if self.raw_identity is not None:
+            identity_set = self.raw_identity        # passed through unchanged
+        else:
+            identity = {'@odata.type': '#microsoft.graph.identity', 'id': self.ident}
+            for option, key in IDENTITY_FIELDS:
+                if option in self.entry:
+                    identity[key] = self.entry[option]
+            identity_set = {'@odata.type': '#microsoft.graph.identitySet', self.kind: identity}
+        info = {'@odata.type': '#microsoft.graph.invitationParticipantInfo'}
+        for option, key in INVITATION_FIELDS:
+            if option in self.entry:
+                info[key] = self.entry[option]
+        info['identity'] = identity_set
+        return info
+
+
+def _given(value):
+    """None and blank strings mean "not given": an unset template variable renders as ""."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return value.strip() if isinstance(value, str) else value
+
+
+def _identity(option, value, where):
+    """(Graph kind, id or None, upn or None, raw identitySet or None) for one identity option."""
+    if option == 'identity':
+        pairs = identities_of(value)
+        if not pairs:
+            raise InputError('%s.identity must be an identitySet holding at least one identity with an id, such as '
+                             '{"user": {"id": "<object id>"}}' % where)
+        return pairs[0][0], pairs[0][1], None, value
+    if not isinstance(value, str):
+        raise InputError('%s.%s must be a string' % (where, option))
+    if option == 'phone':
+        phone = normalize_phone(value)
+        if phone is None:
+            raise InputError('%s.phone must be an E.164 number such as +14255550123 (spaces, "-", "(" and ")" are '
+                             'ignored); got %r' % (where, value))
+        return 'phone', phone, None, None
+    if is_guid(value):
+        return IDENTITY_KINDS[option], value.lower(), None, None
+    if option == 'user':
+        if _UPN_RE.match(value):
+            return 'user', None, value, None
+        raise InputError('%s.user must be an Entra user object id (a GUID) or a user principal name '
+                         '(name@domain); got %r' % (where, value))
+    raise InputError('%s.%s must be an object id (a GUID); got %r' % (where, option, value))
+
+
+def parse_participants(entries, api_version='v1.0', option='participants'):
+    """Validate every entry of ``participants``; return the invitees in order (duplicates kept).
+
+    Raises InputError naming the option, the entry and the rule.
+    """
+    if not entries:
+        raise InputError('%s must list at least one participant' % option)
+    invitees = []
+    for index, raw in enumerate(entries):
+        where = '%s[%d]' % (option, index)
+        if not isinstance(raw, dict):
+            raise InputError('%s must be a dictionary with one of %s' % (where, ', '.join(IDENTITY_OPTIONS)))
+        given = [name for name in IDENTITY_OPTIONS if _given(raw.get(name)) is not None]
+        if len(given) != 1:
+            raise InputError('%s must have exactly one of %s; it has %s'
+                             % (where, ', '.join(IDENTITY_OPTIONS), ', '.join(given) if given else 'none'))
+        name = given[0]
+        kind, ident, upn, raw_identity = _identity(name, _given(raw[name]), where)
+        entry = {}
+        for key in raw:
+            value = _given(raw[key])
+            if value is not None:
+                entry[key] = value
+        entry[name] = raw_identity if raw_identity is not None else (upn or ident)
+        _check_fields(entry, name, where, api_version)
+        invitees.append(Invitee(kind, ident, entry, where, upn=upn, raw_identity=raw_identity))
+    single = [inv.where + '.' + key for inv in invitees for key in SINGLE_ONLY if key in inv.entry]
+    if single and len(invitees) != 1:
+        raise InputError('%s: %s allow exactly one participant (Graph reads only the first of such an invite); '
+                         'got %d participants' % (option, ', '.join(single), len(invitees)))
+    return invitees
+
+
+def _check_fields(entry, name, where, api_version):
+    if name == 'identity':
+        clash = [option for option, dummy in IDENTITY_FIELDS if option in entry]
+        if clash:
+            raise InputError('%s.%s cannot be combined with identity, which is sent unchanged; put it inside the '
+                             'identitySet' % (where, clash[0]))
+    if 'tenant_id' in entry:
+        if not is_guid(entry['tenant_id']):
+            raise InputError('%s.tenant_id must be a tenant id (a GUID); got %r' % (where, entry['tenant_id']))
+        entry['tenant_id'] = entry['tenant_id'].lower()
+    if 'endpoint_type' in entry:
+        if api_version != 'beta':
+            raise InputError('%s.endpoint_type exists only in the beta API: set api_version: beta' % where)
+        if entry['endpoint_type'] not in ENDPOINT_TYPES:
+            raise InputError('%s.endpoint_type must be one of %s; got %r'
+                             % (where, ', '.join(ENDPOINT_TYPES), entry['endpoint_type']))
+
+
+def merge_duplicates(invitees):
+    """Drop repeated identities (first wins), with a warning each; all invitees must be resolved."""
+    unique = []
+    warnings = []
+    seen = {}
+    for inv in invitees:
+        first = seen.get(inv.match)
+        if first is not None:
+            warnings.append('%s repeats %s (%s); the two were merged and %s is used'
+                            % (inv.where, first.where, inv.label, first.where))
+            continue
+        seen[inv.match] = inv
+        unique.append(inv)
+    return unique, warnings

@@ -1,0 +1,268 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Idempotency by clientContext and roster, under each behaviour the Graph docs leave open.
+
+Each test sets emulator switches (tests/emulator, docs/emulator.md), runs the real module through
+ansible-playbook, and checks both the task result and what the emulator recorded: that the switch
+took effect, and how many invites went out.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from conftest import wait_for_operations
+
+A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
+B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
+PEOPLE = [{'user': A, 'display_name': 'Ann'}, {'user': B, 'display_name': 'Bob'}]
+
+
+def invites(emu):
+    return [r for r in emu.requests() if r['method'] == 'POST' and r['path'].endswith('/participants/invite')]
+
+
+def reads(emu, suffix):
+    return [r for r in emu.requests() if r['method'] == 'GET' and r['path'].endswith(suffix)]
+
+
+def statuses(result):
+    return {p['label']: p['status'] for p in result['participants']}
+
+
+def run_both(playbook, **invite):
+    """The check-mode preview, then the real run: the same decision, and the preview sends nothing."""
+    preview = playbook('invite.yml', check=True, invite=invite)
+    real = playbook('invite.yml', invite=invite)
+    assert preview.rc == 0, preview.output
+    assert real.rc == 0, real.output
+    return preview.result, real.result
+
+
+def assert_same_decision(preview, real):
+    assert statuses(preview) == statuses(real)
+    assert preview['changed'] == real['changed']
+    assert preview['invited'] == real['invited']
+    assert preview['operations'] == []
+
+
+@pytest.fixture
+def call(emu):
+    return emu.create_call()
+
+
+def test_fresh_call_invites_both_in_one_post(emu, playbook, call):
+    preview, real = run_both(playbook, call_id=call['id'], participants=PEOPLE)
+    assert_same_decision(preview, real)
+    assert real['changed'] is True
+    assert statuses(real) == {'user:' + A: 'invited', 'user:' + B: 'invited'}
+    posts = invites(emu)
+    assert len(posts) == 1 and len(posts[0]['body']['participants']) == 2
+    assert {p['operation_id'] for p in real['participants']} == {real['operations'][0]['id']}
+
+
+def test_rerun_while_both_still_ring_sends_nothing(emu, playbook, call):
+    emu.config(invite_outcome={'result': 'answer', 'after': 60})
+    first = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE})
+    assert first.rc == 0, first.output
+    preview, real = run_both(playbook, call_id=call['id'], participants=PEOPLE)
+    assert_same_decision(preview, real)
+    assert real['changed'] is False
+    assert statuses(real) == {'user:' + A: 'pending', 'user:' + B: 'pending'}
+    assert len(invites(emu)) == 1
+    assert reads(emu, '/operations')[-1]['status'] == 200
+
+
+@pytest.mark.parametrize('case', ['Running', 'running'])
+def test_status_case_does_not_matter(emu, playbook, call, case):
+    emu.config(invite_outcome={'result': 'answer', 'after': 60}, status_case=case)
+    first = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE[:1]})
+    assert first.result['operations'][0]['status'] == ('Running' if case == 'Running' else 'running')
+    again = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE[:1]})
+    assert again.result['changed'] is False and statuses(again.result) == {'user:' + A: 'pending'}
+    assert len(invites(emu)) == 1
+
+
+def joined_and_declined(emu, playbook, call):
+    """A answers, B declines; returns once both outcomes are final."""
+    emu.config(invite_outcomes={A: {'result': 'answer', 'after': 0}, B: {'result': 'decline', 'after': 0}})
+    first = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE})
+    assert first.rc == 0, first.output
+    wait_for_operations(emu, call['id'])
+
+
+def test_state_invited_never_pages_twice(emu, playbook, call):
+    joined_and_declined(emu, playbook, call)
+    preview, real = run_both(playbook, call_id=call['id'], participants=PEOPLE, state='invited')
+    assert_same_decision(preview, real)
+    assert real['changed'] is False
+    assert statuses(real) == {'user:' + A: 'present', 'user:' + B: 'done_before'}
+    assert len(invites(emu)) == 1
+
+
+def test_state_present_reinvites_the_one_who_declined(emu, playbook, call):
+    joined_and_declined(emu, playbook, call)
+    preview, real = run_both(playbook, call_id=call['id'], participants=PEOPLE, state='present')
+    assert_same_decision(preview, real)
+    assert real['changed'] is True
+    assert statuses(real) == {'user:' + A: 'present', 'user:' + B: 'invited'}
+    posts = invites(emu)
+    assert len(posts) == 2
+    assert [p['identity']['user']['id'] for p in posts[1]['body']['participants']] == [B]
+
+
+def test_state_present_reinvites_who_left(emu, playbook, call):
+    first = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE[:1]})
+    assert first.rc == 0
+    wait_for_operations(emu, call['id'])
+    emu.leave(call['id'], A)
+    again = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE[:1]})
+    assert again.result['changed'] is True and statuses(again.result) == {'user:' + A: 'invited'}
+    assert len(invites(emu)) == 2
+
+
+def test_someone_already_in_the_call_is_skipped(emu, playbook):
+    call = emu.create_call(participants=[{'user': {'id': A, 'displayName': 'Ann'}}])
+    preview, real = run_both(playbook, call_id=call['id'], participants=PEOPLE)
+    assert_same_decision(preview, real)
+    assert statuses(real) == {'user:' + A: 'present', 'user:' + B: 'invited'}
+    assert [p['identity']['user']['id'] for p in invites(emu)[0]['body']['participants']] == [B]
+
+
+def test_seven_participants_in_check_mode_and_for_real(emu, playbook, call):
+    people = [{'user': '%08x-0000-4000-8000-%012d' % (i, i)} for i in range(7)]
+    preview, real = run_both(playbook, call_id=call['id'], participants=people)
+    assert_same_decision(preview, real)
+    assert [len(p['body']['participants']) for p in invites(emu)] == [5, 2]
+
+
+@pytest.mark.parametrize('listing', [400, 404])
+def test_operations_unreadable_present_falls_back_to_roster(emu, playbook, call, listing):
+    emu.config(list_operations=listing)
+    run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE})
+    assert run.rc == 0, run.output
+    assert reads(emu, '/operations')[-1]['status'] == listing, 'the switch took effect'
+    assert 'deciding from the roster alone' in ' '.join(run.result['warnings'])
+    assert run.result['changed'] is True and len(invites(emu)) == 1
+
+
+@pytest.mark.parametrize('listing', [400, 404])
+@pytest.mark.parametrize('check', [False, True])
+def test_operations_unreadable_invited_fails_before_posting(emu, playbook, call, listing, check):
+    emu.config(list_operations=listing)
+    run = playbook('invite.yml', check=check, invite={'call_id': call['id'], 'participants': PEOPLE, 'state': 'invited'})
+    assert run.rc != 0
+    assert 'state=invited cannot keep its promise' in run.result['msg']
+    assert 'HTTP %d' % listing in run.result['msg']
+    assert reads(emu, '/operations')[-1]['status'] == listing
+    assert invites(emu) == []
+
+
+def test_running_only_listing_still_sees_who_rings(emu, playbook, call):
+    emu.config(list_operations='running_only', invite_outcomes={A: {'result': 'answer', 'after': 0},
+                                                                 B: {'result': 'answer', 'after': 60}})
+    first = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE[:1]})
+    assert first.rc == 0
+    wait_for_operations(emu, call['id'])
+    second = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE[1:]})
+    assert second.rc == 0
+    listed = reads(emu, '/operations')
+    assert listed, 'operations were read'
+    again = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE})
+    assert again.result['changed'] is False
+    assert statuses(again.result) == {'user:' + A: 'present', 'user:' + B: 'pending'}
+    assert len(invites(emu)) == 2
+
+
+def test_roster_lists_invitees_under_application(emu, playbook, call):
+    emu.config(roster_kind='application')
+    first = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE})
+    assert first.rc == 0
+    wait_for_operations(emu, call['id'])
+    kinds = {kind for p in emu.call(call['id'])['participants'] for kind, v in p['info']['identity'].items()
+             if isinstance(v, dict) and v.get('id') in (A, B)}
+    assert kinds == {'application'}, 'the switch took effect'
+    again = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE})
+    assert again.result['changed'] is False
+    assert statuses(again.result) == {'user:' + A: 'present', 'user:' + B: 'present'}
+    assert len(invites(emu)) == 1
+
+
+def test_ringing_invitees_in_the_lobby_count_as_there(emu, playbook, call):
+    emu.config(ringing_in_roster=True, invite_outcome={'result': 'answer', 'after': 60})
+    first = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE[:1]})
+    assert first.rc == 0
+    lobby = [p for p in emu.call(call['id'])['participants'] if p.get('isInLobby')]
+    assert len(lobby) == 1, 'the switch took effect'
+    again = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE[:1]})
+    assert again.result['changed'] is False
+    assert len(invites(emu)) == 1
+
+
+@pytest.mark.parametrize('mode', ['ignored', 'error', 'failed_operation'])
+def test_duplicate_invite_answers_never_fail_the_task(emu, playbook, call, mode):
+    # With the operations hidden, the module cannot see that A still rings and invites again:
+    # whatever Graph answers to the duplicate, the task must not fail, and B is still invited.
+    emu.config(duplicate_invite=mode, list_operations=404, invite_outcome={'result': 'answer', 'after': 60})
+    first = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE[:1]})
+    assert first.rc == 0
+    again = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE})
+    assert again.rc == 0, again.output
+    posts = invites(emu)
+    invited_b = [p for p in posts if B in [i['identity']['user']['id'] for i in p['body']['participants']]]
+    assert invited_b and invited_b[-1]['status'] == 200
+    if mode == 'error':
+        assert [p['status'] for p in posts] == [200, 409, 409, 200], 'batch refused, then one at a time'
+        assert statuses(again.result) == {'user:' + A: 'present', 'user:' + B: 'invited'}
+        assert 'as a duplicate' in ' '.join(again.result['warnings'])
+    else:
+        assert [p['status'] for p in posts] == [200, 200]
+
+
+def test_worst_combination(emu, playbook, call):
+    """Operations unreadable, invitees listed under application, lowercase status, no lobby, duplicates refused."""
+    emu.config(list_operations=404, roster_kind='application', status_case='running', ringing_in_roster=False,
+               duplicate_invite='error', get_operation='404_when_finished',
+               invite_outcomes={A: {'result': 'answer', 'after': 0}, B: {'result': 'decline', 'after': 0}})
+    first = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE})
+    assert first.rc == 0
+    wait_for_operations(emu, call['id'])
+    strict = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE, 'state': 'invited'})
+    assert strict.rc != 0 and 'cannot keep its promise' in strict.result['msg']
+    lenient = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE})
+    assert lenient.rc == 0, lenient.output
+    assert statuses(lenient.result) == {'user:' + A: 'present', 'user:' + B: 'invited'}
+    assert [len(p['body']['participants']) for p in invites(emu)] == [2, 1]
+
+
+def test_peer_to_peer_call_uses_operations_alone(emu, playbook):
+    call = emu.create_call(group=False)
+    preview, real = run_both(playbook, call_id=call['id'], participants=PEOPLE[:1])
+    assert_same_decision(preview, real)
+    assert real['changed'] is True
+    assert reads(emu, '/participants')[-1]['status'] == 400, 'Graph refuses the roster of a p2p call'
+    wait_for_operations(emu, call['id'])
+    again = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE[:1]})
+    assert again.rc == 0, again.output
+    assert again.result['changed'] is False and statuses(again.result) == {'user:' + A: 'present'}
+    assert len(invites(emu)) == 1
+
+
+def test_peer_to_peer_call_takes_one_participant(emu, playbook):
+    call = emu.create_call(group=False)
+    run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE})
+    assert run.rc != 0
+    assert 'peer-to-peer' in run.result['msg'] and 'got 2' in run.result['msg']
+    assert invites(emu) == []
+
+
+@pytest.mark.parametrize('check', [False, True])
+def test_call_not_established_is_refused(emu, playbook, call, check):
+    emu.set_call_state(call['id'], 'terminated')
+    run = playbook('invite.yml', check=check, invite={'call_id': call['id'], 'participants': PEOPLE})
+    assert run.rc != 0
+    assert 'is terminated, not established' in run.result['msg']
+    assert invites(emu) == []

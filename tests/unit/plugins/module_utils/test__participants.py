@@ -1,0 +1,158 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The participants option: validation rules, normalisation, and the bodies Graph documents."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import copy
+import json
+import os
+
+import pytest
+
+from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import invite_body
+from ansible_collections.msgraph.calls.plugins.module_utils._participants import (
+    InputError,
+    merge_duplicates,
+    normalize_phone,
+    parse_participants,
+)
+
+A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
+B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
+PHONE = '+12345678901'
+VECTORS_PATH = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'data', 'graph_invite_examples.json')
+with open(VECTORS_PATH) as _handle:
+    VECTORS = json.load(_handle)
+
+
+@pytest.mark.parametrize('raw,expected', [
+    ('+12345678901', '+12345678901'),
+    ('+1 (234) 567-8901', '+12345678901'),
+    ('+1\t234 567 8901', '+12345678901'),
+    ('12345678901', None),          # no plus
+    ('+02345678901', None),         # country code cannot start with 0
+    ('+1', None),                   # too short
+    ('+1234567890123456', None),    # 16 digits: too long
+    ('+1234x5678', None),
+    ('+1.234.567.8901', None),      # dots are not stripped
+    (None, None),
+])
+def test_normalize_phone(raw, expected):
+    assert normalize_phone(raw) == expected
+
+
+@pytest.mark.parametrize('entries,message', [
+    ([], 'participants must list at least one participant'),
+    (None, 'participants must list at least one participant'),
+    ([{'user': A, 'phone': PHONE}], r'participants\[0\] must have exactly one of user, phone, guest, '
+                                    r'application_instance, identity; it has user, phone'),
+    ([{'user': A}, {'display_name': 'x'}], r'participants\[1\] must have exactly one of .*; it has none'),
+    ([{'user': '', 'phone': None}], r'participants\[0\] must have exactly one of .*; it has none'),
+    ([{'phone': '555-0123'}], r'participants\[0\]\.phone must be an E\.164 number'),
+    ([{'user': 'bob'}], r'participants\[0\]\.user must be an Entra user object id \(a GUID\) or a user principal name'),
+    ([{'guest': 'bob'}], r'participants\[0\]\.guest must be an object id \(a GUID\)'),
+    ([{'application_instance': 'x@y.z'}], r'participants\[0\]\.application_instance must be an object id'),
+    ([{'identity': {'user': {'displayName': 'no id'}}}], r'participants\[0\]\.identity must be an identitySet'),
+    ([{'identity': {'user': {'id': A}}, 'display_name': 'x'}],
+     r'participants\[0\]\.display_name cannot be combined with identity'),
+    ([{'user': A, 'tenant_id': 'contoso'}], r'participants\[0\]\.tenant_id must be a tenant id'),
+    ([{'user': A, 'endpoint_type': 'voicemail'}], r'participants\[0\]\.endpoint_type exists only in the beta API'),
+    ([{'user': A, 'replaces_call_id': 'c'}, {'user': B}],
+     r'participants: participants\[0\]\.replaces_call_id allow exactly one participant .*got 2'),
+    ([{'user': A}, {'user': B, 'participant_id': 'p'}], r'participants\[1\]\.participant_id allow exactly one'),
+    ([{'user': A, 'replaces_call_id': 'c'}, {'user': A}], r'allow exactly one participant'),
+])
+def test_bad_participants(entries, message):
+    with pytest.raises(InputError, match=message):
+        parse_participants(entries)
+
+
+def test_endpoint_type_is_accepted_in_beta():
+    invitees = parse_participants([{'user': A, 'endpoint_type': 'voicemail'}], api_version='beta')
+    assert invitees[0].invitation()['endpointType'] == 'voicemail'
+
+
+def test_duplicates_are_merged_with_a_warning():
+    invitees, warnings = merge_duplicates(parse_participants(
+        [{'user': A.upper(), 'display_name': 'First'}, {'phone': PHONE}, {'user': A, 'display_name': 'Second'},
+         {'phone': '+1 234 567 8901'}, {'identity': {'application': {'id': A}}}]))
+    assert [inv.entry for inv in invitees] == [{'user': A, 'display_name': 'First'}, {'phone': PHONE}]
+    assert len(warnings) == 3
+    assert 'participants[2] repeats participants[0] (user:%s)' % A in warnings[0]
+    assert 'participants[3] repeats participants[1] (phone:%s)' % PHONE in warnings[1]
+    assert 'participants[4] repeats participants[0] (application:%s)' % A in warnings[2]
+
+
+def test_entries_keep_the_users_keys_only():
+    invitees = parse_participants([{'user': A, 'display_name': 'Ann', 'tenant_id': None, 'phone': None},
+                                   {'phone': ' +1 234 567 8901 ', 'display_name': '', 'hidden': False}])
+    assert [inv.entry for inv in invitees] == [{'user': A, 'display_name': 'Ann'}, {'phone': PHONE, 'hidden': False}]
+
+
+def test_principal_names_wait_for_resolution():
+    invitees = parse_participants([{'user': 'Alex_Fabrikam.com#EXT#@contoso.onmicrosoft.com'}])
+    inv = invitees[0]
+    assert inv.upn == 'Alex_Fabrikam.com#EXT#@contoso.onmicrosoft.com' and inv.ident is None
+    inv.resolve(A.upper())
+    assert inv.label == 'user:' + A
+    assert inv.entry == {'user': 'Alex_Fabrikam.com#EXT#@contoso.onmicrosoft.com'}
+    assert inv.invitation()['identity']['user']['id'] == A
+
+
+@pytest.mark.parametrize('option,kind', [('guest', 'guest'), ('application_instance', 'applicationInstance')])
+def test_other_identity_kinds(option, kind):
+    inv = parse_participants([{option: A.upper(), 'display_name': 'X'}])[0]
+    assert inv.label == '%s:%s' % (kind, A)
+    assert inv.invitation()['identity'] == {
+        '@odata.type': '#microsoft.graph.identitySet',
+        kind: {'@odata.type': '#microsoft.graph.identity', 'id': A, 'displayName': 'X'},
+    }
+
+
+def test_raw_identity_is_sent_unchanged():
+    raw = {'encrypted': {'id': 'ZW5j', 'displayName': 'E'}, 'custom': 'kept'}
+    inv = parse_participants([{'identity': copy.deepcopy(raw), 'hidden': True}])[0]
+    assert inv.label == 'encrypted:ZW5j'
+    assert inv.invitation() == {'@odata.type': '#microsoft.graph.invitationParticipantInfo', 'hidden': True,
+                                'identity': raw}
+
+
+# Section 7 of the Graph facts: the documented request bodies are test vectors. Given the equivalent
+# options, the module builds that body (the clientContext is the module's own).
+EQUIVALENT_OPTIONS = {
+    '7.1': [{'user': '278405a3-f568-4b3e-b684-009193463064', 'display_name': 'string',
+             'replaces_call_id': 'a7ebfb2d-871e-419c-87af-27290b22e8db'}],
+    # Example 2 without replacesCallId: Graph reads only the first participant when it is set.
+    '7.2': [{'user': '7e1b4346-85a6-4bdd-abe3-d11c5d420efe', 'display_name': 'string'},
+            {'user': '1e126418-44a0-4a94-a6f8-0efe1ad71acb', 'display_name': 'string'}],
+    '7.3': [{'user': '7e1b4346-85a6-4bdd-abe3-d11c5d420efe', 'display_name': 'string',
+             'replaces_call_id': 'a7ebfb2d-871e-419c-87af-27290b22e8db'}],
+    '7.4': [{'phone': '+12345678901'}],
+    '7.5': [{'user': '682b6c37-0729-4fab-ace6-d730d5d9137e', 'identity_provider': 'AAD',
+             'replaces_call_id': 'a7ebfb2d-871e-419c-87af-27290b22e8db',
+             'participant_id': '7d501bf1-5ee4-4605-ba92-0ae4513c611c'}],
+    '7.6': [{'user': '278405a3-f568-4b3e-b684-009193463064', 'identity_provider': 'AAD',
+             'replaces_call_id': 'a7ebfb2d-871e-419c-87af-27290b22e8db'}],
+}
+
+
+def documented_body(section):
+    """The documented body of a section; Example 2 without replacesCallId, as the module sends it."""
+    vector = [v for v in VECTORS if v['name'].startswith(section + ' ')]
+    assert len(vector) == 1, section
+    body = copy.deepcopy(vector[0]['body'])
+    if section == '7.2':
+        for info in body['participants']:
+            del info['replacesCallId']
+    return vector[0]['version'], body
+
+
+@pytest.mark.parametrize('section', sorted(EQUIVALENT_OPTIONS))
+def test_documented_bodies(section):
+    version, expected = documented_body(section)
+    invitees = parse_participants(EQUIVALENT_OPTIONS[section], api_version=version)
+    assert invite_body(expected['clientContext'], invitees) == expected
