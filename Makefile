@@ -1,0 +1,91 @@
+# Build and test entry points for the msgraph.calls Ansible collection.
+#
+#   make venv         create .venv (python3.11, else python3) with runtime + test requirements
+#   make sanity       ansible-test sanity, all tests, offline (tests/utils/run_sanity.sh)
+#   make units        pytest tests/unit
+#   make integration  pytest tests/integration
+#   make test         venv, then sanity + units + integration; all run, fails if any failed
+#   make demo         venv, then tests/demo/run_demo.py
+#   make clean        remove .venv, .tmp and test output
+#
+# Extra arguments: make sanity SANITY_ARGS="--test pep8"; make units PYTEST_ARGS="-k auth -x"
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+# A pyenv shim may exist for a Python that is not installed, so ask the interpreter itself.
+PYTHON ?= $(shell python3.11 -c 'import sys; print(sys.executable)' 2>/dev/null || command -v python3)
+
+VENV       := $(CURDIR)/.venv
+VENV_PY    := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.requirements.stamp
+REQ_FILES  := requirements.txt tests/requirements.txt
+
+# ansible_collections/msgraph/calls -> repository root, for ansible-playbook/ansible-doc and imports.
+COLLECTIONS := $(CURDIR)/.tmp/collections
+COLL_LINK   := $(COLLECTIONS)/ansible_collections/msgraph/calls
+
+# Environment for pytest: `import ansible_collections.msgraph.calls...` and `import emulator` work,
+# the venv's ansible-* commands come first on PATH, ansible-playbook finds this collection.
+TEST_ENV := PATH="$(VENV)/bin:$$PATH" \
+	PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests$${PYTHONPATH:+:$$PYTHONPATH}" \
+	ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)"
+
+PYTEST_ARGS ?=
+SANITY_ARGS ?=
+
+header = @printf '\n==== %s ====\n' "$(1)"
+
+.PHONY: help venv sanity units integration test demo clean
+
+help:
+	@sed -n '3,9s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+
+venv: $(VENV_STAMP)
+	@mkdir -p "$(dir $(COLL_LINK))"
+	@if [ "$$(readlink "$(COLL_LINK)" 2>/dev/null)" != "$(CURDIR)" ]; then \
+		rm -rf "$(COLL_LINK)" && ln -s "$(CURDIR)" "$(COLL_LINK)"; \
+		echo "linked $(COLL_LINK) -> $(CURDIR)"; fi
+
+$(VENV_STAMP): $(REQ_FILES)
+	$(call header,venv: $(PYTHON) -> .venv)
+	@test -x "$(VENV_PY)" || "$(PYTHON)" -m venv "$(VENV)"
+	@"$(VENV_PY)" -m pip install --disable-pip-version-check -q $(addprefix -r ,$(REQ_FILES))
+	@"$(VENV_PY)" -c 'import sys, ansible; print("venv ready: Python %d.%d.%d, ansible-core %s" % (sys.version_info[:3] + (ansible.__version__,)))'
+	@touch "$@"
+
+sanity: venv
+	$(call header,sanity: ansible-test sanity)
+	@VENV="$(VENV)" bash tests/utils/run_sanity.sh $(SANITY_ARGS)
+
+units: venv
+	$(call header,units: pytest tests/unit)
+	@$(TEST_ENV) "$(VENV_PY)" -m pytest tests/unit $(PYTEST_ARGS)
+
+integration: venv
+	$(call header,integration: pytest tests/integration)
+	@$(TEST_ENV) "$(VENV_PY)" -m pytest tests/integration $(PYTEST_ARGS)
+
+# Every stage runs even when an earlier one fails; the summary names the failures.
+# Any non-zero exit counts, including pytest's 5 (no tests collected).
+test: venv
+	@failed=""; \
+	for stage in sanity units integration; do \
+		start=$$SECONDS; \
+		$(MAKE) $$stage && rc=0 || rc=$$?; \
+		echo "---- $$stage: $$( [ $$rc -eq 0 ] && echo passed || echo FAILED ) in $$((SECONDS - start)) s"; \
+		[ $$rc -eq 0 ] || failed="$$failed $$stage"; \
+	done; \
+	printf '\n==== test summary ====\n'; \
+	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi; \
+	echo "all passed: sanity units integration"
+
+demo: venv
+	$(call header,demo: tests/demo/run_demo.py)
+	@$(TEST_ENV) "$(VENV_PY)" tests/demo/run_demo.py
+
+clean:
+	rm -rf .venv .tmp tests/output .pytest_cache
+	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +
