@@ -19,6 +19,20 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in diff_mode), when in diff mode.
 '''
 
+    # For modules that only read: they support check mode fully and have nothing to diff.
+    INFO_MODULE = r'''
+options: {}
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This module only reads, so it runs the same in check mode.
+  diff_mode:
+    support: N/A
+    details:
+      - This module only reads; there is no diff.
+'''
+
     ACTIONGROUP_GRAPH = r'''
 options: {}
 attributes:

@@ -74,6 +74,18 @@ class GraphModule:
     def diff_mode(self):
         return self.ansible._diff
 
+    def call_id(self):
+        """The validated ``call_id`` option; fails the task naming the option otherwise.
+
+        ``.`` and ``..`` are refused because no encoding keeps them from being read as dot segments.
+        """
+        value = self.params.get('call_id')
+        if not value or not value.strip():
+            self.fail('call_id must not be empty')
+        if value in ('.', '..'):
+            self.fail('call_id must be a call id, not %r' % value)
+        return value
+
     def warn(self, message):
         self.ansible.warn(message)
 

@@ -18,6 +18,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import 
     invite_body,
     plan_invite,
 )
+from ansible_collections.msgraph.calls.plugins.module_utils._invite_wait import InviteWaiter
 from ansible_collections.msgraph.calls.plugins.module_utils._participants import merge_duplicates
 
 
@@ -47,6 +48,8 @@ class InviteRunner:
         self.result = dict(changed=False, client_context=base, invited=[], already_present=[], operations=[],
                            participants=[])
         self.plan = None
+        self.group = True
+        self._statuses = {}
 
     def run(self):
         self._resolve_principal_names()
@@ -56,7 +59,7 @@ class InviteRunner:
         roster, operations = self._read_call()
         self.plan = plan_invite(self.invitees, roster, self.base, operations=operations, state=self.state)
         self.result['changed'] = bool(self.plan.batches)
-        statuses = {}
+        statuses = self._statuses
         for inv, status, operation_id in self.plan.outcomes:
             statuses[inv.match] = [status, operation_id]
         if not self.check_mode:
@@ -97,7 +100,7 @@ class InviteRunner:
         if state.lower() != 'established':
             raise TaskFailure('call %s is %s, not established: Graph invites only into an established call; nothing '
                               'was sent' % (self.call_id, state))
-        group = isinstance(call.get('chatInfo'), dict)
+        group = self.group = isinstance(call.get('chatInfo'), dict)
         if not group:
             # Graph refuses the roster read on peer-to-peer calls; only the operations can tell.
             if len(self.invitees) > 1:
@@ -156,6 +159,30 @@ class InviteRunner:
                 self.result['already_present'].append(inv.entry)
         self.result['participants'] = participants
         self.result['changed'] = bool(self.result['invited'])
+
+    def wait(self, timeout, interval):
+        """Poll until everyone invited (or still rung by an earlier run) has an outcome.
+
+        Adds ``outcome`` (joined, failed or timeout) and ``result_info`` to each of them in
+        ``participants``, and returns (failed labels, timed-out labels).
+        """
+        waiting = dict((inv.match, self._statuses[inv.match][1]) for inv in self.invitees
+                       if self._statuses[inv.match][0] in ('invited', 'pending') and self._statuses[inv.match][1])
+        waiter = InviteWaiter(self.client, self.call_id, timeout, interval, read_roster=self.group)
+        outcomes = waiter.wait(waiting) if waiting else {}
+        failed, timed_out = [], []
+        for inv, entry in zip(self.invitees, self.result['participants']):
+            if inv.match not in outcomes:
+                continue
+            outcome, info = outcomes[inv.match]
+            entry['outcome'] = outcome
+            entry['result_info'] = info
+            if outcome == 'failed':
+                failed.append(inv.label)
+            elif outcome == 'timeout':
+                timed_out.append(inv.label)
+        self.result['wait_polls'] = waiter.polls
+        return failed, timed_out
 
     def diff(self):
         diff = self.plan.diff()

@@ -29,7 +29,7 @@ description:
   - Graph answering an invite with HTTP 409 Conflict (a duplicate) is not a failure; the participant is reported
     as present, with a warning. Graph did nothing, so a batch refused that way is re-sent one participant at a time.
 author:
-  - msgraph.calls contributors
+  - msgraph.calls maintainers (@msgraph-calls)
 extends_documentation_fragment:
   - msgraph.calls._graph_connection
   - msgraph.calls._attributes
@@ -73,7 +73,7 @@ options:
         type: str
       phone:
         description:
-          - A phone number in E.164 form, such as V(+14255550123). Spaces, V(-), V(\() and V(\)) are removed first.
+          - A phone number in E.164 form, such as V(+14255550123). Spaces, V(-), V(() and V(\)) are removed first.
           - Needs an application instance with a phone number assigned to the bot, as Graph requires for PSTN calls.
         type: str
       guest:
@@ -86,8 +86,7 @@ options:
         type: str
       identity:
         description:
-          - A raw identitySet, sent unchanged, for any identity kind Graph accepts, such as
-            C({"encrypted": {"id": "..."}}).
+          - 'A raw identitySet, sent unchanged, for any identity kind Graph accepts, such as C({"encrypted": {"id": "..."}}).'
           - The first identity (in key order) that holds an C(id) names the participant in results and matching.
           - Cannot be combined with O(participants[].display_name), O(participants[].tenant_id) or
             O(participants[].identity_provider); put those inside the identitySet.
@@ -144,6 +143,37 @@ options:
     type: str
     default: present
     choices: [present, invited]
+  wait:
+    description:
+      - Wait until everyone this run invited, and everyone an earlier run of the family still rings, has an outcome.
+      - The outcomes are C(joined) (in the roster, out of the lobby), C(failed) (the operation failed; its resultInfo is
+        returned) and C(timeout) (still ringing at the deadline).
+      - Polls each undecided operation (C(GET /communications/calls/{id}/operations/{opId})) and the roster; when
+        Graph no longer serves an operation, the roster alone decides.
+      - Never waits in check mode.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - How many seconds to wait at most, with O(wait=true).
+    type: int
+    default: 120
+  wait_sleep:
+    description:
+      - Seconds between two polls, with O(wait=true).
+    type: float
+    default: 2
+  fail_on_failed_invite:
+    description:
+      - With O(wait=true), fail the task when an invite failed (declined, not answered, refused), after reporting
+        every participant's outcome.
+    type: bool
+    default: true
+  fail_on_timeout:
+    description:
+      - With O(wait=true), fail the task when someone is still ringing at O(wait_timeout).
+    type: bool
+    default: true
 seealso:
   - name: Graph API reference for participant invite
     description: The invite API this module calls.
@@ -220,6 +250,30 @@ EXAMPLES = r'''
           - user: 8b081ef6-4792-4def-b2c9-c363a1bf41d5
             endpoint_type: voicemail
 
+- name: Invite and wait up to two minutes for the answer; a decline fails the task with its reason
+  msgraph.calls.graph_call_invite:
+    call_id: "{{ incident_call_id }}"
+    participants:
+      - user: 8b081ef6-4792-4def-b2c9-c363a1bf41d5
+    wait: true
+    wait_timeout: 120
+  register: answered
+
+- name: Invite, wait, and decide yourself what a decline or no answer means
+  msgraph.calls.graph_call_invite:
+    call_id: "{{ incident_call_id }}"
+    participants: "{{ responders }}"
+    wait: true
+    wait_timeout: 60
+    fail_on_failed_invite: false
+    fail_on_timeout: false
+  register: paged
+
+- name: Escalate to the secondary on-call when nobody joined
+  ansible.builtin.debug:
+    msg: "Nobody answered: {{ paged.participants | map(attribute='outcome') | list }}"
+  when: paged.participants | selectattr('outcome', 'defined') | selectattr('outcome', 'equalto', 'joined') | list | length == 0
+
 - name: Preview who would be invited (run the play with --check --diff, or force it per task)
   msgraph.calls.graph_call_invite:
     call_id: "{{ incident_call_id }}"
@@ -281,6 +335,18 @@ participants:
       description: The operation that covers them (for V(pending), V(invited) and V(done_before)), or null.
       type: str
       sample: eec3812a-fdc3-4fb4-825c-a06c9f35414e
+    outcome:
+      description:
+        - With O(wait=true), for those waited for; V(joined), V(failed) or V(timeout).
+      type: str
+      returned: with O(wait=true)
+      sample: joined
+    result_info:
+      description:
+        - With O(wait=true), the operation's resultInfo when the invite failed (or the last one seen at a timeout).
+      type: dict
+      returned: with O(wait=true)
+      sample: {"code": 408, "subcode": 10004, "message": "addParticipants failed for participant 4:+14255550123."}
   sample: [{"user": "sam@contoso.com", "label": "user:8b081ef6-4792-4def-b2c9-c363a1bf41d5", "status": "invited",
             "operation_id": "eec3812a-fdc3-4fb4-825c-a06c9f35414e"}]
 operations:
@@ -326,6 +392,11 @@ diff:
       type: str
   sample: {"before": "application:a1b2c3d4-0000-4000-8000-000000000000\n",
            "after": "application:a1b2c3d4-0000-4000-8000-000000000000\nphone:+14255550123\n"}
+wait_polls:
+  description: How many times the outcome was polled, with O(wait=true).
+  returned: with O(wait=true), outside check mode
+  type: int
+  sample: 3
 error:
   description: What Graph or the authority answered, when the task failed on a request.
   returned: on a failed request
@@ -383,38 +454,50 @@ def argument_spec():
         ),
         client_context=dict(type='str', no_log=False),
         state=dict(type='str', default='present', choices=['present', 'invited']),
+        wait=dict(type='bool', default=False),
+        wait_timeout=dict(type='int', default=120),
+        wait_sleep=dict(type='float', default=2.0),
+        fail_on_failed_invite=dict(type='bool', default=True),
+        fail_on_timeout=dict(type='bool', default=True),
     )
 
 
 def validate(params):
     """Every input rule, before any request. Returns (invitees, base clientContext)."""
-    call_id = params['call_id']
-    if not call_id or not call_id.strip():
-        raise InputError('call_id must not be empty')
-    if call_id in ('.', '..'):
-        raise InputError('call_id must be a call id, not %r' % call_id)
+    if params['wait_timeout'] < 1:
+        raise InputError('wait_timeout must be at least 1 second; got %r' % params['wait_timeout'])
+    if params['wait_sleep'] <= 0:
+        raise InputError('wait_sleep must be a number of seconds greater than 0; got %r' % params['wait_sleep'])
     invitees = parse_participants(params['participants'], api_version=params['api_version'])
-    return invitees, base_client_context(call_id, params['client_context'])
+    return invitees, base_client_context(params['call_id'], params['client_context'])
 
 
 def main():
     module = GraphModule(argument_spec(), supports_check_mode=True)
     params = module.params
+    call_id = module.call_id()
     try:
         invitees, base = validate(params)
     except InputError as exc:
         module.fail(str(exc))
     client = module.client
-    runner = InviteRunner(client, params['call_id'], invitees, base, state=params['state'],
+    runner = InviteRunner(client, call_id, invitees, base, state=params['state'],
                           check_mode=module.check_mode, warn=module.warn)
     try:
         result = runner.run()
+        if module.diff_mode:
+            result['diff'] = runner.diff()
+        if params['wait'] and not module.check_mode:
+            failed, timed_out = runner.wait(params['wait_timeout'], params['wait_sleep'])
+            if failed and params['fail_on_failed_invite']:
+                module.fail('the invite of %s failed (see participants[].result_info)' % ', '.join(failed), **result)
+            if timed_out and params['fail_on_timeout']:
+                module.fail('no outcome within wait_timeout=%ss for %s: still ringing'
+                            % (params['wait_timeout'], ', '.join(timed_out)), **result)
     except TaskFailure as exc:
         module.fail(exc.msg, error=exc.error, **runner.result)
     except GraphError as exc:
         module.fail_graph(exc, **runner.result)
-    if module.diff_mode:
-        result['diff'] = runner.diff()
     module.exit(**result)
 
 

@@ -7,7 +7,8 @@ are not written to the request log (tests assert on what the module sent, not on
 import copy
 import ipaddress
 
-from emulator import resources
+from emulator import invite as invite_mod
+from emulator import resources, users_api
 from emulator.errors import GraphError
 from emulator.messages import Response
 from emulator.routing import Router
@@ -41,10 +42,15 @@ def _json_object(req):
 
 
 def _call_view(call, state):
-    """The call as Graph's GET returns it, plus the roster and operations (caller holds the lock)."""
+    """The call as Graph's GET returns it, plus the roster and operations (caller holds the lock).
+
+    Like every Graph read, it first advances the call's invite operations to now; operation
+    statuses are spelled per config status_case.
+    """
+    invite_mod.advance(call)
     view = resources.call_resource(call, state)
     view["participants"] = copy.deepcopy(call.participants)
-    view["operations"] = copy.deepcopy(list(call.operations.values()))
+    view["operations"] = [invite_mod.render_operation(operation, state.config) for operation in call.operations.values()]
     return view
 
 
@@ -138,15 +144,115 @@ def info(req, state):  # pylint: disable=unused-argument
     return Response(200, dict(state.info))
 
 
+# --- fault injection (rules and matching live in faults.py) -----------------------------------
+
+def list_faults(req, state):  # pylint: disable=unused-argument
+    """GET /_emulator/faults: every rule with its remaining count."""
+    return Response(200, {"rules": state.faults.list()})
+
+
+def add_faults(req, state):
+    """POST /_emulator/faults {"rules": [...]}: append (all-or-nothing), return the full list."""
+    body = _json_object(req)
+    if set(body) != {"rules"}:
+        raise _bad('The faults body must be {"rules": [rule, ...]}.')
+    try:
+        return Response(200, {"rules": state.faults.add(body["rules"])})
+    except ValueError as exc:
+        raise _bad(str(exc)) from exc
+
+
+def clear_faults(req, state):  # pylint: disable=unused-argument
+    """DELETE /_emulator/faults"""
+    state.faults.clear()
+    return Response(200, {"rules": []})
+
+
+# --- call state, people leaving, directory users (docs/emulator.md "Admin API") ----------------
+
+def _admin_call(state, call_id):
+    call = state.get_call(call_id)
+    if call is None:
+        raise GraphError(404, "itemNotFound", "Call not found.")
+    invite_mod.advance(call)
+    return call
+
+
+def patch_call(req, state, call_id):
+    """PATCH /_emulator/calls/{id} {"state": "..."}: change the call's state (e.g. terminated)."""
+    body = _json_object(req)
+    if set(body) != {"state"}:
+        raise _bad('The body must be {"state": "<call state>"}; only the state can be changed.')
+    if body["state"] not in CALL_STATES:
+        raise _bad(f"'state' must be one of {', '.join(CALL_STATES)}; got {body['state']!r}.")
+    with state.lock:
+        call = _admin_call(state, call_id)
+        call.state = body["state"]
+        return Response(200, _call_view(call, state))
+
+
+def _remove(state, call, removed):
+    """Drop roster entries (never the bot), cancel their pending invites; answer with what went and the call."""
+    if call.my_participant_id in {entry["id"] for entry in removed}:
+        raise _bad("The bot's own participant cannot leave; PATCH the call's state to 'terminated' instead.")
+    gone = {entry["id"] for entry in removed}
+    call.participants[:] = [entry for entry in call.participants if entry["id"] not in gone]
+    invite_mod.participants_removed(call, gone)
+    return Response(200, {"removed": copy.deepcopy(removed), "call": _call_view(call, state)})
+
+
+def remove_participant(req, state, call_id, participant_id):  # pylint: disable=unused-argument
+    """DELETE /_emulator/calls/{id}/participants/{participantId}: that participant left the call."""
+    with state.lock:
+        call = _admin_call(state, call_id)
+        removed = [entry for entry in call.participants if entry["id"] == participant_id]
+        if not removed:
+            raise GraphError(404, "itemNotFound", "Participant not found.")
+        return _remove(state, call, removed)
+
+
+def leave(req, state, call_id):
+    """POST /_emulator/calls/{id}/leave {"id": "<identity id>"}: whoever has that identity id (any kind) left."""
+    body = _json_object(req)
+    if set(body) != {"id"} or not isinstance(body["id"], str) or not body["id"]:
+        raise _bad('The body must be {"id": "<identity id>"}.')
+    with state.lock:
+        call = _admin_call(state, call_id)
+        wanted = body["id"].lower()
+        removed = [entry for entry in call.participants if wanted in resources.identity_ids(entry["info"]["identity"])]
+        if not removed:
+            raise GraphError(404, "itemNotFound", f"No participant with identity id '{body['id']}' in the call.")
+        return _remove(state, call, removed)
+
+
+def add_user(req, state):
+    """POST /_emulator/users {"id", "userPrincipalName", "displayName", "mail"?}: register a directory user."""
+    return Response(201, users_api.add_user(state, _json_object(req)))
+
+
+def list_users(req, state):  # pylint: disable=unused-argument
+    """GET /_emulator/users"""
+    with state.lock:
+        return Response(200, {"value": copy.deepcopy(list(state.users.values()))})
+
+
 ROUTER = Router([
     ("GET", "info", info),
     ("GET", "calls", list_calls),
     ("POST", "calls", create_call),
     ("GET", "calls/{}", get_call),
+    ("PATCH", "calls/{}", patch_call),
+    ("DELETE", "calls/{}/participants/{}", remove_participant),
+    ("POST", "calls/{}/leave", leave),
+    ("GET", "users", list_users),
+    ("POST", "users", add_user),
     ("GET", "requests", request_log),
     ("POST", "reset", reset),
     ("GET", "config", get_config),
     ("POST", "config", set_config),
+    ("GET", "faults", list_faults),
+    ("POST", "faults", add_faults),
+    ("DELETE", "faults", clear_faults),
 ])
 
 

@@ -199,6 +199,24 @@ class EmulatorProcess:  # pylint: disable=too-many-instance-attributes
         """A call's full state: Graph's call resource plus participants and operations."""
         return self.admin("GET", "/calls/" + quote(call_id, safe=""))
 
+    # --- call state, people leaving, directory users ---------------------------------------------
+
+    def set_call_state(self, call_id, state):
+        """Change a call's state (e.g. 'terminated'); return the call's full state."""
+        return self.admin("PATCH", "/calls/" + quote(call_id, safe=""), {"state": state})
+
+    def leave(self, call_id, identity_id):
+        """Whoever has this identity id (any kind) leaves the call; return {"removed": [...], "call": {...}}."""
+        return self.admin("POST", "/calls/" + quote(call_id, safe="") + "/leave", {"id": identity_id})
+
+    def remove_participant(self, call_id, participant_id):
+        """Remove one roster entry by participant id; return {"removed": [...], "call": {...}}."""
+        return self.admin("DELETE", "/calls/" + quote(call_id, safe="") + "/participants/" + quote(participant_id, safe=""))
+
+    def add_user(self, **user):
+        """Register a directory user (id, userPrincipalName, displayName, mail=None) for GET /users/{id|upn}."""
+        return self.admin("POST", "/users", user)
+
     def requests(self):
         """The recorded Graph and token requests, oldest first."""
         return self.admin("GET", "/requests")
@@ -210,6 +228,20 @@ class EmulatorProcess:  # pylint: disable=too-many-instance-attributes
     def config(self, **keys):
         """With keys: merge them into the config. Either way: return the full config."""
         return self.admin("POST", "/config", keys) if keys else self.admin("GET", "/config")
+
+    # --- fault injection (faults.py) -------------------------------------------------------------
+
+    def add_faults(self, *rules):
+        """Append fault rules (dicts: action, path, method, times, status, ...); return all rules."""
+        return self.admin("POST", "/faults", {"rules": list(rules)})["rules"]
+
+    def faults(self):
+        """Every fault rule added since the last clear/reset, with its ``remaining`` count."""
+        return self.admin("GET", "/faults")["rules"]
+
+    def clear_faults(self):
+        """Drop every fault rule."""
+        return self.admin("DELETE", "/faults")
 
     def token(self):
         """A fresh access token for the default app registration (client credentials)."""

@@ -5,6 +5,12 @@ description, so a new switch (failure modes, operation lifecycles, ...) is one e
 plus the code that reads ``state.config[key]``.
 """
 
+import copy
+import math
+import re
+
+from emulator.assertions import validate_certificates
+
 
 def _positive_int(value):
     # bool is a subclass of int; ``true`` must not silently mean a page size of 1.
@@ -27,9 +33,114 @@ SETTINGS = {
 }
 
 
+# --- Invite lifecycle and the UNCONFIRMED Graph behaviours (graph-api.md section 9) -------------
+# Read by invite.py, graph_api.py and users_api.py; documented in docs/emulator.md ("Config keys").
+
+INVITE_RESULTS = ("answer", "decline", "no_answer")
+DUPLICATE_INVITE_MODES = ("ignored", "error", "failed_operation")
+LIST_OPERATIONS_MODES = ("supported", "running_only")
+LIST_OPERATIONS_ERRORS = (400, 403, 404, 405, 501)
+GET_OPERATION_MODES = ("supported", "404_when_finished")
+STATUS_CASES = ("Running", "running")
+ROSTER_KINDS = ("own", "application")
+
+
+def _choice(*allowed):
+    def check(value):
+        if isinstance(value, bool) or value not in allowed:
+            raise ValueError(f"must be one of {', '.join(repr(item) for item in allowed)}")
+        return value
+    return check
+
+
+def _boolean(value):
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def _outcome(value):
+    """{"result": answer|decline|no_answer, "after": seconds >= 0 (default 0)}."""
+    if not isinstance(value, dict):
+        raise ValueError('must be an object {"result": "answer"|"decline"|"no_answer", "after": seconds}')
+    unknown = sorted(set(value) - {"result", "after"})
+    if unknown:
+        raise ValueError(f"unknown outcome key(s) {', '.join(unknown)}; only 'result' and 'after' exist")
+    if value.get("result") not in INVITE_RESULTS:
+        raise ValueError(f"'result' must be one of {', '.join(INVITE_RESULTS)}")
+    after = value.get("after", 0)
+    if isinstance(after, bool) or not isinstance(after, (int, float)) or not math.isfinite(after) or after < 0:
+        raise ValueError("'after' must be a number of seconds >= 0")
+    return {"result": value["result"], "after": after}
+
+
+def _outcomes(value):
+    """{identity id: outcome}; ids are matched case-insensitively, so two keys may not differ by case only."""
+    if not isinstance(value, dict):
+        raise ValueError("must be an object mapping identity ids to outcomes")
+    checked, seen = {}, {}
+    for key, outcome in value.items():
+        if not key:
+            raise ValueError("identity ids must be non-empty strings")
+        if key.lower() in seen:
+            raise ValueError(f"'{seen[key.lower()]}' and '{key}' name the same identity (ids compare case-insensitively)")
+        seen[key.lower()] = key
+        try:
+            checked[key] = _outcome(outcome)
+        except ValueError as exc:
+            raise ValueError(f"outcome for '{key}': {exc}") from exc
+    return checked
+
+
+def _list_operations(value):
+    if value in LIST_OPERATIONS_MODES or (isinstance(value, int) and not isinstance(value, bool) and value in LIST_OPERATIONS_ERRORS):
+        return value
+    raise ValueError(f"must be one of {', '.join(repr(item) for item in LIST_OPERATIONS_MODES)} "
+                     f"or an HTTP status {', '.join(str(item) for item in LIST_OPERATIONS_ERRORS)}")
+
+
+SETTINGS.update({
+    "invite_outcome": Setting({"result": "answer", "after": 0}, _outcome,
+                              "Default outcome of every invited identity: answer/decline/no_answer after N seconds."),
+    "invite_outcomes": Setting({}, _outcomes, "Per-identity outcomes keyed by identity id (case-insensitive); override invite_outcome."),
+    "duplicate_invite": Setting("ignored", _choice(*DUPLICATE_INVITE_MODES),
+                                "Inviting someone in the roster or already ringing: ignored, error (409) or failed_operation."),
+    "list_operations": Setting("supported", _list_operations,
+                               "GET .../operations: supported, running_only, or answered with HTTP 400/403/404/405/501."),
+    "get_operation": Setting("supported", _choice(*GET_OPERATION_MODES),
+                             "GET .../operations/{id}: supported, or 404_when_finished (404 once completed/failed)."),
+    "status_case": Setting("Running", _choice(*STATUS_CASES), "Operation status spelling: Running (PascalCase) or running (camelCase)."),
+    "roster_kind": Setting("own", _choice(*ROSTER_KINDS), "Invitees in the roster under their own identity kind, or under application."),
+    "ringing_in_roster": Setting(False, _boolean, "Ringing invitees are listed in the roster with isInLobby: true."),
+    "users_permission": Setting(True, _boolean, "GET /users/{id}: allowed (true) or 403 Authorization_RequestDenied (false)."),
+})
+
+
+# --- Authentication methods (docs/emulator.md "Authentication methods") -------------------------
+# Read by token_api.py / assertions.py (client_certificates), state.issue_token (token_lifetime)
+# and managed_identity.py (managed_identities).
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _client_ids(value):
+    if not isinstance(value, list) or not all(isinstance(item, str) and _GUID.match(item) for item in value):
+        raise ValueError("must be a list of client ids (GUID strings)")
+    return [item.lower() for item in value]
+
+
+SETTINGS.update({
+    "token_lifetime": Setting(3599, _positive_int, "Seconds a newly issued access token lives (expires_in); Graph refuses it after."),
+    "client_certificates": Setting([], validate_certificates,
+                                   "PEM certificates registered for the default app: client assertions signed by their keys are accepted."),
+    "managed_identities": Setting([], _client_ids,
+                                  "Client ids of user-assigned managed identities (the system-assigned one always exists)."),
+})
+
+
 def defaults():
-    """A fresh config dict holding every key at its default."""
-    return {key: setting.default for key, setting in SETTINGS.items()}
+    """A fresh config dict holding every key at its default (deep copies: defaults may be dicts)."""
+    return {key: copy.deepcopy(setting.default) for key, setting in SETTINGS.items()}
 
 
 def validate(changes):

@@ -1,9 +1,9 @@
-"""Graph routes under /v1.0 and /beta: calls, participants (paged), invite, operations."""
+"""Graph routes under /v1.0 and /beta: calls, participants (paged), invite, operations (paged), users."""
 
 import copy
 
 from emulator import invite as invite_mod
-from emulator import resources
+from emulator import resources, users_api
 from emulator.errors import GraphError
 from emulator.messages import Response
 from emulator.routing import Router
@@ -13,9 +13,11 @@ P2P_REFUSAL = "This request doesn't support peer-to-peer calls."
 
 
 def _load_call(state, call_id):
+    """The call, its invite operations advanced to now (every read sees the lifecycle's current state)."""
     call = state.get_call(call_id)
     if call is None:
         raise GraphError(404, "itemNotFound", "Call not found.")
+    invite_mod.advance(call)
     return call
 
 
@@ -25,6 +27,21 @@ def _group_call(state, call_id):
     if not call.group:
         raise GraphError(400, "BadRequest", P2P_REFUSAL)
     return call
+
+
+def _page(req, state, version, call_id, collection, items):
+    """One page of a call's collection, paged by config page_size with $skiptoken offsets and an absolute nextLink."""
+    token = req.query.get("$skiptoken", "0")
+    if not isinstance(token, str) or not token.isdigit():
+        raise GraphError(400, "BadRequest", f"Invalid $skiptoken value: {token!r}.")
+    start, size = int(token), state.get_config()["page_size"]
+    body = {
+        "@odata.context": f"{state.base_url}/{version}/$metadata#communications/calls('{call_id}')/{collection}",
+        "value": items[start:start + size],
+    }
+    if start + size < len(items):
+        body["@odata.nextLink"] = f"{state.base_url}/{version}/{resources.call_path(call_id)}/{collection}?$skiptoken={start + size}"
+    return body
 
 
 def get_call(req, state, version, call_id):  # pylint: disable=unused-argument
@@ -37,18 +54,7 @@ def list_participants(req, state, version, call_id):
     """GET /communications/calls/{id}/participants, paged by config page_size with $skiptoken offsets."""
     with state.lock:
         roster = copy.deepcopy(_group_call(state, call_id).participants)
-    token = req.query.get("$skiptoken", "0")
-    if not isinstance(token, str) or not token.isdigit():
-        raise GraphError(400, "BadRequest", f"Invalid $skiptoken value: {token!r}.")
-    start, size = int(token), state.get_config()["page_size"]
-    path = resources.call_path(call_id)
-    body = {
-        "@odata.context": f"{state.base_url}/{version}/$metadata#communications/calls('{call_id}')/participants",
-        "value": roster[start:start + size],
-    }
-    if start + size < len(roster):
-        body["@odata.nextLink"] = f"{state.base_url}/{version}/{path}/participants?$skiptoken={start + size}"
-    return Response(200, body)
+    return Response(200, _page(req, state, version, call_id, "participants", roster))
 
 
 def get_participant(req, state, version, call_id, participant_id):  # pylint: disable=unused-argument
@@ -70,23 +76,38 @@ def invite(req, state, version, call_id):
     return Response(200, operation, {"Location": location})
 
 
-def list_operations(req, state, version, call_id):  # pylint: disable=unused-argument
-    """GET /communications/calls/{id}/operations"""
+# config list_operations as an HTTP status -> the error GET .../operations answers (whether or not the call exists).
+LIST_OPERATIONS_ERRORS = {
+    400: ("BadRequest", "Resource not found for the segment 'operations'.", {}),
+    403: ("accessDenied", "The application does not have permission to list the operations of this call.", {}),
+    404: ("UnknownError", "Resource not found for the segment path '/{path}/operations'.", {}),
+    405: ("BadRequest", "Specified HTTP method is not allowed for the request target.", {"Allow": ""}),
+    501: ("notSupported", "Listing the operations of a call is not supported.", {}),
+}
+
+
+def list_operations(req, state, version, call_id):
+    """GET /communications/calls/{id}/operations (config list_operations: supported, running_only or an error status)."""
+    mode = state.get_config()["list_operations"]
+    if mode in LIST_OPERATIONS_ERRORS:
+        code, message, headers = LIST_OPERATIONS_ERRORS[mode]
+        raise GraphError(mode, code, message.format(path=resources.call_path(call_id)), headers)
     with state.lock:
-        operations = copy.deepcopy(list(_load_call(state, call_id).operations.values()))
-    return Response(200, {
-        "@odata.context": f"{state.base_url}/{version}/$metadata#communications/calls('{call_id}')/operations",
-        "value": operations,
-    })
+        config = state.config
+        operations = [invite_mod.render_operation(operation, config)
+                      for operation in _load_call(state, call_id).operations.values()
+                      if mode != "running_only" or not invite_mod.is_finished(operation)]
+    return Response(200, _page(req, state, version, call_id, "operations", operations))
 
 
 def get_operation(req, state, version, call_id, operation_id):  # pylint: disable=unused-argument
-    """GET /communications/calls/{id}/operations/{operationId}"""
+    """GET /communications/calls/{id}/operations/{operationId} (config get_operation: supported or 404_when_finished)."""
     with state.lock:
         operation = _load_call(state, call_id).operations.get(operation_id)
-        if operation is None:
+        config = state.config
+        if operation is None or (config["get_operation"] == "404_when_finished" and invite_mod.is_finished(operation)):
             raise GraphError(404, "itemNotFound", "Operation not found.")
-        return Response(200, copy.deepcopy(operation))
+        return Response(200, invite_mod.render_operation(operation, config))
 
 
 ROUTER = Router([
@@ -96,13 +117,14 @@ ROUTER = Router([
     ("GET", "communications/calls/{}/participants/{}", get_participant),
     ("GET", "communications/calls/{}/operations", list_operations),
     ("GET", "communications/calls/{}/operations/{}", get_operation),
+    ("GET", "users/{}", users_api.get_user),
 ])
 
 
 def _authenticate(req, state):
     """Require a bearer token issued by this emulator, unexpired, for its tenant."""
     value = req.header("Authorization") or ""
-    scheme, _, token = value.strip().partition(" ")
+    scheme, dummy, token = value.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise GraphError(401, "InvalidAuthenticationToken", "Access token is empty.", {"WWW-Authenticate": 'Bearer realm=""'})
     reason = state.check_token(token.strip())

@@ -2,17 +2,20 @@
 
 import json
 import sys
+import time
 import traceback
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler
 
-from emulator import admin_api, graph_api, token_api
+from emulator import admin_api, faults, graph_api, token_api
 from emulator.errors import GraphError, TokenError
 from emulator.messages import Request, Response
 from emulator.state import new_guid
 
 REDACTED = "<redacted>"
 SECRET_FORM_FIELDS = ("client_secret", "client_assertion")
+# Header whose whole value is a secret (the managed identity endpoint's shared secret).
+SECRET_HEADERS = ("x-identity-header",)
 MAX_BODY_BYTES = 10 * 1024 * 1024
 
 
@@ -82,6 +85,8 @@ def redact_headers(headers):
         if name.lower() == "authorization":
             scheme, sep, _secret = value.partition(" ")
             value = f"{scheme} {REDACTED}" if sep else REDACTED
+        elif name.lower() in SECRET_HEADERS:
+            value = REDACTED
         result[name] = f"{result[name]}, {value}" if name in result else value
     return result
 
@@ -174,7 +179,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
 
     def _serve(self):
         state = self.server.state
-        raw_path, _, raw_query = self.path.partition("?")
+        raw_path, dummy, raw_query = self.path.partition("?")
         try:
             body = self._read_body()
         except BadRequestFraming as exc:
@@ -182,19 +187,69 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             self.send_error(400, f"Bad request framing: {exc}")
             return
         req = Request(self.command, raw_path, raw_query, self.headers, body, self.client_address[0])
+        # Injected faults (faults.py); admin paths are never faulted.
+        fault = None if self._is_admin(req) else state.faults.take(req.method, req.raw_path)
+        action = fault["action"] if fault else None
+        if action in faults.SHORT_CIRCUIT:
+            kind = self._kind(req)
+            response = self._fault_response(fault, req, state, kind)
+        else:
+            if action == "delay":
+                time.sleep(fault["delay_ms"] / 1000.0)
+            response, kind = self._route(req, state)
+            if action == "commit_then_status":
+                response = self._fault_response(fault, req, state, kind)
+        if kind != "admin":
+            entry = record_entry(req, None if action == "commit_then_drop" else response.status)
+            if action:
+                entry["fault"] = action
+            state.record(entry)
+        if action == "commit_then_drop":
+            # The request was performed; close the connection without a status line.
+            self.close_connection = True
+            self.log_message('"%s" performed, connection dropped (fault commit_then_drop)', self.requestline)
+            return
+        self._send(req, response, kind)
+
+    @staticmethod
+    def _is_admin(req):
+        return bool(req.segments) and req.segments[0].lower() == "_emulator"
+
+    @staticmethod
+    def _kind(req):
+        """The service a path belongs to, as dispatch() names it (for faults answered without dispatching)."""
+        first = req.segments[0].lower() if req.segments else ""
+        if first in graph_api.VERSIONS:
+            return "graph"
+        func, _captures, allowed = token_api.ROUTER.match(req.method, req.segments)
+        return "token" if func or allowed else "other"
+
+    def _route(self, req, state):
+        """``(response, kind)`` for a request; subclasses (the managed identity endpoint) override it."""
         try:
-            response, kind = dispatch(req, state)
+            return dispatch(req, state)
         except Exception:  # pylint: disable=broad-exception-caught
             # A bug in the emulator must reach the test as a 500 with a Graph body, not a dropped connection.
             traceback.print_exc(file=sys.stderr)
-            kind = "graph"
-            response = Response(500, graph_error_body(GraphError(500, "generalException", "Emulator internal error; see its stderr log."), req))
-        if kind != "admin":
-            state.record(record_entry(req, response.status))
-        self._send(req, response, kind)
+            return Response(500, graph_error_body(GraphError(500, "generalException", "Emulator internal error; see its stderr log."), req)), "graph"
+
+    @staticmethod
+    def _fault_response(fault, req, state, kind):
+        """The answer of a ``status``, ``commit_then_status`` or ``malformed`` fault."""
+        if fault["action"] == "malformed":
+            return Response(200, faults.MALFORMED_BODY)
+        err = faults.error_for(fault, kind)
+        if isinstance(err, TokenError):
+            response = token_error_response(err, req, state)
+            response.headers.update(err.headers)
+            return response
+        return Response(err.status, graph_error_body(err, req), err.headers)
 
     def _send(self, req, response, kind):
-        payload = b"" if response.body is None else json.dumps(response.body).encode("utf-8")
+        if isinstance(response.body, bytes):
+            payload = response.body  # sent as is (the 'malformed' fault)
+        else:
+            payload = b"" if response.body is None else json.dumps(response.body).encode("utf-8")
         self.send_response(response.status)
         if kind == "token":
             self.send_header("Content-Type", "application/json; charset=utf-8")

@@ -1,11 +1,13 @@
 """POST /communications/calls/{id}/participants/invite: validation and the operation it creates.
 
 Validation mirrors what Graph documents (graph-api.md sections 1, 2, 8). The operation's
-lifecycle is isolated in ``_run_operation`` so later behaviour switches (running operations,
-per-identity failures) change that one function and read ``state.config``.
+lifecycle (running, then completed/failed per invited identity, evaluated lazily from
+timestamps) is the "asynchronous lifecycle" section below; docs/emulator.md describes it.
 """
 
 import copy
+import time
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from emulator import resources
@@ -89,21 +91,211 @@ def _check_call(call, body):
         raise _bad("'participants': inviting multiple participants is only supported for group calls.")
 
 
-def _add_to_roster(call, info):
-    """Put an invitee in the roster, unless the same identity is already there."""
-    present = set()
+# --- The asynchronous lifecycle ----------------------------------------------------------------
+#
+# Nothing runs in the background. An invite stores, per invitee, the outcome chosen by config
+# (invite_outcome / invite_outcomes / duplicate_invite) and the monotonic time it takes effect
+# (t0 + after). Every read of the call (call, roster, operations, admin views) and every invite
+# first calls ``advance``, which applies every due outcome in time order, so two reads at the
+# same moment see the same state and a test can predict it from the config alone.
+
+ACTIVE_STATUSES = ("notStarted", "running")
+RINGING_RESULTS = ("answer", "decline", "no_answer")
+# result -> (resultInfo code, subcode, underlying reason). Codes of the failed-invite field
+# reports' shape (graph-api.md section 4); 408#10057 is Graph's call-end reason "Call timed out
+# due to no signaling from callee endpoints"; the others are plausible choices, not documented.
+FAILURES = {
+    "decline": (603, 10003, "the participant declined the call"),
+    "no_answer": (408, 10057, "the call was not answered"),
+    "duplicate_failed": (409, 10100, "the participant is already in the call or is already being invited"),
+    "canceled": (487, 10011, "the invitation was canceled because the participant was removed from the call"),
+}
+
+
+@dataclass
+class Invitee:  # pylint: disable=too-many-instance-attributes
+    """One invited identity of an operation and its (already decided) fate."""
+
+    index: int
+    info: dict
+    # answer | decline | no_answer (rings first) | duplicate (ignored) | duplicate_failed
+    result: str
+    due: float
+    participant_id: str = None   # its roster entry while ringing (ringing_in_roster) or once answered
+    done: bool = False
+    done_at: float = None
+    failure: dict = None         # resultInfo when it failed
+
+
+@dataclass
+class InviteRun:
+    """The lifecycle record of one inviteParticipantsOperation (stored in ``Call.invite_runs``)."""
+
+    operation_id: str
+    seq: int
+    t0: float
+    roster_kind: str
+    invitees: list = field(default_factory=list)
+
+
+def result_info(kind, identity_set):
+    """The resultInfo of a failed invitee, worded like Graph's addParticipants failures."""
+    code, subcode, reason = FAILURES[kind]
+    return {
+        "@odata.type": "#microsoft.graph.resultInfo",
+        "code": code,
+        "subcode": subcode,
+        "message": f"addParticipants failed for participant {resources.participant_label(identity_set)}. "
+                   f"Underlying reason: {reason}. DiagCode: {code}#{subcode}",
+    }
+
+
+def outcome_for(config, identity_set):
+    """The configured outcome of an identity: invite_outcomes by any of its ids (case-insensitive), else invite_outcome."""
+    overrides = {key.lower(): value for key, value in config["invite_outcomes"].items()}
+    for kind, identity in identity_set.items():
+        if kind in resources.IDENTITY_KINDS and isinstance(identity, dict) and isinstance(identity.get("id"), str):
+            outcome = overrides.get(identity["id"].lower())
+            if outcome is not None:
+                return outcome
+    return config["invite_outcome"]
+
+
+def _roster_ids(call):
+    ids = set()
     for entry in call.participants:
-        present |= resources.identity_keys(entry["info"]["identity"])
-    if resources.identity_keys(info["identity"]) & present:
+        ids |= resources.identity_ids(entry["info"]["identity"])
+    return ids
+
+
+def _ringing_ids(call):
+    """Ids of invitees whose outcome is still pending in some operation of the call."""
+    ids = set()
+    for run in call.invite_runs.values():
+        for invitee in run.invitees:
+            if not invitee.done and invitee.result in RINGING_RESULTS:
+                ids |= resources.identity_ids(invitee.info["identity"])
+    return ids
+
+
+def _find_entry(call, participant_id):
+    for entry in call.participants:
+        if entry["id"] == participant_id:
+            return entry
+    return None
+
+
+def _finish(invitee, at, failure=None):
+    invitee.done, invitee.done_at, invitee.failure = True, at, failure
+
+
+def _settle(call, run, invitee):
+    """Apply one due outcome to the roster."""
+    identity_set = invitee.info["identity"]
+    if invitee.result == "answer":
+        if invitee.participant_id is not None:
+            entry = _find_entry(call, invitee.participant_id)
+            if entry is None:  # removed while ringing (normally cancelled at removal already)
+                _finish(invitee, invitee.due, result_info("canceled", identity_set))
+                return
+            entry["isInLobby"] = False
+        elif not resources.identity_ids(identity_set) & _roster_ids(call):
+            entry = resources.invitee_participant(identity_set, invitee.info.get("endpointType") or "default", run.roster_kind)
+            call.participants.append(entry)
+            invitee.participant_id = entry["id"]
+        _finish(invitee, invitee.due)
+    elif invitee.result in ("decline", "no_answer"):
+        if invitee.participant_id is not None:
+            call.participants[:] = [entry for entry in call.participants if entry["id"] != invitee.participant_id]
+            invitee.participant_id = None
+        _finish(invitee, invitee.due, result_info(invitee.result, identity_set))
+    elif invitee.result == "duplicate_failed":
+        _finish(invitee, invitee.due, result_info("duplicate_failed", identity_set))
+    else:  # duplicate, ignored: nothing changes for this identity
+        _finish(invitee, invitee.due)
+
+
+def _update_status(call, run):
+    operation = call.operations.get(run.operation_id)
+    if operation is None or operation["status"] not in ACTIVE_STATUSES:
         return
-    call.participants.append(resources.participant(info["identity"], info.get("endpointType") or "default"))
+    if not all(invitee.done for invitee in run.invitees):
+        return
+    failed = sorted((invitee for invitee in run.invitees if invitee.failure), key=lambda inv: (inv.done_at, inv.index))
+    operation["status"] = "failed" if failed else "completed"
+    operation["resultInfo"] = copy.deepcopy(failed[0].failure) if failed else None
 
 
-def _run_operation(call, operation):
-    """Carry out an invite operation. Now: every invitee joins at once and the operation completes."""
-    for info in operation["participants"]:
-        _add_to_roster(call, info)
-    operation["status"] = "completed"
+def advance(call, now=None):
+    """Apply every outcome of the call's operations that is due at ``now`` (caller holds the lock)."""
+    now = time.monotonic() if now is None else now
+    due = [(invitee.due, run.seq, invitee.index, run, invitee)
+           for run in call.invite_runs.values() for invitee in run.invitees
+           if not invitee.done and invitee.due <= now]
+    due.sort(key=lambda item: item[:3])
+    for _due, _seq, _index, run, invitee in due:
+        _settle(call, run, invitee)
+    for run in call.invite_runs.values():
+        _update_status(call, run)
+
+
+def participants_removed(call, participant_ids, now=None):
+    """Someone left (admin API): cancel the pending invite of a removed lobby entry (Graph: removing an
+    invited participant cancels the outstanding add-participant request, graph-api.md 3.6)."""
+    now = time.monotonic() if now is None else now
+    for run in call.invite_runs.values():
+        for invitee in run.invitees:
+            if not invitee.done and invitee.participant_id in participant_ids:
+                invitee.participant_id = None
+                _finish(invitee, now, result_info("canceled", invitee.info["identity"]))
+        _update_status(call, run)
+
+
+def render_operation(operation, config):
+    """A copy of a stored operation as Graph answers it: ``status`` spelled per config status_case."""
+    result = copy.deepcopy(operation)
+    status = result.get("status")
+    if isinstance(status, str) and config["status_case"] == "Running":
+        result["status"] = status[:1].upper() + status[1:]
+    return result
+
+
+def is_finished(operation):
+    """True once an operation is completed or failed."""
+    return operation["status"] not in ACTIVE_STATUSES
+
+
+def _plan(call, participants, config, now):
+    """Decide every invitee's fate now; raise 409 for a duplicate under duplicate_invite: error."""
+    busy = _roster_ids(call) | _ringing_ids(call)
+    invitees = []
+    for index, info in enumerate(participants):
+        identity_set = info["identity"]
+        ids = resources.identity_ids(identity_set)
+        if ids & busy:
+            mode = config["duplicate_invite"]
+            if mode == "error":
+                kind, identity = resources.primary_identity(identity_set)
+                raise GraphError(409, "Conflict", f"Participant {kind} '{identity['id']}' ('participants[{index}]') is already in the call "
+                                                  "or is already being invited; the same identity can't be invited multiple times.")
+            invitees.append(Invitee(index, info, "duplicate" if mode == "ignored" else "duplicate_failed", now))
+            continue
+        busy |= ids
+        outcome = outcome_for(config, identity_set)
+        invitees.append(Invitee(index, info, outcome["result"], now + outcome["after"]))
+    return invitees
+
+
+def _ring(call, run, ringing_in_roster):
+    """t0: with ringing_in_roster, everyone who is rung is listed in the lobby until they answer or fail."""
+    if not ringing_in_roster:
+        return
+    for invitee in run.invitees:
+        if invitee.result in RINGING_RESULTS:
+            entry = resources.invitee_participant(invitee.info["identity"], invitee.info.get("endpointType") or "default",
+                                                  run.roster_kind, in_lobby=True)
+            call.participants.append(entry)
+            invitee.participant_id = entry["id"]
 
 
 def invite(state, call_id, body, version):
@@ -114,16 +306,25 @@ def invite(state, call_id, body, version):
         if call is None:
             raise GraphError(404, "itemNotFound", "Call not found.")
         _check_call(call, body)
+        now = time.monotonic()
+        advance(call, now)
+        config = state.config
+        participants = copy.deepcopy(body["participants"])
+        invitees = _plan(call, participants, config, now)
         operation = {
             "@odata.type": "#microsoft.graph.inviteParticipantsOperation",
             "id": new_guid(),
-            "status": "notStarted",
+            "status": "running",
             "clientContext": body.get("clientContext"),
-            "participants": copy.deepcopy(body["participants"]),
+            "participants": participants,
             "resultInfo": None,
         }
+        run = InviteRun(operation["id"], len(call.invite_runs), now, config["roster_kind"], invitees)
         call.operations[operation["id"]] = operation
-        _run_operation(call, operation)
-        result = copy.deepcopy(operation)
+        call.invite_runs[operation["id"]] = run
+        _ring(call, run, config["ringing_in_roster"])
+        # The action's response always shows the operation running, as Graph documents.
+        result = render_operation(operation, config)
+        advance(call, now)
     location = f"{state.base_url}/{version}/{resources.call_path(call_id)}/operations/{quote(result['id'], safe='')}"
     return result, location

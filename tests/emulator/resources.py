@@ -55,8 +55,9 @@ def check_identity_set(value, where):
 def normalise_identity_set(identity_set):
     """A roster copy of an identitySet: typed like Graph's roster, every identity with a displayName.
 
-    The invitee stays under the identity kind it was given as (the docs' roster examples
-    that show users under ``application`` are a known doc quirk, not behaviour to copy).
+    The identity stays under the kind it was given as. The docs' roster examples that show
+    invited users under ``application`` are reproduced by config ``roster_kind: application``
+    (see ``roster_identity_set``).
     """
     result = {"@odata.type": "#microsoft.graph.identitySet", **copy.deepcopy(identity_set)}
     for kind in IDENTITY_KINDS:
@@ -139,3 +140,49 @@ def call_resource(call, state, version="v1.0"):
         "resultInfo": None,
         "tenantId": state.app.tenant_id,
     }
+
+
+# --- Identities of invitees: primary identity, ids, roster shape (invite lifecycle) -------------
+
+def primary_identity(identity_set):
+    """``(kind, identity object)`` of the first identity with an id, in the order the keys were sent."""
+    for kind, identity in identity_set.items():
+        if kind in IDENTITY_KINDS and isinstance(identity, dict) and isinstance(identity.get("id"), str) and identity["id"]:
+            return kind, identity
+    return None, None
+
+
+def identity_ids(identity_set):
+    """The lower-cased ids of every identity in the set, whatever their kind.
+
+    Used for "is this person already in the call": with ``roster_kind: application`` an
+    invited user is listed under another kind, so the kind is not part of the comparison.
+    """
+    return {ident_id for _kind, ident_id in identity_keys(identity_set)}
+
+
+def participant_label(identity_set):
+    """How Graph's addParticipants failure messages name a participant (an MRI-like string).
+
+    Modelled on the field report ``addParticipants failed for participant 4:+61450078883``
+    (graph-api.md section 4): ``4:`` phone, ``8:orgid:`` user, ``28:`` application/bot,
+    ``8:guest:`` guest, otherwise ``<kind>:<id>``.
+    """
+    kind, identity = primary_identity(identity_set)
+    prefixes = {"phone": "4:", "user": "8:orgid:", "application": "28:", "applicationInstance": "28:", "guest": "8:guest:"}
+    return f"{prefixes.get(kind, f'{kind}:')}{identity['id']}" if identity else "unknown"
+
+
+def roster_identity_set(identity_set, roster_kind="own"):
+    """The identitySet an invitee is listed with: as invited, or (``application``) its primary identity under ``application``."""
+    if roster_kind != "application":
+        return identity_set
+    _kind, identity = primary_identity(identity_set)
+    return {"application": copy.deepcopy(identity)}
+
+
+def invitee_participant(identity_set, endpoint_type="default", roster_kind="own", in_lobby=False):
+    """A roster entry for an invitee (``in_lobby`` while still ringing, with ringing_in_roster)."""
+    entry = participant(roster_identity_set(identity_set, roster_kind), endpoint_type)
+    entry["isInLobby"] = in_lobby
+    return entry

@@ -26,6 +26,7 @@ if __name__ == "__main__":
 
 # pylint: disable=wrong-import-position
 from emulator import certs  # noqa: E402
+from emulator import managed_identity  # noqa: E402
 from emulator.handler import EmulatorHandler  # noqa: E402
 from emulator.state import EmulatorState  # noqa: E402
 
@@ -76,6 +77,8 @@ def parse_args(argv):
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to bind, 0 picks a free one (default {DEFAULT_PORT})")
     parser.add_argument("--cert-dir", help="directory for ca.pem, server.pem, server-key.pem (default: a fresh temp dir, removed at exit)")
+    parser.add_argument("--mi-port", type=int, default=0,
+                        help="port of the plain-HTTP managed identity endpoint on 127.0.0.1, 0 picks a free one (default 0)")
     return parser.parse_args(argv)
 
 
@@ -88,6 +91,7 @@ def main(argv=None):
         files = certs.create(cert_dir, args.host)
         state = EmulatorState(base_url="")
         httpd = EmulatorHTTPServer((args.host, args.port), certs.server_context(files), state)
+        mi_server = managed_identity.start(state, args.mi_port)
         port = httpd.server_address[1]
         state.base_url = f"https://{advertised_host(args.host)}:{port}"
         state.info = {
@@ -101,6 +105,10 @@ def main(argv=None):
             "port": port,
             "pid": os.getpid(),
             "cert_dir": cert_dir,
+            # Managed identity (App Service style): IDENTITY_ENDPOINT and IDENTITY_HEADER for MSAL.
+            "managed_identity_endpoint": mi_server.endpoint,
+            "identity_header": managed_identity.IDENTITY_HEADER,
+            "managed_identity_client_id": managed_identity.SYSTEM_ASSIGNED_CLIENT_ID,
         }
 
         def stop(signum, frame):  # pylint: disable=unused-argument
@@ -117,6 +125,8 @@ def main(argv=None):
             httpd.serve_forever(poll_interval=0.05)
         finally:
             httpd.server_close()
+            mi_server.shutdown()
+            mi_server.server_close()
     finally:
         if owned_dir:
             shutil.rmtree(cert_dir, ignore_errors=True)

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from emulator import config as config_mod
+from emulator.faults import FaultRules
 
 # The default app registration. Fixed values so docs, playbooks and tests can rely on them;
 # they are realistic in shape (GUIDs) but obviously not real credentials.
@@ -67,8 +68,11 @@ class Call:  # pylint: disable=too-many-instance-attributes
     direction: str = "outgoing"
     my_participant_id: str = ""
     participants: list = field(default_factory=list)
-    # Insertion-ordered: operation id -> operation resource (a dict, as Graph returns it).
+    # Insertion-ordered: operation id -> operation resource (a dict, as Graph returns it;
+    # ``status`` in camelCase, rendered per config status_case by invite.render_operation).
     operations: dict = field(default_factory=dict)
+    # operation id -> invite.InviteRun: per-invitee outcomes and timestamps (the lifecycle).
+    invite_runs: dict = field(default_factory=dict)
 
 
 class EmulatorState:  # pylint: disable=too-many-instance-attributes
@@ -80,17 +84,26 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         self.app = app or AppRegistration()
         self.info = {}
         self.calls = {}
+        # Directory users for GET /users/{id|upn}: lower-case id -> user dict (users_api.py).
+        self.users = {}
         self.tokens = {}
         self.request_log = []
         self.config = config_mod.defaults()
+        # Injected faults (/_emulator/faults); their own lock, cleared by reset().
+        self.faults = FaultRules()
 
     # --- tokens -------------------------------------------------------------------------
 
-    def issue_token(self, client_id):
-        """Create and remember an opaque access token for the emulator's tenant."""
+    def issue_token(self, client_id, lifetime=None):
+        """Create and remember an opaque access token for the emulator's tenant.
+
+        ``lifetime`` in seconds defaults to the config key ``token_lifetime``.
+        """
         token = secrets.token_urlsafe(48)
         with self.lock:
-            self.tokens[token] = IssuedToken(self.app.tenant_id, client_id, time.time() + TOKEN_LIFETIME_SECONDS)
+            if lifetime is None:
+                lifetime = self.config.get("token_lifetime", TOKEN_LIFETIME_SECONDS)
+            self.tokens[token] = IssuedToken(self.app.tenant_id, client_id, time.time() + lifetime)
         return token
 
     def check_token(self, token):
@@ -145,7 +158,7 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
             return dict(self.config)
 
     def reset(self, tokens=False):
-        """Forget calls, operations, the request log and config changes.
+        """Forget calls, operations, directory users, the request log and config changes.
 
         Issued tokens survive unless ``tokens`` is true: a module under test caches its
         token (MSAL, a token file), and a reset between test cases must not turn that
@@ -153,7 +166,9 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         """
         with self.lock:
             self.calls.clear()
+            self.users.clear()
             self.request_log.clear()
             self.config = config_mod.defaults()
+            self.faults.clear()
             if tokens:
                 self.tokens.clear()

@@ -9,10 +9,10 @@ import binascii
 import hmac
 from urllib.parse import unquote
 
+from emulator import assertions
 from emulator.errors import TokenError
 from emulator.messages import Response
 from emulator.routing import Router
-from emulator.state import TOKEN_LIFETIME_SECONDS
 
 GRAPH_RESOURCE = "https://graph.microsoft.com"
 # Graph's well-known application id; Entra accepts "<appId>/.default" as a scope too.
@@ -42,7 +42,7 @@ def openid_configuration(req, state, tenant):  # pylint: disable=unused-argument
     root = f"{state.base_url}/{tenant}"
     return Response(200, {
         "token_endpoint": f"{root}/oauth2/v2.0/token",
-        "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+        "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
         "jwks_uri": f"{root}/discovery/v2.0/keys",
         "response_modes_supported": ["query", "fragment", "form_post"],
         "subject_types_supported": ["pairwise"],
@@ -71,10 +71,10 @@ def jwks(req, state, tenant):  # pylint: disable=unused-argument
 def _client_credentials(req, form):
     """(client_id, client_secret) from the form, or from HTTP Basic (client_secret_basic)."""
     client_id, secret = form.get("client_id"), form.get("client_secret")
-    scheme, _, value = (req.header("Authorization") or "").partition(" ")
+    scheme, dummy, value = (req.header("Authorization") or "").partition(" ")
     if scheme.lower() == "basic" and value:
         try:
-            user, _, password = base64.b64decode(value.strip()).decode("utf-8").partition(":")
+            user, dummy, password = base64.b64decode(value.strip()).decode("utf-8").partition(":")
         except (binascii.Error, UnicodeDecodeError) as exc:
             raise TokenError(401, "invalid_client", 7000218, "The Authorization header is not valid HTTP Basic.") from exc
         client_id, secret = client_id or unquote(user), unquote(password)
@@ -111,13 +111,14 @@ def token(req, state, tenant):
         raise TokenError(400, "unauthorized_client", 700016, f"Application with identifier '{client_id}' was not found in the "
                                                              f"directory '{state.app.tenant_id}'. This can happen if the application "
                                                              "has not been installed by the administrator of the tenant.")
-    if form.get("client_assertion"):
-        raise TokenError(401, "invalid_client", 700027, "Client assertion failed signature validation: this emulator accepts "
-                                                        "client secrets only, not certificate credentials.")
-    if not secret:
+    if form.get("client_assertion") or form.get("client_assertion_type"):
+        # Certificate credentials (assertions.py), checked against config client_certificates.
+        assertions.verify(form, state.get_config()["client_certificates"],
+                          f"{state.base_url}/{tenant}/oauth2/v2.0/token", client_id)
+    elif not secret:
         raise TokenError(401, "invalid_client", 7000218, "The request body must contain the following parameter: "
                                                          "'client_assertion' or 'client_secret'.")
-    if not hmac.compare_digest(secret.encode("utf-8"), state.app.client_secret.encode("utf-8")):
+    elif not hmac.compare_digest(secret.encode("utf-8"), state.app.client_secret.encode("utf-8")):
         raise TokenError(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the "
                                                          "request is the client secret value, not the client secret ID, for a "
                                                          f"secret added to app '{state.app.client_id}'.")
@@ -125,11 +126,12 @@ def token(req, state, tenant):
     if not scope:
         raise _missing("scope")
     _check_scope(state, scope)
+    lifetime = state.get_config()["token_lifetime"]
     return Response(200, {
         "token_type": "Bearer",
-        "expires_in": TOKEN_LIFETIME_SECONDS,
-        "ext_expires_in": TOKEN_LIFETIME_SECONDS,
-        "access_token": state.issue_token(client_id),
+        "expires_in": lifetime,
+        "ext_expires_in": lifetime,
+        "access_token": state.issue_token(client_id, lifetime),
     }, {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"})
 
 

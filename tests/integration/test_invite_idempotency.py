@@ -162,8 +162,8 @@ def test_operations_unreadable_invited_fails_before_posting(emu, playbook, call,
 
 
 def test_running_only_listing_still_sees_who_rings(emu, playbook, call):
-    emu.config(list_operations='running_only', invite_outcomes={A: {'result': 'answer', 'after': 0},
-                                                                 B: {'result': 'answer', 'after': 60}})
+    outcomes = {A: {'result': 'answer', 'after': 0}, B: {'result': 'answer', 'after': 60}}
+    emu.config(list_operations='running_only', invite_outcomes=outcomes)
     first = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE[:1]})
     assert first.rc == 0
     wait_for_operations(emu, call['id'])

@@ -10,6 +10,7 @@ from email.message import Message
 import pytest
 
 from emulator import admin_api, handler
+from emulator import config as config_mod
 from emulator.client import AdminError, EmulatorProcess
 from emulator.messages import Request
 from emulator.state import EmulatorState
@@ -91,18 +92,18 @@ def test_reset_clears_calls_log_and_config(emu, graph):
     emu.config(page_size=3)
     graph.get(f"/v1.0/communications/calls/{call['id']}")
     result = emu.reset()
-    assert result["config"] == {"page_size": 100} and result["tokens_cleared"] is False
+    assert result["config"] == config_mod.defaults() and result["tokens_cleared"] is False
     assert emu.requests() == []
     assert emu.admin("GET", "/calls") == {"value": []}
-    assert emu.config() == {"page_size": 100}
+    assert emu.config() == config_mod.defaults()
     with pytest.raises(AdminError):
         emu.call(call["id"])
 
 
 def test_config_merge_and_refusals(emu):
-    assert emu.config() == {"page_size": 100}
-    assert emu.config(page_size=2) == {"page_size": 2}
-    assert emu.admin("GET", "/config") == {"page_size": 2}
+    assert emu.config() == config_mod.defaults() and emu.config()["page_size"] == 100
+    assert emu.config(page_size=2) == {**config_mod.defaults(), "page_size": 2}
+    assert emu.admin("GET", "/config") == {**config_mod.defaults(), "page_size": 2}
     for bad in ({"page_size": 0}, {"page_size": "3"}, {"page_size": True}, {"page_size": 1.5}, {"colour": 1}):
         with pytest.raises(AdminError) as excinfo:
             emu.admin("POST", "/config", bad)
@@ -110,7 +111,7 @@ def test_config_merge_and_refusals(emu):
         assert list(bad)[0] in excinfo.value.body["error"]["message"]
     with pytest.raises(AdminError):
         emu.admin("POST", "/config", [1])
-    assert emu.config() == {"page_size": 2}
+    assert emu.config() == {**config_mod.defaults(), "page_size": 2}
 
 
 @pytest.mark.parametrize("host, expected", [
@@ -155,4 +156,4 @@ def test_admin_over_the_network_is_forbidden_but_graph_answers():
                 urllib.request.urlopen(f"https://{address}:{emu.info['port']}{path}", context=context, timeout=10)  # pylint: disable=consider-using-with
             assert excinfo.value.code == status
             excinfo.value.close()
-        assert emu.config() == {"page_size": 100}  # loopback still works
+        assert emu.config() == config_mod.defaults()  # loopback still works

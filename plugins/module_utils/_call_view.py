@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# Simplified BSD License (see https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""Graph's call and participant objects, normalised into the snake_case summaries the info modules return."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.msgraph.calls.plugins.module_utils._participants import (
+    InputError,
+    identities_of,
+    identity_label,
+    is_guid,
+    match_key,
+    normalize_phone,
+)
+
+
+def _odata_type(value):
+    kind = value.get('@odata.type') if isinstance(value, dict) else None
+    return kind.split('.')[-1] if isinstance(kind, str) else None
+
+
+def call_summary(call):
+    """The call's state, direction, group-ness, and chatInfo / meetingInfo in short."""
+    chat = call.get('chatInfo')
+    meeting = call.get('meetingInfo')
+    result = call.get('resultInfo')
+    return {
+        'id': call.get('id'),
+        'state': call.get('state'),
+        'direction': call.get('direction'),
+        'group': isinstance(chat, dict),
+        'subject': call.get('subject'),
+        'callback_uri': call.get('callbackUri'),
+        'my_participant_id': call.get('myParticipantId'),
+        'tenant_id': call.get('tenantId'),
+        'chat_info': {
+            'thread_id': chat.get('threadId'),
+            'message_id': chat.get('messageId'),
+            'reply_chain_message_id': chat.get('replyChainMessageId'),
+        } if isinstance(chat, dict) else None,
+        'meeting_info': {
+            'type': _odata_type(meeting),
+            'join_web_url': meeting.get('joinWebUrl'),
+            'organizer': _first_label((meeting.get('organizer') or {})),
+        } if isinstance(meeting, dict) else None,
+        'result_info': {
+            'code': result.get('code'),
+            'subcode': result.get('subcode', result.get('subCode')),
+            'message': result.get('message'),
+        } if isinstance(result, dict) else None,
+    }
+
+
+def _first_label(identity_set):
+    pairs = identities_of(identity_set)
+    return identity_label(*pairs[0]) if pairs else None
+
+
+def participant_summary(participant):
+    """One roster entry: participant id, identity kind/id/label, display name, lobby and mute state."""
+    info = participant.get('info') or {}
+    identity_set = info.get('identity') or {}
+    pairs = identities_of(identity_set)
+    kind, ident = pairs[0] if pairs else (None, None)
+    display_name = identity_set.get(kind, {}).get('displayName') if kind else None
+    return {
+        'id': participant.get('id'),
+        'kind': kind,
+        'identity_id': ident.lower() if is_guid(ident) else ident,
+        'label': identity_label(kind, ident) if kind else None,
+        'display_name': display_name,
+        'in_lobby': bool(participant.get('isInLobby')),
+        'muted': bool(participant.get('isMuted')),
+    }
+
+
+def participant_matches(participant, keys):
+    """Whether any identity of the participant matches one of the filter's match keys."""
+    identity_set = (participant.get('info') or {}).get('identity')
+    return any(match_key(kind, ident) in keys for kind, ident in identities_of(identity_set))
+
+
+def identity_filter(values, option='identities'):
+    """Match keys for the ``identities`` filter: object ids (any kind), E.164 phones, or ``kind:id`` labels."""
+    keys = set()
+    for index, value in enumerate(values or []):
+        where = '%s[%d]' % (option, index)
+        if not isinstance(value, str) or not value.strip():
+            raise InputError('%s must be a non-empty string' % where)
+        text = value.strip()
+        if ':' in text and not text.startswith('+'):
+            kind, ident = text.split(':', 1)
+            if kind == 'phone' and normalize_phone(ident) is None:
+                raise InputError('%s: %r is not an E.164 phone number' % (where, ident))
+            keys.add(match_key(kind, ident))
+        elif is_guid(text):
+            keys.add(match_key('user', text))
+        elif normalize_phone(text):
+            keys.add(match_key('phone', text))
+        else:
+            raise InputError('%s must be an object id (a GUID), an E.164 phone number or a kind:id label such as '
+                             'user:<id>; got %r' % (where, value))
+    return keys

@@ -1,0 +1,194 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Knowing the outcome: graph_call_invite's wait, and the two info modules, against the emulator."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+import pytest
+
+A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
+B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
+
+
+def recorded(emu, method, suffix_or_part):
+    return [r for r in emu.requests() if r['method'] == method and suffix_or_part in r['path']]
+
+
+def by_label(result):
+    return {p['label']: p for p in result['participants']}
+
+
+def invite_and_wait(playbook, call_id, people, **options):
+    invite = dict(call_id=call_id, participants=people, wait=True, wait_sleep=0.5, **options)
+    return playbook('invite.yml', invite=invite)
+
+
+def test_answer_after_two_seconds_joins(emu, playbook):
+    call = emu.create_call()
+    emu.config(invite_outcome={'result': 'answer', 'after': 2})
+    run = invite_and_wait(playbook, call['id'], [{'user': A}])
+    assert run.rc == 0, run.output
+    entry = by_label(run.result)['user:' + A]
+    assert entry['status'] == 'invited' and entry['outcome'] == 'joined'
+    assert run.result['wait_polls'] >= 2, 'it had to poll while the phone rang'
+    operation_id = run.result['operations'][0]['id']
+    assert recorded(emu, 'GET', '/operations/' + operation_id)
+
+
+def test_decline_fails_the_task_with_the_result_info(emu, playbook):
+    call = emu.create_call()
+    emu.config(invite_outcomes={A: {'result': 'answer', 'after': 0}, B: {'result': 'decline', 'after': 0.5}})
+    run = invite_and_wait(playbook, call['id'], [{'user': A}, {'user': B}])
+    assert run.rc != 0
+    assert 'the invite of user:%s failed' % B in run.result['msg']
+    entries = by_label(run.result)
+    assert entries['user:' + A]['outcome'] == 'joined'
+    info = entries['user:' + B]['result_info']
+    assert entries['user:' + B]['outcome'] == 'failed' and info['code'] and info['message']
+    assert run.result['changed'] is True, 'the invite went out'
+
+
+def test_decline_tolerated_when_asked(emu, playbook):
+    call = emu.create_call()
+    emu.config(invite_outcome={'result': 'decline', 'after': 0})
+    run = invite_and_wait(playbook, call['id'], [{'user': A}], fail_on_failed_invite=False)
+    assert run.rc == 0, run.output
+    assert by_label(run.result)['user:' + A]['outcome'] == 'failed'
+
+
+@pytest.mark.parametrize('tolerate', [False, True])
+def test_no_answer_times_out_within_the_timeout_plus_one_poll(emu, playbook, tolerate):
+    call = emu.create_call()
+    emu.config(invite_outcome={'result': 'no_answer', 'after': 600})
+    options = {'wait_timeout': 3}
+    if tolerate:
+        options['fail_on_timeout'] = False
+    run = invite_and_wait(playbook, call['id'], [{'user': A}], **options)
+    assert (run.rc == 0) is tolerate, run.output
+    assert by_label(run.result)['user:' + A]['outcome'] == 'timeout'
+    if not tolerate:
+        assert 'no outcome within wait_timeout=3s' in run.result['msg']
+    polls = recorded(emu, 'GET', '/operations/')
+    # The recorded reads span the wait: none after the deadline plus one poll interval (0.5 s).
+    assert len(polls) >= 3
+    assert run.result['wait_polls'] <= 3 / 0.5 + 2
+
+
+def test_operation_gone_once_finished_is_read_from_the_roster(emu, playbook):
+    call = emu.create_call()
+    emu.config(get_operation='404_when_finished', invite_outcome={'result': 'answer', 'after': 1})
+    run = invite_and_wait(playbook, call['id'], [{'user': A}])
+    assert run.rc == 0, run.output
+    assert by_label(run.result)['user:' + A]['outcome'] == 'joined'
+    statuses = [r['status'] for r in recorded(emu, 'GET', '/operations/')]
+    assert 404 in statuses or statuses == [200] * len(statuses)
+    assert recorded(emu, 'GET', '/participants')
+
+
+def test_operation_gone_and_declined_is_a_failure(emu, playbook):
+    call = emu.create_call()
+    emu.config(get_operation='404_when_finished', invite_outcome={'result': 'decline', 'after': 1})
+    run = invite_and_wait(playbook, call['id'], [{'user': A}], wait_timeout=10)
+    assert run.rc != 0
+    assert by_label(run.result)['user:' + A]['outcome'] == 'failed'
+    assert [r['status'] for r in recorded(emu, 'GET', '/operations/')][-1] == 404
+
+
+def test_wait_covers_someone_still_ringing_from_an_earlier_run(emu, playbook):
+    call = emu.create_call()
+    emu.config(invite_outcome={'result': 'answer', 'after': 2})
+    first = playbook('invite.yml', invite={'call_id': call['id'], 'participants': [{'user': A}]})
+    assert first.rc == 0
+    run = invite_and_wait(playbook, call['id'], [{'user': A}])
+    assert run.rc == 0, run.output
+    entry = by_label(run.result)['user:' + A]
+    assert entry['status'] == 'pending' and entry['outcome'] == 'joined'
+    assert run.result['changed'] is False
+
+
+def test_check_mode_never_posts_nor_polls(emu, playbook):
+    call = emu.create_call()
+    run = playbook('invite.yml', check=True, invite={'call_id': call['id'], 'participants': [{'user': A}], 'wait': True})
+    assert run.rc == 0, run.output
+    assert run.result['changed'] is True and 'wait_polls' not in run.result
+    assert recorded(emu, 'POST', '/invite') == []
+    assert recorded(emu, 'GET', '/operations/') == []
+
+
+def test_bad_wait_values_fail_before_any_request(emu, playbook):
+    call = emu.create_call()
+    run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': [{'user': A}], 'wait': True,
+                                         'wait_timeout': 0})
+    assert run.rc != 0 and 'wait_timeout must be at least 1 second' in run.result['msg']
+    assert emu.requests() == []
+
+
+# The info modules ---------------------------------------------------------------------------
+
+def test_info_on_a_group_call(emu, playbook):
+    call = emu.create_call(participants=[{'user': {'id': A, 'displayName': 'Ann'}},
+                                         {'phone': {'id': '+12345678901'}}])
+    run = playbook('info.yml', info={'call_id': call['id'], 'raw': True})
+    assert run.rc == 0, run.output
+    info = run.task('Call')['result']
+    assert info['exists'] is True and info['changed'] is False
+    assert info['call']['state'] == 'established' and info['call']['group'] is True
+    assert info['call']['chat_info']['thread_id']
+    assert info['raw']['id'] == call['id']
+    roster = run.task('Roster')['result']
+    assert roster['count'] == 3
+    assert [p['label'] for p in roster['participants']] == ['application:' + emu.info['client_id'], 'user:' + A,
+                                                            'phone:+12345678901']
+    ann = roster['participants'][1]
+    assert ann['display_name'] == 'Ann' and ann['in_lobby'] is False and ann['muted'] is False and ann['id']
+    assert len(roster['raw']) == 3
+
+
+def test_participant_filter(emu, playbook):
+    emu.config(page_size=1)
+    call = emu.create_call(participants=[{'user': {'id': A}}, {'phone': {'id': '+12345678901'}}, {'user': {'id': B}}])
+    run = playbook('info.yml', info={'call_id': call['id'], 'identities': [A.upper(), '+1 234 567 8901']})
+    roster = run.task('Roster')['result']
+    assert sorted(p['label'] for p in roster['participants']) == ['phone:+12345678901', 'user:' + A]
+    assert len(recorded(emu, 'GET', '/participants')) == 4, 'every page was read'
+
+
+def test_participant_filter_rejects_bad_values_before_any_request(emu, playbook):
+    call = emu.create_call()
+    before = len(emu.requests())
+    run = playbook('info.yml', info={'call_id': call['id'], 'identities': ['bob']})
+    roster = run.task('Roster')
+    assert roster['status'] == 'failed'
+    assert 'identities[0] must be an object id' in roster['result']['msg']
+    roster_reads = [r for r in emu.requests()[before:] if r['path'].endswith('/participants')]
+    assert roster_reads == []
+
+
+def test_info_on_a_peer_to_peer_call(emu, playbook):
+    call = emu.create_call(group=False)
+    run = playbook('info.yml', info={'call_id': call['id']})
+    info = run.task('Call')['result']
+    assert info['exists'] is True and info['call']['group'] is False and info['call']['chat_info'] is None
+    roster = run.task('Roster')
+    assert roster['status'] == 'failed'
+    assert 'is a peer-to-peer call: Graph does not list the participants' in roster['result']['msg']
+
+
+def test_info_on_an_unknown_call(emu, playbook):
+    run = playbook('info.yml', info={'call_id': '00000000-0000-4000-8000-000000000000'})
+    assert run.rc == 0, run.output
+    info = run.task('Call')
+    assert info['status'] == 'ok' and info['result']['exists'] is False and info['result']['call'] is None
+    roster = run.task('Roster')
+    assert roster['status'] == 'ok' and roster['result']['exists'] is False and roster['result']['participants'] == []
+
+
+def test_info_in_check_mode_still_reads(emu, playbook):
+    call = emu.create_call()
+    run = playbook('info.yml', check=True, info={'call_id': call['id']})
+    assert run.task('Call')['result']['exists'] is True
+    assert run.task('Roster')['result']['count'] == 1

@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Waiting for invite outcomes: the per-poll decision, table-driven, and the polling loop on a fake clock."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._invite_wait import VANISHED, InviteWaiter, decide
+
+A = ('id', '7e1b4346-85a6-4bdd-abe3-d11c5d420efe')
+B = ('id', '1e126418-44a0-4a94-a6f8-0efe1ad71acb')
+FAILED = {'status': 'failed', 'resultInfo': {'code': 408, 'subCode': 10004, 'message': 'not answered'}}
+
+
+def member(key, lobby=False, kind='user'):
+    return {'info': {'identity': {kind: {'id': key[1]}}}, 'isInLobby': lobby}
+
+
+@pytest.mark.parametrize('name,waiting,operations,roster,expected', [
+    ('in the roster: joined', {A: 'op1'}, {'op1': {'status': 'Running'}}, [member(A)], {A: ('joined', None)}),
+    ('listed under application still joined', {A: 'op1'}, {}, [member(A, kind='application')], {A: ('joined', None)}),
+    ('in the lobby: undecided', {A: 'op1'}, {'op1': {'status': 'running'}}, [member(A, lobby=True)], {}),
+    ('completed: joined even if already gone', {A: 'op1'}, {'op1': {'status': 'Completed'}}, [], {A: ('joined', None)}),
+    ('failed: resultInfo with subCode spelling', {A: 'op1'}, {'op1': FAILED}, [],
+     {A: ('failed', {'code': 408, 'subcode': 10004, 'message': 'not answered'})}),
+    ('failed op but this one joined', {A: 'op1', B: 'op1'}, {'op1': FAILED}, [member(A)],
+     {A: ('joined', None), B: ('failed', {'code': 408, 'subcode': 10004, 'message': 'not answered'})}),
+    ('running and absent: undecided', {A: 'op1'}, {'op1': {'status': 'notStarted'}}, [], {}),
+    ('never readable, absent: undecided', {A: 'op1'}, {'op1': None}, [], {}),
+    ('vanished and absent from a read roster: failed', {A: 'op1'}, {'op1': VANISHED}, [],
+     {A: ('failed', {'code': None, 'subcode': None,
+                     'message': 'The invite operation finished and can no longer be read, and the participant is not in '
+                                'the roster.'})}),
+    ('vanished, roster unreadable (p2p): undecided', {A: 'op1'}, {'op1': VANISHED}, None, {}),
+])
+def test_decide(name, waiting, operations, roster, expected):
+    assert decide(waiting, operations, roster) == expected
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 100.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class FakeClient:
+    """Answers from scripted timelines: a list per operation id and one for the roster, last entry repeats."""
+
+    def __init__(self, operations, rosters):
+        self.operations = operations
+        self.rosters = rosters
+        self.calls = []
+
+    @staticmethod
+    def _next(timeline):
+        value = timeline.pop(0) if len(timeline) > 1 else timeline[0]
+        if isinstance(value, GraphError):
+            raise value
+        return value
+
+    def get_operation(self, call_id, operation_id):
+        self.calls.append(('op', operation_id))
+        return self._next(self.operations[operation_id])
+
+    def list_participants(self, call_id):
+        self.calls.append(('roster',))
+        return self._next(self.rosters)
+
+
+def not_found():
+    return GraphError('gone', status=404, code='itemNotFound')
+
+
+def test_answer_after_two_polls():
+    clock = FakeClock()
+    client = FakeClient({'op1': [{'status': 'Running'}, {'status': 'Running'}, {'status': 'Completed'}]},
+                        [[], [], [member(A)]])
+    waiter = InviteWaiter(client, 'c', timeout=30, interval=2, clock=clock.clock, sleep=clock.sleep)
+    assert waiter.wait({A: 'op1'}) == {A: ('joined', None)}
+    assert waiter.polls == 3 and clock.sleeps == [2, 2]
+
+
+def test_only_undecided_operations_are_read():
+    clock = FakeClock()
+    client = FakeClient({'op1': [{'status': 'Completed'}], 'op2': [{'status': 'Running'}, {'status': 'Completed'}]},
+                        [[]])
+    waiter = InviteWaiter(client, 'c', timeout=30, interval=1, clock=clock.clock, sleep=clock.sleep)
+    assert waiter.wait({A: 'op1', B: 'op2'}) == {A: ('joined', None), B: ('joined', None)}
+    assert [c for c in client.calls if c[0] == 'op'] == [('op', 'op1'), ('op', 'op2'), ('op', 'op2')]
+
+
+def test_timeout_within_the_deadline_plus_one_poll():
+    clock = FakeClock()
+    client = FakeClient({'op1': [{'status': 'Running'}]}, [[member(A, lobby=True)]])
+    waiter = InviteWaiter(client, 'c', timeout=5, interval=2, clock=clock.clock, sleep=clock.sleep)
+    outcomes = waiter.wait({A: 'op1'})
+    assert outcomes == {A: ('timeout', None)}
+    assert clock.now - 100.0 == 5, 'the last sleep is cut to the deadline'
+    assert clock.sleeps == [2, 2, 1]
+
+
+def test_operation_gone_after_finishing_roster_decides():
+    clock = FakeClock()
+    client = FakeClient({'op1': [{'status': 'Running'}, not_found()]}, [[], [member(A)]])
+    waiter = InviteWaiter(client, 'c', timeout=30, interval=1, clock=clock.clock, sleep=clock.sleep)
+    assert waiter.wait({A: 'op1'}) == {A: ('joined', None)}
+
+
+def test_operation_gone_and_absent_is_failed():
+    clock = FakeClock()
+    client = FakeClient({'op1': [{'status': 'Running'}, not_found()]}, [[]])
+    waiter = InviteWaiter(client, 'c', timeout=30, interval=1, clock=clock.clock, sleep=clock.sleep)
+    assert waiter.wait({A: 'op1'})[A][0] == 'failed'
+    assert client.calls.count(('op', 'op1')) == 2, 'a 404 operation is not read again'
+
+
+def test_operation_never_readable_waits_on_the_roster():
+    clock = FakeClock()
+    client = FakeClient({'op1': [not_found()]}, [[], [], [member(A)]])
+    waiter = InviteWaiter(client, 'c', timeout=30, interval=1, clock=clock.clock, sleep=clock.sleep)
+    assert waiter.wait({A: 'op1'}) == {A: ('joined', None)}
+    assert client.calls.count(('op', 'op1')) == 1
+
+
+def test_other_errors_propagate():
+    clock = FakeClock()
+    client = FakeClient({'op1': [GraphError('boom', status=500)]}, [[]])
+    waiter = InviteWaiter(client, 'c', timeout=30, interval=1, clock=clock.clock, sleep=clock.sleep)
+    with pytest.raises(GraphError):
+        waiter.wait({A: 'op1'})
+
+
+def test_p2p_reads_no_roster():
+    clock = FakeClock()
+    client = FakeClient({'op1': [{'status': 'Completed'}]}, [GraphError('p2p', status=400)])
+    waiter = InviteWaiter(client, 'c', timeout=30, interval=1, read_roster=False, clock=clock.clock, sleep=clock.sleep)
+    assert waiter.wait({A: 'op1'}) == {A: ('joined', None)}
+    assert ('roster',) not in client.calls
