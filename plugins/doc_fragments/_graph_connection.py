@@ -12,6 +12,21 @@ class ModuleDocFragment:
 
     DOCUMENTATION = r'''
 options:
+  auth_method:
+    description:
+      - How to get an access token. Each method checks its options before any request.
+      - V(client_secret) uses O(tenant_id), O(client_id) and O(client_secret).
+      - V(client_certificate) uses O(tenant_id), O(client_id) and O(client_certificate_path) (with
+        O(client_certificate_key_path), O(client_certificate_password) and O(client_certificate_thumbprint) as needed).
+      - V(managed_identity) uses the Azure managed identity of the machine running the module, system-assigned, or
+        user-assigned when O(client_id) is set.
+      - V(access_token) uses O(access_token) as it is.
+      - V(auto) picks the first method whose options are complete, in this order, V(access_token),
+        V(client_certificate), V(client_secret), then V(managed_identity) when E(IDENTITY_ENDPOINT) or E(MSI_ENDPOINT)
+        is set. It fails when none is complete, or when the options of more than one of the first three are.
+    type: str
+    default: auto
+    choices: [auto, client_secret, client_certificate, managed_identity, access_token]
   tenant_id:
     description:
       - The Microsoft Entra tenant (directory) id, or a verified domain of the tenant.
@@ -28,6 +43,46 @@ options:
       - If not set, the E(AZURE_CLIENT_SECRET) environment variable is used, then E(AZURE_SECRET).
       - Never printed, logged or returned.
     type: str
+  client_certificate_path:
+    description:
+      - A PEM file holding the app's certificate, and its private key unless O(client_certificate_key_path) is set.
+      - If not set, the E(AZURE_CLIENT_CERTIFICATE_PATH) environment variable is used.
+    type: path
+  client_certificate_key_path:
+    description:
+      - A PEM file holding the private key of the certificate, when it is not in O(client_certificate_path).
+    type: path
+  client_certificate_password:
+    description:
+      - The password of an encrypted private key.
+      - If not set, the E(AZURE_CLIENT_CERTIFICATE_PASSWORD) environment variable is used.
+      - Never printed, logged or returned.
+    type: str
+  client_certificate_thumbprint:
+    description:
+      - The certificate's SHA-1 thumbprint, as Entra shows it. Computed from the certificate when not set; when set,
+        it must match.
+    type: str
+  access_token:
+    description:
+      - A Graph access token obtained elsewhere, used as it is with O(auth_method=access_token). It cannot be renewed,
+        so a task fails once Graph rejects it.
+      - Never printed, logged or returned.
+    type: str
+  cloud:
+    description:
+      - The Microsoft cloud, which sets the authority host, the Graph endpoint and the V(.default) scope together.
+      - V(global) is C(login.microsoftonline.com) with C(graph.microsoft.com); V(usgov) (GCC High) is
+        C(login.microsoftonline.us) with C(graph.microsoft.us); V(usgov_dod) is C(login.microsoftonline.us) with
+        C(dod-graph.microsoft.us); V(china) (21Vianet) is C(login.chinacloudapi.cn) with
+        C(microsoftgraph.chinacloudapi.cn).
+      - Precedence, highest first, explicit O(authority_host) and O(graph_endpoint), then O(cloud), then the
+        E(AZURE_AUTHORITY_HOST) environment variable (whose host also picks the cloud, V(usgov) for
+        C(login.microsoftonline.us)), then V(global).
+      - Microsoft offers the cloud-communications API neither in V(china) nor, for O(api_version=beta), outside V(global);
+        the modules refuse those combinations before any request.
+    type: str
+    choices: [global, usgov, usgov_dod, china]
   authority_host:
     description:
       - The Microsoft Entra authority host, without the tenant, such as V(https://login.microsoftonline.us).
@@ -65,10 +120,34 @@ options:
       - Seconds to wait for a connection and for each answer from Graph or the authority.
     type: float
     default: 30
+  retries:
+    description:
+      - How many times to send a request again after Graph throttled it (429) or was unavailable (503, 504), or the
+        network failed, honouring C(Retry-After) (seconds, fractions of seconds or an HTTP date) or backing off
+        exponentially with jitter. Each retry is shown as a warning.
+      - Reads are retried; an invite is sent again only after a 429 (Graph did nothing) or when a fresh read of the
+        call proves the first attempt left no trace.
+      - Between 0 and 10.
+    type: int
+    default: 3
+  retry_budget:
+    description:
+      - The most seconds all retries of one request may wait together; a retry that would exceed it is not made.
+    type: float
+    default: 60
+  token_cache:
+    description:
+      - A file to keep access tokens in, so that every task and every fork of a run reuses one token per tenant,
+        client and cloud instead of asking Entra each time. Concurrent processes are safe (the file is locked).
+      - Created with mode 0600; a file that other users can read or write is refused, since it holds bearer tokens.
+      - Without it, tokens live in memory for one task.
+      - Needs the C(msal-extensions) Python package.
+    type: path
 requirements:
   - python >= 3.8
   - requests >= 2.25.0
   - msal >= 1.24.0
+  - msal-extensions >= 1.0.0 (only with O(token_cache))
 notes:
   - The app registration needs the Microsoft Graph application permissions C(Calls.InitiateGroupCall.All)
     (to invite) and C(Calls.Initiate.All) (to read the roster), with admin consent.

@@ -3,11 +3,17 @@
 # Simplified BSD License (see https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
-"""Access tokens from Microsoft Entra ID through MSAL."""
+"""Access tokens for Graph: one small class per authentication method, all through MSAL.
+
+Each class is built from resolved settings without any I/O (its inputs were validated by
+_graph_options), fetches a token on first use, and can drop a token Graph rejected so that the
+next request fetches a fresh one.
+"""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import threading
 import traceback
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
@@ -18,62 +24,180 @@ from ansible_collections.msgraph.calls.plugins.module_utils._graph_transport imp
 
 try:
     import msal
+    from msal.exceptions import MsalServiceError
 except ImportError:
     HAS_MSAL = False
     MSAL_IMPORT_ERROR = traceback.format_exc()
+    MsalServiceError = None
 else:
     HAS_MSAL = True
     MSAL_IMPORT_ERROR = None
 
+try:
+    from msal_extensions import FilePersistence, PersistedTokenCache
+except ImportError:
+    HAS_MSAL_EXTENSIONS = False
+    MSAL_EXTENSIONS_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_MSAL_EXTENSIONS = True
+    MSAL_EXTENSIONS_IMPORT_ERROR = None
 
-class ClientSecretAuth:
-    """Client-credentials flow with a client secret.
+# Entra errors that mean "try again later" rather than "your request is wrong".
+TRANSIENT_TOKEN_ERRORS = ('server_error', 'temporarily_unavailable')
 
-    The MSAL application is built on first use, not in the constructor: building it already fetches
-    the authority's OpenID configuration, and no request may leave before all input is validated.
-    Tokens live in MSAL's in-memory cache, i.e. for one task.
-    """
+
+def token_cache(settings):
+    """The MSAL token cache: a locked file shared by every task and fork when token_cache is set."""
+    if settings.get('token_cache'):
+        return PersistedTokenCache(FilePersistence(settings['token_cache']))
+    return msal.TokenCache()
+
+
+class _MsalAuth:
+    """Shared by the methods that go through an MSAL client application."""
+
+    what = 'token request'
 
     def __init__(self, settings, transport):
         self.settings = settings
         self.transport = transport
+        self.cache = token_cache(settings)
+        # MSAL throttles its own retries through this mapping (e.g. 5 s after a 5xx); we own the retry
+        # policy (Retry-After honoured, bounded), so we clear it before retrying.
+        self.http_cache = {}
         self._app = None
+        # Parallel reads share this object: one token request at a time, so that after a 401 the
+        # first thread fetches the new token and the others find it in the cache.
+        self._lock = threading.Lock()
 
-    def _application(self):
-        if self._app is None:
-            settings = self.settings
-            try:
-                self._app = msal.ConfidentialClientApplication(
-                    settings['client_id'],
-                    client_credential=settings['client_secret'],
-                    authority=settings['authority'],
-                    http_client=self.transport,
-                    instance_discovery=settings['instance_discovery'],
-                )
-            except TRANSPORT_ERRORS as exc:
-                code, sentence = transport_error_kind(exc)
-                raise GraphError('Could not reach the authority %s: %s' % (settings['authority'], sentence), code=code)
-            except ValueError as exc:
-                # MSAL raises ValueError when the authority's OpenID configuration cannot be read,
-                # e.g. an unknown tenant.
-                raise GraphError('The authority %s was refused: %s' % (settings['authority'], exc), code='authorityError')
-        return self._app
+    def _build(self):
+        raise NotImplementedError
+
+    def _acquire(self, app):
+        raise NotImplementedError
 
     def token(self):
-        """A bearer token for the Graph ``.default`` scope, or GraphError."""
-        app = self._application()
+        """A bearer token, or GraphError (``retryable`` when Entra or the network may recover)."""
+        with self._lock:
+            return self._token()
+
+    def _token(self):
         try:
-            result = app.acquire_token_for_client(scopes=[self.settings['scope']])
+            if self._app is None:
+                self._app = self._build()
+            result = self._acquire(self._app)
+        except MsalServiceError as exc:
+            # MSAL raises this for a 5xx from the token endpoint.
+            raise GraphError('%s to %s failed: Entra answered %s' % (self.what, self.where(), str(exc).splitlines()[0]),
+                             code='server_error', retryable=True)
         except TRANSPORT_ERRORS as exc:
             code, sentence = transport_error_kind(exc)
-            raise GraphError('Token request to %s failed: %s' % (self.settings['authority'], sentence), code=code)
+            raise GraphError('%s to %s failed: %s' % (self.what, self.where(), sentence), code=code,
+                             retryable=True)
+        except ValueError as exc:
+            # MSAL raises ValueError for an authority whose OpenID configuration cannot be read, and a
+            # JSON decode error (a ValueError) for an answer that is not JSON.
+            raise GraphError('%s to %s failed: %s' % (self.what, self.where(), str(exc).splitlines()[0]),
+                             code='authorityError', retryable=True)
         if result and result.get('access_token'):
             return result['access_token']
         result = result or {}
-        description = result.get('error_description') or 'no access token in the answer'
-        raise GraphError(
-            'Token request to %s was refused: %s' % (self.settings['authority'], description.splitlines()[0]),
-            code=result.get('error') or 'tokenError',
-            request_id=result.get('trace_id'),
-            client_request_id=result.get('correlation_id'),
-        )
+        description = str(result.get('error_description') or 'no access token in the answer').splitlines()[0]
+        error = result.get('error')
+        raise GraphError('%s to %s was refused: %s' % (self.what, self.where(), description),
+                         code=error if isinstance(error, str) else 'tokenError',
+                         request_id=result.get('trace_id'), client_request_id=result.get('correlation_id'),
+                         retryable=error in TRANSIENT_TOKEN_ERRORS)
+
+    def where(self):
+        return self.settings['authority']
+
+    def before_retry(self):
+        self.http_cache.clear()
+
+    def forget(self, token):
+        """Drop a token Graph rejected (expired, revoked) so the next token() asks Entra again."""
+        with self._lock:
+            for item in list(self.cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN)):
+                if item.get('secret') == token:
+                    self.cache.remove_at(item)
+
+
+class ClientSecretAuth(_MsalAuth):
+    """Client credentials with a client secret."""
+
+    def _build(self):
+        settings = self.settings
+        return msal.ConfidentialClientApplication(
+            settings['client_id'], client_credential=settings['client_secret'], authority=settings['authority'],
+            http_client=self.transport, instance_discovery=settings['instance_discovery'], token_cache=self.cache,
+            http_cache=self.http_cache)
+
+    def _acquire(self, app):
+        return app.acquire_token_for_client(scopes=[self.settings['scope']])
+
+
+class ClientCertificateAuth(ClientSecretAuth):
+    """Client credentials with a certificate: MSAL signs a client assertion with the private key."""
+
+    def _build(self):
+        settings = self.settings
+        credential = {'private_key': settings['certificate']['private_key'],
+                      'thumbprint': settings['certificate']['thumbprint']}
+        if settings['certificate'].get('password'):
+            credential['passphrase'] = settings['certificate']['password']
+        return msal.ConfidentialClientApplication(
+            settings['client_id'], client_credential=credential, authority=settings['authority'],
+            http_client=self.transport, instance_discovery=settings['instance_discovery'], token_cache=self.cache,
+            http_cache=self.http_cache)
+
+
+class ManagedIdentityAuth(_MsalAuth):
+    """An Azure managed identity: system-assigned, or user-assigned by client_id."""
+
+    what = 'managed identity token request'
+
+    def _build(self):
+        client_id = self.settings.get('client_id')
+        identity = msal.UserAssignedManagedIdentity(client_id=client_id) if client_id else msal.SystemAssignedManagedIdentity()
+        return msal.ManagedIdentityClient(identity, http_client=self.transport, token_cache=self.cache,
+                                          http_cache=self.http_cache)
+
+    def _acquire(self, app):
+        # Managed identity endpoints take a resource, not scopes.
+        return app.acquire_token_for_client(resource=self.settings['graph_endpoint'])
+
+    def where(self):
+        return 'the managed identity endpoint'
+
+
+class AccessTokenAuth:
+    """A token obtained elsewhere, used as is; Graph's 401 is final, since we cannot renew it."""
+
+    def __init__(self, settings, transport):
+        self.settings = settings
+        self._token = settings['access_token']
+
+    def token(self):
+        if self._token is None:
+            raise GraphError('Graph rejected the access_token given, and it cannot be renewed here; pass a fresh '
+                             'one', code='InvalidAuthenticationToken')
+        return self._token
+
+    def before_retry(self):
+        pass
+
+    def forget(self, token):
+        self._token = None
+
+
+AUTH_CLASSES = {
+    'client_secret': ClientSecretAuth,
+    'client_certificate': ClientCertificateAuth,
+    'managed_identity': ManagedIdentityAuth,
+    'access_token': AccessTokenAuth,
+}
+
+
+def build_auth(settings, transport):
+    return AUTH_CLASSES[settings['auth_method']](settings, transport)

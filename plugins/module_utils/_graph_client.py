@@ -13,16 +13,20 @@ from concurrent.futures import ThreadPoolExecutor
 
 from urllib.parse import quote, urlsplit
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_auth import ClientSecretAuth
+from ansible_collections.msgraph.calls.plugins.module_utils._graph_auth import build_auth
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError, error_from_body
+from ansible_collections.msgraph.calls.plugins.module_utils._graph_retry import RetryPolicy, parse_retry_after
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_transport import (
     TRANSPORT_ERRORS,
     HttpTransport,
+    request_was_sent,
     transport_error_kind,
 )
 
 # A roster is small; a server that keeps answering nextLinks is broken, and we must not loop forever.
 MAX_PAGES = 1000
+# Graph's throttling and overload answers: it did not act on the request and says so.
+RETRY_STATUSES = (429, 503, 504)
 
 
 class GraphResponse:
@@ -47,25 +51,69 @@ def path_segment(value):
 
 
 class GraphClient:
-    """Authenticated requests to ``{graph_endpoint}/{api_version}``, errors as GraphError."""
+    """Authenticated requests to ``{graph_endpoint}/{api_version}``, errors as GraphError.
 
-    def __init__(self, settings):
+    Retries follow one policy (``retries``, ``retry_budget``), and each retry is a warning:
+    - 429, 503 and 504, honouring Retry-After, and network faults: for reads (GET) always;
+    - a 429 also for writes, since Graph did nothing; and any request that provably never left;
+    - a 401 once, after dropping the rejected token (it expired or was revoked).
+    A write that failed ambiguously (a 5xx, a timeout, a dropped connection) is NOT sent again here:
+    only the caller knows how to look for what it may have left behind.
+    """
+
+    def __init__(self, settings, warn=None, retry_policy=None):
         self.settings = settings
+        self.warn = warn or (lambda message: None)
         self.transport = HttpTransport(settings['verify'], settings['timeout'])
-        self.auth = ClientSecretAuth(settings, self.transport)
+        self.auth = build_auth(settings, self.transport)
+        self.retry = retry_policy or RetryPolicy(settings['retries'], settings['retry_budget'])
         self.base_url = '%s/%s' % (settings['graph_endpoint'], settings['api_version'])
         self._origin = _origin(settings['graph_endpoint'])
 
     def url(self, *segments):
         return self.base_url + ''.join('/' + path_segment(s) for s in segments)
 
-    def request(self, method, url, body=None, params=None):
-        """Send one request; return a GraphResponse for 2xx, raise GraphError otherwise.
+    def token(self):
+        """A token, with the same retry policy as Graph requests (Entra throttles and fails too)."""
+        return self._with_retries(True, 'the token request', self.auth.token)
 
-        Every request carries a fresh ``client-request-id``, which Microsoft support and the error
-        report use to find it.
-        """
-        token = self.auth.token()
+    def request(self, method, url, body=None, params=None):
+        """Send one request; return a GraphResponse for 2xx, raise GraphError otherwise."""
+        return self._with_retries(method == 'GET', url, lambda: self._send_once(method, url, body, params))
+
+    def _with_retries(self, idempotent, what, send):
+        attempts = self.retry.attempts()
+        refreshed = False
+        while True:
+            try:
+                return send()
+            except GraphError as exc:
+                rejected = getattr(exc, 'rejected_token', None)
+                if exc.status == 401 and not refreshed and rejected:
+                    refreshed = True
+                    self.auth.forget(rejected)
+                    self.warn('%s: Graph rejected the access token (%s); fetching a new one and sending again'
+                              % (what, exc.code))
+                    continue
+                if not (exc.retryable and (idempotent or exc.status == 429 or exc.sent is False)):
+                    raise
+                delay = attempts.next_delay(exc.retry_after)
+                if delay is None:
+                    exc.message = '%s (gave up after %d retries within retry_budget=%ss)' % (
+                        exc.message, attempts.done, self.retry.budget)
+                    raise
+                self.warn('%s; retry %d of %d in %.1f s' % (exc.summary(), attempts.done, self.retry.retries, delay))
+                self.auth.before_retry()
+                attempts.wait(delay)
+
+    def _send_once(self, method, url, body, params):
+        """One request. Every request carries a fresh ``client-request-id``, which Microsoft support and
+        the error report use to find it."""
+        try:
+            token = self.auth.token()
+        except GraphError as exc:
+            exc.sent = False        # the Graph request itself never left
+            raise
         client_request_id = str(uuid.uuid4())
         headers = {
             'Authorization': 'Bearer ' + token,
@@ -77,7 +125,9 @@ class GraphClient:
             response = self.transport.request(method, url, json=body, params=params, headers=headers)
         except TRANSPORT_ERRORS as exc:
             code, sentence = transport_error_kind(exc)
-            raise GraphError(sentence, code=code, client_request_id=client_request_id, method=method, url=url)
+            sent = request_was_sent(exc)
+            raise GraphError(sentence, code=code, client_request_id=client_request_id, method=method, url=url,
+                             retryable=code != 'tlsError', sent=sent)
 
         parsed = None
         malformed = False
@@ -87,7 +137,14 @@ class GraphClient:
             except ValueError:
                 malformed = True
         if response.status_code >= 400:
-            raise error_from_body(parsed, response.status_code, response.headers, client_request_id, method, url)
+            error = error_from_body(parsed, response.status_code, response.headers, client_request_id, method, url)
+            error.retryable = response.status_code in RETRY_STATUSES
+            error.retry_after = parse_retry_after(response.headers.get('Retry-After'))
+            error.sent = response.status_code not in (401, 429)
+            if response.status_code == 401:
+                # Kept on the exception (never in to_dict) so the retry can drop exactly this token.
+                error.rejected_token = token
+            raise error
         if malformed or (response.content and not isinstance(parsed, dict)):
             raise GraphError('Graph answered HTTP %s with a body that is not a JSON object' % response.status_code,
                              status=response.status_code, code='malformedResponse',
@@ -121,7 +178,7 @@ class GraphClient:
         connection pool is thread-safe. Reads run in parallel because each is a full round trip to
         Graph, and a module waits for all of them before deciding anything.
         """
-        self.auth.token()
+        self.token()
         with ThreadPoolExecutor(max_workers=len(reads)) as pool:
             futures = [pool.submit(read) for read in reads]
         outcomes = []

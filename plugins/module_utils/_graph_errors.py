@@ -17,8 +17,14 @@ class GraphError(Exception):
     """A failed Graph or token request, with the identifiers Microsoft support asks for."""
 
     def __init__(self, message, status=None, code=None, request_id=None, client_request_id=None,
-                 date=None, method=None, url=None):
+                 date=None, method=None, url=None, retryable=False, retry_after=None, sent=None):
         super(GraphError, self).__init__(message)
+        # retryable: sending again may succeed (throttling, a 5xx, a network fault). retry_after: the
+        # seconds Graph asked us to wait, if it said. sent: False when the request provably never
+        # reached the server, True/None otherwise: only then is a POST's outcome ambiguous.
+        self.retryable = retryable
+        self.retry_after = retry_after
+        self.sent = sent
         self.message = message
         self.status = status
         self.code = code

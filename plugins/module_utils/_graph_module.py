@@ -10,7 +10,12 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_auth import HAS_MSAL, MSAL_IMPORT_ERROR
+from ansible_collections.msgraph.calls.plugins.module_utils._graph_auth import (
+    HAS_MSAL,
+    HAS_MSAL_EXTENSIONS,
+    MSAL_EXTENSIONS_IMPORT_ERROR,
+    MSAL_IMPORT_ERROR,
+)
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_client import GraphClient
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_options import graph_argument_spec, resolve_settings
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -101,10 +106,14 @@ class GraphModule:
 
     @property
     def client(self):
+        """The GraphClient, built once all connection options passed their checks (no request yet)."""
         if self._client is None:
             try:
                 settings = resolve_settings(self.params)
             except ValueError as exc:
                 self.fail(str(exc))
-            self._client = GraphClient(settings)
+            if settings['token_cache'] and not HAS_MSAL_EXTENSIONS:
+                self.fail(missing_required_lib('msal-extensions', reason='for token_cache'),
+                          exception=MSAL_EXTENSIONS_IMPORT_ERROR)
+            self._client = GraphClient(settings, warn=self.warn)
         return self._client

@@ -5,8 +5,9 @@
 
 """The connection options every module shares, and how they resolve into settings.
 
-Resolution is pure (options + environment in, settings or ValueError out) so that every rule is
-checked before the first request, the token request included, and is unit-testable.
+Resolution is pure apart from reading local files (a certificate, the token cache's mode): options
+and environment in, settings or ValueError out. So every rule is checked before the first request,
+the token request included, and is unit-testable.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,11 +15,27 @@ __metaclass__ = type
 
 import os
 import re
+import stat
 
 from ansible.module_utils.basic import env_fallback
 
-GLOBAL_AUTHORITY_HOST = 'https://login.microsoftonline.com'
-GLOBAL_GRAPH_ENDPOINT = 'https://graph.microsoft.com'
+from ansible_collections.msgraph.calls.plugins.module_utils._graph_certificate import load_certificate
+
+# cloud -> (authority host, Graph root). The .default scope is always <Graph root>/.default.
+CLOUDS = {
+    'global': ('https://login.microsoftonline.com', 'https://graph.microsoft.com'),
+    'usgov': ('https://login.microsoftonline.us', 'https://graph.microsoft.us'),
+    'usgov_dod': ('https://login.microsoftonline.us', 'https://dod-graph.microsoft.us'),
+    'china': ('https://login.chinacloudapi.cn', 'https://microsoftgraph.chinacloudapi.cn'),
+}
+GLOBAL_AUTHORITY_HOST, GLOBAL_GRAPH_ENDPOINT = CLOUDS['global']
+# An authority host from AZURE_AUTHORITY_HOST names its cloud too (login.microsoftonline.us is
+# shared by both US clouds; usgov is the common one, usgov_dod must be asked for).
+CLOUD_OF_AUTHORITY = {
+    'login.microsoftonline.us': 'usgov',
+    'login.chinacloudapi.cn': 'china',
+    'login.partner.microsoftonline.cn': 'china',
+}
 
 # Hosts of Microsoft's own authorities: MSAL may run instance discovery against them. Any other host
 # (a test double such as the emulator, an AD FS-like proxy) must have discovery off, or MSAL asks
@@ -32,6 +49,10 @@ MICROSOFT_AUTHORITY_HOSTS = frozenset([
     'login.partner.microsoftonline.cn',
 ])
 
+AUTH_METHODS = ('auto', 'client_secret', 'client_certificate', 'managed_identity', 'access_token')
+# Where a managed identity is available, one of these is set (App Service, Functions, Arc, Cloud Shell).
+MANAGED_IDENTITY_VARIABLES = ('IDENTITY_ENDPOINT', 'MSI_ENDPOINT')
+
 _TENANT_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9.-]*$')
 _HOST_URL_RE = re.compile(r'^https://[^/?#\s]+$')
 
@@ -39,17 +60,27 @@ _HOST_URL_RE = re.compile(r'^https://[^/?#\s]+$')
 def graph_argument_spec():
     """The shared argspec; the doc fragment msgraph.calls._graph_connection documents it."""
     return dict(
+        auth_method=dict(type='str', default='auto', choices=list(AUTH_METHODS)),
         tenant_id=dict(type='str', no_log=False, fallback=(env_fallback, ['AZURE_TENANT_ID', 'AZURE_TENANT'])),
         client_id=dict(type='str', no_log=False, fallback=(env_fallback, ['AZURE_CLIENT_ID'])),
         client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['AZURE_CLIENT_SECRET', 'AZURE_SECRET'])),
-        # No argspec defaults: "unset" must stay visible so that a later cloud option can sit between
-        # an explicit value and the environment.
+        client_certificate_path=dict(type='path', fallback=(env_fallback, ['AZURE_CLIENT_CERTIFICATE_PATH'])),
+        client_certificate_key_path=dict(type='path', no_log=False),
+        client_certificate_password=dict(type='str', no_log=True,
+                                         fallback=(env_fallback, ['AZURE_CLIENT_CERTIFICATE_PASSWORD'])),
+        client_certificate_thumbprint=dict(type='str', no_log=False),
+        access_token=dict(type='str', no_log=True),
+        # No argspec defaults: "unset" must stay visible for the precedence explicit > cloud > environment.
+        cloud=dict(type='str', choices=sorted(CLOUDS)),
         authority_host=dict(type='str'),
         graph_endpoint=dict(type='str'),
         api_version=dict(type='str', default='v1.0', choices=['v1.0', 'beta']),
         validate_certs=dict(type='bool', default=True),
         ca_path=dict(type='path'),
         timeout=dict(type='float', default=30.0),
+        retries=dict(type='int', default=3),
+        retry_budget=dict(type='float', default=60.0),
+        token_cache=dict(type='path', no_log=False),
     )
 
 
@@ -64,42 +95,134 @@ def _host_url(value, option):
     return text
 
 
-def _required(params, name, env):
+def _host(url):
+    return url.split('://', 1)[1].split(':', 1)[0].lower()
+
+
+def _text(params, name):
     value = params.get(name)
     if value is None or not str(value).strip():
-        raise ValueError('%s is required: set the option or the %s environment variable' % (name, env))
+        return None
     return str(value).strip()
+
+
+def _endpoints(params, environ):
+    """(cloud, authority host, Graph root): explicit options > cloud > AZURE_AUTHORITY_HOST > global."""
+    cloud = params.get('cloud')
+    environment_host = environ.get('AZURE_AUTHORITY_HOST')
+    if params.get('authority_host'):
+        authority_host = _host_url(params['authority_host'], 'authority_host')
+    elif cloud:
+        authority_host = CLOUDS[cloud][0]
+    elif environment_host:
+        authority_host = _host_url(environment_host, 'AZURE_AUTHORITY_HOST')
+    else:
+        authority_host = GLOBAL_AUTHORITY_HOST
+    if not cloud:
+        cloud = CLOUD_OF_AUTHORITY.get(_host(authority_host), 'global')
+    if params.get('graph_endpoint'):
+        graph_endpoint = _host_url(params['graph_endpoint'], 'graph_endpoint')
+    else:
+        graph_endpoint = CLOUDS[cloud][1]
+    return cloud, authority_host, graph_endpoint
+
+
+def _complete_methods(params, environ):
+    """The methods whose options are all there, in the documented order of auth_method=auto."""
+    identified = _text(params, 'tenant_id') and _text(params, 'client_id')
+    methods = []
+    if _text(params, 'access_token'):
+        methods.append('access_token')
+    if identified and _text(params, 'client_certificate_path'):
+        methods.append('client_certificate')
+    if identified and _text(params, 'client_secret'):
+        methods.append('client_secret')
+    if any(environ.get(name) for name in MANAGED_IDENTITY_VARIABLES):
+        methods.append('managed_identity')
+    return methods
+
+
+def _auth_method(params, environ):
+    method = params.get('auth_method') or 'auto'
+    if method != 'auto':
+        return method
+    complete = _complete_methods(params, environ)
+    explicit = [m for m in complete if m != 'managed_identity']
+    if len(explicit) > 1:
+        raise ValueError('auth_method=auto found complete options for several methods (%s); set auth_method to the '
+                         'one to use' % ', '.join(explicit))
+    if not complete:
+        # Say what is missing when a credential was given without the ids that go with it.
+        for partial, key in (('client_certificate', 'client_certificate_path'), ('client_secret', 'client_secret')):
+            if _text(params, key):
+                _require(params, [('tenant_id', 'AZURE_TENANT_ID'), ('client_id', 'AZURE_CLIENT_ID')], partial)
+        raise ValueError('auth_method=auto found no complete credentials: set tenant_id and client_id with '
+                         'client_secret or client_certificate_path (or AZURE_TENANT_ID, AZURE_CLIENT_ID, '
+                         'AZURE_CLIENT_SECRET), or access_token, or run where a managed identity is available')
+    return complete[0]
+
+
+def _require(params, names, method):
+    for name, variable in names:
+        if not _text(params, name):
+            hint = ' or the %s environment variable' % variable if variable else ''
+            raise ValueError('%s is required with auth_method=%s: set the option%s' % (name, method, hint))
+
+
+def _check_token_cache(path):
+    """A token cache holds bearer tokens in clear: refuse one that others can read or write."""
+    if os.path.lexists(path):
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError('token_cache %r must be a regular file' % path)
+        if info.st_mode & 0o077:
+            raise ValueError('token_cache %r is accessible to other users (mode %o): it holds bearer tokens; run '
+                             'chmod 600 on it' % (path, stat.S_IMODE(info.st_mode)))
+    elif not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        raise ValueError('token_cache %r: the directory %r does not exist' % (path, os.path.dirname(os.path.abspath(path))))
 
 
 def resolve_settings(params, environ=None):
     """Turn module params (after argspec and env fallbacks) into the settings the client uses.
 
-    Precedence, documented in the doc fragment: an explicit ``authority_host`` wins, then
-    ``AZURE_AUTHORITY_HOST``, then the global cloud. ``graph_endpoint``: explicit, then global.
-    Raises ValueError with a message naming the option.
+    Raises ValueError with a message naming the option and the rule.
     """
     environ = os.environ if environ is None else environ
-    tenant_id = _required(params, 'tenant_id', 'AZURE_TENANT_ID')
-    if not _TENANT_RE.match(tenant_id):
-        raise ValueError('tenant_id must be a tenant GUID or domain name (letters, digits, dots and '
-                         'hyphens); got %r' % tenant_id)
-    client_id = _required(params, 'client_id', 'AZURE_CLIENT_ID')
-    client_secret = _required(params, 'client_secret', 'AZURE_CLIENT_SECRET')
+    method = _auth_method(params, environ)
+    settings = dict(auth_method=method, tenant_id=_text(params, 'tenant_id'), client_id=_text(params, 'client_id'))
+    if method in ('client_secret', 'client_certificate'):
+        _require(params, [('tenant_id', 'AZURE_TENANT_ID'), ('client_id', 'AZURE_CLIENT_ID')], method)
+        if not _TENANT_RE.match(settings['tenant_id']):
+            raise ValueError('tenant_id must be a tenant GUID or domain name (letters, digits, dots and hyphens); got '
+                             '%r' % settings['tenant_id'])
+    if method == 'client_secret':
+        _require(params, [('client_secret', 'AZURE_CLIENT_SECRET')], method)
+        settings['client_secret'] = _text(params, 'client_secret')
+    elif method == 'client_certificate':
+        _require(params, [('client_certificate_path', 'AZURE_CLIENT_CERTIFICATE_PATH')], method)
+        settings['certificate'] = load_certificate(
+            params['client_certificate_path'], params.get('client_certificate_key_path'),
+            params.get('client_certificate_password'), params.get('client_certificate_thumbprint'))
+    elif method == 'access_token':
+        _require(params, [('access_token', None)], method)
+        settings['access_token'] = _text(params, 'access_token')
 
-    if params.get('authority_host'):
-        authority_host = _host_url(params['authority_host'], 'authority_host')
-    elif environ.get('AZURE_AUTHORITY_HOST'):
-        authority_host = _host_url(environ['AZURE_AUTHORITY_HOST'], 'AZURE_AUTHORITY_HOST')
-    else:
-        authority_host = GLOBAL_AUTHORITY_HOST
-    if params.get('graph_endpoint'):
-        graph_endpoint = _host_url(params['graph_endpoint'], 'graph_endpoint')
-    else:
-        graph_endpoint = GLOBAL_GRAPH_ENDPOINT
+    cloud, authority_host, graph_endpoint = _endpoints(params, environ)
+    api_version = params.get('api_version') or 'v1.0'
+    if cloud == 'china':
+        raise ValueError('cloud=china: Microsoft does not offer the Graph cloud-communications API (calls, rosters, '
+                         'invites) in the China cloud operated by 21Vianet')
+    if api_version == 'beta' and cloud != 'global':
+        raise ValueError('api_version=beta: the beta cloud-communications API exists only in the global cloud, not '
+                         'in cloud=%s' % cloud)
 
-    timeout = params.get('timeout')
-    if timeout is None or timeout <= 0:
-        raise ValueError('timeout must be a number of seconds greater than 0; got %r' % timeout)
+    for name, low in (('timeout', 0), ('retry_budget', 0)):
+        value = params.get(name)
+        if value is None or value <= low:
+            raise ValueError('%s must be a number of seconds greater than 0; got %r' % (name, value))
+    retries = params.get('retries')
+    if retries is None or retries < 0 or retries > 10:
+        raise ValueError('retries must be between 0 and 10; got %r' % retries)
 
     ca_path = params.get('ca_path')
     if not params.get('validate_certs', True):
@@ -111,17 +234,21 @@ def resolve_settings(params, environ=None):
     else:
         verify = True
 
-    host = authority_host.split('://', 1)[1].split(':', 1)[0].lower()
-    return dict(
-        tenant_id=tenant_id,
-        client_id=client_id,
-        client_secret=client_secret,
+    if params.get('token_cache'):
+        _check_token_cache(params['token_cache'])
+
+    settings.update(
+        cloud=cloud,
         authority_host=authority_host,
-        authority=authority_host + '/' + tenant_id,
-        instance_discovery=host in MICROSOFT_AUTHORITY_HOSTS,
+        authority='%s/%s' % (authority_host, settings['tenant_id']) if settings['tenant_id'] else None,
+        instance_discovery=_host(authority_host) in MICROSOFT_AUTHORITY_HOSTS,
         graph_endpoint=graph_endpoint,
         scope=graph_endpoint + '/.default',
-        api_version=params.get('api_version') or 'v1.0',
+        api_version=api_version,
         verify=verify,
-        timeout=float(timeout),
+        timeout=float(params['timeout']),
+        retries=retries,
+        retry_budget=float(params['retry_budget']),
+        token_cache=params.get('token_cache'),
     )
+    return settings

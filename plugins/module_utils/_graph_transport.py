@@ -58,11 +58,28 @@ def transport_error_kind(exc):
     """A short code and a sentence for a requests exception (no URL credentials: we never put any in URLs)."""
     if isinstance(exc, requests.exceptions.SSLError):
         return 'tlsError', 'TLS certificate verification failed (see validate_certs and ca_path)'
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return 'connectTimeout', 'no connection within the timeout'
     if isinstance(exc, requests.exceptions.Timeout):
         return 'timeout', 'no answer within the timeout'
     if isinstance(exc, requests.exceptions.ConnectionError):
-        return 'connectionError', 'the connection failed or was dropped'
+        if not request_was_sent(exc):
+            return 'connectionRefused', 'the connection could not be made'
+        return 'connectionError', 'the connection was dropped before an answer came'
     return 'requestError', 'the request could not be sent'
+
+
+def request_was_sent(exc):
+    """False when the request provably never reached the server (no connection, or TLS refused it).
+
+    Only then may a POST be sent again without first looking for what it left behind.
+    """
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError)):
+        return False
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        # urllib3 wraps a failed connect in NewConnectionError (refused, unreachable, DNS).
+        return 'NewConnectionError' not in repr(exc) and 'NameResolutionError' not in repr(exc)
+    return True
 
 
 TRANSPORT_ERRORS = (requests.exceptions.RequestException,) if HAS_REQUESTS else ()

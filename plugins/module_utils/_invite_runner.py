@@ -18,7 +18,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import 
     invite_body,
     plan_invite,
 )
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_wait import InviteWaiter
+from ansible_collections.msgraph.calls.plugins.module_utils._invite_wait import InviteWaiter, roster_presence
 from ansible_collections.msgraph.calls.plugins.module_utils._participants import merge_duplicates
 
 
@@ -29,6 +29,52 @@ class TaskFailure(Exception):
         super(TaskFailure, self).__init__(msg)
         self.msg = msg
         self.error = error
+
+
+def _ambiguous(error):
+    """Whether a failed POST may still have been carried out by Graph."""
+    if error.sent is False:
+        return False
+    return error.status is None or error.status >= 500
+
+
+class Trace:
+    """The evidence about one lost invite: its operation, its people in the roster, or proof of absence.
+
+    Absence is proven only when the operations can be read, list nothing with the invite's exact
+    clientContext, none of its people is in the roster, and the listing is known to keep finished
+    operations (it lists one): Graph may drop finished operations, and an invite that already
+    failed would then look like one never sent.
+    """
+
+    def __init__(self, context, batch, roster, operations, earlier_operations):
+        self.operation = None
+        self.arrived = False
+        self.absent = False
+        self.why = 'it was found'
+        matches = [op for op in operations or [] if isinstance(op, dict) and op.get('clientContext') == context]
+        if matches:
+            self.operation = matches[-1]
+            return
+        keys = set(inv.match for inv in batch)
+        if roster is not None and keys & set(roster_presence(roster)):
+            self.arrived = True
+            return
+        if operations is None:
+            self.why = 'the call\'s operations cannot be read to look for it'
+            return
+        finished = [op for op in list(operations) + list(earlier_operations or [])
+                    if str((op or {}).get('status') or '').lower() in ('completed', 'failed')]
+        if not finished:
+            self.why = ('Graph lists no operation with its clientContext, but also no finished operation, so it may '
+                        'drop finished ones and its absence cannot be proven')
+            return
+        if roster is None:
+            self.why = 'no operation has its clientContext, and the roster of a peer-to-peer call cannot be read'
+            self.absent = True
+            return
+        self.absent = True
+        self.why = 'it left no trace'
 
 
 class InviteRunner:
@@ -49,6 +95,7 @@ class InviteRunner:
                            participants=[])
         self.plan = None
         self.group = True
+        self.operations = None
         self._statuses = {}
 
     def run(self):
@@ -57,6 +104,7 @@ class InviteRunner:
         for warning in warnings:
             self.warn(warning)
         roster, operations = self._read_call()
+        self.operations = operations
         self.plan = plan_invite(self.invitees, roster, self.base, operations=operations, state=self.state)
         self.result['changed'] = bool(self.plan.batches)
         statuses = self._statuses
@@ -126,24 +174,88 @@ class InviteRunner:
                       'whether the participant is already there or ringing' % why)
 
     def _send(self, context, batch, statuses):
-        """POST one batch. A 409 Conflict means Graph did nothing: split the batch to find who it refused."""
-        try:
-            operation, dummy = self.client.invite(self.call_id, invite_body(context, batch))
-        except GraphError as exc:
-            if exc.status != 409:
-                raise
-            if len(batch) > 1:
-                for inv in batch:
-                    self._send(batch_client_context(self.base, [inv.label]), [inv], statuses)
-                return
+        """POST one batch, never twice for one intent.
+
+        The client already re-sent it after a 429 (Graph did nothing) or when it provably never left.
+        After an ambiguous failure (a 5xx, a timeout, a dropped connection) the batch is sent again
+        only when a fresh read proves the first attempt left no trace; when the read finds the invite,
+        it is reported; when absence cannot be proven, the task fails with outcome ``unknown``.
+        """
+        attempts = self.client.retry.attempts()
+        while True:
+            try:
+                operation, dummy = self.client.invite(self.call_id, invite_body(context, batch))
+            except GraphError as exc:
+                if exc.status == 409:
+                    return self._conflict(batch, statuses, exc)
+                if not _ambiguous(exc):
+                    raise
+                trace = self._trace(context, batch)
+                if trace.operation is not None or trace.arrived:
+                    self.warn('the invite %s failed ambiguously (%s), but a fresh read shows it went through'
+                              % (context, exc.summary()))
+                    return self._sent(trace.operation, batch, statuses)
+                delay = attempts.next_delay(exc.retry_after) if trace.absent else None
+                if delay is None:
+                    self.result['outcome'] = 'unknown'
+                    self.result['unknown_client_context'] = context
+                    raise TaskFailure(
+                        'the invite of %s may or may not have reached Graph (%s), and %s; nothing more was sent. '
+                        'Re-run the task: it looks for this invite by its clientContext %s before inviting again'
+                        % (', '.join(inv.label for inv in batch), exc.summary(), trace.why, context),
+                        error=exc.to_dict())
+                self.warn('the invite %s failed (%s) and a fresh read proves it left no trace; sending it again in '
+                          '%s s' % (context, exc.summary(), round(delay, 1)))
+                attempts.wait(delay)
+                continue
+            return self._sent(operation, batch, statuses)
+
+    def _sent(self, operation, batch, statuses):
+        if operation is not None:
+            self.result['operations'].append(operation)
+        self.result['changed'] = True
+        operation_id = operation.get('id') if isinstance(operation, dict) else None
+        for inv in batch:
+            statuses[inv.match] = ['invited', operation_id]
+
+    def _conflict(self, batch, statuses, exc):
+        """409 Conflict: Graph refused the whole batch as a duplicate and did nothing.
+
+        Read the call again, then invite one at a time whoever is still missing, to learn whom Graph
+        refused: those are reported present (in the call, or being invited), with a warning.
+        """
+        if len(batch) == 1:
             self.warn('Graph refused to invite %s as a duplicate (%s): already in the call or being invited'
                       % (batch[0].label, exc.summary()))
             statuses[batch[0].match] = ['present', None]
             return
-        self.result['operations'].append(operation)
-        self.result['changed'] = True
-        for inv in batch:
-            statuses[inv.match] = ['invited', operation.get('id') if isinstance(operation, dict) else None]
+        roster, operations = self._read_state()
+        replan = plan_invite(batch, roster, self.base, operations=operations, state=self.state)
+        for inv, status, operation_id in replan.outcomes:
+            statuses[inv.match] = [status, operation_id]
+        for context, single in replan.batches:
+            for inv in single:
+                self._send(batch_client_context(self.base, [inv.label]), [inv], statuses)
+
+    def _read_state(self):
+        """The roster (None for a peer-to-peer call) and the operations (None when unreadable), read again."""
+        (roster, roster_error), (operations, operations_error) = self.client.parallel(
+            lambda: self.client.list_participants(self.call_id) if self.group else None,
+            lambda: self.client.list_operations(self.call_id),
+        )
+        if roster_error is not None:
+            raise roster_error
+        return roster, (operations if operations_error is None else None)
+
+    def _trace(self, context, batch):
+        """What a fresh read says about an invite whose answer was lost."""
+        try:
+            roster, operations = self._read_state()
+        except GraphError as exc:
+            trace = Trace(context, batch, None, None, None)
+            trace.why = 'the call could not be read again to look for it (%s)' % exc.summary()
+            return trace
+        return Trace(context, batch, roster, operations, self.operations)
 
     def _report(self, statuses):
         participants = []

@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -66,7 +67,7 @@ def graph(emulator):
 
 
 @pytest.fixture
-def playbook(tmp_path, graph):
+def playbook(tmp_path, graph, transcripts):
     """Run a playbook of tests/integration/playbooks with extra vars; return a PlaybookRun."""
     counter = [0]
 
@@ -76,7 +77,8 @@ def playbook(tmp_path, graph):
         vars_path = tmp_path / ('vars-%d.json' % counter[0])
         extra_vars.setdefault('graph', graph)
         vars_path.write_text(json.dumps(extra_vars))
-        command = [ANSIBLE_PLAYBOOK, os.path.join(PLAYBOOKS, name), '-i', 'localhost,', '-e', '@' + str(vars_path)]
+        path = name if os.path.isabs(name) else os.path.join(PLAYBOOKS, name)
+        command = [ANSIBLE_PLAYBOOK, path, '-i', 'localhost,', '-e', '@' + str(vars_path)]
         if check:
             command.append('--check')
         if diff:
@@ -96,9 +98,59 @@ def playbook(tmp_path, graph):
         proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=run_env,
                               universal_newlines=True, timeout=300, check=False)
         records = json.loads(records_path.read_text()) if records_path.exists() else []
-        return PlaybookRun(proc.returncode, proc.stdout, records)
+        run_result = PlaybookRun(proc.returncode, proc.stdout, records)
+        transcripts.append(run_result)
+        return run_result
 
     return run
+
+
+@pytest.fixture
+def task(tmp_path, playbook):
+    """Run one module task with literal arguments (any types, as a user could write them).
+
+    The connection comes from module_defaults (the emulator's app), so ``args`` may override any of it.
+    Returns the PlaybookRun; ``run.task('Task')`` is the task's record.
+    """
+    counter = [0]
+
+    def run(module, args, **kwargs):
+        counter[0] += 1
+        play = [{
+            'name': 'One task', 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local',
+            'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'},
+            'module_defaults': {'group/msgraph.calls.graph': {
+                key: '{{ graph.%s }}' % key
+                for key in ('tenant_id', 'client_id', 'client_secret', 'authority_host', 'graph_endpoint', 'ca_path')}},
+            'tasks': [{'name': 'Task', 'msgraph.calls.' + module: args}],
+        }]
+        path = tmp_path / ('task-%d.yml' % counter[0])
+        path.write_text(json.dumps(play))      # JSON is YAML, and keeps every type exactly
+        return playbook(str(path), **kwargs)
+
+    return run
+
+
+@pytest.fixture(scope='session')
+def transcripts(emulator):
+    """Every playbook run of the session; at the end, none may show a secret (see test_secrets_never_leak)."""
+    runs = []
+    yield runs
+    secrets = set(SESSION_SECRETS) | {emulator.info['client_secret']}
+    leaks = []
+    for run_result in runs:
+        blob = run_result.output + json.dumps(run_result.records)
+        for secret in secrets:
+            if secret and secret in blob:
+                leaks.append((secret[:4] + '...', run_result.output[:2000]))
+        if BEARER_RE.search(blob):
+            leaks.append(('Bearer token', BEARER_RE.search(blob).group(0)[:12] + '...'))
+    assert not leaks, 'secrets leaked into Ansible output or results: %s' % leaks[:3]
+
+
+# Secrets tests add here (access tokens, certificate passwords) for the end-of-session scan.
+SESSION_SECRETS = []
+BEARER_RE = re.compile(r'Bearer\s+(?!<redacted>)[A-Za-z0-9._~+/-]{16,}')
 
 
 def wait_for_operations(emu, call_id, timeout=20.0):

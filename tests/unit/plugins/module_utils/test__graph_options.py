@@ -2,10 +2,12 @@
 # Copyright (c) 2026 msgraph.calls contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Connection settings: precedence, defaults and the rules checked before any request."""
+"""Connection settings: clouds and precedence, auth method choice, and the rules checked before any request."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
+
+import os
 
 import pytest
 
@@ -23,37 +25,72 @@ def params(**overrides):
 
 def test_global_cloud_by_default():
     settings = resolve_settings(params(), environ={})
+    assert settings['cloud'] == 'global'
     assert settings['authority'] == 'https://login.microsoftonline.com/' + TENANT
     assert settings['graph_endpoint'] == 'https://graph.microsoft.com'
     assert settings['scope'] == 'https://graph.microsoft.com/.default'
     assert settings['instance_discovery'] is True
     assert settings['verify'] is True
     assert settings['api_version'] == 'v1.0'
+    assert settings['auth_method'] == 'client_secret'
+    assert (settings['retries'], settings['retry_budget']) == (3, 60.0)
 
 
-@pytest.mark.parametrize('option,env,expected', [
-    (None, None, 'https://login.microsoftonline.com'),
-    (None, 'login.microsoftonline.us', 'https://login.microsoftonline.us'),
-    (None, 'https://login.microsoftonline.us/', 'https://login.microsoftonline.us'),
-    ('https://127.0.0.1:8443', 'login.microsoftonline.us', 'https://127.0.0.1:8443'),
-    ('127.0.0.1:8443', None, 'https://127.0.0.1:8443'),
+@pytest.mark.parametrize('cloud,authority,graph', [
+    ('global', 'https://login.microsoftonline.com', 'https://graph.microsoft.com'),
+    ('usgov', 'https://login.microsoftonline.us', 'https://graph.microsoft.us'),
+    ('usgov_dod', 'https://login.microsoftonline.us', 'https://dod-graph.microsoft.us'),
 ])
-def test_authority_precedence(option, env, expected):
+def test_cloud_sets_authority_graph_and_scope(cloud, authority, graph):
+    settings = resolve_settings(params(cloud=cloud), environ={})
+    assert (settings['authority_host'], settings['graph_endpoint'], settings['scope']) == (authority, graph, graph + '/.default')
+
+
+# Precedence: explicit authority_host/graph_endpoint > cloud > AZURE_AUTHORITY_HOST > global.
+@pytest.mark.parametrize('options,env,authority,graph', [
+    ({}, None, 'https://login.microsoftonline.com', 'https://graph.microsoft.com'),
+    ({}, 'login.microsoftonline.us', 'https://login.microsoftonline.us', 'https://graph.microsoft.us'),
+    ({}, 'https://login.microsoftonline.us/', 'https://login.microsoftonline.us', 'https://graph.microsoft.us'),
+    ({'cloud': 'usgov_dod'}, 'login.microsoftonline.com', 'https://login.microsoftonline.us', 'https://dod-graph.microsoft.us'),
+    ({'cloud': 'usgov', 'authority_host': 'https://127.0.0.1:8443'}, None, 'https://127.0.0.1:8443', 'https://graph.microsoft.us'),
+    ({'cloud': 'usgov', 'graph_endpoint': 'https://127.0.0.1:8443'}, None, 'https://login.microsoftonline.us',
+     'https://127.0.0.1:8443'),
+    ({'authority_host': '127.0.0.1:8443'}, 'login.microsoftonline.us', 'https://127.0.0.1:8443', 'https://graph.microsoft.com'),
+])
+def test_endpoint_precedence(options, env, authority, graph):
     environ = {'AZURE_AUTHORITY_HOST': env} if env else {}
-    settings = resolve_settings(params(authority_host=option), environ=environ)
-    assert settings['authority_host'] == expected
-    assert settings['authority'] == expected + '/' + TENANT
+    settings = resolve_settings(params(**options), environ=environ)
+    assert settings['authority_host'] == authority
+    assert settings['authority'] == authority + '/' + TENANT
+    assert settings['graph_endpoint'] == graph
 
 
 @pytest.mark.parametrize('host,discovery', [
     ('https://login.microsoftonline.com', True),
     ('https://LOGIN.microsoftonline.us', True),
-    ('https://login.chinacloudapi.cn', True),
+    ('https://login.windows.net', True),
     ('https://127.0.0.1:8443', False),
     ('https://login.microsoftonline.com.evil.example', False),
 ])
 def test_instance_discovery_only_for_microsoft_hosts(host, discovery):
     assert resolve_settings(params(authority_host=host), environ={})['instance_discovery'] is discovery
+
+
+@pytest.mark.parametrize('options,env,message', [
+    ({'cloud': 'china'}, {}, 'cloud=china: Microsoft does not offer the Graph cloud-communications API'),
+    ({}, {'AZURE_AUTHORITY_HOST': 'login.chinacloudapi.cn'}, 'cloud=china'),
+    ({'cloud': 'usgov', 'api_version': 'beta'}, {}, 'api_version=beta: the beta cloud-communications API exists only in '
+                                                    'the global cloud, not in cloud=usgov'),
+    ({'cloud': 'usgov_dod', 'api_version': 'beta'}, {}, 'not in cloud=usgov_dod'),
+])
+def test_clouds_without_the_api_are_refused(options, env, message):
+    with pytest.raises(ValueError) as info:
+        resolve_settings(params(**options), environ=env)
+    assert message in str(info.value)
+
+
+def test_beta_in_the_global_cloud_is_fine():
+    assert resolve_settings(params(api_version='beta'), environ={})['api_version'] == 'beta'
 
 
 def test_graph_endpoint_sets_the_scope():
@@ -69,34 +106,70 @@ def test_ca_path_and_validate_certs(tmp_path):
     assert resolve_settings(params(ca_path=str(ca), validate_certs=False), environ={})['verify'] is False
 
 
-@pytest.mark.parametrize('overrides,message', [
-    (dict(tenant_id=None), 'tenant_id is required: set the option or the AZURE_TENANT_ID environment variable'),
-    (dict(tenant_id='  '), 'tenant_id is required'),
-    (dict(tenant_id='a/b'), 'tenant_id must be a tenant GUID or domain name'),
-    (dict(tenant_id='common?x'), 'tenant_id must be a tenant GUID or domain name'),
-    (dict(client_id=''), 'client_id is required'),
-    (dict(client_secret=None), 'client_secret is required: set the option or the AZURE_CLIENT_SECRET'),
-    (dict(authority_host='http://login.example'), 'authority_host must be an https URL'),
-    (dict(authority_host='https://login.example/tenant'), 'authority_host must be an https URL of a host with no path'),
-    (dict(graph_endpoint='https://graph.example/v1.0'), 'graph_endpoint must be an https URL'),
-    (dict(timeout=0), 'timeout must be a number of seconds greater than 0'),
-    (dict(ca_path='/nonexistent/ca.pem'), "ca_path '/nonexistent/ca.pem' is not a readable file"),
+# auth_method=auto: access_token, client_certificate, client_secret, then managed_identity.
+@pytest.mark.parametrize('options,env,method', [
+    ({}, {}, 'client_secret'),
+    ({'client_secret': None, 'access_token': 'tok'}, {}, 'access_token'),
+    ({'client_secret': None, 'tenant_id': None, 'client_id': None}, {'IDENTITY_ENDPOINT': 'http://x'}, 'managed_identity'),
+    ({}, {'IDENTITY_ENDPOINT': 'http://x'}, 'client_secret'),
+    ({'auth_method': 'managed_identity', 'tenant_id': None}, {}, 'managed_identity'),
+    ({'auth_method': 'client_secret', 'access_token': 'tok'}, {}, 'client_secret'),
 ])
-def test_bad_settings_name_the_option(overrides, message):
+def test_auto_picks_the_first_complete_method(options, env, method):
+    assert resolve_settings(params(**options), environ=env)['auth_method'] == method
+
+
+def test_user_assigned_managed_identity_by_client_id():
+    settings = resolve_settings(params(auth_method='managed_identity', client_secret=None, tenant_id=None), environ={})
+    assert settings['client_id'] == 'app' and settings['authority'] is None
+
+
+@pytest.mark.parametrize('overrides,env,message', [
+    (dict(tenant_id=None), {}, 'tenant_id is required with auth_method=client_secret: set the option or the '
+                               'AZURE_TENANT_ID environment variable'),
+    (dict(tenant_id='  '), {}, 'tenant_id is required'),
+    (dict(tenant_id='a/b'), {}, 'tenant_id must be a tenant GUID or domain name'),
+    (dict(tenant_id='common?x'), {}, 'tenant_id must be a tenant GUID or domain name'),
+    (dict(client_id=''), {}, 'client_id is required'),
+    (dict(client_secret=None), {}, 'auth_method=auto found no complete credentials'),
+    (dict(auth_method='client_secret', client_secret=None), {}, 'client_secret is required with '
+                                                                'auth_method=client_secret: set the option or the AZURE_CLIENT_SECRET'),
+    (dict(auth_method='access_token'), {}, 'access_token is required with auth_method=access_token'),
+    (dict(auth_method='client_certificate'), {}, 'client_certificate_path is required with auth_method=client_certificate'),
+    (dict(access_token='tok'), {}, 'auth_method=auto found complete options for several methods (access_token, '
+                                   'client_secret)'),
+    (dict(client_certificate_path='/x.pem'), {}, 'several methods (client_certificate, client_secret)'),
+    (dict(authority_host='http://login.example'), {}, 'authority_host must be an https URL'),
+    (dict(authority_host='https://login.example/tenant'), {}, 'authority_host must be an https URL of a host with no path'),
+    (dict(graph_endpoint='https://graph.example/v1.0'), {}, 'graph_endpoint must be an https URL'),
+    (dict(timeout=0), {}, 'timeout must be a number of seconds greater than 0'),
+    (dict(retry_budget=-1), {}, 'retry_budget must be a number of seconds greater than 0'),
+    (dict(retries=11), {}, 'retries must be between 0 and 10'),
+    (dict(retries=-1), {}, 'retries must be between 0 and 10'),
+    (dict(ca_path='/nonexistent/ca.pem'), {}, "ca_path '/nonexistent/ca.pem' is not a readable file"),
+    (dict(token_cache='/nonexistent/dir/cache.json'), {}, "token_cache '/nonexistent/dir/cache.json': the directory"),
+    ({}, {'AZURE_AUTHORITY_HOST': 'http://login.example'}, 'AZURE_AUTHORITY_HOST must be an https URL'),
+])
+def test_bad_settings_name_the_option(overrides, env, message):
     with pytest.raises(ValueError) as info:
-        resolve_settings(params(**overrides), environ={})
+        resolve_settings(params(**overrides), environ=env)
     assert message in str(info.value)
+    assert 's3cret' not in str(info.value)
 
 
-def test_secret_is_never_in_an_error_message():
-    with pytest.raises(ValueError) as info:
-        resolve_settings(params(client_secret='hunter2', timeout=-1), environ={})
-    assert 'hunter2' not in str(info.value)
+def test_token_cache_readable_by_others_is_refused(tmp_path):
+    cache = tmp_path / 'tokens.json'
+    cache.write_text('{}')
+    os.chmod(str(cache), 0o644)
+    with pytest.raises(ValueError, match=r'is accessible to other users \(mode 644\).*chmod 600'):
+        resolve_settings(params(token_cache=str(cache)), environ={})
+    os.chmod(str(cache), 0o600)
+    assert resolve_settings(params(token_cache=str(cache)), environ={})['token_cache'] == str(cache)
 
 
-def test_bad_environment_authority_names_the_variable():
-    with pytest.raises(ValueError, match='AZURE_AUTHORITY_HOST must be an https URL'):
-        resolve_settings(params(), environ={'AZURE_AUTHORITY_HOST': 'http://login.example'})
+def test_token_cache_may_not_exist_yet(tmp_path):
+    path = str(tmp_path / 'new.json')
+    assert resolve_settings(params(token_cache=path), environ={})['token_cache'] == path
 
 
 def test_argspec_reads_azure_identity_variables_first():
@@ -104,5 +177,9 @@ def test_argspec_reads_azure_identity_variables_first():
     assert spec['tenant_id']['fallback'][1] == ['AZURE_TENANT_ID', 'AZURE_TENANT']
     assert spec['client_id']['fallback'][1] == ['AZURE_CLIENT_ID']
     assert spec['client_secret']['fallback'][1] == ['AZURE_CLIENT_SECRET', 'AZURE_SECRET']
-    assert spec['client_secret']['no_log'] is True
-    assert 'default' not in spec['authority_host'] and 'default' not in spec['graph_endpoint']
+    assert spec['client_certificate_path']['fallback'][1] == ['AZURE_CLIENT_CERTIFICATE_PATH']
+    assert spec['client_certificate_password']['fallback'][1] == ['AZURE_CLIENT_CERTIFICATE_PASSWORD']
+    for secret in ('client_secret', 'client_certificate_password', 'access_token'):
+        assert spec[secret]['no_log'] is True
+    for unset in ('authority_host', 'graph_endpoint', 'cloud'):
+        assert 'default' not in spec[unset]

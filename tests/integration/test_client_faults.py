@@ -1,0 +1,209 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The Graph client under throttling and faults, injected by the emulator (POST /_emulator/faults).
+
+Each test proves its claim from what the emulator recorded and holds: how many invites reached
+its state, which requests were retried, and that a read came between any two invite POSTs of one
+intent.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import email.utils
+import time
+
+import pytest
+
+from conftest import wait_for_operations
+
+A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
+B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
+INVITE_PATH = '/participants/invite$'
+ROSTER_PATH = '/participants$'
+
+
+def invites(emu):
+    return [r for r in emu.requests() if r['method'] == 'POST' and r['path'].endswith('/participants/invite')]
+
+
+def stored_operations(emu, call_id):
+    return emu.call(call_id)['operations']
+
+
+def retry_warnings(run):
+    return [w for w in run.result.get('warnings', []) if '; retry ' in w]
+
+
+def assert_read_between_posts(emu):
+    """Between any two invite POSTs, the call's operations were read again."""
+    seen_post = False
+    for request in emu.requests():
+        if request['method'] == 'POST' and request['path'].endswith('/participants/invite'):
+            assert not seen_post, 'two invite POSTs without a read of the operations between them'
+            seen_post = True
+        elif request['method'] == 'GET' and request['path'].endswith('/operations'):
+            seen_post = False
+
+
+def invite(playbook, call_id, people=({'user': A},), **options):
+    return playbook('invite.yml', invite=dict(call_id=call_id, participants=list(people), **options),
+                    extra_args=('-vvvv',))
+
+
+@pytest.mark.parametrize('retry_after', ['0.5', '1', 'http-date'])
+def test_throttled_invite_is_sent_again_after_retry_after(emu, playbook, retry_after):
+    call = emu.create_call()
+    if retry_after == 'http-date':
+        retry_after = email.utils.formatdate(time.time() + 1, usegmt=True)
+    emu.add_faults({'method': 'POST', 'path': INVITE_PATH, 'action': 'status', 'status': 429,
+                    'retry_after': retry_after, 'times': 3})
+    run = invite(playbook, call['id'])
+    assert run.rc == 0, run.output
+    assert run.result['changed'] is True
+    assert [p['status'] for p in invites(emu)] == [429, 429, 429, 200]
+    assert len(stored_operations(emu, call['id'])) == 1, 'exactly one invite reached Graph'
+    assert len(retry_warnings(run)) == 3
+    assert all('HTTP 429' in w and 'TooManyRequests' in w for w in retry_warnings(run))
+
+
+@pytest.mark.parametrize('status', [503, 504])
+def test_roster_read_is_retried(emu, playbook, status):
+    call = emu.create_call()
+    emu.add_faults({'method': 'GET', 'path': ROSTER_PATH, 'action': 'status', 'status': status, 'times': 2})
+    run = invite(playbook, call['id'])
+    assert run.rc == 0, run.output
+    roster_reads = [r['status'] for r in emu.requests() if r['path'].endswith('/participants')]
+    assert roster_reads == [status, status, 200]
+    assert len(retry_warnings(run)) == 2 and len(invites(emu)) == 1
+
+
+def test_roster_read_retries_exhausted_is_a_clear_failure(emu, playbook):
+    call = emu.create_call()
+    emu.add_faults({'method': 'GET', 'path': ROSTER_PATH, 'action': 'status', 'status': 503, 'times': 10})
+    run = invite(playbook, call['id'], retries=2)
+    assert run.rc != 0
+    result = run.result
+    assert result['error']['status'] == 503 and result['error']['code'] == 'serviceNotAvailable'
+    for part in ('HTTP 503', 'serviceNotAvailable', result['error']['request_id'], 'gave up after 2 retries'):
+        assert part in result['msg']
+    assert invites(emu) == []
+    assert 'Traceback' not in run.output
+
+
+@pytest.mark.parametrize('action', ['commit_then_drop', 'commit_then_status'])
+def test_lost_answer_is_found_by_client_context(emu, playbook, action):
+    call = emu.create_call()
+    emu.add_faults({'method': 'POST', 'path': INVITE_PATH, 'action': action, **({'status': 503} if action == 'commit_then_status' else {})})
+    run = invite(playbook, call['id'], people=[{'user': A}, {'user': B}])
+    assert run.rc == 0, run.output
+    assert run.result['changed'] is True
+    assert len(invites(emu)) == 1 and len(stored_operations(emu, call['id'])) == 1, 'exactly one invite'
+    found = run.result['operations'][0]
+    assert found['clientContext'] == invites(emu)[0]['body']['clientContext']
+    assert {p['status'] for p in run.result['participants']} == {'invited'}
+    assert 'a fresh read shows it went through' in ' '.join(run.result['warnings'])
+    assert_read_between_posts(emu)
+
+
+@pytest.mark.parametrize('action', ['commit_then_drop', 'commit_then_status'])
+def test_lost_answer_with_unprovable_absence_is_unknown(emu, playbook, action):
+    # Operations unreadable and ringing people not in the roster: the invite cannot be found, and
+    # its absence cannot be proven. The task must not guess.
+    call = emu.create_call()
+    emu.config(list_operations=404, ringing_in_roster=False, invite_outcome={'result': 'answer', 'after': 60})
+    emu.add_faults({'method': 'POST', 'path': INVITE_PATH, 'action': action})
+    run = invite(playbook, call['id'])
+    assert run.rc != 0
+    result = run.result
+    assert result['outcome'] == 'unknown'
+    assert result['unknown_client_context'] == invites(emu)[0]['body']['clientContext']
+    assert 'may or may not have reached Graph' in result['msg'] and 'cannot be read' in result['msg']
+    assert len(invites(emu)) == 1 and len(stored_operations(emu, call['id'])) == 1
+
+
+def test_rerun_after_unknown_finds_the_invite(emu, playbook):
+    call = emu.create_call()
+    emu.config(invite_outcome={'result': 'answer', 'after': 60}, ringing_in_roster=False)
+    emu.add_faults({'method': 'POST', 'path': INVITE_PATH, 'action': 'commit_then_drop'},
+                   {'method': 'GET', 'path': '/operations$', 'action': 'status', 'status': 404, 'times': 2})
+    first = invite(playbook, call['id'], retries=0)
+    assert first.rc != 0 and first.result['outcome'] == 'unknown'
+    again = invite(playbook, call['id'])
+    assert again.rc == 0, again.output
+    assert again.result['changed'] is False and again.result['participants'][0]['status'] == 'pending'
+    assert len(invites(emu)) == 1
+
+
+def test_proven_absence_sends_again(emu, playbook):
+    # A finished operation in the listing shows that Graph keeps finished operations; then an
+    # operation missing after a 503 proves the invite left no trace, and it is sent again.
+    call = emu.create_call()
+    first = invite(playbook, call['id'], people=[{'user': B}])
+    assert first.rc == 0
+    wait_for_operations(emu, call['id'])
+    emu.add_faults({'method': 'POST', 'path': INVITE_PATH, 'action': 'status', 'status': 503})
+    run = invite(playbook, call['id'], people=[{'user': A}])
+    assert run.rc == 0, run.output
+    assert [p['status'] for p in invites(emu)] == [200, 503, 200]
+    assert len(stored_operations(emu, call['id'])) == 2
+    assert 'proves it left no trace' in ' '.join(run.result['warnings'])
+    assert_read_between_posts(emu)
+
+
+def test_plain_503_on_a_fresh_call_is_unknown_not_resent(emu, playbook):
+    call = emu.create_call()
+    emu.add_faults({'method': 'POST', 'path': INVITE_PATH, 'action': 'status', 'status': 503})
+    run = invite(playbook, call['id'])
+    assert run.rc != 0 and run.result['outcome'] == 'unknown'
+    assert 'no finished operation' in run.result['msg']
+    assert len(invites(emu)) == 1
+
+
+def test_token_endpoint_500_then_success(emu, playbook):
+    call = emu.create_call()
+    emu.add_faults({'method': 'POST', 'path': '/oauth2/v2.0/token$', 'action': 'status', 'status': 500})
+    run = invite(playbook, call['id'])
+    assert run.rc == 0, run.output
+    tokens = [r['status'] for r in emu.requests() if r['path'].endswith('/oauth2/v2.0/token')]
+    assert tokens == [500, 200]
+    assert any('server_error' in w for w in retry_warnings(run))
+
+
+def test_expired_token_is_refreshed_once(emu, playbook, tmp_path):
+    # A token cached by the first run is forgotten by the emulator (as if it expired); the second
+    # run's first read gets 401, fetches one new token, and goes on.
+    call = emu.create_call()
+    cache = str(tmp_path / 'tokens.json')
+    first = invite(playbook, call['id'], people=[{'user': B}], token_cache=cache)
+    assert first.rc == 0, first.output
+    emu.reset(tokens=True)
+    call = emu.create_call()
+    run = invite(playbook, call['id'], token_cache=cache)
+    assert run.rc == 0, run.output
+    sequence = [(r['method'], r['path'].rsplit('/', 1)[-1], r['status']) for r in emu.requests()]
+    assert [s for s in sequence if s[1] == 'token'] == [('POST', 'token', 200)], 'exactly one new token'
+    assert 401 in [s[2] for s in sequence]
+    assert 'rejected the access token' in ' '.join(run.result['warnings'])
+
+
+def test_malformed_json_is_a_clear_error(emu, playbook):
+    call = emu.create_call()
+    emu.add_faults({'method': 'GET', 'path': ROSTER_PATH, 'action': 'malformed'})
+    run = invite(playbook, call['id'])
+    assert run.rc != 0
+    assert 'not a JSON object' in run.result['msg'] and run.result['error']['code'] == 'malformedResponse'
+    assert 'Traceback' not in run.output
+    assert invites(emu) == []
+
+
+def test_slow_answer_past_the_timeout(emu, playbook):
+    call = emu.create_call()
+    emu.add_faults({'method': 'GET', 'path': ROSTER_PATH, 'action': 'delay', 'delay_ms': 2500, 'times': 5})
+    run = invite(playbook, call['id'], timeout=1, retries=1)
+    assert run.rc != 0
+    assert 'no answer within the timeout' in run.result['msg'] and 'gave up after 1 retries' in run.result['msg']
+    assert len(retry_warnings(run)) == 1
+    assert invites(emu) == []

@@ -1,0 +1,78 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Client certificates are read and checked locally, with messages naming the option."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import hashlib
+import ssl
+
+import pytest
+import trustme
+from cryptography.hazmat.primitives import serialization
+
+from ansible_collections.msgraph.calls.plugins.module_utils._graph_certificate import load_certificate
+
+
+@pytest.fixture(scope='module')
+def pems():
+    ca = trustme.CA()
+    leaf = ca.issue_cert('app.example')
+    cert = leaf.cert_chain_pems[0].bytes().decode()
+    key = leaf.private_key_pem.bytes().decode()
+    other = ca.issue_cert('other.example').private_key_pem.bytes().decode()
+    private = serialization.load_pem_private_key(key.encode(), password=None)
+    encrypted = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                      serialization.BestAvailableEncryption(b'pa55')).decode()
+    thumbprint = hashlib.sha1(ssl.PEM_cert_to_DER_cert(cert)).hexdigest().upper()
+    return {'cert': cert, 'key': key, 'other': other, 'encrypted': encrypted, 'thumbprint': thumbprint}
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+def test_combined_pem(tmp_path, pems):
+    loaded = load_certificate(write(tmp_path, 'app.pem', pems['cert'] + pems['key']))
+    assert loaded['thumbprint'] == pems['thumbprint'] and 'PRIVATE KEY' in loaded['private_key']
+    assert loaded['password'] is None
+
+
+def test_separate_key_and_matching_thumbprint(tmp_path, pems):
+    loaded = load_certificate(write(tmp_path, 'c.pem', pems['cert']), write(tmp_path, 'k.pem', pems['key']),
+                              thumbprint=pems['thumbprint'].lower())
+    assert loaded['thumbprint'] == pems['thumbprint']
+
+
+def test_encrypted_key_with_password(tmp_path, pems):
+    loaded = load_certificate(write(tmp_path, 'app.pem', pems['cert'] + pems['encrypted']), password='pa55')
+    assert loaded['password'] == 'pa55'
+
+
+@pytest.mark.parametrize('files,kwargs,message', [
+    ({'app.pem': 'key only'}, {}, 'holds no PEM certificate'),
+    ({'app.pem': 'cert'}, {}, "client_certificate_path '.*app.pem' holds no PEM private key"),
+    ({'app.pem': 'cert+encrypted'}, {}, 'is encrypted: set client_certificate_password'),
+    ({'app.pem': 'cert+encrypted'}, {'password': 'wrong'}, 'client_certificate_password does not open the private key'),
+    ({'app.pem': 'cert+other'}, {}, 'does not belong to the certificate'),
+    ({'app.pem': 'cert+key'}, {'thumbprint': 'ab' * 20}, 'client_certificate_thumbprint (ab)+ is not the thumbprint'),
+    ({'app.pem': 'cert+key'}, {'thumbprint': 'xyz'}, 'client_certificate_thumbprint must be 40 hex digits'),
+])
+def test_bad_certificates(tmp_path, pems, files, kwargs, message):
+    texts = {'key only': pems['key'], 'cert': pems['cert'], 'cert+encrypted': pems['cert'] + pems['encrypted'],
+             'cert+other': pems['cert'] + pems['other'], 'cert+key': pems['cert'] + pems['key']}
+    path = write(tmp_path, 'app.pem', texts[files['app.pem']])
+    with pytest.raises(ValueError, match=message):
+        load_certificate(path, **kwargs)
+
+
+def test_missing_file_names_the_option(tmp_path, pems):
+    with pytest.raises(ValueError, match="client_certificate_path '/nonexistent.pem' cannot be read"):
+        load_certificate('/nonexistent.pem')
+    with pytest.raises(ValueError, match="client_certificate_key_path '/nokey.pem' cannot be read"):
+        load_certificate(write(tmp_path, 'c.pem', pems['cert']), '/nokey.pem')
