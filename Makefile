@@ -6,6 +6,7 @@
 #   make integration  pytest tests/integration
 #   make test         venv, then sanity + units + integration; all run, fails if any failed
 #   make demo         venv, then tests/demo/run_demo.py
+#   make bench        venv, then tests/bench/bench_invite.py (prints figures)
 #   make clean        remove .venv, .tmp and test output
 #
 # Extra arguments: make sanity SANITY_ARGS="--test pep8"; make units PYTEST_ARGS="-k auth -x"
@@ -38,10 +39,10 @@ SANITY_ARGS ?=
 
 header = @printf '\n==== %s ====\n' "$(1)"
 
-.PHONY: help venv sanity units integration test demo clean
+.PHONY: help venv sanity units integration test demo bench clean
 
 help:
-	@sed -n '3,9s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '3,10s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
 venv: $(VENV_STAMP)
 	@mkdir -p "$(dir $(COLL_LINK))"
@@ -85,6 +86,10 @@ test: venv
 demo: venv
 	$(call header,demo: tests/demo/run_demo.py)
 	@$(TEST_ENV) "$(VENV_PY)" tests/demo/run_demo.py
+
+bench: venv
+	$(call header,bench: tests/bench/bench_invite.py)
+	@$(TEST_ENV) "$(VENV_PY)" tests/bench/bench_invite.py
 
 clean:
 	rm -rf .venv .tmp tests/output .pytest_cache

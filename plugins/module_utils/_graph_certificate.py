@@ -15,6 +15,7 @@ import traceback
 
 try:
     from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.x509 import load_pem_x509_certificate
 except ImportError:
     HAS_CRYPTOGRAPHY = False
@@ -75,6 +76,9 @@ def _check_key(certificate_pem, key_pem, password, where):
         if password:
             raise ValueError('client_certificate_password does not open the private key in %r' % where)
         raise ValueError('the private key in %r cannot be read: %s' % (where, exc))
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError('the private key in %r must be an RSA key: Entra accepts client assertions signed with RS256 '
+                         'or PS256 only' % where)
     public = serialization.PublicFormat.SubjectPublicKeyInfo
     encoding = serialization.Encoding.PEM
     certificate_key = load_pem_x509_certificate(certificate_pem.encode('ascii')).public_key()

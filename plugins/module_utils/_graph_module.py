@@ -39,17 +39,21 @@ class _AnsibleModule(AnsibleModule):
                     self.no_log_values.add(sent[name])
             where = _non_dict_element(self.argument_spec, sent)
             if where:
-                msg = '%s must be a dictionary (%s)' % (where, msg)
+                msg = '%s must be a %s (%s)' % (where, 'dictionary' if where.endswith(']') else 'list of dictionaries', msg)
         super(_AnsibleModule, self).fail_json(msg=msg, **kwargs)
 
 
 def _non_dict_element(spec, params):
+    """``name[index]`` of the first list element that is not a dictionary, or ``name`` for a non-list."""
     for name, option in spec.items():
         value = params.get(name)
-        if option.get('elements') == 'dict' and isinstance(value, list):
-            for index, item in enumerate(value):
-                if not isinstance(item, dict):
-                    return '%s[%d]' % (name, index)
+        if option.get('elements') != 'dict' or value is None:
+            continue
+        if not isinstance(value, list):
+            return name
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                return '%s[%d]' % (name, index)
     return None
 
 
@@ -84,6 +88,10 @@ class GraphModule:
 
         ``.`` and ``..`` are refused because no encoding keeps them from being read as dot segments.
         """
+        sent = _load_params().get('call_id')
+        if isinstance(sent, bool) or not isinstance(sent, (str, int)):
+            # Ansible would turn a list or a mapping into its Python text and send that as an id.
+            self.fail('call_id must be a string; got a %s' % type(sent).__name__)
         value = self.params.get('call_id')
         if not value or not value.strip():
             self.fail('call_id must not be empty')

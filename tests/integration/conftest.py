@@ -78,7 +78,8 @@ def playbook(tmp_path, graph, transcripts):
         extra_vars.setdefault('graph', graph)
         vars_path.write_text(json.dumps(extra_vars))
         path = name if os.path.isabs(name) else os.path.join(PLAYBOOKS, name)
-        command = [ANSIBLE_PLAYBOOK, path, '-i', 'localhost,', '-e', '@' + str(vars_path)]
+        inventory = 'localhost,' if name != 'forks.yml' else ','.join('host%d' % i for i in range(5)) + ','
+        command = [ANSIBLE_PLAYBOOK, path, '-i', inventory, '-e', '@' + str(vars_path)]
         if check:
             command.append('--check')
         if diff:
@@ -106,27 +107,39 @@ def playbook(tmp_path, graph, transcripts):
 
 
 @pytest.fixture
-def task(tmp_path, playbook):
-    """Run one module task with literal arguments (any types, as a user could write them).
+def tasks(tmp_path, playbook):
+    """Run module tasks with literal arguments (any types, as a user could write them), in one play.
 
-    The connection comes from module_defaults (the emulator's app), so ``args`` may override any of it.
-    Returns the PlaybookRun; ``run.task('Task')`` is the task's record.
+    ``steps`` is a list of (task name, module, args). The connection comes from module_defaults (the
+    emulator's app), so ``args`` may override any of it. Failed tasks do not stop the play.
     """
     counter = [0]
 
-    def run(module, args, **kwargs):
+    def run(steps, **kwargs):
         counter[0] += 1
         play = [{
-            'name': 'One task', 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local',
+            'name': 'Tasks', 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local',
             'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'},
             'module_defaults': {'group/msgraph.calls.graph': {
                 key: '{{ graph.%s }}' % key
                 for key in ('tenant_id', 'client_id', 'client_secret', 'authority_host', 'graph_endpoint', 'ca_path')}},
-            'tasks': [{'name': 'Task', 'msgraph.calls.' + module: args}],
+            'tasks': [{'name': name, 'msgraph.calls.' + module: args, 'ignore_errors': True}
+                      for name, module, args in steps],
         }]
-        path = tmp_path / ('task-%d.yml' % counter[0])
+        path = tmp_path / ('tasks-%d.yml' % counter[0])
         path.write_text(json.dumps(play))      # JSON is YAML, and keeps every type exactly
         return playbook(str(path), **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def task(tasks):
+    """Run one module task; ``run.task('Task')`` is its record, ``run.rc`` non-zero when it failed."""
+    def run(module, args, **kwargs):
+        result = tasks([('Task', module, args)], **kwargs)
+        result.rc = 0 if result.task('Task')['status'] in ('ok', 'changed') else 2
+        return result
 
     return run
 
@@ -136,16 +149,22 @@ def transcripts(emulator):
     """Every playbook run of the session; at the end, none may show a secret (see test_secrets_never_leak)."""
     runs = []
     yield runs
-    secrets = set(SESSION_SECRETS) | {emulator.info['client_secret']}
+    leaks = find_leaks(runs, set(SESSION_SECRETS) | {emulator.info['client_secret']})
+    assert not leaks, 'secrets leaked into Ansible output or results: %s' % leaks[:3]
+
+
+def find_leaks(runs, secrets):
+    """(what, where) for each secret or bearer token found in a run's screen output or task results."""
     leaks = []
     for run_result in runs:
         blob = run_result.output + json.dumps(run_result.records)
         for secret in secrets:
             if secret and secret in blob:
-                leaks.append((secret[:4] + '...', run_result.output[:2000]))
-        if BEARER_RE.search(blob):
-            leaks.append(('Bearer token', BEARER_RE.search(blob).group(0)[:12] + '...'))
-    assert not leaks, 'secrets leaked into Ansible output or results: %s' % leaks[:3]
+                leaks.append((secret[:4] + '...', run_result.output[:300]))
+        match = BEARER_RE.search(blob)
+        if match:
+            leaks.append(('a bearer token', match.group(0)[:12] + '...'))
+    return leaks
 
 
 # Secrets tests add here (access tokens, certificate passwords) for the end-of-session scan.

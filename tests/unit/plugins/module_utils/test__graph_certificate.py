@@ -20,10 +20,10 @@ from ansible_collections.msgraph.calls.plugins.module_utils._graph_certificate i
 @pytest.fixture(scope='module')
 def pems():
     ca = trustme.CA()
-    leaf = ca.issue_cert('app.example')
+    leaf = ca.issue_cert('app.example', key_type=trustme.KeyType.RSA)
     cert = leaf.cert_chain_pems[0].bytes().decode()
     key = leaf.private_key_pem.bytes().decode()
-    other = ca.issue_cert('other.example').private_key_pem.bytes().decode()
+    other = ca.issue_cert('other.example', key_type=trustme.KeyType.RSA).private_key_pem.bytes().decode()
     private = serialization.load_pem_private_key(key.encode(), password=None)
     encrypted = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                       serialization.BestAvailableEncryption(b'pa55')).decode()
@@ -69,6 +69,13 @@ def test_bad_certificates(tmp_path, pems, files, kwargs, message):
     path = write(tmp_path, 'app.pem', texts[files['app.pem']])
     with pytest.raises(ValueError, match=message):
         load_certificate(path, **kwargs)
+
+
+def test_a_key_entra_cannot_use_is_refused(tmp_path):
+    leaf = trustme.CA(key_type=trustme.KeyType.ECDSA).issue_cert('app.example')
+    path = write(tmp_path, 'ec.pem', leaf.cert_chain_pems[0].bytes().decode() + leaf.private_key_pem.bytes().decode())
+    with pytest.raises(ValueError, match='must be an RSA key'):
+        load_certificate(path)
 
 
 def test_missing_file_names_the_option(tmp_path, pems):

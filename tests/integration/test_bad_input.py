@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Every module with every bad value: a clear message naming the option, no traceback, no request.
+
+Each module runs all its bad cases as tasks of one play (so the suite stays fast); the emulator must
+record no request at all, the token request included.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+from urllib.parse import quote
+
+import pytest
+
+A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
+MODULES = {
+    'graph_call_invite': {'call_id': 'c', 'participants': [{'user': A}]},
+    'graph_call_info': {'call_id': 'c'},
+    'graph_call_participant_info': {'call_id': 'c'},
+}
+
+# (case, overrides, expected words of the message); applied to every module.
+SHARED = [
+    ('missing call_id', {'call_id': None}, 'call_id'),
+    ('empty call_id', {'call_id': ''}, 'call_id must not be empty'),
+    ('dot-dot call_id', {'call_id': '..'}, "call_id must be a call id, not '..'"),
+    ('dot call_id', {'call_id': '.'}, "call_id must be a call id, not '.'"),
+    ('call_id not a string', {'call_id': ['a', 'b']}, 'call_id must be a string; got a list'),
+    ('empty tenant_id', {'tenant_id': ''}, 'tenant_id is required'),
+    ('tenant_id with a slash', {'tenant_id': 'contoso/../evil'}, 'tenant_id must be a tenant GUID or domain name'),
+    ('empty client_id', {'client_id': ''}, 'client_id is required'),
+    ('timeout not a number', {'timeout': 'abc'}, 'timeout'),
+    ('negative timeout', {'timeout': -1}, 'timeout must be a number of seconds greater than 0'),
+    ('retries not a number', {'retries': 'many'}, 'retries'),
+    ('too many retries', {'retries': 50}, 'retries must be between 0 and 10'),
+    ('validate_certs not a bool', {'validate_certs': 'maybe'}, 'validate_certs'),
+    ('unknown cloud', {'cloud': 'mars'}, 'cloud'),
+    ('china cloud', {'cloud': 'china'}, 'cloud=china'),
+    ('beta outside the global cloud', {'cloud': 'usgov', 'api_version': 'beta'}, 'api_version=beta'),
+    ('unknown api_version', {'api_version': 'v2.0'}, 'api_version'),
+    ('plain-http authority', {'authority_host': 'http://login.example'}, 'authority_host must be an https URL'),
+    ('graph_endpoint with a path', {'graph_endpoint': 'https://graph.example/v1.0'}, 'graph_endpoint must be an https URL'),
+    ('conflicting auth options', {'access_token': 'a-token-value'}, 'several methods (access_token, client_secret)'),
+    ('unknown auth_method', {'auth_method': 'password'}, 'auth_method'),
+    ('missing certificate file', {'auth_method': 'client_certificate', 'client_certificate_path': '/nonexistent/app.pem'},
+     "client_certificate_path '/nonexistent/app.pem' cannot be read"),
+    ('missing ca_path', {'ca_path': '/nonexistent/ca.pem'}, "ca_path '/nonexistent/ca.pem' is not a readable file"),
+    ('world-readable token cache', {'token_cache': 'WORLD_READABLE'}, 'is accessible to other users'),
+    ('token cache in a missing folder', {'token_cache': '/nonexistent/dir/tokens.json'}, 'the directory'),
+    ('unknown option', {'colour': 'blue'}, 'colour'),
+]
+
+OWN = {
+    'graph_call_invite': [
+        ('participants a string', {'participants': 'bob'}, 'participants must be a list of dictionaries'),
+        ('participants empty', {'participants': []}, 'participants must list at least one participant'),
+        ('participant not a dict', {'participants': [{'user': A}, 'bob']}, 'participants[1] must be a dictionary'),
+        ('participant with two identities', {'participants': [{'user': A, 'phone': '+12345678901'}]},
+         'participants[0] must have exactly one of'),
+        ('participant with no identity', {'participants': [{'display_name': 'x'}]}, 'it has none'),
+        ('phone not E.164', {'participants': [{'phone': '555-0100'}]}, 'participants[0].phone must be an E.164 number'),
+        ('user neither GUID nor UPN', {'participants': [{'user': 'bob'}]}, 'participants[0].user must be'),
+        ('guest not a GUID', {'participants': [{'guest': 'x'}]}, 'participants[0].guest must be an object id'),
+        ('identity without id', {'participants': [{'identity': {'user': {}}}]}, 'participants[0].identity must be'),
+        ('hidden not a bool', {'participants': [{'user': A, 'hidden': 'sometimes'}]}, 'hidden'),
+        ('unknown participant key', {'participants': [{'user': A, 'email': 'x'}]}, 'email'),
+        ('replaces_call_id with two people', {'participants': [{'user': A, 'replaces_call_id': 'x'},
+                                                               {'phone': '+12345678901'}]}, 'allow exactly one participant'),
+        ('endpoint_type in v1.0', {'participants': [{'user': A, 'endpoint_type': 'voicemail'}]},
+         'endpoint_type exists only in the beta API'),
+        ('unknown endpoint_type', {'participants': [{'user': A, 'endpoint_type': 'fax'}]}, 'endpoint_type'),
+        ('client_context too long', {'client_context': 'x' * 241}, 'client_context must be at most 240 characters'),
+        ('client_context with a tilde', {'client_context': 'a~b'}, "client_context must not contain '~'"),
+        ('empty client_context', {'client_context': ''}, 'client_context must not be empty'),
+        ('unknown state', {'state': 'absent'}, 'state'),
+        ('wait_timeout zero', {'wait': True, 'wait_timeout': 0}, 'wait_timeout must be at least 1 second'),
+        ('wait_sleep not a number', {'wait': True, 'wait_sleep': 'soon'}, 'wait_sleep'),
+    ],
+    'graph_call_info': [
+        ('raw not a bool', {'raw': 'yes please'}, 'raw'),
+    ],
+    'graph_call_participant_info': [
+        ('identities not ids', {'identities': ['bob']}, 'identities[0] must be an object id'),
+        ('identities with a bad phone label', {'identities': ['phone:123']}, "identities[0]: '123' is not an E.164"),
+        ('raw not a bool', {'raw': 'yes please'}, 'raw'),
+    ],
+}
+
+
+@pytest.mark.parametrize('module', sorted(MODULES))
+def test_bad_input_names_the_option_and_sends_nothing(emu, tasks, tmp_path, module):
+    readable = tmp_path / 'tokens.json'
+    readable.write_text('{}')
+    os.chmod(str(readable), 0o644)
+    steps = []
+    expected = {}
+    for case, overrides, message in SHARED + OWN[module]:
+        args = dict(MODULES[module])
+        for key, value in overrides.items():
+            if value is None:
+                args.pop(key, None)
+            else:
+                args[key] = str(readable) if value == 'WORLD_READABLE' else value
+        steps.append((case, module, args))
+        expected[case] = message
+    run = tasks(steps, extra_args=('-vvvv',))
+    problems = []
+    for case, message in expected.items():
+        record = run.task(case)
+        msg = record['result'].get('msg', '')
+        if record['status'] != 'failed' or message not in msg:
+            problems.append('%s: %s %r' % (case, record['status'], msg))
+    assert not problems, '\n'.join(problems)
+    assert 'Traceback' not in run.output
+    assert emu.requests() == [], 'no request may leave, the token request included'
+
+
+@pytest.mark.parametrize('call_id', ['a/b', 'x%2Fy', 'q?x=1', 'h#frag', '...', '%2E%2E'])
+def test_call_id_never_changes_the_request_path(emu, tasks, call_id):
+    emu.create_call(id=call_id)
+    run = tasks([(module, module, dict(args, call_id=call_id)) for module, args in sorted(MODULES.items())])
+    for module in MODULES:
+        assert run.task(module)['status'] in ('ok', 'changed'), run.output
+    expected = '/communications/calls/' + quote(call_id, safe='')
+    graph = [r for r in emu.requests() if '/communications/' in r['path']]
+    assert graph, 'the modules read the call'
+    for request in graph:
+        assert request['path'].split('/v1.0', 1)[1].startswith(expected), request['path']
+        assert request['status'] < 400, request
