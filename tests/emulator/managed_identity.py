@@ -13,14 +13,12 @@ any other path.
 """
 
 import hmac
-import socketserver
-import sys
 import threading
 import time
-from http.server import ThreadingHTTPServer
 
 from emulator.handler import EmulatorHandler
 from emulator.messages import Response
+from emulator.quiet_server import QuietThreadingHTTPServer
 
 TOKEN_PATH = "/msi/token"
 API_VERSION = "2019-08-01"
@@ -115,28 +113,14 @@ class ManagedIdentityHandler(EmulatorHandler):
         return "msi"
 
 
-class ManagedIdentityServer(ThreadingHTTPServer):
+class ManagedIdentityServer(QuietThreadingHTTPServer):
     """Plain HTTP (as on App Service, where the endpoint is local) on loopback."""
 
-    daemon_threads = True
-    allow_reuse_address = True
+    label = "managed identity connection error"
 
     def __init__(self, address, state):
         self.state = state
         super().__init__(address, ManagedIdentityHandler)
-
-    def server_bind(self):
-        # Skip HTTPServer's socket.getfqdn() (a reverse DNS lookup that can hang offline).
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
-
-    def handle_error(self, request, client_address):
-        # Dropped connections are normal in tests: one line, no traceback.
-        exc = sys.exc_info()[1]
-        if isinstance(exc, OSError):
-            sys.stderr.write(f"{client_address[0]} - managed identity connection error: {exc!r}\n")
-        else:
-            super().handle_error(request, client_address)
 
     @property
     def endpoint(self):

@@ -10,11 +10,9 @@ import os
 import shutil
 import signal
 import socket
-import socketserver
 import sys
 import tempfile
 import threading
-from http.server import ThreadingHTTPServer
 
 if __name__ == "__main__":
     # Run as a script, sys.path[0] is tests/emulator, whose module names (state, config, ...)
@@ -28,17 +26,15 @@ if __name__ == "__main__":
 from emulator import certs  # noqa: E402
 from emulator import managed_identity  # noqa: E402
 from emulator.handler import EmulatorHandler  # noqa: E402
+from emulator.quiet_server import QuietThreadingHTTPServer  # noqa: E402
 from emulator.state import EmulatorState  # noqa: E402
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8443
 
 
-class EmulatorHTTPServer(ThreadingHTTPServer):
+class EmulatorHTTPServer(QuietThreadingHTTPServer):
     """ThreadingHTTPServer over TLS; the handshake runs in each connection's own thread."""
-
-    daemon_threads = True
-    allow_reuse_address = True
 
     def __init__(self, address, ssl_context, state):
         if ":" in address[0]:
@@ -47,19 +43,6 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         super().__init__(address, EmulatorHandler)
         # do_handshake_on_connect=False: a client that connects and stalls must not block accept().
         self.socket = ssl_context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
-
-    def server_bind(self):
-        # HTTPServer.server_bind calls socket.getfqdn(), a reverse DNS lookup that can hang offline.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
-
-    def handle_error(self, request, client_address):
-        # Clients that drop connections or reject our certificate are normal in tests: one line, no traceback.
-        exc = sys.exc_info()[1]
-        if isinstance(exc, OSError):
-            sys.stderr.write(f"{client_address[0]} - connection error: {exc!r}\n")
-        else:
-            super().handle_error(request, client_address)
 
 
 def advertised_host(host):

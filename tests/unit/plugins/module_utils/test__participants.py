@@ -122,37 +122,12 @@ def test_raw_identity_is_sent_unchanged():
 
 
 # Section 7 of the Graph facts: the documented request bodies are test vectors. Given the equivalent
-# options, the module builds that body (the clientContext is the module's own).
-EQUIVALENT_OPTIONS = {
-    '7.1': [{'user': '278405a3-f568-4b3e-b684-009193463064', 'display_name': 'string',
-             'replaces_call_id': 'a7ebfb2d-871e-419c-87af-27290b22e8db'}],
-    # Example 2 without replacesCallId: Graph reads only the first participant when it is set.
-    '7.2': [{'user': '7e1b4346-85a6-4bdd-abe3-d11c5d420efe', 'display_name': 'string'},
-            {'user': '1e126418-44a0-4a94-a6f8-0efe1ad71acb', 'display_name': 'string'}],
-    '7.3': [{'user': '7e1b4346-85a6-4bdd-abe3-d11c5d420efe', 'display_name': 'string',
-             'replaces_call_id': 'a7ebfb2d-871e-419c-87af-27290b22e8db'}],
-    '7.4': [{'phone': '+12345678901'}],
-    '7.5': [{'user': '682b6c37-0729-4fab-ace6-d730d5d9137e', 'identity_provider': 'AAD',
-             'replaces_call_id': 'a7ebfb2d-871e-419c-87af-27290b22e8db',
-             'participant_id': '7d501bf1-5ee4-4605-ba92-0ae4513c611c'}],
-    '7.6': [{'user': '278405a3-f568-4b3e-b684-009193463064', 'identity_provider': 'AAD',
-             'replaces_call_id': 'a7ebfb2d-871e-419c-87af-27290b22e8db'}],
-}
-
-
-def documented_body(section):
-    """The documented body of a section; Example 2 without replacesCallId, as the module sends it."""
-    vector = [v for v in VECTORS if v['name'].startswith(section + ' ')]
-    assert len(vector) == 1, section
-    body = copy.deepcopy(vector[0]['body'])
-    if section == '7.2':
-        for info in body['participants']:
-            del info['replacesCallId']
-    return vector[0]['version'], body
-
-
-@pytest.mark.parametrize('section', sorted(EQUIVALENT_OPTIONS))
-def test_documented_bodies(section):
-    version, expected = documented_body(section)
-    invitees = parse_participants(EQUIVALENT_OPTIONS[section], api_version=version)
+# options (module_participants in the data file), the module builds that body, clientContext aside.
+@pytest.mark.parametrize('vector', VECTORS, ids=[v['name'].split(' ')[0] for v in VECTORS])
+def test_documented_bodies(vector):
+    expected = copy.deepcopy(vector['body'])
+    for info in expected['participants']:
+        for key in vector.get('module_omits', []):
+            del info[key]
+    invitees = parse_participants(vector['module_participants'], api_version=vector['version'])
     assert invite_body(expected['clientContext'], invitees) == expected
