@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The page_responders role against the emulator: it pages once, previews in check mode, validates input."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
+PEOPLE = [{'user': A, 'display_name': 'Ann'}, {'phone': '+1 425 555 0100'}]
+
+
+def invites(emu):
+    return [r for r in emu.requests() if r['method'] == 'POST' and r['path'].endswith('/participants/invite')]
+
+
+def test_pages_once_and_reports(emu, playbook):
+    call = emu.create_call()
+    emu.config(invite_outcome={'result': 'decline', 'after': 0})
+    first = playbook('role.yml', role={'call_id': call['id'], 'participants': PEOPLE})
+    assert first.rc == 0, first.output
+    result = first.task('Result')['result']['page_responders_result']
+    assert result['changed'] is True and len(result['invited']) == 2
+    assert 'Paged 2 of 2 responders' in first.output
+    # Both declined; the role's default state=invited must not page them again.
+    again = playbook('role.yml', role={'call_id': call['id'], 'participants': PEOPLE})
+    assert again.rc == 0, again.output
+    statuses = [p['status'] for p in again.task('Result')['result']['page_responders_result']['participants']]
+    assert statuses == ['done_before', 'done_before']
+    assert len(invites(emu)) == 1
+
+
+def test_check_mode_previews(emu, playbook):
+    call = emu.create_call()
+    run = playbook('role.yml', check=True, role={'call_id': call['id'], 'participants': PEOPLE})
+    assert run.rc == 0, run.output
+    assert 'Would page 2 of 2 responders' in run.output
+    assert invites(emu) == []
+
+
+def test_call_not_established_pages_nobody(emu, playbook):
+    call = emu.create_call()
+    emu.set_call_state(call['id'], 'terminated')
+    run = playbook('role.yml', role={'call_id': call['id'], 'participants': PEOPLE})
+    assert run.rc != 0
+    assert 'is terminated, not established: nobody was paged' in run.output
+    assert invites(emu) == []
+
+
+def test_unknown_call_pages_nobody(emu, playbook):
+    run = playbook('role.yml', role={'call_id': '00000000-0000-4000-8000-000000000000', 'participants': PEOPLE})
+    assert run.rc != 0 and 'does not exist: nobody was paged' in run.output
+    assert invites(emu) == []
+
+
+def test_argument_specs_refuse_bad_participants_before_any_request(emu, playbook):
+    call = emu.create_call()
+    run = playbook('role.yml', role={'call_id': call['id'], 'participants': [{'user': A, 'hidden': 'sometimes'}]})
+    assert run.rc != 0
+    assert 'page_responders_participants' in run.output and 'hidden' in run.output
+    assert emu.requests() == []
