@@ -60,6 +60,7 @@ $(VENV_STAMP): $(REQ_FILES)
 sanity: venv
 	$(call header,sanity: ansible-test sanity)
 	@VENV="$(VENV)" bash tests/utils/run_sanity.sh $(SANITY_ARGS)
+	@"$(VENV)/bin/antsibull-changelog" lint && echo "changelog fragments: lint passed"
 
 units: venv
 	$(call header,units: pytest tests/unit)

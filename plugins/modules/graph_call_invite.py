@@ -392,6 +392,19 @@ diff:
       type: str
   sample: {"before": "application:a1b2c3d4-0000-4000-8000-000000000000\n",
            "after": "application:a1b2c3d4-0000-4000-8000-000000000000\nphone:+14255550123\n"}
+outcome:
+  description:
+    - V(unknown) when an invite failed ambiguously (a 5xx, a timeout, a dropped connection) and a fresh read could
+      neither find it nor prove it left no trace. The task then fails without sending it again; run it again, and it
+      looks the invite up by its clientContext before inviting.
+  returned: when the fate of an invite is unknown
+  type: str
+  sample: unknown
+unknown_client_context:
+  description: The clientContext of the invite whose fate is unknown.
+  returned: when RV(outcome=unknown)
+  type: str
+  sample: mgc1-6f1ed002ab5595859014ebf0951522d9~0c9d3a1b
 wait_polls:
   description: How many times the outcome was polled, with O(wait=true).
   returned: with O(wait=true), outside check mode
