@@ -104,6 +104,9 @@ class GraphClient:
                     raise
                 self.warn('%s; retry %d of %d in %.1f s' % (exc.summary(), attempts.done, self.retry.retries, delay))
                 self.auth.before_retry()
+                if exc.status == 503:
+                    # Graph's best practices: "always make new retry requests over a new HTTP connection".
+                    self.transport.drop_connections()
                 attempts.wait(delay)
 
     def _send_once(self, method, url, body, params):

@@ -53,6 +53,11 @@ class HttpTransport:
     def close(self):
         self.session.close()
 
+    def drop_connections(self):
+        """Close pooled connections; the next request opens a new one (Graph asks this after a 503)."""
+        for adapter in self.session.adapters.values():
+            adapter.close()
+
 
 def transport_error_kind(exc):
     """A short code and a sentence for a requests exception (no URL credentials: we never put any in URLs)."""
