@@ -23,7 +23,10 @@ options:
       - V(access_token) uses O(access_token) as it is.
       - V(auto) picks the first method whose options are complete, in this order, V(access_token),
         V(client_certificate), V(client_secret), then V(managed_identity) when E(IDENTITY_ENDPOINT) or E(MSI_ENDPOINT)
-        is set. It fails when none is complete, or when the options of more than one of the first three are.
+        is set. It fails, naming what is missing, when none is complete.
+      - Any other value fails when the task also sets an option that belongs to another method (such as
+        O(access_token) with V(client_secret)); values that only come from the E(AZURE_*) environment variables do
+        not count, since those are often set machine-wide.
     type: str
     default: auto
     choices: [auto, client_secret, client_certificate, managed_identity, access_token]

@@ -50,6 +50,15 @@ MICROSOFT_AUTHORITY_HOSTS = frozenset([
 ])
 
 AUTH_METHODS = ('auto', 'client_secret', 'client_certificate', 'managed_identity', 'access_token')
+# The options that belong to one method only, with the environment variables that may fill them.
+METHOD_OPTIONS = {
+    'client_secret': [('client_secret', ('AZURE_CLIENT_SECRET', 'AZURE_SECRET'))],
+    'client_certificate': [('client_certificate_path', ('AZURE_CLIENT_CERTIFICATE_PATH',)),
+                           ('client_certificate_key_path', ()),
+                           ('client_certificate_password', ('AZURE_CLIENT_CERTIFICATE_PASSWORD',)),
+                           ('client_certificate_thumbprint', ())],
+    'access_token': [('access_token', ())],
+}
 # Where a managed identity is available, one of these is set (App Service, Functions, Arc, Cloud Shell).
 MANAGED_IDENTITY_VARIABLES = ('IDENTITY_ENDPOINT', 'MSI_ENDPOINT')
 
@@ -142,15 +151,32 @@ def _complete_methods(params, environ):
     return methods
 
 
+def _given_in_task(params, name, variables, environ):
+    """Whether an option was set in the task, not merely filled in from its environment variable.
+
+    The AZURE_* variables are often set machine-wide (AWX injects them), so only options the task
+    itself sets can conflict with the auth_method it asks for.
+    """
+    value = _text(params, name)
+    return value is not None and all((environ.get(variable) or '').strip() != value for variable in variables)
+
+
+def _check_conflicts(method, params, environ):
+    for other, options in METHOD_OPTIONS.items():
+        if other == method:
+            continue
+        for name, variables in options:
+            if _given_in_task(params, name, variables, environ):
+                raise ValueError('auth_method=%s conflicts with %s, an option of auth_method=%s: remove it, or set '
+                                 'auth_method to the method you mean' % (method, name, other))
+
+
 def _auth_method(params, environ):
     method = params.get('auth_method') or 'auto'
     if method != 'auto':
+        _check_conflicts(method, params, environ)
         return method
     complete = _complete_methods(params, environ)
-    explicit = [m for m in complete if m != 'managed_identity']
-    if len(explicit) > 1:
-        raise ValueError('auth_method=auto found complete options for several methods (%s); set auth_method to the '
-                         'one to use' % ', '.join(explicit))
     if not complete:
         # Say what is missing when a credential was given without the ids that go with it.
         for partial, key in (('client_certificate', 'client_certificate_path'), ('client_secret', 'client_secret')):

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import pytest
 
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
+NULL = 'null, overriding module_defaults'   # stands for an explicit null in the task's arguments
 MODULES = {
     'graph_call_invite': {'call_id': 'c', 'participants': [{'user': A}]},
     'graph_call_info': {'call_id': 'c'},
@@ -44,9 +45,11 @@ SHARED = [
     ('unknown api_version', {'api_version': 'v2.0'}, 'api_version'),
     ('plain-http authority', {'authority_host': 'http://login.example'}, 'authority_host must be an https URL'),
     ('graph_endpoint with a path', {'graph_endpoint': 'https://graph.example/v1.0'}, 'graph_endpoint must be an https URL'),
-    ('conflicting auth options', {'access_token': 'a-token-value'}, 'several methods (access_token, client_secret)'),
+    ('conflicting auth options', {'auth_method': 'client_secret', 'access_token': 'a-token-value'},
+     'auth_method=client_secret conflicts with access_token'),
     ('unknown auth_method', {'auth_method': 'password'}, 'auth_method'),
-    ('missing certificate file', {'auth_method': 'client_certificate', 'client_certificate_path': '/nonexistent/app.pem'},
+    ('missing certificate file', {'auth_method': 'client_certificate', 'client_secret': NULL,
+                                  'client_certificate_path': '/nonexistent/app.pem'},
      "client_certificate_path '/nonexistent/app.pem' cannot be read"),
     ('missing ca_path', {'ca_path': '/nonexistent/ca.pem'}, "ca_path '/nonexistent/ca.pem' is not a readable file"),
     ('world-readable token cache', {'token_cache': 'WORLD_READABLE'}, 'is accessible to other users'),
@@ -103,6 +106,8 @@ def test_bad_input_names_the_option_and_sends_nothing(emu, tasks, tmp_path, modu
         for key, value in overrides.items():
             if value is None:
                 args.pop(key, None)
+            elif value == NULL:
+                args[key] = None
             else:
                 args[key] = str(readable) if value == 'WORLD_READABLE' else value
         steps.append((case, module, args))

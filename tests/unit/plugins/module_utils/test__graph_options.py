@@ -112,11 +112,18 @@ def test_ca_path_and_validate_certs(tmp_path):
     ({'client_secret': None, 'access_token': 'tok'}, {}, 'access_token'),
     ({'client_secret': None, 'tenant_id': None, 'client_id': None}, {'IDENTITY_ENDPOINT': 'http://x'}, 'managed_identity'),
     ({}, {'IDENTITY_ENDPOINT': 'http://x'}, 'client_secret'),
-    ({'auth_method': 'managed_identity', 'tenant_id': None}, {}, 'managed_identity'),
-    ({'auth_method': 'client_secret', 'access_token': 'tok'}, {}, 'client_secret'),
+    ({'auth_method': 'managed_identity', 'tenant_id': None, 'client_secret': None}, {}, 'managed_identity'),
+    ({'access_token': 'tok'}, {}, 'access_token'),
 ])
 def test_auto_picks_the_first_complete_method(options, env, method):
     assert resolve_settings(params(**options), environ=env)['auth_method'] == method
+
+
+def test_environment_values_never_conflict():
+    # AWX sets AZURE_SECRET machine-wide; a task asking for a managed identity must still work.
+    environ = {'AZURE_SECRET': 's3cret'}
+    settings = resolve_settings(params(auth_method='managed_identity', tenant_id=None), environ=environ)
+    assert settings['auth_method'] == 'managed_identity'
 
 
 def test_user_assigned_managed_identity_by_client_id():
@@ -134,11 +141,14 @@ def test_user_assigned_managed_identity_by_client_id():
     (dict(client_secret=None), {}, 'auth_method=auto found no complete credentials'),
     (dict(auth_method='client_secret', client_secret=None), {}, 'client_secret is required with '
                                                                 'auth_method=client_secret: set the option or the AZURE_CLIENT_SECRET'),
-    (dict(auth_method='access_token'), {}, 'access_token is required with auth_method=access_token'),
-    (dict(auth_method='client_certificate'), {}, 'client_certificate_path is required with auth_method=client_certificate'),
-    (dict(access_token='tok'), {}, 'auth_method=auto found complete options for several methods (access_token, '
-                                   'client_secret)'),
-    (dict(client_certificate_path='/x.pem'), {}, 'several methods (client_certificate, client_secret)'),
+    (dict(auth_method='access_token', client_secret=None), {}, 'access_token is required with auth_method=access_token'),
+    (dict(auth_method='client_certificate', client_secret=None), {},
+     'client_certificate_path is required with auth_method=client_certificate'),
+    (dict(auth_method='client_secret', access_token='tok'), {}, 'auth_method=client_secret conflicts with '
+                                                                 'access_token, an option of auth_method=access_token'),
+    (dict(auth_method='access_token', access_token='tok'), {}, 'auth_method=access_token conflicts with client_secret'),
+    (dict(auth_method='managed_identity', client_secret=None, client_certificate_path='/x.pem'), {},
+     'auth_method=managed_identity conflicts with client_certificate_path'),
     (dict(authority_host='http://login.example'), {}, 'authority_host must be an https URL'),
     (dict(authority_host='https://login.example/tenant'), {}, 'authority_host must be an https URL of a host with no path'),
     (dict(graph_endpoint='https://graph.example/v1.0'), {}, 'graph_endpoint must be an https URL'),
