@@ -144,8 +144,8 @@ def test_user_assigned_managed_identity_by_client_id():
     (dict(auth_method='access_token', client_secret=None), {}, 'access_token is required with auth_method=access_token'),
     (dict(auth_method='client_certificate', client_secret=None), {},
      'client_certificate_path is required with auth_method=client_certificate'),
-    (dict(auth_method='client_secret', access_token='tok'), {}, 'auth_method=client_secret conflicts with '
-                                                                 'access_token, an option of auth_method=access_token'),
+    (dict(auth_method='client_secret', access_token='tok'), {},
+     'auth_method=client_secret conflicts with access_token, an option of auth_method=access_token'),
     (dict(auth_method='access_token', access_token='tok'), {}, 'auth_method=access_token conflicts with client_secret'),
     (dict(auth_method='managed_identity', client_secret=None, client_certificate_path='/x.pem'), {},
      'auth_method=managed_identity conflicts with client_certificate_path'),
