@@ -13,8 +13,14 @@ next request fetches a fresh one.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
 import threading
 import traceback
+
+try:
+    import fcntl
+except ImportError:     # not POSIX: no cross-process lock around token requests
+    fcntl = None
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_transport import (
@@ -53,6 +59,32 @@ def token_cache(settings):
     return msal.TokenCache()
 
 
+class _AcquireLock:
+    """Serialises token requests across the processes that share a token cache file.
+
+    msal-extensions locks each read and write of the file, not the "look in the cache, else ask
+    Entra, then store" sequence; without this, every fork of a run starting together finds the
+    cache empty and asks for its own token. With it, the first asks and the others find its token.
+    flock is released by the kernel when a process dies, so the lock can never go stale.
+    """
+
+    def __init__(self, cache_path):
+        self.path = cache_path + '.acquire-lock' if cache_path and fcntl else None
+        self.fd = None
+
+    def __enter__(self):
+        if self.path:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+
 class _MsalAuth:
     """Shared by the methods that go through an MSAL client application."""
 
@@ -79,7 +111,8 @@ class _MsalAuth:
     def token(self):
         """A bearer token, or GraphError (``retryable`` when Entra or the network may recover)."""
         with self._lock:
-            return self._token()
+            with _AcquireLock(self.settings.get('token_cache')):
+                return self._token()
 
     def _token(self):
         try:
