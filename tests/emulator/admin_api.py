@@ -170,14 +170,6 @@ def clear_faults(req, state):  # pylint: disable=unused-argument
 
 # --- call state, people leaving, directory users (docs/emulator.md "Admin API") ----------------
 
-def _admin_call(state, call_id):
-    call = state.get_call(call_id)
-    if call is None:
-        raise GraphError(404, "itemNotFound", "Call not found.")
-    invite_mod.advance(call)
-    return call
-
-
 def patch_call(req, state, call_id):
     """PATCH /_emulator/calls/{id} {"state": "..."}: change the call's state (e.g. terminated)."""
     body = _json_object(req)
@@ -186,7 +178,7 @@ def patch_call(req, state, call_id):
     if body["state"] not in CALL_STATES:
         raise _bad(f"'state' must be one of {', '.join(CALL_STATES)}; got {body['state']!r}.")
     with state.lock:
-        call = _admin_call(state, call_id)
+        call = invite_mod.load_call(state, call_id)
         call.state = body["state"]
         return Response(200, _call_view(call, state))
 
@@ -204,7 +196,7 @@ def _remove(state, call, removed):
 def remove_participant(req, state, call_id, participant_id):  # pylint: disable=unused-argument
     """DELETE /_emulator/calls/{id}/participants/{participantId}: that participant left the call."""
     with state.lock:
-        call = _admin_call(state, call_id)
+        call = invite_mod.load_call(state, call_id)
         removed = [entry for entry in call.participants if entry["id"] == participant_id]
         if not removed:
             raise GraphError(404, "itemNotFound", "Participant not found.")
@@ -217,7 +209,7 @@ def leave(req, state, call_id):
     if set(body) != {"id"} or not isinstance(body["id"], str) or not body["id"]:
         raise _bad('The body must be {"id": "<identity id>"}.')
     with state.lock:
-        call = _admin_call(state, call_id)
+        call = invite_mod.load_call(state, call_id)
         wanted = body["id"].lower()
         removed = [entry for entry in call.participants if wanted in resources.identity_ids(entry["info"]["identity"])]
         if not removed:

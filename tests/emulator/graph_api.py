@@ -12,18 +12,9 @@ VERSIONS = {"v1.0": "v1.0", "beta": "beta"}
 P2P_REFUSAL = "This request doesn't support peer-to-peer calls."
 
 
-def _load_call(state, call_id):
-    """The call, its invite operations advanced to now (every read sees the lifecycle's current state)."""
-    call = state.get_call(call_id)
-    if call is None:
-        raise GraphError(404, "itemNotFound", "Call not found.")
-    invite_mod.advance(call)
-    return call
-
-
 def _group_call(state, call_id):
     """The call, refusing peer-to-peer calls as Graph documents for roster reads."""
-    call = _load_call(state, call_id)
+    call = invite_mod.load_call(state, call_id)
     if not call.group:
         raise GraphError(400, "BadRequest", P2P_REFUSAL)
     return call
@@ -47,7 +38,7 @@ def _page(req, state, version, call_id, collection, items):
 def get_call(req, state, version, call_id):  # pylint: disable=unused-argument
     """GET /communications/calls/{id}"""
     with state.lock:
-        return Response(200, resources.call_resource(_load_call(state, call_id), state, version))
+        return Response(200, resources.call_resource(invite_mod.load_call(state, call_id), state, version))
 
 
 def list_participants(req, state, version, call_id):
@@ -95,7 +86,7 @@ def list_operations(req, state, version, call_id):
     with state.lock:
         config = state.config
         operations = [invite_mod.render_operation(operation, config)
-                      for operation in _load_call(state, call_id).operations.values()
+                      for operation in invite_mod.load_call(state, call_id).operations.values()
                       if mode != "running_only" or not invite_mod.is_finished(operation)]
     return Response(200, _page(req, state, version, call_id, "operations", operations))
 
@@ -103,7 +94,7 @@ def list_operations(req, state, version, call_id):
 def get_operation(req, state, version, call_id, operation_id):  # pylint: disable=unused-argument
     """GET /communications/calls/{id}/operations/{operationId} (config get_operation: supported or 404_when_finished)."""
     with state.lock:
-        operation = _load_call(state, call_id).operations.get(operation_id)
+        operation = invite_mod.load_call(state, call_id).operations.get(operation_id)
         config = state.config
         if operation is None or (config["get_operation"] == "404_when_finished" and invite_mod.is_finished(operation)):
             raise GraphError(404, "itemNotFound", "Operation not found.")

@@ -226,6 +226,15 @@ def _update_status(call, run):
     operation["resultInfo"] = copy.deepcopy(failed[0].failure) if failed else None
 
 
+def load_call(state, call_id):
+    """The call, its invite operations advanced to now (every read sees the lifecycle's current state); 404 if unknown."""
+    call = state.get_call(call_id)
+    if call is None:
+        raise GraphError(404, "itemNotFound", "Call not found.")
+    advance(call)
+    return call
+
+
 def advance(call, now=None):
     """Apply every outcome of the call's operations that is due at ``now`` (caller holds the lock)."""
     now = time.monotonic() if now is None else now
