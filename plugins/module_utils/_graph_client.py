@@ -29,16 +29,6 @@ MAX_PAGES = 1000
 RETRY_STATUSES = (429, 503, 504)
 
 
-class GraphResponse:
-    """What a caller needs of an answer: status, headers, parsed body, and our client-request-id."""
-
-    def __init__(self, status, headers, body, client_request_id):
-        self.status = status
-        self.headers = headers
-        self.body = body
-        self.client_request_id = client_request_id
-
-
 def path_segment(value):
     """One percent-encoded URL path segment: ``/``, ``?``, ``#`` and ``%`` can never change the path.
 
@@ -78,7 +68,7 @@ class GraphClient:
         return self._with_retries(True, 'the token request', self.auth.token)
 
     def request(self, method, url, body=None, params=None):
-        """Send one request; return a GraphResponse for 2xx, raise GraphError otherwise."""
+        """Send one request; return the parsed JSON object of a 2xx answer, raise GraphError otherwise."""
         return self._with_retries(method == 'GET', url, lambda: self._send_once(method, url, body, params))
 
     def _with_retries(self, idempotent, what, send):
@@ -153,13 +143,13 @@ class GraphClient:
                              status=response.status_code, code='malformedResponse',
                              request_id=response.headers.get('request-id'),
                              client_request_id=client_request_id, method=method, url=url)
-        return GraphResponse(response.status_code, response.headers, parsed or {}, client_request_id)
+        return parsed or {}
 
     def get_all(self, url):
         """Every item of a collection, following ``@odata.nextLink`` on the Graph host only."""
         items = []
         for dummy in range(MAX_PAGES):
-            body = self.request('GET', url).body
+            body = self.request('GET', url)
             value = body.get('value')
             if not isinstance(value, list):
                 raise GraphError('Graph answered a collection read without a "value" list',
@@ -198,7 +188,7 @@ class GraphClient:
         return self.url('communications', 'calls', call_id, *more)
 
     def get_call(self, call_id):
-        return self.request('GET', self.call_url(call_id)).body
+        return self.request('GET', self.call_url(call_id))
 
     def list_participants(self, call_id):
         return self.get_all(self.call_url(call_id, 'participants'))
@@ -207,16 +197,15 @@ class GraphClient:
         return self.get_all(self.call_url(call_id, 'operations'))
 
     def get_operation(self, call_id, operation_id):
-        return self.request('GET', self.call_url(call_id, 'operations', operation_id)).body
+        return self.request('GET', self.call_url(call_id, 'operations', operation_id))
 
     def get_user(self, id_or_principal_name):
         """The directory user's id and displayName (needs User.Read.All)."""
-        return self.request('GET', self.url('users', id_or_principal_name), params={'$select': 'id,displayName'}).body
+        return self.request('GET', self.url('users', id_or_principal_name), params={'$select': 'id,displayName'})
 
     def invite(self, call_id, body):
-        """POST one invite; the answer is the inviteParticipantsOperation (plus its Location)."""
-        response = self.request('POST', self.call_url(call_id, 'participants', 'invite'), body)
-        return response.body, response.headers.get('Location')
+        """POST one invite; the answer is the inviteParticipantsOperation."""
+        return self.request('POST', self.call_url(call_id, 'participants', 'invite'), body)
 
 
 def _origin(url):

@@ -68,9 +68,6 @@ class InvitePlan:
         self.batches = []      # (clientContext, [invitee, ...])
         self.roster_labels = []
 
-    def with_status(self, status):
-        return [inv for inv, st, dummy in self.outcomes if st == status]
-
     @property
     def to_invite(self):
         return [inv for dummy, batch in self.batches for inv in batch]

@@ -106,7 +106,6 @@ class InviteRunner:
         roster, operations = self._read_call()
         self.operations = operations
         self.plan = plan_invite(self.invitees, roster, self.base, operations=operations, state=self.state)
-        self.result['changed'] = bool(self.plan.batches)
         statuses = self._statuses
         for inv, status, operation_id in self.plan.outcomes:
             statuses[inv.match] = [status, operation_id]
@@ -184,7 +183,7 @@ class InviteRunner:
         attempts = self.client.retry.attempts()
         while True:
             try:
-                operation, dummy = self.client.invite(self.call_id, invite_body(context, batch))
+                operation = self.client.invite(self.call_id, invite_body(context, batch))
             except GraphError as exc:
                 if exc.status == 409:
                     return self._conflict(batch, statuses, exc)
@@ -198,6 +197,7 @@ class InviteRunner:
                 delay = attempts.next_delay(exc.retry_after) if trace.absent else None
                 if delay is None:
                     self.result['outcome'] = 'unknown'
+                    self.result['changed'] = True     # it may have gone out: never claim nothing changed
                     self.result['unknown_client_context'] = context
                     raise TaskFailure(
                         'the invite of %s may or may not have reached Graph (%s), and %s; nothing more was sent. '
