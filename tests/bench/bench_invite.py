@@ -47,15 +47,13 @@ def bench_planner():
         print('  roster %5d, %4d operations: %8.3f ms' % (size, len(operations), seconds * 1000))
 
 
-def play(info, call_ids):
+def play(connection, call_ids):
     tasks = [{'name': 'invite %d' % i, 'msgraph.calls.graph_call_invite': {
         'call_id': call_id, 'participants': [{'user': guid(1)}, {'phone': '+1425555%04d' % i}]}}
         for i, call_id in enumerate(call_ids)]
     return [{'hosts': 'localhost', 'gather_facts': False, 'connection': 'local',
              'vars': {'ansible_python_interpreter': sys.executable},
-             'module_defaults': {'group/msgraph.calls.graph': {
-                 k: info[k] for k in ('tenant_id', 'client_id', 'client_secret', 'authority_host', 'graph_endpoint',
-                                      'ca_path')}},
+             'module_defaults': {'group/msgraph.calls.graph': connection},
              'tasks': tasks}]
 
 
@@ -76,7 +74,7 @@ def bench_tasks():
         calls = [emu.create_call()['id'] for dummy in range(TASKS)]
         path = os.path.join(tmp, 'bench.yml')
         with open(path, 'w') as handle:
-            json.dump(play(emu.info, calls), handle)
+            json.dump(play(emu.connection, calls), handle)
         for label in ('first run (invites)', 're-run (no change)'):
             before = len(emu.requests())
             elapsed = run_play(path)

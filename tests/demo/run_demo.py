@@ -54,9 +54,8 @@ def main():
         say()
         with tempfile.TemporaryDirectory() as tmp:
             extra = os.path.join(tmp, 'vars.json')
-            graph = {k: info[k] for k in ('tenant_id', 'client_id', 'client_secret', 'authority_host', 'graph_endpoint', 'ca_path')}
             with open(extra, 'w') as handle:
-                json.dump({'graph': graph, 'call_id': call['id']}, handle)
+                json.dump({'graph': emulator.connection, 'call_id': call['id']}, handle)
             command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
                        os.path.join(HERE, 'invite_oncall.yml'), '-i', 'localhost,', '-e', '@' + extra]
             say('$ ansible-playbook tests/demo/invite_oncall.yml -e call_id=%s -e graph=<emulator app>' % call['id'])

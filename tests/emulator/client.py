@@ -23,6 +23,8 @@ import urllib.parse
 import urllib.request
 from urllib.parse import quote
 
+# The msgraph.calls module options that point a module at this emulator, as named in the first line.
+CONNECTION_OPTIONS = ("tenant_id", "client_id", "client_secret", "authority_host", "graph_endpoint", "ca_path")
 SERVER_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "server.py")
 
 
@@ -150,6 +152,11 @@ class EmulatorProcess:  # pylint: disable=too-many-instance-attributes
     def base_url(self):
         """https://127.0.0.1:PORT (both graph_endpoint and authority_host)."""
         return self.info["graph_endpoint"]
+
+    @property
+    def connection(self):
+        """The module options (module_defaults for group/msgraph.calls.graph) that target this emulator."""
+        return {key: self.info[key] for key in CONNECTION_OPTIONS}
 
     @property
     def ca_path(self):

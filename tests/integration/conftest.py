@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from emulator.client import EmulatorProcess
+from emulator.client import CONNECTION_OPTIONS, EmulatorProcess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PLAYBOOKS = os.path.join(HERE, 'playbooks')
@@ -62,8 +62,7 @@ def emu(emulator):
 @pytest.fixture
 def graph(emulator):
     """The connection settings the playbooks pass through module_defaults."""
-    info = emulator.info
-    return {key: info[key] for key in ('tenant_id', 'client_id', 'client_secret', 'authority_host', 'graph_endpoint', 'ca_path')}
+    return emulator.connection
 
 
 @pytest.fixture
@@ -121,8 +120,7 @@ def tasks(tmp_path, playbook):
             'name': 'Tasks', 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local',
             'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'},
             'module_defaults': {'group/msgraph.calls.graph': {
-                key: '{{ graph.%s }}' % key
-                for key in ('tenant_id', 'client_id', 'client_secret', 'authority_host', 'graph_endpoint', 'ca_path')}},
+                key: '{{ graph.%s }}' % key for key in CONNECTION_OPTIONS}},
             'tasks': [{'name': name, 'msgraph.calls.' + module: args, 'ignore_errors': True}
                       for name, module, args in steps],
         }]
@@ -170,6 +168,18 @@ def find_leaks(runs, secrets):
 # Secrets tests add here (access tokens, certificate passwords) for the end-of-session scan.
 SESSION_SECRETS = []
 BEARER_RE = re.compile(r'Bearer\s+(?!<redacted>)[A-Za-z0-9._~+/-]{16,}')
+
+
+def recorded(emu, method=None, suffix=None, contains=None):
+    """The emulator's recorded requests of a method, whose path ends with ``suffix`` / contains ``contains``."""
+    return [r for r in emu.requests()
+            if (method is None or r['method'] == method) and (suffix is None or r['path'].endswith(suffix))
+            and (contains is None or contains in r['path'])]
+
+
+def invite_posts(emu):
+    """The invite POSTs the emulator received, in order."""
+    return recorded(emu, 'POST', '/participants/invite')
 
 
 def wait_for_operations(emu, call_id, timeout=20.0):

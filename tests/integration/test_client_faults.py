@@ -17,16 +17,12 @@ import time
 
 import pytest
 
-from conftest import wait_for_operations
+from conftest import invite_posts, wait_for_operations
 
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
 B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
 INVITE_PATH = '/participants/invite$'
 ROSTER_PATH = '/participants$'
-
-
-def invites(emu):
-    return [r for r in emu.requests() if r['method'] == 'POST' and r['path'].endswith('/participants/invite')]
 
 
 def stored_operations(emu, call_id):
@@ -63,7 +59,7 @@ def test_throttled_invite_is_sent_again_after_retry_after(emu, playbook, retry_a
     run = invite(playbook, call['id'])
     assert run.rc == 0, run.output
     assert run.result['changed'] is True
-    assert [p['status'] for p in invites(emu)] == [429, 429, 429, 200]
+    assert [p['status'] for p in invite_posts(emu)] == [429, 429, 429, 200]
     assert len(stored_operations(emu, call['id'])) == 1, 'exactly one invite reached Graph'
     assert len(retry_warnings(run)) == 3
     assert all('HTTP 429' in w and 'TooManyRequests' in w for w in retry_warnings(run))
@@ -77,7 +73,7 @@ def test_roster_read_is_retried(emu, playbook, status):
     assert run.rc == 0, run.output
     roster_reads = [r['status'] for r in emu.requests() if r['path'].endswith('/participants')]
     assert roster_reads == [status, status, 200]
-    assert len(retry_warnings(run)) == 2 and len(invites(emu)) == 1
+    assert len(retry_warnings(run)) == 2 and len(invite_posts(emu)) == 1
 
 
 def test_roster_read_retries_exhausted_is_a_clear_failure(emu, playbook):
@@ -89,7 +85,7 @@ def test_roster_read_retries_exhausted_is_a_clear_failure(emu, playbook):
     assert result['error']['status'] == 503 and result['error']['code'] == 'serviceNotAvailable'
     for part in ('HTTP 503', 'serviceNotAvailable', result['error']['request_id'], 'gave up after 2 retries'):
         assert part in result['msg']
-    assert invites(emu) == []
+    assert invite_posts(emu) == []
     assert 'Traceback' not in run.output
 
 
@@ -100,9 +96,9 @@ def test_lost_answer_is_found_by_client_context(emu, playbook, action):
     run = invite(playbook, call['id'], people=[{'user': A}, {'user': B}])
     assert run.rc == 0, run.output
     assert run.result['changed'] is True
-    assert len(invites(emu)) == 1 and len(stored_operations(emu, call['id'])) == 1, 'exactly one invite'
+    assert len(invite_posts(emu)) == 1 and len(stored_operations(emu, call['id'])) == 1, 'exactly one invite'
     found = run.result['operations'][0]
-    assert found['clientContext'] == invites(emu)[0]['body']['clientContext']
+    assert found['clientContext'] == invite_posts(emu)[0]['body']['clientContext']
     assert {p['status'] for p in run.result['participants']} == {'invited'}
     assert 'a fresh read shows it went through' in ' '.join(run.result['warnings'])
     assert_read_between_posts(emu)
@@ -119,9 +115,9 @@ def test_lost_answer_with_unprovable_absence_is_unknown(emu, playbook, action):
     assert run.rc != 0
     result = run.result
     assert result['outcome'] == 'unknown'
-    assert result['unknown_client_context'] == invites(emu)[0]['body']['clientContext']
+    assert result['unknown_client_context'] == invite_posts(emu)[0]['body']['clientContext']
     assert 'may or may not have reached Graph' in result['msg'] and 'cannot be read' in result['msg']
-    assert len(invites(emu)) == 1 and len(stored_operations(emu, call['id'])) == 1
+    assert len(invite_posts(emu)) == 1 and len(stored_operations(emu, call['id'])) == 1
 
 
 def test_rerun_after_unknown_finds_the_invite(emu, playbook):
@@ -134,7 +130,7 @@ def test_rerun_after_unknown_finds_the_invite(emu, playbook):
     again = invite(playbook, call['id'])
     assert again.rc == 0, again.output
     assert again.result['changed'] is False and again.result['participants'][0]['status'] == 'pending'
-    assert len(invites(emu)) == 1
+    assert len(invite_posts(emu)) == 1
 
 
 def test_proven_absence_sends_again(emu, playbook):
@@ -147,7 +143,7 @@ def test_proven_absence_sends_again(emu, playbook):
     emu.add_faults({'method': 'POST', 'path': INVITE_PATH, 'action': 'status', 'status': 503})
     run = invite(playbook, call['id'], people=[{'user': A}])
     assert run.rc == 0, run.output
-    assert [p['status'] for p in invites(emu)] == [200, 503, 200]
+    assert [p['status'] for p in invite_posts(emu)] == [200, 503, 200]
     assert len(stored_operations(emu, call['id'])) == 2
     assert 'proves it left no trace' in ' '.join(run.result['warnings'])
     assert_read_between_posts(emu)
@@ -159,7 +155,7 @@ def test_plain_503_on_a_fresh_call_is_unknown_not_resent(emu, playbook):
     run = invite(playbook, call['id'])
     assert run.rc != 0 and run.result['outcome'] == 'unknown'
     assert 'no finished operation' in run.result['msg']
-    assert len(invites(emu)) == 1
+    assert len(invite_posts(emu)) == 1
 
 
 def test_token_endpoint_500_then_success(emu, playbook):
@@ -196,7 +192,7 @@ def test_malformed_json_is_a_clear_error(emu, playbook):
     assert run.rc != 0
     assert 'not a JSON object' in run.result['msg'] and run.result['error']['code'] == 'malformedResponse'
     assert 'Traceback' not in run.output
-    assert invites(emu) == []
+    assert invite_posts(emu) == []
 
 
 def test_slow_answer_past_the_timeout(emu, playbook):
@@ -206,4 +202,4 @@ def test_slow_answer_past_the_timeout(emu, playbook):
     assert run.rc != 0
     assert 'no answer within the timeout' in run.result['msg'] and 'gave up after 1 retries' in run.result['msg']
     assert len(retry_warnings(run)) == 1
-    assert invites(emu) == []
+    assert invite_posts(emu) == []

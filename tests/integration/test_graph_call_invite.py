@@ -11,6 +11,8 @@ import hashlib
 
 import pytest
 
+from conftest import invite_posts, recorded
+
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
 B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
 C = '278405a3-f568-4b3e-b684-009193463064'
@@ -37,16 +39,6 @@ def derived_base(call_id):
 
 def batch_context(base, labels):
     return base + '~' + hashlib.sha256(','.join(sorted(labels)).encode('utf-8')).hexdigest()[:8]
-
-
-def graph_requests(emu, method=None, suffix=None):
-    """Recorded Graph and token requests, optionally those of one method whose path ends with suffix."""
-    return [r for r in emu.requests()
-            if (method is None or r['method'] == method) and (suffix is None or r['path'].endswith(suffix))]
-
-
-def invites(emu):
-    return graph_requests(emu, 'POST', '/participants/invite')
 
 
 def roster_ids(emu, call_id):
@@ -79,8 +71,8 @@ def test_check_mode_reads_the_roster_and_posts_nothing(emu, playbook, group_call
     assert before == sorted(before) and after == sorted(after)
     assert 'user:' + A in before and 'application:' + emu.info['client_id'] in before
     assert sorted(before + ['user:' + B]) == after
-    assert graph_requests(emu, 'GET', '/communications/calls/%s/participants' % group_call['id'])
-    assert invites(emu) == []
+    assert recorded(emu, 'GET', '/communications/calls/%s/participants' % group_call['id'])
+    assert invite_posts(emu) == []
     assert ('user', B) not in roster_ids(emu, group_call['id'])
     # The diff reaches the screen too, as a user previewing with --check --diff sees it.
     assert '\n+user:%s\n' % B in run.output
@@ -94,7 +86,7 @@ def test_invite_then_rerun_is_idempotent(emu, playbook, group_call):
     assert first.result['changed'] is True
     assert first.result['invited'] == [{'user': B, 'display_name': 'Bob'}, {'phone': '+12345678901'}]
     assert first.result['already_present'] == [{'user': A}]
-    posts = invites(emu)
+    posts = invite_posts(emu)
     assert len(posts) == 1
     base = derived_base(group_call['id'])
     assert posts[0]['body'] == {
@@ -111,7 +103,7 @@ def test_invite_then_rerun_is_idempotent(emu, playbook, group_call):
     assert second.result['changed'] is False
     assert second.result['invited'] == []
     assert len(second.result['already_present']) == 3
-    assert len(invites(emu)) == 1, 'the re-run must not POST'
+    assert len(invite_posts(emu)) == 1, 'the re-run must not POST'
 
 
 def test_seven_participants_are_sent_as_five_and_two(emu, playbook):
@@ -119,7 +111,7 @@ def test_seven_participants_are_sent_as_five_and_two(emu, playbook):
     people = ['%08x-0000-4000-8000-%012d' % (i, i) for i in range(7)]
     run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': [{'user': p} for p in people]})
     assert run.rc == 0, run.output
-    posts = invites(emu)
+    posts = invite_posts(emu)
     assert [len(p['body']['participants']) for p in posts] == [5, 2]
     sent = [p['body']['participants'][i]['identity']['user']['id'] for p in posts for i in range(len(p['body']['participants']))]
     assert sent == people
@@ -134,10 +126,10 @@ def test_roster_pages_are_all_read(emu, playbook):
     run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': [{'user': B}]})
     assert run.rc == 0, run.output
     assert run.result['changed'] is False, 'B is on the last page and must be found'
-    pages = graph_requests(emu, 'GET', '/participants')
+    pages = recorded(emu, 'GET', '/participants')
     assert len(pages) == 3   # 6 participants (bot + 5) at 2 per page
     assert [p['query'].get('$skiptoken') for p in pages][1:] == ['2', '4']
-    assert invites(emu) == []
+    assert invite_posts(emu) == []
 
 
 def test_user_client_context_is_the_base(emu, playbook, group_call):
@@ -145,7 +137,7 @@ def test_user_client_context_is_the_base(emu, playbook, group_call):
                                          'participants': [{'user': C}]})
     assert run.rc == 0, run.output
     assert run.result['client_context'] == 'incident-42'
-    assert invites(emu)[0]['body']['clientContext'] == batch_context('incident-42', ['user:' + C])
+    assert invite_posts(emu)[0]['body']['clientContext'] == batch_context('incident-42', ['user:' + C])
 
 
 def test_duplicates_are_merged_with_a_warning(emu, playbook, group_call):
@@ -153,7 +145,7 @@ def test_duplicates_are_merged_with_a_warning(emu, playbook, group_call):
                                          'participants': [{'user': B}, {'user': B.upper()}]})
     assert run.rc == 0, run.output
     assert 'participants[1] repeats participants[0]' in ' '.join(run.result.get('warnings', []))
-    assert len(invites(emu)[0]['body']['participants']) == 1
+    assert len(invite_posts(emu)[0]['body']['participants']) == 1
 
 
 @pytest.mark.parametrize('call_id', ['a/b', 'x%2Fy', 'q?x=1', 'h#frag', '...'])
@@ -177,7 +169,7 @@ def test_unknown_call_reports_graph_error(emu, playbook):
     assert error['request_id'] and error['client_request_id']
     recorded = [r for r in emu.requests() if r['headers'].get('client-request-id') == error['client_request_id']]
     assert len(recorded) == 1 and recorded[0]['status'] == 404, 'the reported id names the failed request'
-    assert invites(emu) == []
+    assert invite_posts(emu) == []
     for part in ('HTTP 404', 'itemNotFound', error['request_id'], error['client_request_id']):
         assert part in result['msg']
     assert 'Traceback' not in run.output
@@ -191,7 +183,7 @@ def test_wrong_secret_is_a_clear_token_error(emu, playbook, graph, group_call):
     assert result['error']['code'] == 'invalid_client'
     assert 'AADSTS7000215' in result['msg']
     assert 'not-the-secret' not in run.output
-    assert graph_requests(emu, suffix='/participants') == []
+    assert recorded(emu, suffix='/participants') == []
 
 
 def test_ca_path_wins_over_requests_ca_bundle(emu, playbook, graph, group_call):
@@ -201,7 +193,7 @@ def test_ca_path_wins_over_requests_ca_bundle(emu, playbook, graph, group_call):
                    env={'REQUESTS_CA_BUNDLE': '/etc/ssl/certs/ca-certificates.crt'})
     assert run.rc != 0
     assert 'certificate' in run.result['msg'].lower()
-    assert invites(emu) == []
+    assert invite_posts(emu) == []
 
 
 BAD_INPUT = [

@@ -14,19 +14,11 @@ __metaclass__ = type
 
 import pytest
 
-from conftest import wait_for_operations
+from conftest import invite_posts, recorded, wait_for_operations
 
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
 B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
 PEOPLE = [{'user': A, 'display_name': 'Ann'}, {'user': B, 'display_name': 'Bob'}]
-
-
-def invites(emu):
-    return [r for r in emu.requests() if r['method'] == 'POST' and r['path'].endswith('/participants/invite')]
-
-
-def reads(emu, suffix):
-    return [r for r in emu.requests() if r['method'] == 'GET' and r['path'].endswith(suffix)]
 
 
 def statuses(result):
@@ -59,7 +51,7 @@ def test_fresh_call_invites_both_in_one_post(emu, playbook, call):
     assert_same_decision(preview, real)
     assert real['changed'] is True
     assert statuses(real) == {'user:' + A: 'invited', 'user:' + B: 'invited'}
-    posts = invites(emu)
+    posts = invite_posts(emu)
     assert len(posts) == 1 and len(posts[0]['body']['participants']) == 2
     assert {p['operation_id'] for p in real['participants']} == {real['operations'][0]['id']}
 
@@ -72,8 +64,8 @@ def test_rerun_while_both_still_ring_sends_nothing(emu, playbook, call):
     assert_same_decision(preview, real)
     assert real['changed'] is False
     assert statuses(real) == {'user:' + A: 'pending', 'user:' + B: 'pending'}
-    assert len(invites(emu)) == 1
-    assert reads(emu, '/operations')[-1]['status'] == 200
+    assert len(invite_posts(emu)) == 1
+    assert recorded(emu, 'GET', '/operations')[-1]['status'] == 200
 
 
 @pytest.mark.parametrize('case', ['Running', 'running'])
@@ -83,7 +75,7 @@ def test_status_case_does_not_matter(emu, playbook, call, case):
     assert first.result['operations'][0]['status'] == ('Running' if case == 'Running' else 'running')
     again = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE[:1]})
     assert again.result['changed'] is False and statuses(again.result) == {'user:' + A: 'pending'}
-    assert len(invites(emu)) == 1
+    assert len(invite_posts(emu)) == 1
 
 
 def joined_and_declined(emu, playbook, call):
@@ -100,7 +92,7 @@ def test_state_invited_never_pages_twice(emu, playbook, call):
     assert_same_decision(preview, real)
     assert real['changed'] is False
     assert statuses(real) == {'user:' + A: 'present', 'user:' + B: 'done_before'}
-    assert len(invites(emu)) == 1
+    assert len(invite_posts(emu)) == 1
 
 
 def test_state_present_reinvites_the_one_who_declined(emu, playbook, call):
@@ -109,7 +101,7 @@ def test_state_present_reinvites_the_one_who_declined(emu, playbook, call):
     assert_same_decision(preview, real)
     assert real['changed'] is True
     assert statuses(real) == {'user:' + A: 'present', 'user:' + B: 'invited'}
-    posts = invites(emu)
+    posts = invite_posts(emu)
     assert len(posts) == 2
     assert [p['identity']['user']['id'] for p in posts[1]['body']['participants']] == [B]
 
@@ -121,7 +113,7 @@ def test_state_present_reinvites_who_left(emu, playbook, call):
     emu.leave(call['id'], A)
     again = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE[:1]})
     assert again.result['changed'] is True and statuses(again.result) == {'user:' + A: 'invited'}
-    assert len(invites(emu)) == 2
+    assert len(invite_posts(emu)) == 2
 
 
 def test_someone_already_in_the_call_is_skipped(emu, playbook):
@@ -129,14 +121,14 @@ def test_someone_already_in_the_call_is_skipped(emu, playbook):
     preview, real = run_both(playbook, call_id=call['id'], participants=PEOPLE)
     assert_same_decision(preview, real)
     assert statuses(real) == {'user:' + A: 'present', 'user:' + B: 'invited'}
-    assert [p['identity']['user']['id'] for p in invites(emu)[0]['body']['participants']] == [B]
+    assert [p['identity']['user']['id'] for p in invite_posts(emu)[0]['body']['participants']] == [B]
 
 
 def test_seven_participants_in_check_mode_and_for_real(emu, playbook, call):
     people = [{'user': '%08x-0000-4000-8000-%012d' % (i, i)} for i in range(7)]
     preview, real = run_both(playbook, call_id=call['id'], participants=people)
     assert_same_decision(preview, real)
-    assert [len(p['body']['participants']) for p in invites(emu)] == [5, 2]
+    assert [len(p['body']['participants']) for p in invite_posts(emu)] == [5, 2]
 
 
 @pytest.mark.parametrize('listing', [400, 404])
@@ -144,9 +136,9 @@ def test_operations_unreadable_present_falls_back_to_roster(emu, playbook, call,
     emu.config(list_operations=listing)
     run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE})
     assert run.rc == 0, run.output
-    assert reads(emu, '/operations')[-1]['status'] == listing, 'the switch took effect'
+    assert recorded(emu, 'GET', '/operations')[-1]['status'] == listing, 'the switch took effect'
     assert 'deciding from the roster alone' in ' '.join(run.result['warnings'])
-    assert run.result['changed'] is True and len(invites(emu)) == 1
+    assert run.result['changed'] is True and len(invite_posts(emu)) == 1
 
 
 @pytest.mark.parametrize('listing', [400, 404])
@@ -157,8 +149,8 @@ def test_operations_unreadable_invited_fails_before_posting(emu, playbook, call,
     assert run.rc != 0
     assert 'state=invited cannot keep its promise' in run.result['msg']
     assert 'HTTP %d' % listing in run.result['msg']
-    assert reads(emu, '/operations')[-1]['status'] == listing
-    assert invites(emu) == []
+    assert recorded(emu, 'GET', '/operations')[-1]['status'] == listing
+    assert invite_posts(emu) == []
 
 
 def test_running_only_listing_still_sees_who_rings(emu, playbook, call):
@@ -169,12 +161,12 @@ def test_running_only_listing_still_sees_who_rings(emu, playbook, call):
     wait_for_operations(emu, call['id'])
     second = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE[1:]})
     assert second.rc == 0
-    listed = reads(emu, '/operations')
+    listed = recorded(emu, 'GET', '/operations')
     assert listed, 'operations were read'
     again = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE})
     assert again.result['changed'] is False
     assert statuses(again.result) == {'user:' + A: 'present', 'user:' + B: 'pending'}
-    assert len(invites(emu)) == 2
+    assert len(invite_posts(emu)) == 2
 
 
 def test_roster_lists_invitees_under_application(emu, playbook, call):
@@ -188,7 +180,7 @@ def test_roster_lists_invitees_under_application(emu, playbook, call):
     again = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE})
     assert again.result['changed'] is False
     assert statuses(again.result) == {'user:' + A: 'present', 'user:' + B: 'present'}
-    assert len(invites(emu)) == 1
+    assert len(invite_posts(emu)) == 1
 
 
 def test_ringing_invitees_in_the_lobby_count_as_there(emu, playbook, call):
@@ -199,7 +191,7 @@ def test_ringing_invitees_in_the_lobby_count_as_there(emu, playbook, call):
     assert len(lobby) == 1, 'the switch took effect'
     again = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE[:1]})
     assert again.result['changed'] is False
-    assert len(invites(emu)) == 1
+    assert len(invite_posts(emu)) == 1
 
 
 @pytest.mark.parametrize('mode', ['ignored', 'error', 'failed_operation'])
@@ -211,7 +203,7 @@ def test_duplicate_invite_answers_never_fail_the_task(emu, playbook, call, mode)
     assert first.rc == 0
     again = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE})
     assert again.rc == 0, again.output
-    posts = invites(emu)
+    posts = invite_posts(emu)
     invited_b = [p for p in posts if B in [i['identity']['user']['id'] for i in p['body']['participants']]]
     assert invited_b and invited_b[-1]['status'] == 200
     if mode == 'error':
@@ -235,7 +227,7 @@ def test_worst_combination(emu, playbook, call):
     lenient = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE})
     assert lenient.rc == 0, lenient.output
     assert statuses(lenient.result) == {'user:' + A: 'present', 'user:' + B: 'invited'}
-    assert [len(p['body']['participants']) for p in invites(emu)] == [2, 1]
+    assert [len(p['body']['participants']) for p in invite_posts(emu)] == [2, 1]
 
 
 def test_peer_to_peer_call_uses_operations_alone(emu, playbook):
@@ -243,12 +235,12 @@ def test_peer_to_peer_call_uses_operations_alone(emu, playbook):
     preview, real = run_both(playbook, call_id=call['id'], participants=PEOPLE[:1])
     assert_same_decision(preview, real)
     assert real['changed'] is True
-    assert reads(emu, '/participants')[-1]['status'] == 400, 'Graph refuses the roster of a p2p call'
+    assert recorded(emu, 'GET', '/participants')[-1]['status'] == 400, 'Graph refuses the roster of a p2p call'
     wait_for_operations(emu, call['id'])
     again = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE[:1]})
     assert again.rc == 0, again.output
     assert again.result['changed'] is False and statuses(again.result) == {'user:' + A: 'present'}
-    assert len(invites(emu)) == 1
+    assert len(invite_posts(emu)) == 1
 
 
 def test_peer_to_peer_call_takes_one_participant(emu, playbook):
@@ -256,7 +248,7 @@ def test_peer_to_peer_call_takes_one_participant(emu, playbook):
     run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE})
     assert run.rc != 0
     assert 'peer-to-peer' in run.result['msg'] and 'got 2' in run.result['msg']
-    assert invites(emu) == []
+    assert invite_posts(emu) == []
 
 
 @pytest.mark.parametrize('check', [False, True])
@@ -265,4 +257,4 @@ def test_call_not_established_is_refused(emu, playbook, call, check):
     run = playbook('invite.yml', check=check, invite={'call_id': call['id'], 'participants': PEOPLE})
     assert run.rc != 0
     assert 'is terminated, not established' in run.result['msg']
-    assert invites(emu) == []
+    assert invite_posts(emu) == []

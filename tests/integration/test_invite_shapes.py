@@ -13,16 +13,14 @@ import os
 
 import pytest
 
+from conftest import invite_posts
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(HERE, '..', 'data', 'graph_invite_examples.json')) as _handle:
     VECTORS = json.load(_handle)
 
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
 GUEST_UPN = 'alex_fabrikam.com#EXT#@contoso.onmicrosoft.com'
-
-
-def invites(emu):
-    return [r for r in emu.requests() if r['method'] == 'POST' and r['path'].endswith('/participants/invite')]
 
 
 @pytest.mark.parametrize('vector', VECTORS, ids=[v['name'].split(' ')[0] for v in VECTORS])
@@ -35,7 +33,7 @@ def test_documented_bodies_are_sent_as_documented(emu, playbook, vector):
     run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': vector['module_participants'],
                                          'api_version': vector['version']})
     assert run.rc == 0, run.output
-    posts = invites(emu)
+    posts = invite_posts(emu)
     assert len(posts) == 1 and posts[0]['status'] == 200
     assert posts[0]['path'].startswith('/%s/' % vector['version'])
     sent = dict(posts[0]['body'])
@@ -55,7 +53,7 @@ def test_every_identity_kind_in_one_invite(emu, playbook):
     ]
     run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': participants})
     assert run.rc == 0, run.output
-    sent = invites(emu)[0]['body']['participants']
+    sent = invite_posts(emu)[0]['body']['participants']
     assert sent[0]['identity']['guest'] == {'@odata.type': '#microsoft.graph.identity',
                                             'id': '5d9c7a71-2f4e-4b8a-9c61-0e3d2b1a4f57', 'displayName': 'Vendor'}
     assert sent[1]['identity']['applicationInstance']['id'] == '0b7f5d1e-3c2a-4e9b-8d6f-1a2b3c4d5e6f'
@@ -73,7 +71,7 @@ def test_endpoint_type_in_beta(emu, playbook):
     run = playbook('invite.yml', invite={'call_id': call['id'], 'api_version': 'beta',
                                          'participants': [{'user': A, 'endpoint_type': 'voicemail'}]})
     assert run.rc == 0, run.output
-    post = invites(emu)[0]
+    post = invite_posts(emu)[0]
     assert post['path'].startswith('/beta/') and post['body']['participants'][0]['endpointType'] == 'voicemail'
 
 
@@ -94,7 +92,7 @@ def test_principal_names_are_resolved_once(emu, playbook):
     assert len(lookups) == 1, 'one lookup per distinct name'
     assert lookups[0]['path'].endswith('/users/alex_fabrikam.com%23EXT%23%40contoso.onmicrosoft.com')
     assert lookups[0]['query'] == {'$select': 'id,displayName'}
-    assert invites(emu)[0]['body']['participants'][0]['identity']['user']['id'] == A
+    assert invite_posts(emu)[0]['body']['participants'][0]['identity']['user']['id'] == A
     assert run.result['participants'][0]['user'] == GUEST_UPN and run.result['participants'][0]['label'] == 'user:' + A
     assert 'repeats participants[0]' in ' '.join(run.result['warnings'])
 
@@ -104,7 +102,7 @@ def test_principal_name_already_present_by_id(emu, playbook):
     call = emu.create_call(participants=[{'user': {'id': A.upper()}}])
     run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': [{'user': 'ann@contoso.com'}]})
     assert run.rc == 0 and run.result['changed'] is False
-    assert invites(emu) == []
+    assert invite_posts(emu) == []
 
 
 def test_unknown_principal_name_fails_before_posting(emu, playbook):
@@ -113,7 +111,7 @@ def test_unknown_principal_name_fails_before_posting(emu, playbook):
     assert run.rc != 0
     assert "participants[0].user 'nobody@contoso.com' does not exist in the directory" in run.result['msg']
     assert 'Request_ResourceNotFound' in run.result['msg']
-    assert invites(emu) == []
+    assert invite_posts(emu) == []
 
 
 def test_lookup_without_permission_says_which(emu, playbook):
@@ -122,4 +120,4 @@ def test_lookup_without_permission_says_which(emu, playbook):
     run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': [{'user': 'ann@contoso.com'}]})
     assert run.rc != 0
     assert 'User.Read.All' in run.result['msg'] and 'HTTP 403' in run.result['msg']
-    assert invites(emu) == []
+    assert invite_posts(emu) == []

@@ -7,12 +7,10 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from conftest import invite_posts
+
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
 PEOPLE = [{'user': A, 'display_name': 'Ann'}, {'phone': '+1 425 555 0100'}]
-
-
-def invites(emu):
-    return [r for r in emu.requests() if r['method'] == 'POST' and r['path'].endswith('/participants/invite')]
 
 
 def test_pages_once_and_reports(emu, playbook):
@@ -28,7 +26,7 @@ def test_pages_once_and_reports(emu, playbook):
     assert again.rc == 0, again.output
     statuses = [p['status'] for p in again.task('Result')['result']['page_responders_result']['participants']]
     assert statuses == ['done_before', 'done_before']
-    assert len(invites(emu)) == 1
+    assert len(invite_posts(emu)) == 1
 
 
 def test_check_mode_previews(emu, playbook):
@@ -36,7 +34,7 @@ def test_check_mode_previews(emu, playbook):
     run = playbook('role.yml', check=True, role={'call_id': call['id'], 'participants': PEOPLE})
     assert run.rc == 0, run.output
     assert 'Would page 2 of 2 responders' in run.output
-    assert invites(emu) == []
+    assert invite_posts(emu) == []
 
 
 def test_call_not_established_pages_nobody(emu, playbook):
@@ -45,13 +43,13 @@ def test_call_not_established_pages_nobody(emu, playbook):
     run = playbook('role.yml', role={'call_id': call['id'], 'participants': PEOPLE})
     assert run.rc != 0
     assert 'is terminated, not established: nobody was paged' in run.output
-    assert invites(emu) == []
+    assert invite_posts(emu) == []
 
 
 def test_unknown_call_pages_nobody(emu, playbook):
     run = playbook('role.yml', role={'call_id': '00000000-0000-4000-8000-000000000000', 'participants': PEOPLE})
     assert run.rc != 0 and 'does not exist: nobody was paged' in run.output
-    assert invites(emu) == []
+    assert invite_posts(emu) == []
 
 
 def test_argument_specs_refuse_bad_participants_before_any_request(emu, playbook):
