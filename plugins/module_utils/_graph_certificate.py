@@ -11,18 +11,6 @@ __metaclass__ = type
 import hashlib
 import re
 import ssl
-import traceback
-
-try:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509 import load_pem_x509_certificate
-except ImportError:
-    HAS_CRYPTOGRAPHY = False
-    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
-else:
-    HAS_CRYPTOGRAPHY = True
-    CRYPTOGRAPHY_IMPORT_ERROR = None
 
 _CERT_RE = re.compile(r'-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----', re.S)
 _KEY_RE = re.compile(r'-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----.+?-----END \1-----', re.S)
@@ -62,13 +50,22 @@ def load_certificate(path, key_path=None, password=None, thumbprint=None):
         if thumbprint.replace(':', '').upper() != computed:
             raise ValueError('client_certificate_thumbprint %s is not the thumbprint of the certificate in %r (%s)'
                              % (thumbprint, path, computed))
-    if HAS_CRYPTOGRAPHY:
-        _check_key(certificate.group(0), key.group(0), password if encrypted else None, key_path or path)
+    _check_key(certificate.group(0), key.group(0), password if encrypted else None, key_path or path)
     return {'private_key': key.group(0), 'thumbprint': computed, 'password': password if encrypted else None}
 
 
 def _check_key(certificate_pem, key_pem, password, where):
-    """The key must open with the password and belong to the certificate: Entra would refuse it otherwise."""
+    """The key must open with the password and belong to the certificate: Entra would refuse it otherwise.
+
+    cryptography is imported here, not at the top: only certificate runs need it, and every task pays
+    for an import at the top. Without it (MSAL needs it for certificates anyway) the check is skipped.
+    """
+    try:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from cryptography.x509 import load_pem_x509_certificate
+    except ImportError:
+        return
     try:
         key = serialization.load_pem_private_key(key_pem.encode('ascii'),
                                                  password=password.encode('utf-8') if password else None)
