@@ -1,4 +1,4 @@
-"""The /_emulator/ admin API: seed calls, inspect state and the request log, reset, configure.
+"""The /_emulator/ admin API: seed calls, inspect state and the request log, reset, configure, faults, clock.
 
 No token is needed, so it answers loopback clients only (403 otherwise), and its requests
 are not written to the request log (tests assert on what the module sent, not on setup).
@@ -47,7 +47,7 @@ def _call_view(call, state):
     Like every Graph read, it first advances the call's invite operations to now; operation
     statuses are spelled per config status_case.
     """
-    invite_mod.advance(call)
+    invite_mod.advance(call, state.clock.now())
     view = resources.call_resource(call, state)
     view["participants"] = copy.deepcopy(call.participants)
     view["operations"] = [invite_mod.render_operation(operation, state.config) for operation in call.operations.values()]
@@ -146,9 +146,18 @@ def info(req, state):  # pylint: disable=unused-argument
 
 # --- fault injection (rules and matching live in faults.py) -----------------------------------
 
+def _with_held(rules, state):
+    """The rules, each hold rule with ``held``: how many requests it keeps waiting right now (tests wait for it)."""
+    counts = state.holds.counts()
+    for rule in rules:
+        if rule["action"] == "hold":
+            rule["held"] = counts.get(rule["id"], 0)
+    return {"rules": rules}
+
+
 def list_faults(req, state):  # pylint: disable=unused-argument
     """GET /_emulator/faults: every rule with its remaining count."""
-    return Response(200, {"rules": state.faults.list()})
+    return Response(200, _with_held(state.faults.list(), state))
 
 
 def add_faults(req, state):
@@ -157,15 +166,51 @@ def add_faults(req, state):
     if set(body) != {"rules"}:
         raise _bad('The faults body must be {"rules": [rule, ...]}.')
     try:
-        return Response(200, {"rules": state.faults.add(body["rules"])})
+        return Response(200, _with_held(state.faults.add(body["rules"]), state))
     except ValueError as exc:
         raise _bad(str(exc)) from exc
 
 
 def clear_faults(req, state):  # pylint: disable=unused-argument
-    """DELETE /_emulator/faults"""
-    state.faults.clear()
+    """DELETE /_emulator/faults: drop every rule; held requests are answered 503 without being performed."""
+    state.clear_faults()
     return Response(200, {"rules": []})
+
+
+def release_held(req, state):  # pylint: disable=unused-argument
+    """POST /_emulator/faults/release: perform every held request now (in arrival order), then answer."""
+    return Response(200, {"released": state.holds.release_all()})
+
+
+# --- the clock (clock.py): real, or manual and driven by tests --------------------------------
+
+CLOCK_KEYS = ("mode", "advance", "tick")
+
+
+def get_clock(req, state):  # pylint: disable=unused-argument
+    """GET /_emulator/clock: {"mode", "now", "time", "tick"}."""
+    return Response(200, state.clock.view())
+
+
+def set_clock(req, state):
+    """POST /_emulator/clock {"mode"?, "advance"?, "tick"?}: mode first, then tick, then advance (all-or-nothing)."""
+    body = _json_object(req)
+    for key, value in body.items():
+        if key not in CLOCK_KEYS:
+            raise _bad(f"Unknown clock key '{key}'. Known keys: {', '.join(CLOCK_KEYS)}.")
+        if value is None:
+            raise _bad(f"'{key}' must not be null.")
+    try:
+        state.clock.update(**body)
+    except ValueError as exc:
+        raise _bad(str(exc)) from exc
+    if "advance" in body:
+        # Apply what became due now, so every view (and the next request) starts from it.
+        with state.lock:
+            now = state.clock.now()
+            for call in state.calls.values():
+                invite_mod.advance(call, now)
+    return Response(200, state.clock.view())
 
 
 # --- call state, people leaving, directory users (docs/emulator.md "Admin API") ----------------
@@ -189,7 +234,7 @@ def _remove(state, call, removed):
         raise _bad("The bot's own participant cannot leave; PATCH the call's state to 'terminated' instead.")
     gone = {entry["id"] for entry in removed}
     call.participants[:] = [entry for entry in call.participants if entry["id"] not in gone]
-    invite_mod.participants_removed(call, gone)
+    invite_mod.participants_removed(call, gone, state.clock.now())
     return Response(200, {"removed": copy.deepcopy(removed), "call": _call_view(call, state)})
 
 
@@ -245,6 +290,9 @@ ROUTER = Router([
     ("GET", "faults", list_faults),
     ("POST", "faults", add_faults),
     ("DELETE", "faults", clear_faults),
+    ("POST", "faults/release", release_held),
+    ("GET", "clock", get_clock),
+    ("POST", "clock", set_clock),
 ])
 
 

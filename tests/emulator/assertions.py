@@ -165,6 +165,7 @@ def _check_claims(claims, audience, client_id):
         if not isinstance(value, str) or value.lower() != client_id.lower():
             raise TokenError(401, "invalid_client", 700021, f"Client assertion application identifier doesn't match "
                                                             f"'client_id' parameter ('{name}' is {value!r}). {DOC_HINT}")
+    # Real time, not state.clock: the client signs exp/nbf with its own (real) clock.
     now = time.time()
     exp = _number(claims, "exp")
     nbf = _number(claims, "nbf") if "nbf" in claims else None

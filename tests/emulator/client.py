@@ -229,7 +229,7 @@ class EmulatorProcess:  # pylint: disable=too-many-instance-attributes
         return self.admin("GET", "/requests")
 
     def reset(self, tokens=False):
-        """Forget calls, requests and config changes (and issued tokens if ``tokens``)."""
+        """Forget calls, requests, config changes and faults, put the clock back to real (and forget issued tokens if ``tokens``)."""
         return self.admin("POST", "/reset", {"tokens": tokens})
 
     def config(self, **keys):
@@ -247,8 +247,19 @@ class EmulatorProcess:  # pylint: disable=too-many-instance-attributes
         return self.admin("GET", "/faults")["rules"]
 
     def clear_faults(self):
-        """Drop every fault rule."""
+        """Drop every fault rule (requests held by hold rules are answered 503)."""
         return self.admin("DELETE", "/faults")
+
+    def release_held(self):
+        """Perform every request held by a hold rule now; return how many were released."""
+        return self.admin("POST", "/faults/release")["released"]
+
+    # --- the clock (clock.py) ----------------------------------------------------------------------
+
+    def clock(self, mode=None, advance=None, tick=None):
+        """With keys: POST them (mode first, then tick, then advance). Either way: return {"mode", "now", "time", "tick"}."""
+        body = {key: value for key, value in (("mode", mode), ("advance", advance), ("tick", tick)) if value is not None}
+        return self.admin("POST", "/clock", body) if body else self.admin("GET", "/clock")
 
     def token(self):
         """A fresh access token for the default app registration (client credentials)."""

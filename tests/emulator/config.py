@@ -40,7 +40,7 @@ INVITE_RESULTS = ("answer", "decline", "no_answer")
 DUPLICATE_INVITE_MODES = ("ignored", "error", "failed_operation")
 LIST_OPERATIONS_MODES = ("supported", "running_only")
 LIST_OPERATIONS_ERRORS = (400, 403, 404, 405, 501)
-GET_OPERATION_MODES = ("supported", "404_when_finished")
+GET_OPERATION_MODES = ("supported", "404_when_finished", "unsupported")
 STATUS_CASES = ("Running", "running")
 ROSTER_KINDS = ("own", "application")
 
@@ -108,7 +108,7 @@ SETTINGS.update({
     "list_operations": Setting("supported", _list_operations,
                                "GET .../operations: supported, running_only, or answered with HTTP 400/403/404/405/501."),
     "get_operation": Setting("supported", _choice(*GET_OPERATION_MODES),
-                             "GET .../operations/{id}: supported, or 404_when_finished (404 once completed/failed)."),
+                             "GET .../operations/{id}: supported, 404_when_finished (404 once completed/failed) or unsupported (always 404)."),
     "status_case": Setting("Running", _choice(*STATUS_CASES), "Operation status spelling: Running (PascalCase) or running (camelCase)."),
     "roster_kind": Setting("own", _choice(*ROSTER_KINDS), "Invitees in the roster under their own identity kind, or under application."),
     "ringing_in_roster": Setting(False, _boolean, "Ringing invitees are listed in the roster with isInLobby: true."),

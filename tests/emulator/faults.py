@@ -8,7 +8,10 @@ Admin paths (``/_emulator/...``) are never faulted. Actions:
 - ``delay``: sleep ``delay_ms``, then perform the request normally;
 - ``commit_then_drop``: perform the request, then close the connection without answering;
 - ``commit_then_status``: perform the request, then answer ``status`` with an error body;
-- ``malformed``: answer 200 with a body that is not JSON, without performing the request.
+- ``malformed``: answer 200 with a body that is not JSON, without performing the request;
+- ``hold``: neither perform nor answer the request until something releases it (a later request
+  matching ``release_on``, ``POST /_emulator/faults/release``, or ``max_hold_ms``); then perform
+  and answer it. holds.py keeps the held requests.
 
 The error body follows the service the path belongs to: Graph's ``{"error": {"code", ...}}``
 everywhere, except the token service (``/{tenant}/...``), which answers in Entra ID's shape
@@ -21,7 +24,7 @@ import threading
 
 from emulator.errors import GraphError, TokenError
 
-ACTIONS = ("status", "delay", "commit_then_drop", "commit_then_status", "malformed")
+ACTIONS = ("status", "delay", "commit_then_drop", "commit_then_status", "malformed", "hold")
 # Actions that answer without performing the request.
 SHORT_CIRCUIT = ("status", "malformed")
 # Actions that perform the request and then replace or drop the answer.
@@ -34,8 +37,12 @@ ACTION_KEYS = {
     "delay": ("delay_ms",),
     "commit_then_drop": (),
     "malformed": (),
+    "hold": ("release_on", "max_hold_ms"),
 }
 MAX_DELAY_MS = 120_000
+MAX_HOLD_MS = 120_000
+DEFAULT_MAX_HOLD_MS = 60_000
+RELEASE_ON_KEYS = ("method", "path")
 MALFORMED_BODY = b'{"value": ['
 
 # Graph error code and message per status when the rule names none (graph-api.md 5.1, 5.3).
@@ -86,6 +93,43 @@ def _retry_after(value, where):
     return text
 
 
+def _method(value, where):
+    if not isinstance(value, str) or not value.strip():
+        raise _bad(f"{where}: 'method' must be an HTTP method or '*' (got {value!r}).")
+    return value.strip().upper()
+
+
+def _regex(value, where):
+    if not isinstance(value, str):
+        raise _bad(f"{where}: 'path' must be a regular expression string (got {value!r}).")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise _bad(f"{where}: 'path' is not a valid regular expression: {exc}.") from exc
+    return value
+
+
+def _release_on(value, where):
+    """{"method": "*" by default, "path": regex (required)}: the request that releases a held one."""
+    where = f"{where}.release_on"
+    if not isinstance(value, dict):
+        raise _bad(f'{where} must be an object {{"method": ..., "path": "<regex>"}} (got {value!r}).')
+    for key in value:
+        if key not in RELEASE_ON_KEYS:
+            raise _bad(f"{where}: unknown key '{key}'. Keys: {', '.join(RELEASE_ON_KEYS)}.")
+    if "path" not in value:
+        raise _bad(f"{where} needs 'path', a regular expression searched in the raw path of the releasing request.")
+    return {"method": _method(value.get("method", "*"), where), "path": _regex(value["path"], where)}
+
+
+def _hold_fields(raw, where):
+    max_hold = raw.get("max_hold_ms", DEFAULT_MAX_HOLD_MS)
+    if isinstance(max_hold, bool) or not isinstance(max_hold, (int, float)) or not 0 <= max_hold <= MAX_HOLD_MS:
+        raise _bad(f"{where}: 'max_hold_ms' must be a number from 0 to {MAX_HOLD_MS} (got {max_hold!r}).")
+    release_on = raw.get("release_on")
+    return {"release_on": None if release_on is None else _release_on(release_on, where), "max_hold_ms": max_hold}
+
+
 def validate_rule(raw, index):
     """Check one rule; return it normalised (defaults filled in) or raise ValueError."""
     where = f"rules[{index}]"
@@ -98,20 +142,12 @@ def validate_rule(raw, index):
     for key in raw:
         if key not in allowed:
             raise _bad(f"{where}: key '{key}' does not apply to action '{action}'. Keys: {', '.join(allowed)}.")
-    method = raw.get("method", "*")
-    if not isinstance(method, str) or not method.strip():
-        raise _bad(f"{where}: 'method' must be an HTTP method or '*' (got {method!r}).")
-    path = raw.get("path", "")
-    if not isinstance(path, str):
-        raise _bad(f"{where}: 'path' must be a regular expression string (got {path!r}).")
-    try:
-        re.compile(path)
-    except re.error as exc:
-        raise _bad(f"{where}: 'path' is not a valid regular expression: {exc}.") from exc
+    method = _method(raw.get("method", "*"), where)
+    path = _regex(raw.get("path", ""), where)
     times = raw.get("times", 1)
     if isinstance(times, bool) or not isinstance(times, int) or times < 1:
         raise _bad(f"{where}: 'times' must be an integer >= 1 (got {times!r}).")
-    rule = {"method": method.strip().upper(), "path": path, "times": times, "action": action}
+    rule = {"method": method, "path": path, "times": times, "action": action}
     rule.update(_action_fields(raw, action, where))
     return rule
 
@@ -130,6 +166,8 @@ def _action_fields(raw, action, where):
         if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not 0 <= delay <= MAX_DELAY_MS:
             raise _bad(f"{where}: action 'delay' needs 'delay_ms', a number from 0 to {MAX_DELAY_MS} (got {delay!r}).")
         rule["delay_ms"] = delay
+    elif action == "hold":
+        rule.update(_hold_fields(raw, where))
     for key in ("code", "message"):
         if key in raw:
             rule[key] = _string(raw[key], where, key)

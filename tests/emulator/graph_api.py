@@ -92,7 +92,10 @@ def list_operations(req, state, version, call_id):
 
 
 def get_operation(req, state, version, call_id, operation_id):  # pylint: disable=unused-argument
-    """GET /communications/calls/{id}/operations/{operationId} (config get_operation: supported or 404_when_finished)."""
+    """GET /communications/calls/{id}/operations/{operationId} (config get_operation: supported, 404_when_finished, unsupported)."""
+    if state.get_config()["get_operation"] == "unsupported":
+        # Graph may not serve invite operations at all: the same 404, whether or not call and operation exist.
+        raise GraphError(404, "itemNotFound", "Operation not found.")
     with state.lock:
         operation = invite_mod.load_call(state, call_id).operations.get(operation_id)
         config = state.config

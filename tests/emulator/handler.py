@@ -1,6 +1,7 @@
 """HTTP plumbing: read a request, dispatch it, record it, write the response and error bodies."""
 
 import json
+import ssl
 import sys
 import time
 import traceback
@@ -187,9 +188,15 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             self.send_error(400, f"Bad request framing: {exc}")
             return
         req = Request(self.command, raw_path, raw_query, self.headers, body, self.client_address[0])
-        # Injected faults (faults.py); admin paths are never faulted.
-        fault = None if self._is_admin(req) else state.faults.take(req.method, req.raw_path)
+        # Injected faults (faults.py); admin paths are never faulted and release nothing.
+        fault = None
+        if not self._is_admin(req):
+            self._arrived(req, state)
+            fault = state.faults.take(req.method, req.raw_path)
         action = fault["action"] if fault else None
+        if action == "hold":
+            self._serve_held(fault, req, state)
+            return
         if action in faults.SHORT_CIRCUIT:
             kind = self._kind(req)
             response = self._fault_response(fault, req, state, kind)
@@ -200,16 +207,52 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             if action == "commit_then_status":
                 response = self._fault_response(fault, req, state, kind)
         if kind != "admin":
-            entry = record_entry(req, None if action == "commit_then_drop" else response.status)
-            if action:
-                entry["fault"] = action
-            state.record(entry)
+            self._record(req, state, None if action == "commit_then_drop" else response.status, action)
         if action == "commit_then_drop":
             # The request was performed; close the connection without a status line.
             self.close_connection = True
             self.log_message('"%s" performed, connection dropped (fault commit_then_drop)', self.requestline)
             return
         self._send(req, response, kind)
+
+    @staticmethod
+    def _record(req, state, status, action):
+        entry = record_entry(req, status)
+        if action:
+            entry["fault"] = action
+        state.record(entry)
+
+    def _arrived(self, req, state):
+        """A non-admin request arrived: a Graph request moves the manual clock by its tick (clock.py), then
+        the requests it releases (hold rules' release_on) are performed, so routing it sees their effect."""
+        if self._kind(req) == "graph":
+            state.clock.graph_request()
+        state.holds.release_matching(req.method, req.raw_path)
+
+    def _perform_held(self, req, state):
+        """Perform a held request now (in whichever thread released it) and record it; ``(response, kind)``."""
+        response, kind = self._route(req, state)
+        self._record(req, state, response.status, "hold")
+        return response, kind
+
+    def _serve_held(self, fault, req, state):
+        """The hold fault: wait until released (holds.py), then answer on this connection if the client is still there."""
+        held = state.holds.hold(fault, lambda: self._perform_held(req, state))
+        state.holds.wait(held)
+        if held.cancelled:
+            err = GraphError(503, "serviceNotAvailable", "The held request was cancelled (emulator reset or faults cleared).")
+            response, kind = Response(503, graph_error_body(err, req)), self._kind(req)
+        elif held.result is None:  # performing it failed: a bug, traceback on stderr
+            err = GraphError(500, "generalException", "Emulator internal error; see its stderr log.")
+            response, kind = Response(500, graph_error_body(err, req)), self._kind(req)
+        else:
+            response, kind = held.result
+        try:
+            self._send(req, response, kind)
+        except (ConnectionError, ssl.SSLError) as exc:
+            # The client gave up while its request was held (its timeout): normal in tests, nothing to answer.
+            self.close_connection = True
+            self.log_message('"%s" answered after the hold, but the client is gone: %r', self.requestline, exc)
 
     @staticmethod
     def _is_admin(req):

@@ -6,11 +6,11 @@ timestamps) is the "asynchronous lifecycle" section below; docs/emulator.md desc
 """
 
 import copy
-import time
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from emulator import resources
+from emulator.clock import RESOLUTION
 from emulator.errors import GraphError
 from emulator.state import new_guid
 
@@ -94,8 +94,8 @@ def _check_call(call, body):
 # --- The asynchronous lifecycle ----------------------------------------------------------------
 #
 # Nothing runs in the background. An invite stores, per invitee, the outcome chosen by config
-# (invite_outcome / invite_outcomes / duplicate_invite) and the monotonic time it takes effect
-# (t0 + after). Every read of the call (call, roster, operations, admin views) and every invite
+# (invite_outcome / invite_outcomes / duplicate_invite) and the time it takes effect (t0 + after,
+# on ``state.clock.now()``, which tests may drive by hand: clock.py). Every read of the call (call, roster, operations, admin views) and every invite
 # first calls ``advance``, which applies every due outcome in time order, so two reads at the
 # same moment see the same state and a test can predict it from the config alone.
 
@@ -231,16 +231,15 @@ def load_call(state, call_id):
     call = state.get_call(call_id)
     if call is None:
         raise GraphError(404, "itemNotFound", "Call not found.")
-    advance(call)
+    advance(call, state.clock.now())
     return call
 
 
-def advance(call, now=None):
-    """Apply every outcome of the call's operations that is due at ``now`` (caller holds the lock)."""
-    now = time.monotonic() if now is None else now
+def advance(call, now):
+    """Apply every outcome of the call's operations that is due at ``now`` (``state.clock.now()``; caller holds the lock)."""
     due = [(invitee.due, run.seq, invitee.index, run, invitee)
            for run in call.invite_runs.values() for invitee in run.invitees
-           if not invitee.done and invitee.due <= now]
+           if not invitee.done and invitee.due <= now + RESOLUTION]
     due.sort(key=lambda item: item[:3])
     for _due, _seq, _index, run, invitee in due:
         _settle(call, run, invitee)
@@ -248,10 +247,9 @@ def advance(call, now=None):
         _update_status(call, run)
 
 
-def participants_removed(call, participant_ids, now=None):
-    """Someone left (admin API): cancel the pending invite of a removed lobby entry (Graph: removing an
+def participants_removed(call, participant_ids, now):
+    """Someone left (admin API) at ``now``: cancel the pending invite of a removed lobby entry (Graph: removing an
     invited participant cancels the outstanding add-participant request, graph-api.md 3.6)."""
-    now = time.monotonic() if now is None else now
     for run in call.invite_runs.values():
         for invitee in run.invitees:
             if not invitee.done and invitee.participant_id in participant_ids:
@@ -315,7 +313,7 @@ def invite(state, call_id, body, version):
         if call is None:
             raise GraphError(404, "itemNotFound", "Call not found.")
         _check_call(call, body)
-        now = time.monotonic()
+        now = state.clock.now()
         advance(call, now)
         config = state.config
         participants = copy.deepcopy(body["participants"])

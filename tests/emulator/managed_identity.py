@@ -14,7 +14,6 @@ any other path.
 
 import hmac
 import threading
-import time
 
 from emulator.handler import EmulatorHandler
 from emulator.messages import Response
@@ -92,7 +91,7 @@ def issue(req, state):
     token = state.issue_token(client_id, lifetime)
     return Response(200, {
         "access_token": token,
-        "expires_on": str(int(time.time() + lifetime)),
+        "expires_on": str(int(state.clock.time() + lifetime)),
         "resource": resource,
         "token_type": "Bearer",
         "client_id": client_id,

@@ -1,4 +1,4 @@
-"""Thread-safe in-memory state: the app registration, issued tokens, calls, request log, config.
+"""Thread-safe in-memory state: the app registration, issued tokens, calls, request log, config, clock.
 
 The server is threaded (one thread per connection), so every read-modify-write of the shared
 data happens under ``EmulatorState.lock``; callers that build responses from a call take the
@@ -8,12 +8,13 @@ lock, deep-copy what they need, and release it before serialising.
 import copy
 import secrets
 import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 
 from emulator import config as config_mod
+from emulator.clock import RESOLUTION, Clock
 from emulator.faults import FaultRules
+from emulator.holds import HeldRequests
 
 # The default app registration. Fixed values so docs, playbooks and tests can rely on them;
 # they are realistic in shape (GUIDs) but obviously not real credentials.
@@ -89,8 +90,12 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         self.tokens = {}
         self.request_log = []
         self.config = config_mod.defaults()
-        # Injected faults (/_emulator/faults); their own lock, cleared by reset().
+        # Injected faults (/_emulator/faults) and the requests their hold action keeps waiting;
+        # their own locks, cleared by reset().
         self.faults = FaultRules()
+        self.holds = HeldRequests()
+        # What the lifecycle and token expiry measure time with (/_emulator/clock); its own lock.
+        self.clock = Clock()
 
     # --- tokens -------------------------------------------------------------------------
 
@@ -103,7 +108,7 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         with self.lock:
             if lifetime is None:
                 lifetime = self.config.get("token_lifetime", TOKEN_LIFETIME_SECONDS)
-            self.tokens[token] = IssuedToken(self.app.tenant_id, client_id, time.time() + lifetime)
+            self.tokens[token] = IssuedToken(self.app.tenant_id, client_id, self.clock.time() + lifetime)
         return token
 
     def check_token(self, token):
@@ -112,7 +117,7 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
             issued = self.tokens.get(token)
         if issued is None:
             return "Access token validation failure: the token was not issued by this emulator."
-        if issued.expires_at <= time.time():
+        if issued.expires_at <= self.clock.time() + RESOLUTION:
             return "Lifetime validation failed, the token is expired."
         if issued.tenant_id != self.app.tenant_id:
             return "Access token validation failure: the token was issued for another tenant."
@@ -157,18 +162,24 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
             self.config.update(checked)
             return dict(self.config)
 
+    def clear_faults(self):
+        """Drop every fault rule and cancel the requests held by hold rules (answered 503, not performed)."""
+        self.faults.clear()
+        self.holds.cancel_all()
+
     def reset(self, tokens=False):
-        """Forget calls, operations, directory users, the request log and config changes.
+        """Forget calls, operations, directory users, the request log, config changes and faults; real clock.
 
         Issued tokens survive unless ``tokens`` is true: a module under test caches its
         token (MSAL, a token file), and a reset between test cases must not turn that
         cache into surprising 401s.
         """
+        self.clear_faults()
         with self.lock:
             self.calls.clear()
             self.users.clear()
             self.request_log.clear()
             self.config = config_mod.defaults()
-            self.faults.clear()
+            self.clock.reset()
             if tokens:
                 self.tokens.clear()

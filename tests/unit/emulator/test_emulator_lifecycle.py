@@ -1,7 +1,9 @@
-"""The asynchronous invite lifecycle (per-identity outcomes) and the switches for UNCONFIRMED Graph behaviour."""
-# pylint: disable=missing-function-docstring,redefined-outer-name  # pytest injects fixtures by parameter name
+"""The asynchronous invite lifecycle (per-identity outcomes) and the switches for UNCONFIRMED Graph behaviour.
 
-import time
+Outcomes take effect on the emulator's clock; the tests drive it by hand (manual mode, ``advance``)
+instead of sleeping, so they predict every state exactly and never depend on how busy the machine is.
+"""
+# pylint: disable=missing-function-docstring,redefined-outer-name  # pytest injects fixtures by parameter name
 
 import pytest
 
@@ -37,15 +39,15 @@ def _operation(graph, call_id, operation_id):
     return response.json()
 
 
-def _wait_finished(graph, call_id, operation_id, timeout=5.0):
-    """Poll the operation until it is no longer running; return it."""
-    deadline = time.monotonic() + timeout
-    while True:
-        operation = _operation(graph, call_id, operation_id)
-        if operation["status"].lower() not in ("running", "notstarted"):
-            return operation
-        assert time.monotonic() < deadline, f"operation still {operation['status']} after {timeout}s"
-        time.sleep(0.05)
+@pytest.fixture
+def manual(emu):
+    """The emulator with its clock frozen (manual mode): time moves only by ``emu.clock(advance=...)``."""
+    emu.clock(mode="manual")
+    return emu
+
+
+def _advance(emu, seconds):
+    emu.clock(advance=seconds)
 
 
 def _roster(graph, call_id):
@@ -62,16 +64,18 @@ def _roster_ids(graph, call_id):
 
 # --- lifecycle -----------------------------------------------------------------------------------
 
-def test_answer_after_a_delay(emu, graph):
-    emu.config(invite_outcome={"result": "answer", "after": 0.3})
+def test_answer_after_a_delay(manual, graph):
+    emu = manual
+    emu.config(invite_outcome={"result": "answer", "after": 5})
     call = emu.create_call()
-    started = time.monotonic()
     operation = _invite(graph, call["id"], _user(BOB, "Bob"))
     assert operation["status"] == "Running" and operation["resultInfo"] is None
     assert _operation(graph, call["id"], operation["id"])["status"] == "Running"
+    _advance(emu, 4.999)
+    assert _operation(graph, call["id"], operation["id"])["status"] == "Running"
     assert ("user", BOB) not in _roster_ids(graph, call["id"])
-    finished = _wait_finished(graph, call["id"], operation["id"])
-    assert time.monotonic() - started >= 0.3
+    _advance(emu, 0.001)
+    finished = _operation(graph, call["id"], operation["id"])
     assert finished["status"] == "Completed" and finished["resultInfo"] is None
     entry = [e for e in _roster(graph, call["id"]) if e["info"]["identity"].get("user", {}).get("id") == BOB]
     assert len(entry) == 1 and entry[0]["isInLobby"] is False
@@ -86,12 +90,14 @@ def test_default_outcome_joins_by_the_next_read(emu, graph):
     assert _operation(graph, call["id"], operation["id"])["status"] == "Completed"
 
 
-def test_decline(emu, graph):
-    emu.config(invite_outcome={"result": "decline", "after": 0.2})
+def test_decline(manual, graph):
+    emu = manual
+    emu.config(invite_outcome={"result": "decline", "after": 2})
     call = emu.create_call()
     operation = _invite(graph, call["id"], _user(BOB))
     assert _operation(graph, call["id"], operation["id"])["status"] == "Running"
-    finished = _wait_finished(graph, call["id"], operation["id"])
+    _advance(emu, 2)
+    finished = _operation(graph, call["id"], operation["id"])
     assert finished["status"] == "Failed"
     assert finished["resultInfo"] == {
         "@odata.type": "#microsoft.graph.resultInfo", "code": 603, "subcode": 10003,
@@ -101,11 +107,14 @@ def test_decline(emu, graph):
     assert ("user", BOB) not in _roster_ids(graph, call["id"])
 
 
-def test_no_answer_per_identity(emu, graph):
-    emu.config(invite_outcomes={PHONE: {"result": "no_answer", "after": 0.2}})
+def test_no_answer_per_identity(manual, graph):
+    emu = manual
+    emu.config(invite_outcomes={PHONE: {"result": "no_answer", "after": 20}})
     call = emu.create_call()
     operation = _invite(graph, call["id"], _phone())
-    finished = _wait_finished(graph, call["id"], operation["id"])
+    assert _operation(graph, call["id"], operation["id"])["status"] == "Running"
+    _advance(emu, 20)
+    finished = _operation(graph, call["id"], operation["id"])
     assert finished["status"] == "Failed"
     info = finished["resultInfo"]
     assert (info["code"], info["subcode"]) == (408, 10057)
@@ -114,14 +123,18 @@ def test_no_answer_per_identity(emu, graph):
     assert ("phone", PHONE) not in _roster_ids(graph, call["id"])
 
 
-def test_mixed_outcomes_fail_with_the_first_failure(emu, graph):
-    # Keys match case-insensitively; CAT fails first (0.2 s), BOB later (0.4 s), ADA answers at once.
-    emu.config(invite_outcomes={BOB.upper(): {"result": "decline", "after": 0.4}, CAT: {"result": "no_answer", "after": 0.2}})
+def test_mixed_outcomes_fail_with_the_first_failure(manual, graph):
+    emu = manual
+    # Keys match case-insensitively; CAT fails first (2 s), BOB later (4 s), ADA answers at once.
+    emu.config(invite_outcomes={BOB.upper(): {"result": "decline", "after": 4}, CAT: {"result": "no_answer", "after": 2}})
     call = emu.create_call()
     operation = _invite(graph, call["id"], _user(BOB), _user(ADA), _user(CAT))
     assert ("user", ADA) in _roster_ids(graph, call["id"])
     assert _operation(graph, call["id"], operation["id"])["status"] == "Running"
-    finished = _wait_finished(graph, call["id"], operation["id"])
+    _advance(emu, 3)   # CAT has failed, BOB still rings: the operation waits for him
+    assert _operation(graph, call["id"], operation["id"])["status"] == "Running"
+    _advance(emu, 1)
+    finished = _operation(graph, call["id"], operation["id"])
     assert finished["status"] == "Failed"
     assert finished["resultInfo"]["code"] == 408 and CAT in finished["resultInfo"]["message"]
     ids = _roster_ids(graph, call["id"])
@@ -130,13 +143,15 @@ def test_mixed_outcomes_fail_with_the_first_failure(emu, graph):
     assert emu.call(call["id"])["operations"] == [finished]
 
 
-def test_operation_waits_for_every_identity(emu, graph):
-    emu.config(invite_outcomes={BOB: {"result": "answer", "after": 0.3}})
+def test_operation_waits_for_every_identity(manual, graph):
+    emu = manual
+    emu.config(invite_outcomes={BOB: {"result": "answer", "after": 3}})
     call = emu.create_call()
     operation = _invite(graph, call["id"], _user(ADA), _user(BOB))
     assert ("user", ADA) in _roster_ids(graph, call["id"])
     assert _operation(graph, call["id"], operation["id"])["status"] == "Running"
-    assert _wait_finished(graph, call["id"], operation["id"])["status"] == "Completed"
+    _advance(emu, 3)
+    assert _operation(graph, call["id"], operation["id"])["status"] == "Completed"
     assert {("user", ADA), ("user", BOB)} <= _roster_ids(graph, call["id"])
 
 
@@ -151,7 +166,8 @@ def test_invite_into_a_terminated_call_is_refused(emu, graph):
 
 # --- duplicate_invite ------------------------------------------------------------------------------
 
-def test_duplicate_ignored_by_default(emu, graph):
+def test_duplicate_ignored_by_default(manual, graph):
+    emu = manual
     emu.config(invite_outcomes={BOB: {"result": "answer", "after": 30}})
     call = emu.create_call([{"user": {"id": ADA.upper()}}])
     ringing = _invite(graph, call["id"], _user(BOB))
@@ -162,7 +178,8 @@ def test_duplicate_ignored_by_default(emu, graph):
     assert len(_roster(graph, call["id"])) == 2
 
 
-def test_duplicate_error_is_409(emu, graph):
+def test_duplicate_error_is_409(manual, graph):
+    emu = manual
     emu.config(duplicate_invite="error", invite_outcomes={BOB: {"result": "answer", "after": 30}})
     call = emu.create_call([{"user": {"id": ADA}}])
     url = f"/v1.0/communications/calls/{call['id']}/participants/invite"
@@ -203,7 +220,8 @@ def test_list_operations_refused(emu, graph, status, code):
     assert response.json()["error"]["code"] == code
 
 
-def test_list_operations_running_only(emu, graph):
+def test_list_operations_running_only(manual, graph):
+    emu = manual
     emu.config(invite_outcomes={BOB: {"result": "answer", "after": 30}})
     call = emu.create_call()
     done = _invite(graph, call["id"], _user(ADA))
@@ -225,7 +243,34 @@ def test_list_operations_paged(emu, graph):
     assert [op["id"] for op in first["value"] + second["value"]] == ids
 
 
-def test_get_operation_404_when_finished(emu, graph):
+def test_get_operation_unsupported(emu, graph):
+    emu.config(get_operation="unsupported")
+    call = emu.create_call()
+    operation = _invite(graph, call["id"], _user(ADA))
+    for url in (f"/v1.0/communications/calls/{call['id']}/operations/{operation['id']}",
+                f"/beta/communications/calls/{call['id']}/operations/{operation['id']}",
+                f"/v1.0/communications/calls/{call['id']}/operations/no-such-operation",
+                "/v1.0/communications/calls/no-such-call/operations/x"):
+        response = graph.get(url)
+        assert response.status_code == 404, url
+        assert (response.json()["error"]["code"], response.json()["error"]["message"]) == ("itemNotFound", "Operation not found.")
+    # Only the single-operation read is refused: the list and the roster still answer.
+    assert [op["id"] for op in graph.get(f"/v1.0/communications/calls/{call['id']}/operations").json()["value"]] == [operation["id"]]
+    assert ("user", ADA) in _roster_ids(graph, call["id"])
+
+
+def test_get_operation_unsupported_even_while_running(manual, graph):
+    emu = manual
+    emu.config(get_operation="unsupported", invite_outcome={"result": "answer", "after": 30})
+    call = emu.create_call()
+    operation = _invite(graph, call["id"], _user(BOB))
+    assert graph.get(f"/v1.0/communications/calls/{call['id']}/operations/{operation['id']}").status_code == 404
+    emu.config(get_operation="supported")
+    assert _operation(graph, call["id"], operation["id"])["status"] == "Running"
+
+
+def test_get_operation_404_when_finished(manual, graph):
+    emu = manual
     emu.config(get_operation="404_when_finished", invite_outcomes={BOB: {"result": "answer", "after": 30}})
     call = emu.create_call()
     done = _invite(graph, call["id"], _user(ADA))
@@ -268,26 +313,32 @@ def test_roster_kind_own_by_default(emu, graph):
     assert _roster(graph, call["id"])[-1]["info"]["identity"]["phone"]["id"] == PHONE
 
 
-def test_ringing_in_roster(emu, graph):
-    emu.config(ringing_in_roster=True, invite_outcomes={BOB: {"result": "answer", "after": 0.3},
-                                                        CAT: {"result": "decline", "after": 0.2}})
+def test_ringing_in_roster(manual, graph):
+    emu = manual
+    emu.config(ringing_in_roster=True, invite_outcomes={BOB: {"result": "answer", "after": 3},
+                                                        CAT: {"result": "decline", "after": 2}})
     call = emu.create_call()
     operation = _invite(graph, call["id"], _user(BOB), _user(CAT))
     lobby = {e["info"]["identity"]["user"]["id"]: e for e in _roster(graph, call["id"])[1:]}
     assert set(lobby) == {BOB, CAT} and all(e["isInLobby"] is True for e in lobby.values())
-    assert _wait_finished(graph, call["id"], operation["id"])["status"] == "Failed"
+    _advance(emu, 2)   # CAT declined and left the lobby; BOB still rings there
+    assert [(e["id"], e["isInLobby"]) for e in _roster(graph, call["id"])[1:]] == [(lobby[BOB]["id"], True)]
+    _advance(emu, 1)
+    assert _operation(graph, call["id"], operation["id"])["status"] == "Failed"
     roster = _roster(graph, call["id"])
     assert [(e["id"], e["isInLobby"]) for e in roster[1:]] == [(lobby[BOB]["id"], False)]
 
 
-def test_ringing_not_in_roster_by_default(emu, graph):
+def test_ringing_not_in_roster_by_default(manual, graph):
+    emu = manual
     emu.config(invite_outcome={"result": "answer", "after": 30})
     call = emu.create_call()
     _invite(graph, call["id"], _user(BOB))
     assert len(_roster(graph, call["id"])) == 1
 
 
-def test_removing_a_ringing_participant_cancels_the_invite(emu, graph):
+def test_removing_a_ringing_participant_cancels_the_invite(manual, graph):
+    emu = manual
     emu.config(ringing_in_roster=True, invite_outcome={"result": "answer", "after": 30})
     call = emu.create_call()
     operation = _invite(graph, call["id"], _user(BOB))
