@@ -8,14 +8,15 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.msgraph.calls.plugins.module_utils._participants import (
-    InputError,
+from ansible_collections.msgraph.calls.plugins.module_utils._identity import (
+    e164,
     identities_of,
     identity_label,
     is_guid,
     match_key,
-    normalize_phone,
+    participant_keys,
 )
+from ansible_collections.msgraph.calls.plugins.module_utils._participants import InputError
 
 
 def _odata_type(value):
@@ -80,8 +81,7 @@ def participant_summary(participant):
 
 def participant_matches(participant, keys):
     """Whether any identity of the participant matches one of the filter's match keys."""
-    identity_set = (participant.get('info') or {}).get('identity')
-    return any(match_key(kind, ident) in keys for kind, ident in identities_of(identity_set))
+    return bool(participant_keys(participant) & keys)
 
 
 def identity_filter(values, option='identities'):
@@ -93,13 +93,15 @@ def identity_filter(values, option='identities'):
             raise InputError('%s must be a non-empty string' % where)
         text = value.strip()
         if ':' in text and not text.startswith('+'):
-            kind, ident = text.split(':', 1)
-            if kind == 'phone' and normalize_phone(ident) is None:
+            kind, ident = (part.strip() for part in text.split(':', 1))
+            if not kind or not ident:
+                raise InputError('%s: %r must name both a kind and an id, such as user:<object id>' % (where, value))
+            if kind == 'phone' and e164(ident) is None:
                 raise InputError('%s: %r is not an E.164 phone number' % (where, ident))
             keys.add(match_key(kind, ident))
         elif is_guid(text):
             keys.add(match_key('user', text))
-        elif normalize_phone(text):
+        elif e164(text):
             keys.add(match_key('phone', text))
         else:
             raise InputError('%s must be an object id (a GUID), an E.164 phone number or a kind:id label such as '

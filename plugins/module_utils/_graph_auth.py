@@ -13,15 +13,10 @@ next request fetches a fresh one.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
 import threading
 import traceback
 
-try:
-    import fcntl
-except ImportError:     # not POSIX: no cross-process lock around token requests
-    fcntl = None
-
+from ansible_collections.msgraph.calls.plugins.module_utils._file_lock import FileLock
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_transport import (
     TRANSPORT_ERRORS,
@@ -65,24 +60,19 @@ class _AcquireLock:
     msal-extensions locks each read and write of the file, not the "look in the cache, else ask
     Entra, then store" sequence; without this, every fork of a run starting together finds the
     cache empty and asks for its own token. With it, the first asks and the others find its token.
-    flock is released by the kernel when a process dies, so the lock can never go stale.
     """
 
     def __init__(self, cache_path):
-        self.path = cache_path + '.acquire-lock' if cache_path and fcntl else None
-        self.fd = None
+        self.lock = FileLock(cache_path + '.acquire-lock') if cache_path else None
 
     def __enter__(self):
-        if self.path:
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        if self.lock:
+            self.lock.__enter__()
         return self
 
     def __exit__(self, *exc_info):
-        if self.fd is not None:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-            os.close(self.fd)
-            self.fd = None
+        if self.lock:
+            self.lock.__exit__(*exc_info)
 
 
 class _MsalAuth:

@@ -25,6 +25,8 @@ from ansible_collections.msgraph.calls.plugins.module_utils._graph_transport imp
 
 # A roster is small; a server that keeps answering nextLinks is broken, and we must not loop forever.
 MAX_PAGES = 1000
+# Requests sent at once by parallel(): enough for a task's reads and invites, few enough to be polite.
+MAX_PARALLEL = 8
 # Graph's throttling and overload answers: it did not act on the request and says so.
 RETRY_STATUSES = (429, 503, 504)
 
@@ -165,14 +167,16 @@ class GraphClient:
         raise GraphError('Graph kept sending nextLinks after %d pages' % MAX_PAGES, code='malformedResponse')
 
     def parallel(self, *reads):
-        """Run independent reads at once; one (result, GraphError or None) per read, in order.
+        """Run independent requests at once; one (result, GraphError or None) per request, in order.
 
         The token is fetched first, so the reads share it instead of racing for it; requests'
         connection pool is thread-safe. Reads run in parallel because each is a full round trip to
         Graph, and a module waits for all of them before deciding anything.
         """
+        if not reads:
+            return []
         self.token()
-        with ThreadPoolExecutor(max_workers=len(reads)) as pool:
+        with ThreadPoolExecutor(max_workers=min(len(reads), MAX_PARALLEL)) as pool:
             futures = [pool.submit(read) for read in reads]
         outcomes = []
         for future in futures:

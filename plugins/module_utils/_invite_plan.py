@@ -5,27 +5,33 @@
 
 """Who to invite: a pure function from (request, roster, operations, state) to a plan. No I/O here.
 
-Identities are compared through *match keys* (see _participants.match_key): a GUID matches a GUID
-whatever identity kind Graph files it under (Graph's own examples list an invited user under
-``application``), a phone number matches in normalised E.164. *Labels* (``user:<id>``, ``phone:+…``)
-are what users see in results and diffs.
+Identities compare through _identity.match_key: by id whatever identity kind Graph files them under,
+phones in E.164. *Labels* (``user:<id>``, ``phone:+…``) are what users see in results and diffs.
+
+The clientContext scheme (docs/invite-decision.md): every invite POST carries ``<base>~<attempt id>``.
+The base is stable for a task (the user's ``client_context``, or one derived from the call id), so a
+re-run recognises every invite of its *family*; the attempt id is new for every POST, so an earlier
+run's operation can never be taken as evidence that this run's POST arrived.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
+import uuid
 
-from ansible_collections.msgraph.calls.plugins.module_utils._participants import (
-    InputError,
+from ansible_collections.msgraph.calls.plugins.module_utils._identity import (
     identities_of,
     identity_label,
-    match_key,
+    operation_keys,
+    participant_keys,
 )
+from ansible_collections.msgraph.calls.plugins.module_utils._participants import InputError
 
 MAX_PER_INVITE = 5            # Graph: "Inviting up to 5 participants is supported."
-MAX_CLIENT_CONTEXT = 240      # Graph allows 256; we append "~" and an 8-digit batch hash.
-CONTEXT_PREFIX = 'mgc1-'      # Version tag of the derived clientContext scheme: it lives on in Graph.
+ATTEMPT_ID_LENGTH = 15        # hex digits of the per-POST part
+MAX_CLIENT_CONTEXT = 256 - 1 - ATTEMPT_ID_LENGTH   # Graph allows 256; "~" and the attempt id are appended
+CONTEXT_PREFIX = 'mgc1-'      # Version tag of the derived base: it lives on in Graph.
 CONTEXT_SEPARATOR = '~'
 PENDING_STATUSES = ('notstarted', 'running')
 
@@ -43,16 +49,15 @@ def base_client_context(call_id, client_context=None):
             raise InputError('client_context must be at most %d characters (Graph allows 256 and %d are appended); '
                              'got %d' % (MAX_CLIENT_CONTEXT, 256 - MAX_CLIENT_CONTEXT, len(client_context)))
         if CONTEXT_SEPARATOR in client_context:
-            raise InputError('client_context must not contain %r: it separates the base from the batch hash'
+            raise InputError('client_context must not contain %r: it separates the base from the attempt id'
                              % CONTEXT_SEPARATOR)
         return client_context
     return CONTEXT_PREFIX + hashlib.sha256(call_id.encode('utf-8')).hexdigest()[:32]
 
 
-def batch_client_context(base, labels):
-    """``base~`` + 8 hex digits of sha256 over the batch's sorted labels joined by commas."""
-    digest = hashlib.sha256(','.join(sorted(labels)).encode('utf-8')).hexdigest()[:8]
-    return base + CONTEXT_SEPARATOR + digest
+def attempt_client_context(base, attempt_id=None):
+    """``base~`` and an id unique to one POST (random unless given, for tests)."""
+    return base + CONTEXT_SEPARATOR + (attempt_id or uuid.uuid4().hex[:ATTEMPT_ID_LENGTH])
 
 
 def in_family(operation, base):
@@ -60,17 +65,22 @@ def in_family(operation, base):
     return isinstance(context, str) and context.startswith(base + CONTEXT_SEPARATOR)
 
 
+def status_of(operation):
+    """An operation's status, lower-cased: Graph answers ``Running`` and notifies ``completed``."""
+    return str((operation or {}).get('status') or '').lower()
+
+
 class InvitePlan:
-    """The decision: who is present, pending, done before, and the POST batches for the rest."""
+    """The decision: who is present, pending, done before, and the batches to invite."""
 
     def __init__(self):
         self.outcomes = []     # (invitee, status, operation_id) in request order
-        self.batches = []      # (clientContext, [invitee, ...])
+        self.batches = []      # [invitee, ...] per invite POST
         self.roster_labels = []
 
     @property
     def to_invite(self):
-        return [inv for dummy, batch in self.batches for inv in batch]
+        return [inv for batch in self.batches for inv in batch]
 
     def diff(self):
         """Sorted ``kind:id`` labels of the roster before, and with the invitees added after.
@@ -84,30 +94,28 @@ class InvitePlan:
                 'after': ''.join(label + '\n' for label in after)}
 
 
-def plan_invite(invitees, roster, base, operations=None, state='present'):
+def plan_invite(invitees, roster, base, operations=None, state='present', batch_size=1):
     """Decide who to invite.
 
     ``roster``: Graph participant objects, or None when the call has no readable roster (Graph
     refuses it for peer-to-peer calls); then a completed operation of the family is the only sign
-    that someone joined, and counts as present. ``operations``: the call's operations, or None when
-    they could not be read. ``state``: ``present`` re-invites people whose invite failed or who
-    left; ``invited`` never invites again anyone an operation of the family named.
+    that someone joined, and counts as present. ``operations``: the call's operations (plus this
+    family's recorded invites, see _invite_history), or None when there are none to read.
+    ``state``: ``present`` re-invites people whose invite failed or who left; ``invited`` never
+    invites again anyone an operation of the family named. ``batch_size``: people per invite POST.
     """
     plan = InvitePlan()
     in_call = set()
     for participant in roster or []:
+        in_call |= participant_keys(participant)
         info = participant.get('info') if isinstance(participant, dict) else None
-        for kind, ident in identities_of((info or {}).get('identity')):
-            in_call.add(match_key(kind, ident))
-            plan.roster_labels.append(identity_label(kind, ident))
+        plan.roster_labels.extend(identity_label(kind, ident) for kind, ident in identities_of((info or {}).get('identity')))
 
-    family = [op for op in (operations or []) if in_family(op, base)]
-    named = {}      # match key -> [(status, operation id)]
-    for op in family:
-        status = str(op.get('status') or '').lower()
-        for info in op.get('participants') or []:
-            for kind, ident in identities_of((info or {}).get('identity')):
-                named.setdefault(match_key(kind, ident), []).append((status, op.get('id')))
+    named = {}      # match key -> [(status, operation id)], oldest first
+    for op in operations or []:
+        if in_family(op, base):
+            for key in operation_keys(op):
+                named.setdefault(key, []).append((status_of(op), op.get('id')))
 
     remaining = []
     for inv in invitees:
@@ -124,9 +132,8 @@ def plan_invite(invitees, roster, base, operations=None, state='present'):
             plan.outcomes.append((inv, 'to_invite', None))
             remaining.append(inv)
 
-    for start in range(0, len(remaining), MAX_PER_INVITE):
-        batch = remaining[start:start + MAX_PER_INVITE]
-        plan.batches.append((batch_client_context(base, [inv.label for inv in batch]), batch))
+    size = max(1, min(batch_size, MAX_PER_INVITE))
+    plan.batches = [remaining[start:start + size] for start in range(0, len(remaining), size)]
     return plan
 
 

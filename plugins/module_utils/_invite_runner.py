@@ -3,23 +3,28 @@
 # Simplified BSD License (see https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
-"""graph_call_invite's work: read the call, decide with the planner, send the invites.
+"""graph_call_invite's work: read the call, decide with the planner, send, report, wait.
 
-All Graph I/O goes through the client; all decisions are the planner's. This file only orders the
-steps and turns their outcomes into the task result.
+All Graph I/O goes through the client; all decisions are the planner's (whom to invite), the
+sender's evidence rules (what a lost answer means) and the waiter's (what happened to each person).
+This file orders the steps and turns their outcomes into the task result, which is complete even
+when the task fails half-way: it always lists everyone who was rung.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import time
+
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import (
-    batch_client_context,
-    invite_body,
-    plan_invite,
-)
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_wait import InviteWaiter, roster_presence
+from ansible_collections.msgraph.calls.plugins.module_utils._invite_history import HistoryError
+from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import plan_invite
+from ansible_collections.msgraph.calls.plugins.module_utils._invite_send import Sender
+from ansible_collections.msgraph.calls.plugins.module_utils._invite_wait import InviteWaiter
 from ansible_collections.msgraph.calls.plugins.module_utils._participants import merge_duplicates
+
+# A recorded invite older than this no longer rings, so it is not worth asking Graph about.
+RINGING_HORIZON = 900
 
 
 class TaskFailure(Exception):
@@ -31,59 +36,15 @@ class TaskFailure(Exception):
         self.error = error
 
 
-def _ambiguous(error):
-    """Whether a failed POST may still have been carried out by Graph."""
-    if error.sent is False:
-        return False
-    return error.status is None or error.status >= 500
-
-
-class Trace:
-    """The evidence about one lost invite: its operation, its people in the roster, or proof of absence.
-
-    Absence is proven only when the operations can be read, list nothing with the invite's exact
-    clientContext, none of its people is in the roster, and the listing is known to keep finished
-    operations (it lists one): Graph may drop finished operations, and an invite that already
-    failed would then look like one never sent.
-    """
-
-    def __init__(self, context, batch, roster, operations, earlier_operations):
-        self.operation = None
-        self.arrived = False
-        self.absent = False
-        self.why = 'it was found'
-        matches = [op for op in operations or [] if isinstance(op, dict) and op.get('clientContext') == context]
-        if matches:
-            self.operation = matches[-1]
-            return
-        keys = set(inv.match for inv in batch)
-        if roster is not None and keys & set(roster_presence(roster)):
-            self.arrived = True
-            return
-        if operations is None:
-            self.why = 'the call\'s operations cannot be read to look for it'
-            return
-        finished = [op for op in list(operations) + list(earlier_operations or [])
-                    if str((op or {}).get('status') or '').lower() in ('completed', 'failed')]
-        if not finished:
-            self.why = ('Graph lists no operation with its clientContext, but also no finished operation, so it may '
-                        'drop finished ones and its absence cannot be proven')
-            return
-        if roster is None:
-            self.why = 'no operation has its clientContext, and the roster of a peer-to-peer call cannot be read'
-            self.absent = True
-            return
-        self.absent = True
-        self.why = 'it left no trace'
-
-
-class InviteRunner:
+class InviteRunner:  # pylint: disable=too-many-instance-attributes
     """One run of graph_call_invite: ``run()`` returns the result dict or raises TaskFailure/GraphError.
 
-    ``self.result`` is kept up to date, so a failure after some invites were sent still reports them.
+    ``self.result`` is rebuilt when ``run()`` ends, however it ends, so a failure after some invites
+    were sent still reports them, with the operations they created.
     """
 
-    def __init__(self, client, call_id, invitees, base, state='present', check_mode=False, warn=None):
+    def __init__(self, client, call_id, invitees, base, state='present', check_mode=False, warn=None,
+                 batch_size=1, settle_timeout=10.0, history=None, clock=time.time):
         self.client = client
         self.call_id = call_id
         self.invitees = invitees
@@ -91,31 +52,40 @@ class InviteRunner:
         self.state = state
         self.check_mode = check_mode
         self.warn = warn or (lambda message: None)
-        self.result = dict(changed=False, client_context=base, invited=[], already_present=[], operations=[],
-                           participants=[])
-        self.plan = None
+        self.batch_size = batch_size
+        self.settle_timeout = settle_timeout
+        self.history = history
+        self.clock = clock
+        self.people = {}            # match key -> {'status', 'operation_id', 'client_context', 'shared'}
+        self.operations = []        # the operations this run created, as Graph returned (or listed) them
+        self.unknown = []           # (context, [invitee], GraphError, why) whose fate is unknown
+        self.listing = None         # the operations Graph listed at the start; None when it did not
         self.group = True
-        self.operations = None
-        self._statuses = {}
+        self.plan = None
+        self.sent = False           # an invite was sent that may have reached Graph
+        self.result = self._report()
 
     def run(self):
-        self._resolve_principal_names()
-        self.invitees, warnings = merge_duplicates(self.invitees)
-        for warning in warnings:
-            self.warn(warning)
-        roster, operations = self._read_call()
-        self.operations = operations
-        self.plan = plan_invite(self.invitees, roster, self.base, operations=operations, state=self.state)
-        statuses = self._statuses
-        for inv, status, operation_id in self.plan.outcomes:
-            statuses[inv.match] = [status, operation_id]
-        if not self.check_mode:
-            for context, batch in self.plan.batches:
-                self._send(context, batch, statuses)
-        self._report(statuses)
+        try:
+            self._resolve_principal_names()
+            self.invitees, warnings = merge_duplicates(self.invitees)
+            for warning in warnings:
+                self.warn(warning)
+            roster, operations = self._read_call()
+            self.plan = plan_invite(self.invitees, roster, self.base, operations=operations, state=self.state,
+                                    batch_size=self.batch_size)
+            for inv, status, operation_id in self.plan.outcomes:
+                self.people[inv.match] = dict(status=status, operation_id=operation_id, client_context=None, shared=False)
+            if self.plan.batches and not self.check_mode:
+                sender = Sender(self, self.settle_timeout)
+                sender.send(self.plan.batches)
+                self.unknown = sender.unknown
+                _fail_on(sender)
+        finally:
+            self.result = self._report()
         return self.result
 
-    # Steps -----------------------------------------------------------------------------------
+    # Reading --------------------------------------------------------------------------------
 
     def _resolve_principal_names(self):
         """Object ids for users given by principal name: one lookup per distinct name."""
@@ -136,7 +106,7 @@ class InviteRunner:
 
     def _read_call(self):
         """The call, its roster and its operations, read in parallel; checks that an invite may go out."""
-        (call, call_error), (roster, roster_error), (operations, operations_error) = self.client.parallel(
+        (call, call_error), (roster, roster_error), (listing, listing_error) = self.client.parallel(
             lambda: self.client.get_call(self.call_id),
             lambda: self.client.list_participants(self.call_id),
             lambda: self.client.list_operations(self.call_id),
@@ -147,8 +117,8 @@ class InviteRunner:
         if state.lower() != 'established':
             raise TaskFailure('call %s is %s, not established: Graph invites only into an established call; nothing '
                               'was sent' % (self.call_id, state))
-        group = self.group = isinstance(call.get('chatInfo'), dict)
-        if not group:
+        self.group = isinstance(call.get('chatInfo'), dict)
+        if not self.group:
             # Graph refuses the roster read on peer-to-peer calls; only the operations can tell.
             if len(self.invitees) > 1:
                 raise TaskFailure('call %s is a peer-to-peer call (it has no chatInfo): Graph invites several '
@@ -156,121 +126,121 @@ class InviteRunner:
             roster = roster if roster_error is None else None
         elif roster_error is not None:
             raise roster_error
-        if operations_error is not None:
-            operations = None
-            self._operations_unreadable(operations_error, group)
-        return roster, operations
+        self.listing = listing if listing_error is None else None
+        if listing_error is not None:
+            self._listing_unreadable(listing_error)
+        return roster, (self.listing or []) + self._recorded_operations()
 
-    def _operations_unreadable(self, error, group):
+    def _listing_unreadable(self, error):
         why = 'the call\'s operations could not be read (%s)' % error.summary()
-        if self.state == 'invited':
-            raise TaskFailure('state=invited cannot keep its promise to never invite anyone twice: %s; nothing was '
-                              'sent' % why, error=error.to_dict())
-        if group:
-            self.warn('%s; deciding from the roster alone, so people still ringing may be invited again' % why)
-        else:
+        if not self.group:
             self.warn('%s, and Graph does not list the roster of a peer-to-peer call; inviting without knowing '
                       'whether the participant is already there or ringing' % why)
+        elif self.history is None and self.state == 'invited':
+            self.warn('%s, so state=invited cannot see whom earlier runs invited: deciding from the roster alone, and '
+                      'someone who declined an earlier invite may be rung again. Set history_file to keep that promise '
+                      'without Graph\'s listing' % why)
+        elif self.history is None:
+            self.warn('%s; deciding from the roster alone, so people still ringing may be invited again' % why)
 
-    def _send(self, context, batch, statuses):
-        """POST one batch, never twice for one intent.
+    def _recorded_operations(self):
+        """This family's invites from history_file that Graph did not list (it may drop or never list them).
 
-        The client already re-sent it after a 429 (Graph did nothing) or when it provably never left.
-        After an ambiguous failure (a 5xx, a timeout, a dropped connection) the batch is sent again
-        only when a fresh read proves the first attempt left no trace; when the read finds the invite,
-        it is reported; when absence cannot be proven, the task fails with outcome ``unknown``.
+        When Graph lists nothing, the recent ones are asked for one by one: they may still ring.
         """
-        attempts = self.client.retry.attempts()
-        while True:
-            try:
-                operation = self.client.invite(self.call_id, invite_body(context, batch))
-            except GraphError as exc:
-                if exc.status == 409:
-                    return self._conflict(batch, statuses, exc)
-                if not _ambiguous(exc):
-                    raise
-                trace = self._trace(context, batch)
-                if trace.operation is not None or trace.arrived:
-                    self.warn('the invite %s failed ambiguously (%s), but a fresh read shows it went through'
-                              % (context, exc.summary()))
-                    return self._sent(trace.operation, batch, statuses)
-                delay = attempts.next_delay(exc.retry_after) if trace.absent else None
-                if delay is None:
-                    self.result['outcome'] = 'unknown'
-                    self.result['changed'] = True     # it may have gone out: never claim nothing changed
-                    self.result['unknown_client_context'] = context
-                    raise TaskFailure(
-                        'the invite of %s may or may not have reached Graph (%s), and %s; nothing more was sent. '
-                        'Re-run the task: it looks for this invite by its clientContext %s before inviting again'
-                        % (', '.join(inv.label for inv in batch), exc.summary(), trace.why, context),
-                        error=exc.to_dict())
-                self.warn('the invite %s failed (%s) and a fresh read proves it left no trace; sending it again in '
-                          '%s s' % (context, exc.summary(), round(delay, 1)))
-                attempts.wait(delay)
-                continue
-            return self._sent(operation, batch, statuses)
+        if self.history is None:
+            return []
+        try:
+            recorded = self.history.operations()
+        except HistoryError as exc:
+            raise TaskFailure(str(exc))
+        if self.listing is not None:
+            listed = set(op.get('clientContext') for op in self.listing if isinstance(op, dict))
+            return [op for op in recorded if op['clientContext'] not in listed]
+        recent = [op for op in recorded if op.get('id') and self.clock() - op['recorded_at'] < RINGING_HORIZON]
+        if recent:
+            answers = self.client.parallel(*[_getter(self.client, self.call_id, op['id']) for op in recent])
+            for op, (found, error) in zip(recent, answers):
+                if error is None and found:
+                    op['status'] = found.get('status')
+        return recorded
 
-    def _sent(self, operation, batch, statuses):
-        if operation is not None:
-            self.result['operations'].append(operation)
-        self.result['changed'] = True
-        operation_id = operation.get('id') if isinstance(operation, dict) else None
-        for inv in batch:
-            statuses[inv.match] = ['invited', operation_id]
-
-    def _conflict(self, batch, statuses, exc):
-        """409 Conflict: Graph refused the whole batch as a duplicate and did nothing.
-
-        Read the call again, then invite one at a time whoever is still missing, to learn whom Graph
-        refused: those are reported present (in the call, or being invited), with a warning.
-        """
-        if len(batch) == 1:
-            self.warn('Graph refused to invite %s as a duplicate (%s): already in the call or being invited'
-                      % (batch[0].label, exc.summary()))
-            statuses[batch[0].match] = ['present', None]
-            return
-        roster, operations = self._read_state()
-        replan = plan_invite(batch, roster, self.base, operations=operations, state=self.state)
-        for inv, status, operation_id in replan.outcomes:
-            statuses[inv.match] = [status, operation_id]
-        for context, single in replan.batches:
-            for inv in single:
-                self._send(batch_client_context(self.base, [inv.label]), [inv], statuses)
-
-    def _read_state(self):
-        """The roster (None for a peer-to-peer call) and the operations (None when unreadable), read again."""
+    def read_state(self):
+        """The roster (None for a peer-to-peer call) and the operations (None when Graph lists none), read again."""
         (roster, roster_error), (operations, operations_error) = self.client.parallel(
             lambda: self.client.list_participants(self.call_id) if self.group else None,
-            lambda: self.client.list_operations(self.call_id),
+            lambda: self.client.list_operations(self.call_id) if self.listing is not None else None,
         )
         if roster_error is not None:
             raise roster_error
         return roster, (operations if operations_error is None else None)
 
-    def _trace(self, context, batch):
-        """What a fresh read says about an invite whose answer was lost."""
-        try:
-            roster, operations = self._read_state()
-        except GraphError as exc:
-            trace = Trace(context, batch, None, None, None)
-            trace.why = 'the call could not be read again to look for it (%s)' % exc.summary()
-            return trace
-        return Trace(context, batch, roster, operations, self.operations)
+    # What the sender reports ----------------------------------------------------------------
 
-    def _report(self, statuses):
-        participants = []
+    def record(self, entries):
+        """Write attempts and outcomes to history_file. Before a POST, a failure stops the task (nothing sent)."""
+        if self.history is None or not entries:
+            return
+        try:
+            self.history.record([(context, state, operation_id, [inv.invitation() for inv in batch])
+                                 for context, state, operation_id, batch in entries])
+        except HistoryError as exc:
+            if any(state == 'attempt' for dummy, state, dummy, dummy in entries):
+                raise TaskFailure('%s; nothing was sent' % exc)
+            self.warn('%s: the next run may not know of these invites' % exc)
+
+    def mark_sent(self, context, batch, operation):
+        if isinstance(operation, dict) and operation not in self.operations:
+            self.operations.append(operation)
+        operation_id = operation.get('id') if isinstance(operation, dict) else None
+        for inv in batch:
+            self.people[inv.match] = dict(status='invited', operation_id=operation_id, client_context=context,
+                                          shared=len(batch) > 1)
+        self.sent = True
+
+    def mark_unknown(self, context, batch, seen):
+        """An ambiguous POST without its operation: those seen in the roster keep that status, the rest are unknown."""
+        for inv in batch:
+            self.people[inv.match] = dict(status=seen.get(inv.match, 'unknown'), operation_id=None,
+                                          client_context=context, shared=len(batch) > 1)
+        self.sent = True
+
+    def set_status(self, inv, status, operation_id=None):
+        self.people[inv.match] = dict(status=status, operation_id=operation_id, client_context=None, shared=False)
+
+    def replan(self, batch):
+        """After a 409 on a batch: read the call again; return whom of the batch to invite one by one."""
+        roster, operations = self.read_state()
+        plan = plan_invite(batch, roster, self.base, operations=operations, state=self.state, batch_size=1)
+        for inv, status, operation_id in plan.outcomes:
+            self.set_status(inv, status, operation_id)
+        return plan.to_invite
+
+    # Result ---------------------------------------------------------------------------------
+
+    def _report(self):
+        participants, invited, present = [], [], []
         for inv in self.invitees:
-            status, operation_id = statuses[inv.match]
+            person = self.people.get(inv.match)
+            if person is None:
+                continue
+            status = person['status']
             if status == 'to_invite':
-                status = 'invited'          # check mode: would be invited
-            entry = dict(inv.entry, label=inv.label, status=status, operation_id=operation_id)
+                status = 'invited' if self.check_mode else 'not_sent'
+            entry = dict(inv.entry, label=inv.label, status=status, operation_id=person['operation_id'],
+                         client_context=person['client_context'], shared_operation=person['shared'])
             participants.append(entry)
             if status == 'invited':
-                self.result['invited'].append(inv.entry)
+                invited.append(inv.entry)
             elif status == 'present':
-                self.result['already_present'].append(inv.entry)
-        self.result['participants'] = participants
-        self.result['changed'] = bool(self.result['invited'])
+                present.append(inv.entry)
+        result = dict(changed=self.sent or (self.check_mode and bool(invited)), client_context=self.base,
+                      invited=invited, already_present=present, operations=list(self.operations),
+                      participants=participants)
+        if self.unknown:
+            result.update(outcome='unknown', unknown_client_context=self.unknown[0][0],
+                          unknown_client_contexts=[context for context, dummy, dummy, dummy in self.unknown])
+        return result
 
     def wait(self, timeout, interval):
         """Poll until everyone invited (or still rung by an earlier run) has an outcome.
@@ -278,10 +248,12 @@ class InviteRunner:
         Adds ``outcome`` (joined, failed or timeout) and ``result_info`` to each of them in
         ``participants``, and returns (failed labels, timed-out labels).
         """
-        waiting = dict((inv.match, self._statuses[inv.match][1]) for inv in self.invitees
-                       if self._statuses[inv.match][0] in ('invited', 'pending') and self._statuses[inv.match][1])
-        waiter = InviteWaiter(self.client, self.call_id, timeout, interval, read_roster=self.group)
-        outcomes = waiter.wait(waiting) if waiting else {}
+        waiting = dict((key, person['operation_id']) for key, person in self.people.items()
+                       if person['status'] in ('invited', 'pending') and person['operation_id'])
+        known = dict((op.get('id'), op) for op in (self.listing or []) + self.operations if isinstance(op, dict))
+        waiter = InviteWaiter(self.client, self.call_id, timeout, interval, read_roster=self.group,
+                              use_listing=self.listing is not None)
+        outcomes = waiter.wait(waiting, known) if waiting else {}
         failed, timed_out = [], []
         for inv, entry in zip(self.invitees, self.result['participants']):
             if inv.match not in outcomes:
@@ -301,6 +273,29 @@ class InviteRunner:
         diff['before_header'] = 'call %s: participants' % self.call_id
         diff['after_header'] = 'call %s: participants after the invite' % self.call_id
         return diff
+
+
+def _getter(client, call_id, operation_id):
+    return lambda: client.get_operation(call_id, operation_id)
+
+
+def _fail_on(sender):
+    """Fail the task after sending when an invite's fate is unknown or Graph refused one."""
+    if sender.unknown:
+        parts = []
+        for context, batch, error, why in sender.unknown:
+            parts.append('%s (clientContext %s): %s, and %s' % (', '.join(inv.label for inv in batch), context,
+                                                                error.summary(), why))
+        raise TaskFailure(
+            'the invite of %s may or may not have reached Graph; it was not sent again, since a request still in flight '
+            'may land. Check the call (msgraph.calls.graph_call_participant_info), or wait until it would have stopped '
+            'ringing (a minute) and re-run the task: it finds the invite by its clientContext if Graph carried it out, '
+            'and invites only whom it finds no trace of' % '; '.join(parts),
+            error=sender.unknown[0][2].to_dict())
+    if sender.refusals:
+        batch, error = sender.refusals[0]
+        raise TaskFailure('Graph refused the invite of %s: %s' % (', '.join(inv.label for inv in batch), error.summary()),
+                          error=error.to_dict())
 
 
 def _lookup_failure(inv, exc):

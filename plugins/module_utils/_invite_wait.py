@@ -6,8 +6,10 @@
 """Waiting for the outcome of invites: did each person join, fail, or is the time up?
 
 Graph reports an invite's outcome as a notification to the bot's callback, which an Ansible run
-does not host. So we poll: each undecided operation (``GET …/operations/{id}``), and the roster,
-which also works when an operation can no longer be read (Graph may drop finished operations).
+does not host. So we poll the roster, and the operations: through the listing when Graph serves
+it (one request for all), else one ``GET …/operations/{id}`` each. Whether Graph keeps finished
+operations, and serves them one by one at all, is unconfirmed; an operation that disappears has
+finished, and the roster then says whether its people joined.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,20 +18,8 @@ __metaclass__ = type
 import time
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._participants import identities_of, match_key
-
-
-def roster_presence(roster):
-    """match key -> True when joined, False when only in the lobby (still being let in or rung)."""
-    presence = {}
-    for participant in roster or []:
-        if not isinstance(participant, dict):
-            continue
-        joined = not participant.get('isInLobby')
-        for kind, ident in identities_of((participant.get('info') or {}).get('identity')):
-            key = match_key(kind, ident)
-            presence[key] = presence.get(key, False) or joined
-    return presence
+from ansible_collections.msgraph.calls.plugins.module_utils._identity import roster_presence
+from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import status_of
 
 
 def result_info(operation):
@@ -41,21 +31,26 @@ def result_info(operation):
     return {'code': info.get('code'), 'subcode': subcode, 'message': info.get('message')}
 
 
-# Stands for an operation that was read while running and now answers 404: it has finished.
+# Stands for an operation known to have existed that Graph no longer serves: it has finished.
 VANISHED = {'status': 'vanished'}
 VANISHED_INFO = {'code': None, 'subcode': None,
                  'message': 'The invite operation finished and can no longer be read, and the participant is not in '
                             'the roster.'}
+UNREADABLE_INFO = {'code': None, 'subcode': None,
+                   'message': 'Graph did not serve this invite\'s operation and the participant is not in the roster: '
+                              'they may have declined, or may still be ringing.'}
+# Listings in a row that must miss an operation before it counts as finished (one could lag).
+ABSENT_LISTINGS = 2
 
 
 def decide(waiting, operations, roster):
     """One poll's decisions: {match key: (outcome, result_info)} for those now decided.
 
     ``waiting``: {match key: operation id}. ``operations``: {operation id: operation, or VANISHED};
-    an id missing means "not read this time". ``roster``: the participants, or None when not read.
-    A person in the roster, not in the lobby, has joined; an operation that completed means everyone
-    in it joined; a failed one means those not in the roster failed, with its resultInfo; a vanished
-    one (finished, unreadable) means those not in a roster we did read failed.
+    an id missing, or None, means "not known this time". ``roster``: the participants, or None when
+    not read. A person in the roster, not in the lobby, has joined; an operation that completed
+    means everyone in it joined; a failed one means those not in the roster failed, with its
+    resultInfo; a vanished one (finished, unreadable) means those not in a roster we did read failed.
     """
     presence = roster_presence(roster)
     decided = {}
@@ -64,7 +59,7 @@ def decide(waiting, operations, roster):
             decided[key] = ('joined', None)
             continue
         operation = operations.get(operation_id)
-        status = str((operation or {}).get('status') or '').lower()
+        status = status_of(operation)
         if status == 'completed':
             decided[key] = ('joined', None)
         elif status == 'failed':
@@ -77,46 +72,42 @@ def decide(waiting, operations, roster):
 class InviteWaiter:
     """Polls until every waited-for participant has an outcome, or the deadline passes.
 
-    Reads only what is still undecided; an operation that answers 404 is not read again (the
-    roster decides for its participants from then on). ``clock`` and ``sleep`` are injectable for
-    tests; the clock is monotonic, so wall-clock jumps do not shorten or stretch the wait.
+    With ``use_listing`` the operations come from one listing per poll (an operation missing from
+    ABSENT_LISTINGS listings in a row has finished); else from ``GET …/operations/{id}``, where a
+    404 means "finished" only once Graph has shown in this wait that it serves operations one by
+    one at all. ``clock`` and ``sleep`` are injectable for tests; the clock is monotonic.
     """
 
-    def __init__(self, client, call_id, timeout, interval, read_roster=True, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, client, call_id, timeout, interval, read_roster=True, use_listing=False,
+                 clock=time.monotonic, sleep=time.sleep):
         self.client = client
         self.call_id = call_id
         self.timeout = timeout
         self.interval = interval
         self.read_roster = read_roster
+        self.use_listing = use_listing
         self.clock = clock
         self.sleep = sleep
         self.polls = 0
+        self.last = {}           # operation id -> its last readable state
+        self._absent = {}        # operation id -> listings in a row without it
+        self._unreadable = set()  # answered 404 to a GET
+        self._get_works = False
 
-    def wait(self, waiting):
-        """``waiting``: {match key: operation id}. Returns {match key: (outcome, result_info)}."""
+    def wait(self, waiting, known=None):
+        """``waiting``: {match key: operation id}; ``known``: {operation id: operation} already read.
+
+        Returns {match key: (outcome, result_info)} with outcome joined, failed or timeout.
+        """
+        self.last.update(known or {})
         deadline = self.clock() + self.timeout
         outcomes = {}
-        unreadable = set()      # answered 404: not read again
-        last = {}               # the last readable state of each operation
         while True:
             undecided = dict((key, op) for key, op in waiting.items() if key not in outcomes)
             if not undecided:
                 return outcomes
             self.polls += 1
-            operations = {}
-            for operation_id in sorted(set(undecided.values())):
-                if operation_id in unreadable:
-                    operations[operation_id] = VANISHED if operation_id in last else None
-                    continue
-                try:
-                    operations[operation_id] = last[operation_id] = self.client.get_operation(self.call_id, operation_id)
-                except GraphError as exc:
-                    if exc.status != 404:
-                        raise
-                    # Never readable (Graph may not serve invite operations at all): the roster decides.
-                    # Readable before: it has finished.
-                    unreadable.add(operation_id)
-                    operations[operation_id] = VANISHED if operation_id in last else None
+            operations = self._read_operations(sorted(set(undecided.values())))
             roster = self.client.list_participants(self.call_id) if self.read_roster else None
             outcomes.update(decide(undecided, operations, roster))
             if len(outcomes) == len(waiting):
@@ -124,6 +115,51 @@ class InviteWaiter:
             if self.clock() >= deadline:
                 for key, operation_id in undecided.items():
                     if key not in outcomes:
-                        outcomes[key] = ('timeout', result_info(last.get(operation_id)))
+                        outcomes[key] = ('timeout', self._timeout_info(operation_id))
                 return outcomes
             self.sleep(max(0.0, min(self.interval, deadline - self.clock())))
+
+    def _read_operations(self, operation_ids):
+        if self.use_listing:
+            try:
+                return self._from_listing(operation_ids)
+            except GraphError:
+                self.use_listing = False    # the listing stopped answering: read them one by one
+        return self._one_by_one(operation_ids)
+
+    def _from_listing(self, operation_ids):
+        listed = dict((op.get('id'), op) for op in self.client.list_operations(self.call_id) if isinstance(op, dict))
+        operations = {}
+        for operation_id in operation_ids:
+            if operation_id in listed:
+                operations[operation_id] = self.last[operation_id] = listed[operation_id]
+                self._absent[operation_id] = 0
+            else:
+                self._absent[operation_id] = self._absent.get(operation_id, 0) + 1
+                operations[operation_id] = VANISHED if self._absent[operation_id] >= ABSENT_LISTINGS else None
+        return operations
+
+    def _one_by_one(self, operation_ids):
+        operations = {}
+        for operation_id in operation_ids:
+            if operation_id not in self._unreadable:
+                try:
+                    operations[operation_id] = self.last[operation_id] = self.client.get_operation(self.call_id, operation_id)
+                    self._get_works = True
+                    continue
+                except GraphError as exc:
+                    if exc.status != 404:
+                        raise
+                    self._unreadable.add(operation_id)
+            operations[operation_id] = None
+        if self._get_works:
+            # Graph serves operations one by one, so one it no longer serves has finished.
+            for operation_id in self._unreadable & set(operation_ids):
+                operations[operation_id] = VANISHED
+        return operations
+
+    def _timeout_info(self, operation_id):
+        info = result_info(self.last.get(operation_id))
+        if info is None and operation_id in self._unreadable and not self._get_works:
+            return dict(UNREADABLE_INFO)
+        return info

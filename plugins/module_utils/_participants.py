@@ -14,6 +14,14 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.msgraph.calls.plugins.module_utils._identity import (
+    e164,
+    identities_of,
+    identity_label,
+    is_guid,
+    match_key,
+)
+
 # Option name -> identitySet property. ``identity`` (a raw identitySet) is the fifth identity option.
 IDENTITY_KINDS = {'user': 'user', 'phone': 'phone', 'guest': 'guest', 'application_instance': 'applicationInstance'}
 IDENTITY_OPTIONS = ('user', 'phone', 'guest', 'application_instance', 'identity')
@@ -31,59 +39,16 @@ INVITATION_FIELDS = (
 SINGLE_ONLY = ('replaces_call_id', 'participant_id')
 ENDPOINT_TYPES = ('default', 'voicemail', 'skypeForBusiness', 'skypeForBusinessVoipPhone')
 
-_GUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 _UPN_RE = re.compile(r'^[^@\s/]+@[^@\s/]+\.[^@\s/]+$')
-_E164_RE = re.compile(r'^\+[1-9]\d{1,14}$')
-_PHONE_NOISE_RE = re.compile(r'[\s\-()]')
 
 
 class InputError(ValueError):
     """Bad module input; the message names the option and the rule."""
 
 
-def is_guid(value):
-    return isinstance(value, str) and bool(_GUID_RE.match(value))
-
-
 def normalize_phone(value):
-    """E.164 form of ``value`` once spaces, ``-``, ``(`` and ``)`` are stripped, or None."""
-    if not isinstance(value, str):
-        return None
-    phone = _PHONE_NOISE_RE.sub('', value)
-    return phone if _E164_RE.match(phone) else None
-
-
-def match_key(kind, ident):
-    """What identities compare by: a GUID whatever its kind, a phone in E.164, else kind and id."""
-    if is_guid(ident):
-        return ('id', ident.lower())
-    if kind == 'phone':
-        return ('phone', normalize_phone(ident) or ident)
-    return (kind, ident)
-
-
-def identity_label(kind, ident):
-    """``kind:id`` as shown to users, with GUIDs lower-cased and phones normalised."""
-    if is_guid(ident):
-        ident = ident.lower()
-    elif kind == 'phone':
-        ident = normalize_phone(ident) or ident
-    return '%s:%s' % (kind, ident)
-
-
-def identities_of(identity_set):
-    """(kind, id) pairs of an identitySet in key order, skipping ``@odata.type`` and null kinds."""
-    if not isinstance(identity_set, dict):
-        return []
-    pairs = []
-    for kind in sorted(identity_set):
-        value = identity_set[kind]
-        if kind.startswith('@') or not isinstance(value, dict):
-            continue
-        ident = value.get('id')
-        if isinstance(ident, str) and ident:
-            pairs.append((kind, ident))
-    return pairs
+    """The E.164 form of a phone number the user typed, or None."""
+    return e164(value)
 
 
 class Invitee:

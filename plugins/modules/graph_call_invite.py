@@ -16,18 +16,26 @@ description:
     (C(POST /communications/calls/{id}/participants/invite)).
   - Reads the call, its whole roster and its invite operations first (in parallel), and invites only who is
     missing, so a re-run changes nothing and pages nobody twice.
-  - Sends at most five participants per invite request, as Graph allows; longer lists are sent in batches.
-  - Every invite carries a clientContext of the form C(<base>~<8 hex digits>). The base is O(client_context),
-    or C(mgc1-) followed by the first 32 hex digits of the SHA-256 of O(call_id); the suffix is the first 8 hex
-    digits of the SHA-256 of the batch's sorted C(kind:id) labels joined by commas. Operations whose
-    clientContext starts with C(<base>~) are this task's I(family).
+  - Sends O(batch_size) participants per invite request (one by default, so that each person's answer is their
+    own), several requests at once.
+  - Every invite request carries a clientContext of the form C(<base>~<attempt id>). The base is
+    O(client_context), or C(mgc1-) followed by the first 32 hex digits of the SHA-256 of O(call_id); the attempt
+    id is 15 random hex digits, new for every request. Operations whose clientContext starts with C(<base>~) are
+    this task's I(family), which a re-run recognises; only an operation with a request's own clientContext is taken
+    as proof that this request arrived.
   - A participant is satisfied when the roster holds them (compared by id whatever identity kind Graph lists
     them under; phones in E.164), or when an operation of the family that names them is still C(notStarted) or
     C(running). With O(state=invited), anyone an operation of the family ever named is never invited again.
-  - Refuses, before sending anything, a call that is not C(established), several participants in a peer-to-peer
-    call, and O(state=invited) when the call's operations cannot be read.
+  - Never sends an invite twice for one person in one task. The request is sent again only when Graph's answer
+    proves it did nothing (HTTP 429, or a 401 with an expired token) or it never left. After an ambiguous failure
+    (a timeout, a dropped connection, HTTP 408 or 5xx) the module looks for that request's own operation, or its
+    people in the roster, for O(settle_timeout) seconds; without such evidence the person's status is V(unknown)
+    and the task fails with RV(outcome=unknown), saying what to do.
+  - Refuses, before sending anything, a call that is not C(established) and several participants in a
+    peer-to-peer call.
   - Graph answering an invite with HTTP 409 Conflict (a duplicate) is not a failure; the participant is reported
     as present, with a warning. Graph did nothing, so a batch refused that way is re-sent one participant at a time.
+  - A failed task still returns everyone it rang (RV(participants), RV(invited)) and the operations it created.
 author:
   - msgraph.calls maintainers (@msgraph-calls)
 extends_documentation_fragment:
@@ -130,16 +138,46 @@ options:
       - If not set, it is derived from O(call_id) alone, so that editing O(participants) and running again does not
         invite anyone twice.
     type: str
+  batch_size:
+    description:
+      - How many participants one invite request names, from 1 to 5 (Graph's limit).
+      - With V(1) (the default) every person has their own operation, so O(wait) reports each person's own answer
+        and resultInfo; the requests are sent several at once, so a longer list costs no more time.
+      - With more, one operation covers the batch, and Graph reports one status and one resultInfo for all of them
+        (see RV(participants[].shared_operation)).
+    type: int
+    default: 1
+  settle_timeout:
+    description:
+      - After an invite request failed ambiguously (a timeout, a dropped connection, HTTP 408 or 5xx), how many seconds
+        to keep looking for that very request's operation (or its people in the roster) before reporting its outcome
+        as V(unknown). The request is never sent again in the same task, whatever is found.
+      - V(0) looks once.
+    type: float
+    default: 10
+  history_file:
+    description:
+      - A file on the host that runs the module where the task family records every invite it sends (before sending,
+        and again with the outcome), with the clientContext, the people's identities and the operation id. The next run
+        reads it.
+      - It keeps the promise of O(state=invited) when Graph does not list the call's operations, or lists only running
+        ones; with O(state=present) it lets a re-run ask Graph about invites that may still ring.
+      - Created with mode 0600 (it names people and phone numbers); locked while written, so forks and hosts of a run
+        can share it; records older than 30 days are dropped. The directory must exist.
+      - In AWX / Automation Platform, put it on storage that outlives the job, or leave it unset.
+    type: path
   state:
     description:
       - V(present) makes sure everyone is in the call or being rung. It invites again those whose earlier invite
         failed (declined, not answered) and those who left. If the call's operations cannot be read, it decides from
-        the roster alone, with a warning.
+        the roster (and O(history_file)), with a warning when people still ringing may be rung again.
       - V(invited) makes sure everyone was invited once by this task's family. Anyone an operation of the family ever
-        named is never invited again, whatever that operation's outcome; re-running an automation never pages
-        someone twice. If the call's operations cannot be read, it fails before sending anything.
-      - If Graph keeps only running operations, finished ones leave no trace and V(invited) behaves like V(present)
-        for them.
+        named (or O(history_file) recorded) is never invited again, whatever that operation's outcome; re-running an
+        automation never pages someone twice.
+      - If Graph does not list the call's operations, or keeps only running ones, and O(history_file) is not set,
+        V(invited) cannot see earlier invites, and decides from the roster alone, with a warning, so people are still
+        paged (someone who declined an earlier invite may be rung again). Set O(history_file) to keep the promise
+        there.
     type: str
     default: present
     choices: [present, invited]
@@ -148,8 +186,9 @@ options:
       - Wait until everyone this run invited, and everyone an earlier run of the family still rings, has an outcome.
       - The outcomes are C(joined) (in the roster, out of the lobby), C(failed) (the operation failed; its resultInfo is
         returned) and C(timeout) (still ringing at the deadline).
-      - Polls each undecided operation (C(GET /communications/calls/{id}/operations/{opId})) and the roster; when
-        Graph no longer serves an operation, the roster alone decides.
+      - Polls the roster and the call's operations (one listing per poll; where Graph does not list them, each
+        undecided operation with C(GET /communications/calls/{id}/operations/{opId})). When Graph no longer serves
+        an operation it has finished, and the roster decides whether its people joined.
       - Never waits in check mode.
     type: bool
     default: false
@@ -326,15 +365,28 @@ participants:
       sample: user:8b081ef6-4792-4def-b2c9-c363a1bf41d5
     status:
       description:
-        - V(present) in the roster; V(pending) an operation of the family still rings them; V(invited) this run
-          invited them (in check mode, would invite them); V(done_before) with O(state=invited), an earlier operation
-          of the family named them, whatever its outcome.
+        - V(present) in the roster; V(pending) an operation of the family still rings them (or, after an ambiguous
+          failure, they are in the lobby); V(invited) this run invited them (in check mode, would invite them);
+          V(done_before) with O(state=invited), an earlier operation of the family named them, whatever its outcome;
+          V(unknown) this run's invite failed ambiguously and no evidence of it was found (RV(outcome=unknown));
+          V(not_sent) the task failed before their invite was sent.
       type: str
       sample: invited
     operation_id:
       description: The operation that covers them (for V(pending), V(invited) and V(done_before)), or null.
       type: str
       sample: eec3812a-fdc3-4fb4-825c-a06c9f35414e
+    client_context:
+      description: The clientContext of the invite request this run sent for them, or null.
+      type: str
+      sample: mgc1-6f1ed002ab5595859014ebf0951522d9~5f0c2a9e41b7d3c
+    shared_operation:
+      description:
+        - Whether this run's invite named other people too (O(batch_size) above 1). Graph then reports one status and
+          one resultInfo for the whole operation, so RV(participants[].result_info) may describe another person of
+          it (its C(message) names the participant it is about).
+      type: bool
+      sample: false
     outcome:
       description:
         - With O(wait=true), for those waited for; V(joined), V(failed) or V(timeout).
@@ -343,7 +395,8 @@ participants:
       sample: joined
     result_info:
       description:
-        - With O(wait=true), the operation's resultInfo when the invite failed (or the last one seen at a timeout).
+        - With O(wait=true), the resultInfo of their invite operation when it failed (or the last one seen at a
+          timeout). With RV(participants[].shared_operation=false) (the default O(batch_size=1)) it is their own.
       type: dict
       returned: with O(wait=true)
       sample: {"code": 408, "subcode": 10004, "message": "addParticipants failed for participant 4:+14255550123."}
@@ -368,7 +421,7 @@ operations:
     clientContext:
       description: The clientContext sent with this invite.
       type: str
-      sample: mgc1-6f1ed002ab5595859014ebf0951522d9~0c9d3a1b
+      sample: mgc1-6f1ed002ab5595859014ebf0951522d9~5f0c2a9e41b7d3c
     participants:
       description: The invitationParticipantInfo objects of this invite.
       type: list
@@ -376,7 +429,7 @@ operations:
     resultInfo:
       description: Graph's result code, subcode and message, when the operation has finished.
       type: dict
-  sample: [{"id": "eec3812a-fdc3-4fb4-825c-a06c9f35414e", "status": "Running", "clientContext": "mgc1-6f1e~0c9d3a1b"}]
+  sample: [{"id": "eec3812a-fdc3-4fb4-825c-a06c9f35414e", "status": "Running", "clientContext": "mgc1-6f1e~5f0c2a9e41b7d3c"}]
 diff:
   description: The call's participants as sorted C(kind:id) labels, before and after the invite.
   returned: in diff mode
@@ -394,17 +447,24 @@ diff:
            "after": "application:a1b2c3d4-0000-4000-8000-000000000000\nphone:+14255550123\n"}
 outcome:
   description:
-    - V(unknown) when an invite failed ambiguously (a 5xx, a timeout, a dropped connection) and a fresh read could
-      neither find it nor prove it left no trace. The task then fails without sending it again; run it again, and it
-      looks the invite up by its clientContext before inviting.
+    - V(unknown) when an invite request failed ambiguously (a timeout, a dropped connection, HTTP 408 or 5xx) and no
+      evidence of that request (its own operation, or its people in the roster) turned up within O(settle_timeout).
+      The task then fails without sending it again. Check the call, or wait until it would have stopped ringing and
+      run the task again; it finds the invite by its clientContext family if Graph carried it out.
   returned: when the fate of an invite is unknown
   type: str
   sample: unknown
 unknown_client_context:
-  description: The clientContext of the invite whose fate is unknown.
+  description: The clientContext of the (first) invite request whose fate is unknown.
   returned: when RV(outcome=unknown)
   type: str
-  sample: mgc1-6f1ed002ab5595859014ebf0951522d9~0c9d3a1b
+  sample: mgc1-6f1ed002ab5595859014ebf0951522d9~5f0c2a9e41b7d3c
+unknown_client_contexts:
+  description: The clientContext of every invite request whose fate is unknown.
+  returned: when RV(outcome=unknown)
+  type: list
+  elements: str
+  sample: [mgc1-6f1ed002ab5595859014ebf0951522d9~5f0c2a9e41b7d3c]
 wait_polls:
   description: How many times the outcome was polled, with O(wait=true).
   returned: with O(wait=true), outside check mode
@@ -435,13 +495,18 @@ error:
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_module import GraphModule
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import base_client_context
+from ansible_collections.msgraph.calls.plugins.module_utils._invite_history import InviteHistory, check_history_file
+from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import MAX_PER_INVITE, base_client_context
 from ansible_collections.msgraph.calls.plugins.module_utils._invite_runner import InviteRunner, TaskFailure
 from ansible_collections.msgraph.calls.plugins.module_utils._participants import (
     ENDPOINT_TYPES,
     InputError,
     parse_participants,
 )
+
+
+# settle_timeout's ceiling: an invite that has not shown up in ten minutes is not going to.
+MAX_SETTLE = 600
 
 
 def argument_spec():
@@ -466,6 +531,9 @@ def argument_spec():
             ),
         ),
         client_context=dict(type='str', no_log=False),
+        batch_size=dict(type='int', default=1),
+        settle_timeout=dict(type='float', default=10.0),
+        history_file=dict(type='path'),
         state=dict(type='str', default='present', choices=['present', 'invited']),
         wait=dict(type='bool', default=False),
         wait_timeout=dict(type='int', default=120),
@@ -477,6 +545,16 @@ def argument_spec():
 
 def validate(params):
     """Every input rule, before any request. Returns (invitees, base clientContext)."""
+    if not 1 <= params['batch_size'] <= MAX_PER_INVITE:
+        raise InputError('batch_size must be from 1 to %d (Graph invites at most %d people per request); got %r'
+                         % (MAX_PER_INVITE, MAX_PER_INVITE, params['batch_size']))
+    if not 0 <= params['settle_timeout'] <= MAX_SETTLE:
+        raise InputError('settle_timeout must be a number of seconds from 0 to %d; got %r' % (MAX_SETTLE, params['settle_timeout']))
+    if params['history_file']:
+        try:
+            check_history_file(params['history_file'])
+        except ValueError as exc:
+            raise InputError(str(exc))
     if params['wait_timeout'] < 1:
         raise InputError('wait_timeout must be at least 1 second; got %r' % params['wait_timeout'])
     if params['wait_sleep'] <= 0:
@@ -494,8 +572,10 @@ def main():
     except InputError as exc:
         module.fail(str(exc))
     client = module.client
-    runner = InviteRunner(client, call_id, invitees, base, state=params['state'],
-                          check_mode=module.check_mode, warn=module.warn)
+    history = InviteHistory(params['history_file'], call_id, base) if params['history_file'] else None
+    runner = InviteRunner(client, call_id, invitees, base, state=params['state'], check_mode=module.check_mode,
+                          warn=module.warn, batch_size=params['batch_size'], settle_timeout=params['settle_timeout'],
+                          history=history)
     try:
         result = runner.run()
         if module.diff_mode:

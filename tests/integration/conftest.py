@@ -54,8 +54,14 @@ def emulator():
 
 @pytest.fixture
 def emu(emulator):
-    """The session's emulator, reset to an empty state for this test."""
+    """The session's emulator, reset to an empty state for this test, on its manual clock.
+
+    Emulated time stands still unless a test moves it (``emu.clock(advance=N)``, or ``tick`` per
+    Graph request): an outcome ``after: 0`` happens at once, one ``after: 60`` only when the test
+    says so, however busy the machine is.
+    """
     emulator.reset()
+    emulator.clock(mode='manual')
     return emulator
 
 
@@ -182,12 +188,20 @@ def invite_posts(emu):
     return recorded(emu, 'POST', '/participants/invite')
 
 
-def wait_for_operations(emu, call_id, timeout=20.0):
-    """Block until no operation of the call is still running (the emulator decides outcomes lazily)."""
+def finished_operations(emu, call_id):
+    """The call's operations, asserting that none still runs (on the manual clock, outcomes due now have happened)."""
+    operations = emu.call(call_id)['operations']
+    assert all(str(op.get('status')).lower() not in ('notstarted', 'running') for op in operations), operations
+    return operations
+
+
+def wait_for_request(emu, predicate, timeout=60.0):
+    """Block until the emulator has recorded a request matching ``predicate`` (an event, not a time window:
+    the timeout only ends a test that would otherwise hang)."""
     deadline = time.monotonic() + timeout
     while True:
-        operations = emu.call(call_id)['operations']
-        if all(str(op.get('status')).lower() not in ('notstarted', 'running') for op in operations):
-            return operations
-        assert time.monotonic() < deadline, 'operations still running: %s' % operations
-        time.sleep(0.1)
+        found = [r for r in emu.requests() if predicate(r)]
+        if found:
+            return found
+        assert time.monotonic() < deadline, 'no such request was recorded'
+        time.sleep(0.05)

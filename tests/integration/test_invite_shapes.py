@@ -31,7 +31,7 @@ def test_documented_bodies_are_sent_as_documented(emu, playbook, vector):
             del info[key]
     call = emu.create_call()
     run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': vector['module_participants'],
-                                         'api_version': vector['version']})
+                                         'api_version': vector['version'], 'batch_size': 5})
     assert run.rc == 0, run.output
     posts = invite_posts(emu)
     assert len(posts) == 1 and posts[0]['status'] == 200
@@ -51,7 +51,7 @@ def test_every_identity_kind_in_one_invite(emu, playbook):
          'remove_from_default_audio_routing_group': True},
         {'identity': {'encrypted': {'id': 'ZW5jcnlwdGVk', 'displayName': 'E'}}},
     ]
-    run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': participants})
+    run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': participants, 'batch_size': 4})
     assert run.rc == 0, run.output
     sent = invite_posts(emu)[0]['body']['participants']
     assert sent[0]['identity']['guest'] == {'@odata.type': '#microsoft.graph.identity',

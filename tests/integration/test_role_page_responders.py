@@ -7,6 +7,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import pytest
+
 from conftest import invite_posts
 
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
@@ -26,7 +28,31 @@ def test_pages_once_and_reports(emu, playbook):
     assert again.rc == 0, again.output
     statuses = [p['status'] for p in again.task('Result')['result']['page_responders_result']['participants']]
     assert statuses == ['done_before', 'done_before']
-    assert len(invite_posts(emu)) == 1
+    assert len(invite_posts(emu)) == 2, 'one invite each, once'
+
+
+@pytest.mark.parametrize('listing', ['supported', 'running_only', 400, 403, 404, 405, 501])
+def test_default_state_pages_whatever_graph_lists(emu, playbook, listing):
+    # Issue 9: state=invited used to refuse to run when the operations listing was refused: nobody was paged.
+    call = emu.create_call()
+    emu.config(list_operations=listing)
+    run = playbook('role.yml', role={'call_id': call['id'], 'participants': PEOPLE})
+    assert run.rc == 0, run.output
+    assert 'Paged 2 of 2 responders' in run.output
+    assert sorted(p['status'] for p in invite_posts(emu)) == [200, 200]
+    assert [r['status'] for r in emu.requests() if r['path'].endswith('/operations')] == \
+        [200 if isinstance(listing, str) else listing]
+
+
+def test_history_file_keeps_the_default_promise_without_graphs_listing(emu, playbook, tmp_path):
+    call = emu.create_call()
+    emu.config(list_operations=404, invite_outcome={'result': 'decline', 'after': 0})
+    role = {'call_id': call['id'], 'participants': PEOPLE, 'history_file': str(tmp_path / 'invites.jsonl')}
+    assert playbook('role.yml', role=role).rc == 0
+    again = playbook('role.yml', role=role)
+    assert again.rc == 0, again.output
+    statuses = [p['status'] for p in again.task('Result')['result']['page_responders_result']['participants']]
+    assert statuses == ['done_before', 'done_before'] and len(invite_posts(emu)) == 2
 
 
 def test_check_mode_previews(emu, playbook):

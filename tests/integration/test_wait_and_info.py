@@ -25,28 +25,35 @@ def invite_and_wait(playbook, call_id, people, **options):
     return playbook('invite.yml', invite=invite)
 
 
-def test_answer_after_two_seconds_joins(emu, playbook):
+def operation_reads(emu):
+    """(kind, status) of each operation read: ('list', 200) for the listing, ('get', 404) for one operation."""
+    return [('list' if r['path'].endswith('/operations') else 'get', r['status']) for r in emu.requests()
+            if r['method'] == 'GET' and '/operations' in r['path']]
+
+
+def test_answer_after_a_few_polls_joins(emu, playbook):
+    # Each Graph request moves emulated time 1 s; the invitee answers 4 s after the invite: during the 2nd poll.
     call = emu.create_call()
-    emu.config(invite_outcome={'result': 'answer', 'after': 2})
+    emu.config(invite_outcome={'result': 'answer', 'after': 4})
+    emu.clock(tick=1)
     run = invite_and_wait(playbook, call['id'], [{'user': A}])
     assert run.rc == 0, run.output
     entry = by_label(run.result)['user:' + A]
     assert entry['status'] == 'invited' and entry['outcome'] == 'joined'
-    assert run.result['wait_polls'] >= 2, 'it had to poll while the phone rang'
-    operation_id = run.result['operations'][0]['id']
-    assert recorded(emu, 'GET', contains='/operations/' + operation_id)
+    assert run.result['wait_polls'] == 2, 'it had to poll while the phone rang'
+    assert operation_reads(emu)[-2:] == [('list', 200), ('list', 200)], 'one listing per poll, no GET per operation'
 
 
 def test_decline_fails_the_task_with_the_result_info(emu, playbook):
     call = emu.create_call()
-    emu.config(invite_outcomes={A: {'result': 'answer', 'after': 0}, B: {'result': 'decline', 'after': 0.5}})
+    emu.config(invite_outcomes={A: {'result': 'answer', 'after': 0}, B: {'result': 'decline', 'after': 0}})
     run = invite_and_wait(playbook, call['id'], [{'user': A}, {'user': B}])
     assert run.rc != 0
     assert 'the invite of user:%s failed' % B in run.result['msg']
     entries = by_label(run.result)
     assert entries['user:' + A]['outcome'] == 'joined'
     info = entries['user:' + B]['result_info']
-    assert entries['user:' + B]['outcome'] == 'failed' and info['code'] and info['message']
+    assert entries['user:' + B]['outcome'] == 'failed' and info['code'] == 603 and B in info['message']
     assert run.result['changed'] is True, 'the invite went out'
 
 
@@ -59,28 +66,25 @@ def test_decline_tolerated_when_asked(emu, playbook):
 
 
 @pytest.mark.parametrize('tolerate', [False, True])
-def test_no_answer_times_out_within_the_timeout_plus_one_poll(emu, playbook, tolerate):
+def test_no_answer_times_out(emu, playbook, tolerate):
     call = emu.create_call()
     emu.config(invite_outcome={'result': 'no_answer', 'after': 600})
-    options = {'wait_timeout': 3}
+    options = {'wait_timeout': 2}
     if tolerate:
         options['fail_on_timeout'] = False
     run = invite_and_wait(playbook, call['id'], [{'user': A}], **options)
     assert (run.rc == 0) is tolerate, run.output
     assert by_label(run.result)['user:' + A]['outcome'] == 'timeout'
     if not tolerate:
-        assert 'no outcome within wait_timeout=3s' in run.result['msg']
-    polls = recorded(emu, 'GET', contains='/operations/')
-    # The recorded reads span the wait: none after the deadline plus one poll interval (0.5 s).
-    assert len(polls) >= 3
-    assert run.result['wait_polls'] <= 3 / 0.5 + 2
+        assert 'no outcome within wait_timeout=2s' in run.result['msg']
+    # However slow the machine, it polled at least once and never beyond the deadline plus one interval.
+    assert 1 <= run.result['wait_polls'] <= 2 / 0.5 + 2
 
 
-def test_operation_gone_once_finished_is_read_from_the_roster(emu, playbook):
-    # The invitee answers at once, so the operation has finished (and answers 404) by the first poll:
-    # only the roster can tell the outcome.
+def test_operation_never_served_the_roster_decides_a_join(emu, playbook):
+    # No listing, and the operation answers 404 from the first GET: only the roster can tell.
     call = emu.create_call()
-    emu.config(get_operation='404_when_finished', invite_outcome={'result': 'answer', 'after': 0})
+    emu.config(list_operations=404, get_operation='404_when_finished', invite_outcome={'result': 'answer', 'after': 0})
     run = invite_and_wait(playbook, call['id'], [{'user': A}])
     assert run.rc == 0, run.output
     assert by_label(run.result)['user:' + A]['outcome'] == 'joined'
@@ -89,20 +93,60 @@ def test_operation_gone_once_finished_is_read_from_the_roster(emu, playbook):
     assert polls[-2:] == [('GET', 'operations', 404), ('GET', call['id'], 200)], 'the 404, then the roster decided'
 
 
-def test_operation_gone_and_declined_is_a_failure(emu, playbook):
+def test_operation_gone_after_running_and_absent_is_a_failure(emu, playbook):
+    # No listing: the operation is read while it runs, then answers 404: it finished, and A is not in the roster.
     call = emu.create_call()
-    emu.config(get_operation='404_when_finished', invite_outcome={'result': 'decline', 'after': 1})
+    emu.config(list_operations=404, get_operation='404_when_finished', invite_outcome={'result': 'decline', 'after': 2})
+    emu.clock(tick=1)
     run = invite_and_wait(playbook, call['id'], [{'user': A}], wait_timeout=10)
     assert run.rc != 0
     assert by_label(run.result)['user:' + A]['outcome'] == 'failed'
-    assert [r['status'] for r in recorded(emu, 'GET', contains='/operations/')][-1] == 404
+    assert [status for kind, status in operation_reads(emu) if kind == 'get'] == [200, 404]
+
+
+@pytest.mark.parametrize('listing', ['supported', 'running_only'])
+def test_decline_before_the_first_poll_is_a_failure_not_a_timeout(emu, playbook, listing):
+    # Observation 5: with get_operation 404_when_finished, a decline before the first poll used to end as a
+    # timeout after the whole wait_timeout. The listing shows the failed operation (or, running_only, drops it).
+    call = emu.create_call()
+    emu.config(list_operations=listing, get_operation='404_when_finished',
+               invite_outcome={'result': 'decline', 'after': 0})
+    run = invite_and_wait(playbook, call['id'], [{'user': A}], wait_timeout=600, fail_on_failed_invite=False)
+    assert run.rc == 0, run.output
+    entry = by_label(run.result)['user:' + A]
+    assert entry['outcome'] == 'failed'
+    assert run.result['wait_polls'] == (1 if listing == 'supported' else 2)
+    if listing == 'supported':
+        assert entry['result_info']['code'] == 603
+    assert [kind for kind, dummy in operation_reads(emu)].count('get') == 0
+
+
+@pytest.mark.parametrize('batch_size', [1, 2])
+def test_each_person_gets_their_own_result_info(emu, playbook, batch_size):
+    # Observation 6: in one shared operation, the one who did not answer got the decliner's 603.
+    call = emu.create_call()
+    emu.config(invite_outcomes={A: {'result': 'decline', 'after': 0}, B: {'result': 'no_answer', 'after': 1}})
+    emu.clock(tick=1)
+    run = invite_and_wait(playbook, call['id'], [{'user': A}, {'user': B}], batch_size=batch_size,
+                          fail_on_failed_invite=False)
+    assert run.rc == 0, run.output
+    entries = by_label(run.result)
+    codes = {label: (entry['outcome'], entry['result_info']['code'], entry['shared_operation'])
+             for label, entry in entries.items()}
+    if batch_size == 1:
+        assert codes == {'user:' + A: ('failed', 603, False), 'user:' + B: ('failed', 408, False)}
+        assert A in entries['user:' + A]['result_info']['message'] and B in entries['user:' + B]['result_info']['message']
+    else:
+        # One operation: Graph gives one resultInfo for both, and the result says it is shared.
+        assert codes == {'user:' + A: ('failed', 603, True), 'user:' + B: ('failed', 603, True)}
 
 
 def test_wait_covers_someone_still_ringing_from_an_earlier_run(emu, playbook):
     call = emu.create_call()
-    emu.config(invite_outcome={'result': 'answer', 'after': 2})
+    emu.config(invite_outcome={'result': 'answer', 'after': 60})
     first = playbook('invite.yml', invite={'call_id': call['id'], 'participants': [{'user': A}]})
     assert first.rc == 0
+    emu.clock(tick=10)      # A rings through the next run's reads (+30 s) and answers while it waits
     run = invite_and_wait(playbook, call['id'], [{'user': A}])
     assert run.rc == 0, run.output
     entry = by_label(run.result)['user:' + A]

@@ -10,8 +10,10 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import (
+    MAX_CLIENT_CONTEXT,
+    attempt_client_context,
     base_client_context,
-    batch_client_context,
+    in_family,
     plan_invite,
 )
 from ansible_collections.msgraph.calls.plugins.module_utils._participants import (
@@ -70,6 +72,12 @@ CASES = [
      [member('phone', '+1 (234) 567 8901')], None, 'present', {'phone:' + PHONE: 'present'}, []),
     ('a phone number is not a user id', [{'phone': PHONE}], [member('user', A)], None, 'present',
      {'phone:' + PHONE: 'to_invite'}, [1]),
+    ('a phone listed under application still matches', [{'phone': '+1 234 567 8901'}],
+     [member('application', PHONE)], None, 'present', {'phone:' + PHONE: 'present'}, []),
+    ('a phone listed under another kind, formatted, still matches', [{'phone': PHONE}],
+     [member('applicationInstance', '+1-234-567-8901')], None, 'present', {'phone:' + PHONE: 'present'}, []),
+    ('a phone invite listed under application is pending', [{'phone': PHONE}], [],
+     [operation('running', BASE + '~x', PHONE, kind='application')], 'present', {'phone:' + PHONE: 'pending'}, []),
     ('seven people: two POSTs, five then two', users(*['%08d-0000-4000-8000-000000000000' % i for i in range(7)]),
      ROSTER_BOT, None, 'present', None, [5, 2]),
     ('exactly five: one POST', users(*['%08d-0000-4000-8000-000000000000' % i for i in range(5)]),
@@ -120,13 +128,21 @@ CASES = [
 @pytest.mark.parametrize('name,requested,roster,operations,state,expected,batches', CASES, ids=[c[0] for c in CASES])
 def test_plan(name, requested, roster, operations, state, expected, batches):
     invitees, dummy = parse_participants(requested)
-    plan = plan_invite(invitees, roster, BASE, operations=operations, state=state)
+    plan = plan_invite(invitees, roster, BASE, operations=operations, state=state, batch_size=5)
     if expected is not None:
         assert {inv.label: status for inv, status, dummy in plan.outcomes} == expected
-    assert [len(batch) for dummy, batch in plan.batches] == batches
-    for context, batch in plan.batches:
-        assert context == batch_client_context(BASE, [inv.label for inv in batch])
-        assert len(context) <= 256
+    assert [len(batch) for batch in plan.batches] == batches
+
+
+@pytest.mark.parametrize('batch_size,sizes', [(1, [1, 1, 1]), (2, [2, 1]), (3, [3]), (5, [3]), (0, [1, 1, 1]), (9, [3])])
+def test_batch_size(batch_size, sizes):
+    invitees, dummy = parse_participants(users(*['%08d-0000-4000-8000-000000000000' % i for i in range(3)]))
+    assert [len(batch) for batch in plan_invite(invitees, [], BASE, batch_size=batch_size).batches] == sizes
+
+
+def test_default_batch_size_is_one_person_per_invite():
+    invitees, dummy = parse_participants(users(A, B))
+    assert [len(batch) for batch in plan_invite(invitees, [], BASE).batches] == [1, 1]
 
 
 def test_pending_reports_the_operation_id():
@@ -139,7 +155,7 @@ def test_batches_keep_request_order():
     ids = ['%08d-0000-4000-8000-000000000000' % i for i in range(7)]
     invitees, dummy = parse_participants(users(*ids))
     plan = plan_invite(invitees, [], BASE)
-    assert [inv.ident for dummy, batch in plan.batches for inv in batch] == ids
+    assert [inv.ident for batch in plan.batches for inv in batch] == ids
 
 
 def test_diff_lists_roster_before_and_invitees_after():
@@ -163,10 +179,19 @@ def test_derived_base_is_pinned():
     assert base_client_context('7531d31f-d10d-44de-802f-c569dbca451c') == 'mgc1-d88c6929f2ed458103f11aacc200bb09'
 
 
-def test_batch_suffix_is_pinned_and_order_free():
-    labels = ['user:' + A, 'phone:' + PHONE]
-    assert batch_client_context('base', labels) == 'base~95ebc549'
-    assert batch_client_context('base', list(reversed(labels))) == 'base~95ebc549'
+def test_every_attempt_has_its_own_client_context_in_the_family():
+    contexts = set(attempt_client_context('base') for dummy in range(50))
+    assert len(contexts) == 50, 'no two POSTs share a clientContext'
+    for context in contexts:
+        base, attempt = context.split('~')
+        assert base == 'base' and len(attempt) == 15 and int(attempt, 16) >= 0
+        assert in_family({'clientContext': context}, 'base')
+    assert attempt_client_context('base', 'fixed') == 'base~fixed'
+
+
+def test_longest_base_plus_attempt_fits_graphs_limit():
+    assert MAX_CLIENT_CONTEXT == 240
+    assert len(attempt_client_context('x' * MAX_CLIENT_CONTEXT)) == 256
 
 
 def test_user_base_is_kept():
@@ -178,6 +203,7 @@ def test_user_base_is_kept():
     ('', 'client_context must not be empty'),
     ('x' * 241, 'client_context must be at most 240 characters'),
     ('a~b', "client_context must not contain '~'"),
+    ('x' * 300, 'got 300'),
 ])
 def test_bad_client_context(value, message):
     with pytest.raises(InputError, match=message):

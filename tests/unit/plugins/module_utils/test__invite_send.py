@@ -2,7 +2,7 @@
 # Copyright (c) 2026 msgraph.calls contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""When may a lost invite be sent again? The evidence rules of Trace, table-driven."""
+"""Never twice, never falsely "invited": the evidence rules table-driven, and the sender on a fake clock."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -10,53 +10,234 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_runner import Trace, _ambiguous
+from ansible_collections.msgraph.calls.plugins.module_utils._invite_send import Sender, classify, evidence
 from ansible_collections.msgraph.calls.plugins.module_utils._participants import parse_participants
 
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
-CONTEXT = 'base~12345678'
-BATCH = parse_participants([{'user': A}])
-FINISHED = {'clientContext': 'base~other', 'status': 'completed', 'participants': []}
+B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
+PHONE = '+14255550100'
+CONTEXT = 'base~0123456789abcde'
+BATCH = parse_participants([{'user': A}, {'phone': PHONE}])
 
 
-def member(kind='user', lobby=False):
-    return {'info': {'identity': {kind: {'id': A}}}, 'isInLobby': lobby}
+def member(ident, kind='user', lobby=False):
+    return {'info': {'identity': {kind: {'id': ident}}}, 'isInLobby': lobby}
 
 
-# (name, roster, operations now, operations read before, expected (found op?, arrived, absent))
-CASES = [
-    ('its operation is listed', [], [{'clientContext': CONTEXT, 'status': 'Running', 'id': 'op'}], None, (True, False, False)),
-    ('an invitee is in the roster', [member()], [], None, (False, True, False)),
-    ('an invitee rings in the lobby', [member(lobby=True)], None, None, (False, True, False)),
-    ('listed under application', [member('application')], None, None, (False, True, False)),
-    ('operations unreadable, nobody there', [], None, None, (False, False, False)),
-    ('empty listing: retention unknown', [], [], None, (False, False, False)),
-    ('only running operations listed', [], [{'clientContext': 'x~y', 'status': 'running'}], None, (False, False, False)),
-    ('a finished operation listed: absence proven', [], [FINISHED], None, (False, False, True)),
-    ('a finished operation seen before: absence proven', [], [], [FINISHED], (False, False, True)),
-    ('p2p, finished operation listed', None, [FINISHED], None, (False, False, True)),
-    ('the base alone is another invite', [], [{'clientContext': 'base', 'status': 'failed'}, FINISHED], None,
-     (False, False, True)),
+def op(context, status='Running', op_id='op'):
+    return {'id': op_id, 'clientContext': context, 'status': status, 'participants': []}
+
+
+@pytest.mark.parametrize('error,kind', [
+    (GraphError('x', status=500), 'ambiguous'),
+    (GraphError('x', status=503), 'ambiguous'),
+    (GraphError('x', status=504), 'ambiguous'),
+    (GraphError('x', status=408), 'ambiguous'),
+    (GraphError('x', code='timeout', sent=True), 'ambiguous'),
+    (GraphError('x', code='connectionError'), 'ambiguous'),
+    (GraphError('x', code='connectionRefused', sent=False), 'refused'),
+    (GraphError('x', status=429, sent=False), 'refused'),
+    (GraphError('x', status=400), 'refused'),
+    (GraphError('x', status=403), 'refused'),
+    (GraphError('x', status=404), 'refused'),
+    (GraphError('x', status=409), 'conflict'),
+])
+def test_classify(error, kind):
+    assert classify(error) == kind
+
+
+# (name, roster, operations, expected (operation id or None, {label: status}))
+EVIDENCE = [
+    ('its own operation is listed', [], [op(CONTEXT)], ('op', {})),
+    ('its own operation, even finished', None, [op(CONTEXT, 'failed')], ('op', {})),
+    ('an earlier run of the same family is no proof', [], [op('base~fffffffffffffff', 'completed')], (None, {})),
+    ('the base alone is no proof', [], [op('base', 'completed')], (None, {})),
+    ('one joined, one rings in the lobby', [member(A), member(PHONE, 'phone', lobby=True)], None,
+     (None, {'user:' + A: 'present', 'phone:' + PHONE: 'pending'})),
+    ('a phone listed under application', [member('+1 425 555 0100', 'application')], [],
+     (None, {'phone:' + PHONE: 'present'})),
+    ('nothing to see', [], [], (None, {})),
+    ('nothing readable', None, None, (None, {})),
 ]
 
 
-@pytest.mark.parametrize('name,roster,operations,earlier,expected', CASES, ids=[c[0] for c in CASES])
-def test_trace(name, roster, operations, earlier, expected):
-    trace = Trace(CONTEXT, BATCH, roster, operations, earlier)
-    assert (trace.operation is not None, trace.arrived, trace.absent) == expected
-    if not any(expected):
-        assert trace.why, 'an unknown outcome says why'
+@pytest.mark.parametrize('name,roster,operations,expected', EVIDENCE, ids=[e[0] for e in EVIDENCE])
+def test_evidence(name, roster, operations, expected):
+    found, seen = evidence(CONTEXT, BATCH, roster, operations)
+    labels = dict((inv.match, inv.label) for inv in BATCH)
+    assert ((found or {}).get('id'), dict((labels[key], status) for key, status in seen.items())) == expected
 
 
-@pytest.mark.parametrize('error,ambiguous', [
-    (GraphError('x', status=500), True),
-    (GraphError('x', status=503), True),
-    (GraphError('x', code='timeout', sent=True), True),
-    (GraphError('x', code='connectionError'), True),
-    (GraphError('x', code='connectionRefused', sent=False), False),
-    (GraphError('x', status=429, sent=False), False),
-    (GraphError('x', status=400), False),
-    (GraphError('x', status=404), False),
-])
-def test_ambiguous(error, ambiguous):
-    assert _ambiguous(error) is ambiguous
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+class FakeClient:
+    """Invite answers in order; parallel() runs the callables one after the other."""
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+        self.posts = []
+
+    def invite(self, call_id, body):
+        self.posts.append(body)
+        answer = self.answers.pop(0)
+        if isinstance(answer, GraphError):
+            raise answer
+        return dict(answer, clientContext=body['clientContext'])
+
+    @staticmethod
+    def parallel(*calls):
+        outcomes = []
+        for call in calls:
+            try:
+                outcomes.append((call(), None))
+            except GraphError as exc:
+                outcomes.append((None, exc))
+        return outcomes
+
+
+class FakeRunner:
+    """What the sender needs of an InviteRunner; ``states`` scripts read_state() (last one repeats)."""
+
+    def __init__(self, client, states):
+        self.client = client
+        self.call_id = 'call'
+        self.base = 'base'
+        self.states = list(states)
+        self.reads = 0
+        self.status = {}
+        self.records = []
+        self.warnings = []
+
+    def read_state(self):
+        self.reads += 1
+        state = self.states.pop(0) if len(self.states) > 1 else self.states[0]
+        if callable(state):
+            state = state(self)
+        if isinstance(state, GraphError):
+            raise state
+        return state
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+    def record(self, entries):
+        self.records.extend((state, context) for context, state, dummy, dummy in entries)
+
+    def mark_sent(self, context, batch, operation):
+        for inv in batch:
+            self.status[inv.label] = ('invited', operation.get('id'))
+
+    def mark_unknown(self, context, batch, seen):
+        for inv in batch:
+            self.status[inv.label] = (seen.get(inv.match, 'unknown'), None)
+
+    def set_status(self, inv, status, operation_id=None):
+        self.status[inv.label] = (status, operation_id)
+
+    def replan(self, batch):
+        return [inv for inv in batch if inv.label not in self.status]
+
+
+def sender_for(answers, states, settle=5):
+    clock = FakeClock()
+    runner = FakeRunner(FakeClient(answers), states)
+    return Sender(runner, settle, clock=clock.clock, sleep=clock.sleep), runner, clock
+
+
+def landed_on_read(n):
+    """A read_state script: nothing for n-1 reads, then the POST's own operation is listed."""
+    def state(runner):
+        if runner.reads < n:
+            return [], []
+        return [], [op(runner.client.posts[0]['clientContext'], op_id='late')]
+    return state
+
+
+def test_sent_batches_are_recorded_before_and_after():
+    sender, runner, dummy = sender_for([{'id': 'op1'}], [([], [])])
+    sender.send([BATCH[:1]])
+    assert runner.status == {'user:' + A: ('invited', 'op1')}
+    assert [state for state, dummy in runner.records] == ['attempt', 'sent']
+    assert runner.reads == 0, 'a clean answer needs no read'
+
+
+def test_ambiguous_post_found_on_a_later_read_is_invited_and_never_resent():
+    sender, runner, clock = sender_for([GraphError('t', code='timeout', sent=True)], [landed_on_read(3)])
+    sender.send([BATCH[:1]])
+    assert len(runner.client.posts) == 1
+    assert runner.status == {'user:' + A: ('invited', 'late')}
+    assert runner.reads == 3 and clock.now == 2.0
+    assert sender.unknown == [] and 'by its own clientContext' in runner.warnings[0]
+
+
+def test_ambiguous_post_without_evidence_is_unknown_after_the_settle_time():
+    sender, runner, clock = sender_for([GraphError('boom', status=503)], [([], [op('base~earlier', 'completed')])],
+                                       settle=3)
+    sender.send([BATCH[:1]])
+    assert len(runner.client.posts) == 1, 'never sent twice'
+    assert runner.status == {'user:' + A: ('unknown', None)}
+    assert clock.now == 3.0 and runner.reads == 4
+    assert [(c, [inv.label for inv in b]) for c, b, dummy, dummy in sender.unknown] == \
+        [(runner.client.posts[0]['clientContext'], ['user:' + A])]
+    assert [state for state, dummy in runner.records] == ['attempt', 'unknown']
+
+
+def test_ambiguous_post_whose_people_show_up_in_the_roster():
+    sender, runner, dummy = sender_for([GraphError('drop', code='connectionError')],
+                                       [([member(A), member(PHONE, 'phone', lobby=True)], None)])
+    sender.send([BATCH])
+    assert runner.status == {'user:' + A: ('present', None), 'phone:' + PHONE: ('pending', None)}
+    assert sender.unknown == [] and 'fate is unknown' in runner.warnings[0]
+
+
+def test_no_source_of_evidence_does_not_wait():
+    sender, runner, clock = sender_for([GraphError('boom', status=500)], [(None, None)], settle=60)
+    sender.send([BATCH[:1]])
+    assert runner.reads == 1 and clock.now == 0
+    assert runner.status == {'user:' + A: ('unknown', None)}
+
+
+def test_failing_reads_keep_looking_until_the_deadline():
+    sender, runner, clock = sender_for([GraphError('boom', status=500)], [GraphError('read', status=503)], settle=2)
+    sender.send([BATCH[:1]])
+    assert runner.reads == 3 and clock.now == 2.0
+    assert 'could not be read again' in sender.unknown[0][3]
+
+
+def test_a_refusal_is_not_resent_and_reported():
+    sender, runner, dummy = sender_for([GraphError('no', status=403)], [([], [])])
+    sender.send([BATCH[:1]])
+    assert len(runner.client.posts) == 1 and runner.status == {}
+    assert [(b[0].label, e.status) for b, e in sender.refusals] == [('user:' + A, 403)]
+    assert [state for state, dummy in runner.records] == ['attempt', 'refused']
+
+
+def test_conflict_on_one_person_is_present():
+    sender, runner, dummy = sender_for([GraphError('dup', status=409)], [([], [])])
+    sender.send([BATCH[:1]])
+    assert runner.status == {'user:' + A: ('present', None)} and 'as a duplicate' in runner.warnings[0]
+
+
+def test_conflict_on_a_batch_resends_one_by_one():
+    sender, runner, dummy = sender_for([GraphError('dup', status=409), GraphError('dup', status=409), {'id': 'op2'}],
+                                       [([], [])])
+    sender.send([BATCH])
+    assert [len(body['participants']) for body in runner.client.posts] == [2, 1, 1]
+    assert runner.status == {'user:' + A: ('present', None), 'phone:' + PHONE: ('invited', 'op2')}
+    contexts = [body['clientContext'] for body in runner.client.posts]
+    assert len(set(contexts)) == 3, 'every POST has its own clientContext'
+
+
+def test_mixed_batches_each_get_their_own_outcome():
+    sender, runner, dummy = sender_for([{'id': 'op1'}, GraphError('boom', status=502)], [([], [])], settle=0)
+    sender.send([BATCH[:1], BATCH[1:]])
+    assert runner.status == {'user:' + A: ('invited', 'op1'), 'phone:' + PHONE: ('unknown', None)}

@@ -10,15 +10,20 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_wait import VANISHED, InviteWaiter, decide
+from ansible_collections.msgraph.calls.plugins.module_utils._invite_wait import (
+    UNREADABLE_INFO,
+    VANISHED,
+    InviteWaiter,
+    decide,
+)
 
-A = ('id', '7e1b4346-85a6-4bdd-abe3-d11c5d420efe')
-B = ('id', '1e126418-44a0-4a94-a6f8-0efe1ad71acb')
+A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
+B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
 FAILED = {'status': 'failed', 'resultInfo': {'code': 408, 'subCode': 10004, 'message': 'not answered'}}
 
 
 def member(key, lobby=False, kind='user'):
-    return {'info': {'identity': {kind: {'id': key[1]}}}, 'isInLobby': lobby}
+    return {'info': {'identity': {kind: {'id': key}}}, 'isInLobby': lobby}
 
 
 @pytest.mark.parametrize('name,waiting,operations,roster,expected', [
@@ -69,6 +74,10 @@ class FakeClient:
         if isinstance(value, GraphError):
             raise value
         return value
+
+    def list_operations(self, call_id):
+        self.calls.append(('list',))
+        return self._next(self.operations['list'])
 
     def get_operation(self, call_id, operation_id):
         self.calls.append(('op', operation_id))
@@ -132,6 +141,54 @@ def test_operation_never_readable_waits_on_the_roster():
     waiter = InviteWaiter(client, 'c', timeout=30, interval=1, clock=clock.clock, sleep=clock.sleep)
     assert waiter.wait({A: 'op1'}) == {A: ('joined', None)}
     assert client.calls.count(('op', 'op1')) == 1
+
+
+def test_operation_never_served_and_absent_times_out_saying_why():
+    # Graph may not serve operations one by one at all: a 404 then proves nothing about a decline.
+    clock = FakeClock()
+    client = FakeClient({'op1': [not_found()]}, [[]])
+    waiter = InviteWaiter(client, 'c', timeout=3, interval=1, clock=clock.clock, sleep=clock.sleep)
+    assert waiter.wait({A: 'op1'}, {'op1': {'status': 'Running'}}) == {A: ('timeout', UNREADABLE_INFO)}
+    assert waiter.polls == 4 and client.calls.count(('op', 'op1')) == 1
+
+
+def test_a_404_means_finished_once_graph_served_another_operation():
+    # One person per operation: B still rings (readable), so A's 404 means A's invite finished.
+    clock = FakeClock()
+    client = FakeClient({'op1': [not_found()], 'op2': [{'status': 'Running'}]}, [[]])
+    waiter = InviteWaiter(client, 'c', timeout=30, interval=1, clock=clock.clock, sleep=clock.sleep)
+    outcomes = waiter.wait({A: 'op1', B: 'op2'})
+    assert outcomes[A][0] == 'failed' and outcomes[B][0] == 'timeout'
+    assert waiter.polls == 1 + 30
+
+
+def test_listing_decides_a_decline_at_the_first_poll():
+    clock = FakeClock()
+    client = FakeClient({'list': [[dict(FAILED, id='op1'), {'id': 'op2', 'status': 'running'}]]}, [[member(B)]])
+    waiter = InviteWaiter(client, 'c', timeout=30, interval=1, use_listing=True, clock=clock.clock, sleep=clock.sleep)
+    outcomes = waiter.wait({A: 'op1', B: 'op2'})
+    assert outcomes == {A: ('failed', {'code': 408, 'subcode': 10004, 'message': 'not answered'}), B: ('joined', None)}
+    assert waiter.polls == 1 and ('op', 'op1') not in client.calls, 'one listing instead of a GET each'
+
+
+def test_listing_that_drops_a_finished_operation_needs_two_misses():
+    clock = FakeClock()
+    client = FakeClient({'list': [[{'id': 'op1', 'status': 'Running'}], []]}, [[]])
+    waiter = InviteWaiter(client, 'c', timeout=30, interval=1, use_listing=True, clock=clock.clock, sleep=clock.sleep)
+    assert waiter.wait({A: 'op1'}) == {A: ('failed', waiter_vanished())}
+    assert waiter.polls == 3, 'running, missing once, missing twice'
+
+
+def test_listing_that_stops_answering_falls_back_to_one_by_one():
+    clock = FakeClock()
+    client = FakeClient({'list': [GraphError('gone', status=404)], 'op1': [{'status': 'Completed'}]}, [[]])
+    waiter = InviteWaiter(client, 'c', timeout=30, interval=1, use_listing=True, clock=clock.clock, sleep=clock.sleep)
+    assert waiter.wait({A: 'op1'}) == {A: ('joined', None)}
+    assert client.calls[:2] == [('list',), ('op', 'op1')]
+
+
+def waiter_vanished():
+    return decide({A: 'op'}, {'op': VANISHED}, [])[A][1]
 
 
 def test_other_errors_propagate():

@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# Simplified BSD License (see https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""Who is who: the one place where identities from the user, the roster and operations are compared.
+
+Graph files the same person under different identity kinds in different places (its own examples
+list an invited user under ``application`` in the roster), so identities compare **by id, whatever
+their kind**: a GUID case-insensitively, a phone number in E.164 (``+1 (425) 555-0100`` and
+``+14255550100`` are one person), any other id exactly. The planner, the waiter, the runner, the
+info modules and the probe all compare through ``match_key``; *labels* (``user:<id>``,
+``phone:+…``) are only what users see.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import re
+
+_GUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+_E164_RE = re.compile(r'^\+[1-9]\d{1,14}$')
+_PHONE_NOISE_RE = re.compile(r'[\s\-()]')
+
+
+def is_guid(value):
+    return isinstance(value, str) and bool(_GUID_RE.match(value))
+
+
+def e164(value):
+    """``value`` in E.164 once spaces, ``-``, ``(`` and ``)`` are stripped, or None.
+
+    For comparing what Graph lists; what a user types is parsed more strictly (_participants).
+    """
+    if not isinstance(value, str):
+        return None
+    phone = _PHONE_NOISE_RE.sub('', value)
+    return phone if _E164_RE.match(phone) else None
+
+
+def match_key(kind, ident):  # pylint: disable=unused-argument
+    """What an identity compares by: its id, normalised; the kind is deliberately ignored."""
+    if is_guid(ident):
+        return ident.lower()
+    return e164(ident) or ident
+
+
+def identity_label(kind, ident):
+    """``kind:id`` as shown to users, with GUIDs lower-cased and phones in E.164."""
+    if is_guid(ident):
+        ident = ident.lower()
+    elif kind == 'phone':
+        ident = e164(ident) or ident
+    return '%s:%s' % (kind, ident)
+
+
+def identities_of(identity_set):
+    """(kind, id) pairs of an identitySet in key order, skipping ``@odata.type`` and null kinds."""
+    if not isinstance(identity_set, dict):
+        return []
+    pairs = []
+    for kind in sorted(identity_set):
+        value = identity_set[kind]
+        if kind.startswith('@') or not isinstance(value, dict):
+            continue
+        ident = value.get('id')
+        if isinstance(ident, str) and ident:
+            pairs.append((kind, ident))
+    return pairs
+
+
+def keys_of(identity_set):
+    """The match keys of every identity in an identitySet."""
+    return set(match_key(kind, ident) for kind, ident in identities_of(identity_set))
+
+
+def participant_keys(participant):
+    """The match keys of a roster entry (participant) or of an invitationParticipantInfo."""
+    if not isinstance(participant, dict):
+        return set()
+    info = participant.get('info')
+    identity_set = info.get('identity') if isinstance(info, dict) else participant.get('identity')
+    return keys_of(identity_set)
+
+
+def operation_keys(operation):
+    """The match keys of everyone an invite operation names."""
+    keys = set()
+    for info in (operation.get('participants') if isinstance(operation, dict) else None) or []:
+        keys |= participant_keys(info)
+    return keys
+
+
+def roster_presence(roster):
+    """match key -> True when joined, False when only in the lobby (being let in, or still rung)."""
+    presence = {}
+    for participant in roster or []:
+        if not isinstance(participant, dict):
+            continue
+        joined = not participant.get('isInLobby')
+        for key in participant_keys(participant):
+            presence[key] = presence.get(key, False) or joined
+    return presence
