@@ -3,13 +3,14 @@
 #   make venv         create .venv (python3.11, else python3) with runtime + test requirements
 #   make sanity       ansible-test sanity, all tests, offline (tests/utils/run_sanity.sh)
 #   make units        pytest tests/unit
-#   make integration  pytest tests/integration
+#   make integration  pytest tests/integration, TEST_WORKERS processes at once (each with its own emulator)
 #   make test         venv, then sanity + units + integration; all run, fails if any failed
 #   make demo         venv, then tests/demo/run_demo.py
 #   make bench        venv, then tests/bench/bench_invite.py (prints figures)
 #   make clean        remove .venv, .tmp and test output
 #
-# Extra arguments: make sanity SANITY_ARGS="--test pep8"; make units PYTEST_ARGS="-k auth -x"
+# Extra arguments: make sanity SANITY_ARGS="--test pep8"; make units PYTEST_ARGS="-k auth -x"; make integration
+# TEST_WORKERS=1
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -36,6 +37,8 @@ TEST_ENV := PATH="$(VENV)/bin:$$PATH" \
 
 PYTEST_ARGS ?=
 SANITY_ARGS ?=
+# Integration tests are ansible-playbook runs: CPU-bound, so one worker per CPU (pytest-xdist).
+TEST_WORKERS ?= auto
 
 header = @printf '\n==== %s ====\n' "$(1)"
 
@@ -68,7 +71,7 @@ units: venv
 
 integration: venv
 	$(call header,integration: pytest tests/integration)
-	@$(TEST_ENV) "$(VENV_PY)" -m pytest tests/integration $(PYTEST_ARGS)
+	@$(TEST_ENV) "$(VENV_PY)" -m pytest -n $(TEST_WORKERS) tests/integration $(PYTEST_ARGS)
 
 # Every stage runs even when an earlier one fails; the summary names the failures.
 # Any non-zero exit counts, including pytest's 5 (no tests collected).

@@ -237,8 +237,9 @@ def test_duplicate_refused_batch_is_sent_again_one_by_one(emu, playbook, call):
     assert first.rc == 0
     again = playbook('invite.yml', invite={'call_id': call['id'], 'participants': PEOPLE, 'batch_size': 2})
     assert again.rc == 0, again.output
-    assert [(p['status'], len(p['body']['participants'])) for p in invite_posts(emu)] == \
-        [(200, 1), (409, 2), (409, 1), (200, 1)], 'batch refused, then one at a time'
+    posts = [(p['status'], len(p['body']['participants'])) for p in invite_posts(emu)]
+    assert posts[:2] == [(200, 1), (409, 2)], 'the batch was refused'
+    assert sorted(posts[2:]) == [(200, 1), (409, 1)], 'then one at a time (sent at once, in either order)'
     assert statuses(again.result) == {'user:' + A: 'present', 'user:' + B: 'invited'}
 
 

@@ -149,7 +149,7 @@ def test_blind_tenant_names_only_what_it_can_prove(emu, task):
     assert result['undetermined'] == ['duplicate_invite']
     assert 'could not be read' in result['answers']['duplicate_invite']['evidence']
     assert result['verdict']['defaults_safe'] is False
-    assert any('no read in Graph shows a decline' in note for note in result['verdict']['notes'])
+    assert any('must read operations one by one here' in note for note in result['verdict']['notes'])
     assert_probe_invites(emu, call['id'], 2)
 
 
