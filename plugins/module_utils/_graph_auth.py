@@ -13,35 +13,24 @@ next request fetches a fresh one.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import importlib.util
 import threading
-import traceback
 
 from ansible_collections.msgraph.calls.plugins.module_utils._file_lock import FileLock
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_transport import (
-    TRANSPORT_ERRORS,
-    transport_error_kind,
-)
+from ansible_collections.msgraph.calls.plugins.module_utils._graph_transport import transport_error_kind
 
-try:
+# msal (~0.3 s to import) and msal-extensions are imported on first use, not with this file: a task
+# that fails its input checks, or authenticates with a ready access token, never pays for them.
+HAS_MSAL = importlib.util.find_spec('msal') is not None
+HAS_MSAL_EXTENSIONS = importlib.util.find_spec('msal_extensions') is not None
+
+
+def msal_module():
+    """The msal package; ImportError if it is missing or broken (GraphModule reports it)."""
     import msal
-    from msal.exceptions import MsalServiceError
-except ImportError:
-    HAS_MSAL = False
-    MSAL_IMPORT_ERROR = traceback.format_exc()
-    MsalServiceError = None
-else:
-    HAS_MSAL = True
-    MSAL_IMPORT_ERROR = None
+    return msal
 
-try:
-    from msal_extensions import FilePersistence, PersistedTokenCache
-except ImportError:
-    HAS_MSAL_EXTENSIONS = False
-    MSAL_EXTENSIONS_IMPORT_ERROR = traceback.format_exc()
-else:
-    HAS_MSAL_EXTENSIONS = True
-    MSAL_EXTENSIONS_IMPORT_ERROR = None
 
 # Entra errors that mean "try again later" rather than "your request is wrong".
 TRANSIENT_TOKEN_ERRORS = ('server_error', 'temporarily_unavailable')
@@ -50,8 +39,9 @@ TRANSIENT_TOKEN_ERRORS = ('server_error', 'temporarily_unavailable')
 def token_cache(settings):
     """The MSAL token cache: a locked file shared by every task and fork when token_cache is set."""
     if settings.get('token_cache'):
+        from msal_extensions import FilePersistence, PersistedTokenCache
         return PersistedTokenCache(FilePersistence(settings['token_cache']))
-    return msal.TokenCache()
+    return msal_module().TokenCache()
 
 
 class _AcquireLock:
@@ -109,11 +99,11 @@ class _MsalAuth:
             if self._app is None:
                 self._app = self._build()
             result = self._acquire(self._app)
-        except MsalServiceError as exc:
+        except msal_module().exceptions.MsalServiceError as exc:
             # MSAL raises this for a 5xx from the token endpoint.
             raise GraphError('%s to %s failed: Entra answered %s' % (self.what, self.where(), str(exc).splitlines()[0]),
                              code='server_error', retryable=True)
-        except TRANSPORT_ERRORS as exc:
+        except self.transport.errors as exc:
             code, sentence = transport_error_kind(exc)
             raise GraphError('%s to %s failed: %s' % (self.what, self.where(), sentence), code=code,
                              retryable=True)
@@ -141,7 +131,7 @@ class _MsalAuth:
     def forget(self, token):
         """Drop a token Graph rejected (expired, revoked) so the next token() asks Entra again."""
         with self._lock:
-            for item in list(self.cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN)):
+            for item in list(self.cache.search(msal_module().TokenCache.CredentialType.ACCESS_TOKEN)):
                 if item.get('secret') == token:
                     self.cache.remove_at(item)
 
@@ -151,7 +141,7 @@ class ClientSecretAuth(_MsalAuth):
 
     def _build(self):
         settings = self.settings
-        return msal.ConfidentialClientApplication(
+        return msal_module().ConfidentialClientApplication(
             settings['client_id'], client_credential=settings['client_secret'], authority=settings['authority'],
             http_client=self.transport, instance_discovery=settings['instance_discovery'], token_cache=self.cache,
             http_cache=self.http_cache)
@@ -169,7 +159,7 @@ class ClientCertificateAuth(ClientSecretAuth):
                       'thumbprint': settings['certificate']['thumbprint']}
         if settings['certificate'].get('password'):
             credential['passphrase'] = settings['certificate']['password']
-        return msal.ConfidentialClientApplication(
+        return msal_module().ConfidentialClientApplication(
             settings['client_id'], client_credential=credential, authority=settings['authority'],
             http_client=self.transport, instance_discovery=settings['instance_discovery'], token_cache=self.cache,
             http_cache=self.http_cache)
@@ -182,6 +172,7 @@ class ManagedIdentityAuth(_MsalAuth):
 
     def _build(self):
         client_id = self.settings.get('client_id')
+        msal = msal_module()
         identity = msal.UserAssignedManagedIdentity(client_id=client_id) if client_id else msal.SystemAssignedManagedIdentity()
         return msal.ManagedIdentityClient(identity, http_client=self.transport, token_cache=self.cache,
                                           http_cache=self.http_cache)

@@ -17,7 +17,6 @@ from ansible_collections.msgraph.calls.plugins.module_utils._graph_auth import b
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError, error_from_body
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_retry import RetryPolicy, parse_retry_after
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_transport import (
-    TRANSPORT_ERRORS,
     HttpTransport,
     request_was_sent,
     transport_error_kind,
@@ -118,7 +117,7 @@ class GraphClient:
         }
         try:
             response = self.transport.request(method, url, json=body, params=params, headers=headers)
-        except TRANSPORT_ERRORS as exc:
+        except self.transport.errors as exc:
             code, sentence = transport_error_kind(exc)
             sent = request_was_sent(exc)
             raise GraphError(sentence, code=code, client_request_id=client_request_id, method=method, url=url,

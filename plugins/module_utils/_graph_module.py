@@ -8,17 +8,14 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import traceback
+
 from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_auth import (
-    HAS_MSAL,
-    HAS_MSAL_EXTENSIONS,
-    MSAL_EXTENSIONS_IMPORT_ERROR,
-    MSAL_IMPORT_ERROR,
-)
+from ansible_collections.msgraph.calls.plugins.module_utils._graph_auth import HAS_MSAL, HAS_MSAL_EXTENSIONS
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_client import GraphClient
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_options import graph_argument_spec, resolve_settings
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.msgraph.calls.plugins.module_utils._graph_transport import HAS_REQUESTS
 
 
 class _AnsibleModule(AnsibleModule):
@@ -69,10 +66,11 @@ class GraphModule:
         spec.update(argument_spec)
         self.ansible = _AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.ansible.params
+        # Only whether they are installed: they are imported when the client is built, after validation.
         if not HAS_REQUESTS:
-            self.ansible.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+            self.ansible.fail_json(msg=missing_required_lib('requests'))
         if not HAS_MSAL:
-            self.ansible.fail_json(msg=missing_required_lib('msal'), exception=MSAL_IMPORT_ERROR)
+            self.ansible.fail_json(msg=missing_required_lib('msal'))
         self._client = None
 
     @property
@@ -121,7 +119,10 @@ class GraphModule:
             except ValueError as exc:
                 self.fail(str(exc))
             if settings['token_cache'] and not HAS_MSAL_EXTENSIONS:
-                self.fail(missing_required_lib('msal-extensions', reason='for token_cache'),
-                          exception=MSAL_EXTENSIONS_IMPORT_ERROR)
-            self._client = GraphClient(settings, warn=self.warn)
+                self.fail(missing_required_lib('msal-extensions', reason='for token_cache'))
+            try:
+                self._client = GraphClient(settings, warn=self.warn)
+            except ImportError as exc:
+                # Installed but broken (find_spec saw it): say which one, with the import's traceback.
+                self.fail(missing_required_lib(exc.name or 'requests or msal'), exception=traceback.format_exc())
         return self._client

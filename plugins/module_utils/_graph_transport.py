@@ -8,16 +8,18 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import traceback
+import importlib.util
 
-try:
+# Imported on first use, not with this file: a task that fails its input checks (or never needs
+# HTTP) does not pay for it.
+HAS_REQUESTS = importlib.util.find_spec('requests') is not None
+
+
+def requests_module():
+    """The requests package; ImportError if it is missing or broken (GraphModule reports it)."""
     import requests
-except ImportError:
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
-else:
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
+    return requests
+
 
 USER_AGENT = 'msgraph.calls-ansible/0.1.0'
 
@@ -36,7 +38,10 @@ class HttpTransport:
     def __init__(self, verify, timeout):
         self.verify = verify
         self.timeout = timeout
+        requests = requests_module()
         self.session = requests.Session()
+        # What a failed request raises: every requests exception, nothing else.
+        self.errors = (requests.exceptions.RequestException,)
         self.session.headers['User-Agent'] = USER_AGENT
 
     def request(self, method, url, **kwargs):
@@ -61,6 +66,7 @@ class HttpTransport:
 
 def transport_error_kind(exc):
     """A short code and a sentence for a requests exception (no URL credentials: we never put any in URLs)."""
+    requests = requests_module()
     if isinstance(exc, requests.exceptions.SSLError):
         return 'tlsError', 'TLS certificate verification failed (see validate_certs and ca_path)'
     if isinstance(exc, requests.exceptions.ConnectTimeout):
@@ -79,6 +85,7 @@ def request_was_sent(exc):
 
     Only then may a POST be sent again without first looking for what it left behind.
     """
+    requests = requests_module()
     if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError)):
         return False
     if isinstance(exc, requests.exceptions.ConnectionError):
@@ -86,5 +93,3 @@ def request_was_sent(exc):
         return 'NewConnectionError' not in repr(exc) and 'NameResolutionError' not in repr(exc)
     return True
 
-
-TRANSPORT_ERRORS = (requests.exceptions.RequestException,) if HAS_REQUESTS else ()

@@ -23,7 +23,8 @@ __metaclass__ = type
 import math
 
 # Identity helpers: the only import of them, so moving them to another module is a one-line change.
-from ansible_collections.msgraph.calls.plugins.module_utils._participants import identities_of, is_guid, match_key, normalize_phone
+from ansible_collections.msgraph.calls.plugins.module_utils._identity import identities_of, is_guid, match_key
+from ansible_collections.msgraph.calls.plugins.module_utils._participants import normalize_phone
 
 # The emulator switches the probe answers, in the order results list them (tests/emulator/config.py).
 SWITCHES = ('list_operations', 'get_operation', 'status_case', 'duplicate_invite', 'roster_kind', 'ringing_in_roster')

@@ -195,13 +195,13 @@ def finished_operations(emu, call_id):
     return operations
 
 
-def wait_for_request(emu, predicate, timeout=60.0):
-    """Block until the emulator has recorded a request matching ``predicate`` (an event, not a time window:
-    the timeout only ends a test that would otherwise hang)."""
+def wait_for_request(emu, predicate, count=1, timeout=60.0):
+    """Block until the emulator has recorded ``count`` requests matching ``predicate`` (an event, not a time
+    window: the timeout only ends a test that would otherwise hang)."""
     deadline = time.monotonic() + timeout
     while True:
         found = [r for r in emu.requests() if predicate(r)]
-        if found:
+        if len(found) >= count:
             return found
         assert time.monotonic() < deadline, 'no such request was recorded'
         time.sleep(0.05)
