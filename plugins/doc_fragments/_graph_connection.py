@@ -19,7 +19,8 @@ options:
       - V(client_certificate) uses O(tenant_id), O(client_id) and O(client_certificate_path) (with
         O(client_certificate_key_path), O(client_certificate_password) and O(client_certificate_thumbprint) as needed).
       - V(managed_identity) uses the Azure managed identity of the machine running the module, system-assigned, or
-        user-assigned when O(client_id) is set.
+        the user-assigned one whose client id is O(managed_identity_client_id). It never reads O(client_id) or
+        E(AZURE_CLIENT_ID), which name an app registration and are often set machine-wide.
       - V(access_token) uses O(access_token) as it is.
       - V(auto) picks the first method whose options are complete, in this order, V(access_token),
         V(client_certificate), V(client_secret), then V(managed_identity) when E(IDENTITY_ENDPOINT) or E(MSI_ENDPOINT)
@@ -72,6 +73,12 @@ options:
         so a task fails once Graph rejects it.
       - Never printed, logged or returned.
     type: str
+  managed_identity_client_id:
+    description:
+      - With O(auth_method=managed_identity), the client id of the user-assigned managed identity to use. Unset, the
+        system-assigned identity is used.
+      - It has no environment variable on purpose, so that the identity is always the one the task names.
+    type: str
   cloud:
     description:
       - The Microsoft cloud, which sets the authority host, the Graph endpoint and the V(.default) scope together.
@@ -120,7 +127,8 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for a connection and for each answer from Graph or the authority.
+      - Seconds to wait for a connection and for each answer from Graph or the authority. Greater than V(0), at most
+        V(300).
     type: float
     default: 30
   retries:
@@ -128,14 +136,15 @@ options:
       - How many times to send a request again after Graph throttled it (429) or was unavailable (503, 504), or the
         network failed, honouring C(Retry-After) (seconds, fractions of seconds or an HTTP date) or backing off
         exponentially with jitter. Each retry is shown as a warning.
-      - Reads are retried; an invite is sent again only after a 429 (Graph did nothing) or when a fresh read of the
-        call proves the first attempt left no trace.
-      - Between 0 and 10.
+      - Reads are retried. An invite is sent again only when Graph's answer proves it did nothing (a 429) or it never
+        left; after a timeout, a dropped connection or a 5xx it is never sent again in the same task.
+      - A total per request, from V(0) to V(10).
     type: int
     default: 3
   retry_budget:
     description:
-      - The most seconds all retries of one request may wait together; a retry that would exceed it is not made.
+      - The most seconds one request may take with all its retries; a retry that would end later is not made.
+        Greater than V(0), at most V(3600).
     type: float
     default: 60
   token_cache:
@@ -149,8 +158,9 @@ options:
 requirements:
   - python >= 3.8
   - requests >= 2.25.0
-  - msal >= 1.24.0
+  - msal >= 1.29.0
   - msal-extensions >= 1.0.0 (only with O(token_cache))
+  - phonenumbers >= 8.12.0 (only for phone numbers)
 notes:
   - The app registration needs the Microsoft Graph application permissions C(Calls.InitiateGroupCall.All)
     (to invite) and C(Calls.Initiate.All) (to read the roster), with admin consent.

@@ -9,14 +9,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._identity import (
-    e164,
     identities_of,
     identity_label,
     is_guid,
     match_key,
     participant_keys,
 )
-from ansible_collections.msgraph.calls.plugins.module_utils._participants import InputError
+from ansible_collections.msgraph.calls.plugins.module_utils._participants import InputError, parse_phone
 
 
 def _odata_type(value):
@@ -85,25 +84,28 @@ def participant_matches(participant, keys):
 
 
 def identity_filter(values, option='identities'):
-    """Match keys for the ``identities`` filter: object ids (any kind), E.164 phones, or ``kind:id`` labels."""
+    """Match keys for the ``identities`` filter: object ids (any kind), phone numbers, or ``kind:id`` labels.
+
+    ``values`` are the items as the task gave them: anything but a non-empty string is refused, since
+    Ansible would turn a mapping into its Python text, which would silently match nobody.
+    """
     keys = set()
     for index, value in enumerate(values or []):
         where = '%s[%d]' % (option, index)
         if not isinstance(value, str) or not value.strip():
-            raise InputError('%s must be a non-empty string' % where)
+            raise InputError('%s must be a non-empty string (an object id, a phone number or a kind:id label); got %r'
+                             % (where, value))
         text = value.strip()
         if ':' in text and not text.startswith('+'):
             kind, ident = (part.strip() for part in text.split(':', 1))
             if not kind or not ident:
                 raise InputError('%s: %r must name both a kind and an id, such as user:<object id>' % (where, value))
-            if kind == 'phone' and e164(ident) is None:
-                raise InputError('%s: %r is not an E.164 phone number' % (where, ident))
-            keys.add(match_key(kind, ident))
+            keys.add(match_key(kind, parse_phone(ident, where) if kind == 'phone' else ident))
         elif is_guid(text):
             keys.add(match_key('user', text))
-        elif e164(text):
-            keys.add(match_key('phone', text))
+        elif text.startswith('+'):
+            keys.add(match_key('phone', parse_phone(text, where)))
         else:
-            raise InputError('%s must be an object id (a GUID), an E.164 phone number or a kind:id label such as '
-                             'user:<id>; got %r' % (where, value))
+            raise InputError('%s must be an object id (a GUID), a phone number starting with + or a kind:id label such '
+                             'as user:<id>; got %r' % (where, value))
     return keys

@@ -69,6 +69,7 @@ class _MsalAuth:
     """Shared by the methods that go through an MSAL client application."""
 
     what = 'token request'
+    renewable = True        # a token Graph rejects is dropped and a new one fetched, once
 
     def __init__(self, settings, transport):
         self.settings = settings
@@ -118,12 +119,15 @@ class _MsalAuth:
         description = str(result.get('error_description') or 'no access token in the answer').splitlines()[0]
         error = result.get('error')
         raise GraphError('%s to %s was refused: %s' % (self.what, self.where(), description),
-                         code=error if isinstance(error, str) else 'tokenError',
+                         code=self.refused_code(error) if isinstance(error, str) else 'tokenError',
                          request_id=result.get('trace_id'), client_request_id=result.get('correlation_id'),
                          retryable=error in TRANSIENT_TOKEN_ERRORS)
 
     def where(self):
         return self.settings['authority']
+
+    def refused_code(self, error):
+        return error
 
     def before_retry(self):
         self.http_cache.clear()
@@ -171,7 +175,7 @@ class ManagedIdentityAuth(_MsalAuth):
     what = 'managed identity token request'
 
     def _build(self):
-        client_id = self.settings.get('client_id')
+        client_id = self.settings.get('managed_identity_client_id')
         msal = msal_module()
         identity = msal.UserAssignedManagedIdentity(client_id=client_id) if client_id else msal.SystemAssignedManagedIdentity()
         return msal.ManagedIdentityClient(identity, http_client=self.transport, token_cache=self.cache,
@@ -182,27 +186,32 @@ class ManagedIdentityAuth(_MsalAuth):
         return app.acquire_token_for_client(resource=self.settings['graph_endpoint'])
 
     def where(self):
-        return 'the managed identity endpoint'
+        chosen = self.settings.get('managed_identity_client_id')
+        return ('the managed identity endpoint (user-assigned identity %s, managed_identity_client_id)' % chosen
+                if chosen else 'the managed identity endpoint (system-assigned identity)')
+
+    def refused_code(self, error):
+        # MSAL reports every refusal of an App Service / Arc identity endpoint as invalid_scope, whatever it was.
+        return 'managedIdentityError' if error == 'invalid_scope' else error
 
 
 class AccessTokenAuth:
     """A token obtained elsewhere, used as is; Graph's 401 is final, since we cannot renew it."""
+
+    renewable = False
 
     def __init__(self, settings, transport):
         self.settings = settings
         self._token = settings['access_token']
 
     def token(self):
-        if self._token is None:
-            raise GraphError('Graph rejected the access_token given, and it cannot be renewed here; pass a fresh '
-                             'one', code='InvalidAuthenticationToken')
         return self._token
 
     def before_retry(self):
         pass
 
     def forget(self, token):
-        self._token = None
+        pass
 
 
 AUTH_CLASSES = {

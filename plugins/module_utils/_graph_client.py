@@ -11,7 +11,7 @@ __metaclass__ = type
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_auth import build_auth
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError, error_from_body
@@ -24,6 +24,8 @@ from ansible_collections.msgraph.calls.plugins.module_utils._graph_transport imp
 
 # A roster is small; a server that keeps answering nextLinks is broken, and we must not loop forever.
 MAX_PAGES = 1000
+# What a user lookup asks for: enough to invite them and to tell apart several matches.
+USER_PROPERTIES = 'id,displayName,userPrincipalName,mail'
 # Requests sent at once by parallel(): enough for a task's reads and invites, few enough to be polite.
 MAX_PARALLEL = 8
 # Graph's throttling and overload answers: it did not act on the request and says so.
@@ -80,6 +82,11 @@ class GraphClient:
                 return send()
             except GraphError as exc:
                 rejected = getattr(exc, 'rejected_token', None)
+                if exc.status == 401 and rejected and not self.auth.renewable:
+                    # Graph's own answer (status, code, request ids) is the report; no second request.
+                    exc.message = ('%s (the access_token given was rejected, and it cannot be renewed here: pass a '
+                                   'fresh one)' % exc.message)
+                    raise
                 if exc.status == 401 and not refreshed and rejected:
                     refreshed = True
                     self.auth.forget(rejected)
@@ -203,8 +210,15 @@ class GraphClient:
         return self.request('GET', self.call_url(call_id, 'operations', operation_id))
 
     def get_user(self, id_or_principal_name):
-        """The directory user's id and displayName (needs User.Read.All)."""
-        return self.request('GET', self.url('users', id_or_principal_name), params={'$select': 'id,displayName'})
+        """The directory user by object id or principal name (needs User.Read.All)."""
+        return self.request('GET', self.url('users', id_or_principal_name), params={'$select': USER_PROPERTIES})
+
+    def find_users_by_address(self, address):
+        """Every user whose mail or proxy address is ``address`` (case-insensitive, as Graph compares them)."""
+        quoted = address.replace("'", "''")
+        query = urlencode({'$filter': "mail eq '%s' or proxyAddresses/any(p:p eq 'smtp:%s')" % (quoted, quoted),
+                           '$select': USER_PROPERTIES}, quote_via=quote)
+        return self.get_all(self.url('users') + '?' + query)
 
     def invite(self, call_id, body):
         """POST one invite; the answer is the inviteParticipantsOperation."""

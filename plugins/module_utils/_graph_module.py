@@ -97,6 +97,14 @@ class GraphModule:
             self.fail('call_id must be a call id, not %r' % value)
         return value
 
+    def raw_list(self, name):
+        """A list option's items as the task sent them, before Ansible turned each into its ``elements`` type.
+
+        Ansible's conversion hides mistakes: a mapping in a list of strings becomes its Python text.
+        """
+        sent = _load_params().get(name)
+        return sent if isinstance(sent, list) else self.params.get(name)
+
     def warn(self, message):
         self.ansible.warn(message)
 

@@ -13,6 +13,7 @@ the token request included, and is unit-testable.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import math
 import os
 import re
 import stat
@@ -58,12 +59,34 @@ METHOD_OPTIONS = {
                            ('client_certificate_password', ('AZURE_CLIENT_CERTIFICATE_PASSWORD',)),
                            ('client_certificate_thumbprint', ())],
     'access_token': [('access_token', ())],
+    'managed_identity': [('managed_identity_client_id', ())],
 }
 # Where a managed identity is available, one of these is set (App Service, Functions, Arc, Cloud Shell).
 MANAGED_IDENTITY_VARIABLES = ('IDENTITY_ENDPOINT', 'MSI_ENDPOINT')
 
 _TENANT_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9.-]*$')
-_HOST_URL_RE = re.compile(r'^https://[^/?#\s]+$')
+_GUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+_HOSTNAME_RE = re.compile(r'^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)$')
+_PORT_RE = re.compile(r'^[0-9]{1,5}$')
+
+# (low, high, low excluded) of every number option the connection takes.
+TIMEOUT_RANGE = (0, 300, True)
+RETRY_BUDGET_RANGE = (0, 3600, True)
+RETRIES_RANGE = (0, 10, False)
+
+
+def number_in_range(name, value, low, high, low_excluded=False, unit='a number of seconds'):
+    """``value`` when it is a finite number in the range, else ValueError naming the option and the range.
+
+    NaN and infinity are refused explicitly: they pass no comparison, so a plain ``value <= 0`` lets
+    them through (and ``timeout: inf`` then overflows deep inside the socket layer).
+    """
+    ok = (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+          and (value > low if low_excluded else value >= low) and value <= high)
+    if not ok:
+        bounds = ('greater than %s and at most %s' if low_excluded else 'from %s to %s') % (low, high)
+        raise ValueError('%s must be %s %s; got %r' % (name, unit, bounds, value))
+    return value
 
 
 def graph_argument_spec():
@@ -79,6 +102,8 @@ def graph_argument_spec():
                                          fallback=(env_fallback, ['AZURE_CLIENT_CERTIFICATE_PASSWORD'])),
         client_certificate_thumbprint=dict(type='str', no_log=False),
         access_token=dict(type='str', no_log=True),
+        # No environment fallback: a machine-wide AZURE_CLIENT_ID must never pick a managed identity.
+        managed_identity_client_id=dict(type='str', no_log=False),
         # No argspec defaults: "unset" must stay visible for the precedence explicit > cloud > environment.
         cloud=dict(type='str', choices=sorted(CLOUDS)),
         authority_host=dict(type='str'),
@@ -94,14 +119,46 @@ def graph_argument_spec():
 
 
 def _host_url(value, option):
-    """``https://host[:port]`` from a user value; a bare host gets ``https://`` (as azure-identity does)."""
-    text = value.strip().rstrip('/')
-    if '://' not in text:
-        text = 'https://' + text
-    if not _HOST_URL_RE.match(text):
-        raise ValueError('%s must be an https URL of a host with no path, query or fragment, such as '
-                         'https://login.microsoftonline.com; got %r' % (option, value))
-    return text
+    """``https://host[:port]`` from a user value; a bare host gets ``https://`` (as azure-identity does).
+
+    Anything else is refused: another scheme, a path, a query, a fragment, an empty host, and above
+    all user:password@ (it would travel to Entra inside the scope, or as Basic auth on discovery).
+    """
+    text = value.strip()
+    scheme, dummy, netloc = text.partition('://') if '://' in text else ('https', '', text)
+    netloc = netloc.rstrip('/')
+    problem = None
+    if scheme.lower() != 'https':
+        problem = 'the scheme must be https'
+    elif '@' in netloc:
+        problem = 'it must not hold a user name or password'
+    elif any(ch in netloc for ch in '/?#'):
+        problem = 'it must not have a path, query or fragment'
+    elif not _valid_host_port(netloc):
+        problem = 'it needs a host name, and at most a port from 1 to 65535'
+    if problem:
+        raise ValueError('%s must be an https URL of a host, with no path, query or fragment, such as '
+                         'https://login.microsoftonline.com; %s; got %r' % (option, problem, _without_userinfo(value)))
+    return 'https://' + netloc
+
+
+def _valid_host_port(netloc):
+    if netloc.startswith('['):
+        host, dummy, rest = netloc.partition(']')
+        host += ']'
+        sep, port = rest[:1], rest[1:]
+        if rest and sep != ':':
+            return False
+    else:
+        host, sep, port = netloc.partition(':')
+    if not host or not _HOSTNAME_RE.match(host):
+        return False
+    return not sep or bool(_PORT_RE.match(port)) and 0 < int(port) < 65536
+
+
+def _without_userinfo(value):
+    """The value as it may be shown in a message: any user:password@ part replaced."""
+    return re.sub(r'(://)?[^/@\s]*@', lambda match: (match.group(1) or '') + '<user:password>@', value.strip(), count=1)
 
 
 def _host(url):
@@ -195,6 +252,21 @@ def _require(params, names, method):
             raise ValueError('%s is required with auth_method=%s: set the option%s' % (name, method, hint))
 
 
+def _managed_identity(params, environ):
+    """The client id of the user-assigned managed identity to use, or None for the system-assigned one."""
+    chosen = _text(params, 'managed_identity_client_id')
+    if chosen is not None:
+        if not _GUID_RE.match(chosen):
+            raise ValueError('managed_identity_client_id must be the client id (a GUID) of a user-assigned managed '
+                             'identity; got %r' % chosen)
+        return chosen.lower()
+    if _given_in_task(params, 'client_id', ('AZURE_CLIENT_ID',), environ):
+        raise ValueError('client_id is the id of an app registration, which auth_method=managed_identity does not use: '
+                         'set managed_identity_client_id to pick a user-assigned managed identity, or remove client_id '
+                         'to use the system-assigned one')
+    return None
+
+
 def _check_token_cache(path):
     """A token cache holds bearer tokens in clear: refuse one that others can read or write."""
     if os.path.lexists(path):
@@ -232,6 +304,8 @@ def resolve_settings(params, environ=None):
     elif method == 'access_token':
         _require(params, [('access_token', None)], method)
         settings['access_token'] = _text(params, 'access_token')
+    elif method == 'managed_identity':
+        settings['managed_identity_client_id'] = _managed_identity(params, environ)
 
     cloud, authority_host, graph_endpoint = _endpoints(params, environ)
     api_version = params.get('api_version') or 'v1.0'
@@ -242,13 +316,9 @@ def resolve_settings(params, environ=None):
         raise ValueError('api_version=beta: the beta cloud-communications API exists only in the global cloud, not '
                          'in cloud=%s' % cloud)
 
-    for name, low in (('timeout', 0), ('retry_budget', 0)):
-        value = params.get(name)
-        if value is None or value <= low:
-            raise ValueError('%s must be a number of seconds greater than 0; got %r' % (name, value))
-    retries = params.get('retries')
-    if retries is None or retries < 0 or retries > 10:
-        raise ValueError('retries must be between 0 and 10; got %r' % retries)
+    number_in_range('timeout', params.get('timeout'), *TIMEOUT_RANGE)
+    number_in_range('retry_budget', params.get('retry_budget'), *RETRY_BUDGET_RANGE)
+    retries = number_in_range('retries', params.get('retries'), *RETRIES_RANGE, unit='a whole number')
 
     ca_path = params.get('ca_path')
     if not params.get('validate_certs', True):

@@ -92,4 +92,3 @@ def request_was_sent(exc):
         # urllib3 wraps a failed connect in NewConnectionError (refused, unreachable, DNS).
         return 'NewConnectionError' not in repr(exc) and 'NameResolutionError' not in repr(exc)
     return True
-

@@ -16,7 +16,7 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._directory import LookupFailure, lookup_user
 from ansible_collections.msgraph.calls.plugins.module_utils._invite_history import HistoryError
 from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import plan_invite
 from ansible_collections.msgraph.calls.plugins.module_utils._invite_send import Sender
@@ -88,7 +88,7 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
     # Reading --------------------------------------------------------------------------------
 
     def _resolve_principal_names(self):
-        """Object ids for users given by principal name: one lookup per distinct name."""
+        """Object ids (and display names) for users given by name: one lookup per distinct name."""
         found = {}
         for inv in self.invitees:
             if inv.upn is None:
@@ -96,13 +96,10 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             key = inv.upn.lower()
             if key not in found:
                 try:
-                    found[key] = self.client.get_user(inv.upn)
-                except GraphError as exc:
-                    raise TaskFailure(_lookup_failure(inv, exc), error=exc.to_dict())
-            object_id = found[key].get('id')
-            if not isinstance(object_id, str) or not object_id:
-                raise TaskFailure('%s.user %r: Graph returned a user without an id' % (inv.where, inv.upn))
-            inv.resolve(object_id)
+                    found[key] = lookup_user(self.client, inv.upn, inv.where + '.user')
+                except LookupFailure as exc:
+                    raise TaskFailure(exc.msg, error=exc.error)
+            inv.resolve(found[key]['id'], found[key].get('displayName'))
 
     def _read_call(self):
         """The call, its roster and its operations, read in parallel; checks that an invite may go out."""
@@ -111,6 +108,10 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             lambda: self.client.list_participants(self.call_id),
             lambda: self.client.list_operations(self.call_id),
         )
+        if call_error is not None and call_error.status == 404:
+            raise TaskFailure('call %s was not found: Graph knows no such call for this app (it ended, or the app never '
+                              'joined it); nothing was sent (%s)' % (self.call_id, call_error.summary()),
+                              error=call_error.to_dict())
         if call_error is not None:
             raise call_error
         state = str(call.get('state') or 'unknown')
@@ -296,12 +297,3 @@ def _fail_on(sender):
         batch, error = sender.refusals[0]
         raise TaskFailure('Graph refused the invite of %s: %s' % (', '.join(inv.label for inv in batch), error.summary()),
                           error=error.to_dict())
-
-
-def _lookup_failure(inv, exc):
-    if exc.status == 404:
-        return '%s.user %r does not exist in the directory (%s)' % (inv.where, inv.upn, exc.summary())
-    if exc.status == 403:
-        return ('%s.user %r could not be looked up: the app needs the User.Read.All application permission to resolve '
-                'user principal names, or give the object id instead (%s)' % (inv.where, inv.upn, exc.summary()))
-    return '%s.user %r could not be looked up: %s' % (inv.where, inv.upn, exc.summary())

@@ -14,8 +14,9 @@ __metaclass__ = type
 
 import re
 
+from ansible.module_utils.basic import missing_required_lib
+
 from ansible_collections.msgraph.calls.plugins.module_utils._identity import (
-    e164,
     identities_of,
     identity_label,
     is_guid,
@@ -46,9 +47,32 @@ class InputError(ValueError):
     """Bad module input; the message names the option and the rule."""
 
 
-def normalize_phone(value):
-    """The E.164 form of a phone number the user typed, or None."""
-    return e164(value)
+def parse_phone(value, where):
+    """The E.164 form of a phone number the user typed, as libphonenumber reads it; InputError otherwise.
+
+    Stripping spaces and brackets is not enough: ``+44 (0) 20 7946 0958`` would become
+    ``+4402079460958``, a number that rings a stranger or nobody. libphonenumber (the ``phonenumbers``
+    package) knows each country's trunk prefix and numbering plan, so what it cannot read, or reads
+    as no valid number, is refused before any request. It is imported only when a phone is given.
+    """
+    try:
+        import phonenumbers
+    except ImportError:
+        raise InputError(missing_required_lib('phonenumbers', reason='for the phone numbers in %s' % where))
+    if not isinstance(value, str):
+        raise InputError('%s must be a string' % where)
+    try:
+        number = phonenumbers.parse(' '.join(value.split()), None)     # tabs and newlines are spaces too
+    except phonenumbers.NumberParseException as exc:
+        raise InputError('%s must be a phone number in international form: + and the country code, such as '
+                         '+14255550123; %r cannot be read (%s)' % (where, value, str(exc).split(') ', 1)[-1]))
+    if number.extension:
+        raise InputError('%s: %r has an extension (%s), which an invite cannot dial; give the number alone'
+                         % (where, value, number.extension))
+    if not phonenumbers.is_valid_number(number):
+        raise InputError('%s: %r is not a valid phone number for country code +%d; check the digits'
+                         % (where, value, number.country_code))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class Invitee:
@@ -61,9 +85,12 @@ class Invitee:
         self.where = where                  # e.g. "participants[2]", for messages
         self.upn = upn
         self.raw_identity = raw_identity
+        self.resolved_name = None
 
-    def resolve(self, object_id):
+    def resolve(self, object_id, display_name=None):
+        """A name resolved in the directory: its object id, and its display name for the invite if none was given."""
         self.ident = object_id.lower()
+        self.resolved_name = display_name if isinstance(display_name, str) and display_name else None
 
     @property
     def label(self):
@@ -82,6 +109,9 @@ class Invitee:
             for option, key in IDENTITY_FIELDS:
                 if option in self.entry:
                     identity[key] = self.entry[option]
+            if self.resolved_name and 'displayName' not in identity:
+                # Shown in the roster and in Teams, where an id alone would say nothing.
+                identity['displayName'] = self.resolved_name
             identity_set = {'@odata.type': '#microsoft.graph.identitySet', self.kind: identity}
         info = {'@odata.type': '#microsoft.graph.invitationParticipantInfo'}
         for option, key in INVITATION_FIELDS:
@@ -109,11 +139,7 @@ def _identity(option, value, where):
     if not isinstance(value, str):
         raise InputError('%s.%s must be a string' % (where, option))
     if option == 'phone':
-        phone = normalize_phone(value)
-        if phone is None:
-            raise InputError('%s.phone must be an E.164 number such as +14255550123 (spaces, "-", "(" and ")" are '
-                             'ignored); got %r' % (where, value))
-        return 'phone', phone, None, None
+        return 'phone', parse_phone(value, where + '.phone'), None, None
     if is_guid(value):
         return IDENTITY_KINDS[option], value.lower(), None, None
     if option == 'user':

@@ -20,11 +20,9 @@ participant) invite was still ringing.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import math
-
-# Identity helpers: the only import of them, so moving them to another module is a one-line change.
+from ansible_collections.msgraph.calls.plugins.module_utils._graph_options import number_in_range
 from ansible_collections.msgraph.calls.plugins.module_utils._identity import identities_of, is_guid, match_key
-from ansible_collections.msgraph.calls.plugins.module_utils._participants import normalize_phone
+from ansible_collections.msgraph.calls.plugins.module_utils._participants import InputError, parse_phone
 
 # The emulator switches the probe answers, in the order results list them (tests/emulator/config.py).
 SWITCHES = ('list_operations', 'get_operation', 'status_case', 'duplicate_invite', 'roster_kind', 'ringing_in_roster')
@@ -80,10 +78,10 @@ def parse_probe(probe_user=None, probe_phone=None):
         raise ProbeInputError('probe_user must be the object id (a GUID) of an Entra user who agreed to be rung; got %r'
                               % (user,))
     if phone is not None:
-        number = normalize_phone(phone) if isinstance(phone, str) else None
-        if number is None:
-            raise ProbeInputError('probe_phone must be a phone number in E.164 form such as +14255550123 (spaces, "-", '
-                                  '"(" and ")" are ignored); got %r' % (phone,))
+        try:
+            number = parse_phone(phone, 'probe_phone')
+        except InputError as exc:
+            raise ProbeInputError(str(exc))
         warnings = []
         if user is not None:
             warnings.append('probe_user and probe_phone are both set: only the phone %s is rung (it also shows how Graph '
@@ -95,12 +93,12 @@ def parse_probe(probe_user=None, probe_phone=None):
 
 
 def check_timing(answer_timeout, poll_interval):
-    """Raise ProbeInputError unless answer_timeout >= 1 and 0 < poll_interval (finite)."""
-    if isinstance(answer_timeout, bool) or not isinstance(answer_timeout, int) or answer_timeout < 1:
-        raise ProbeInputError('answer_timeout must be a whole number of seconds >= 1; got %r' % (answer_timeout,))
-    if (isinstance(poll_interval, bool) or not isinstance(poll_interval, (int, float)) or not math.isfinite(poll_interval)
-            or poll_interval <= 0):
-        raise ProbeInputError('poll_interval must be a number of seconds > 0; got %r' % (poll_interval,))
+    """Raise ProbeInputError unless answer_timeout is 1 to 3600 s and poll_interval above 0 and at most 60 s."""
+    try:
+        number_in_range('answer_timeout', answer_timeout, 1, 3600, unit='a whole number of seconds')
+        number_in_range('poll_interval', poll_interval, 0, 60, low_excluded=True)
+    except ValueError as exc:
+        raise ProbeInputError(str(exc))
 
 
 def check_call(call, call_id):

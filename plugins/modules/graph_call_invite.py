@@ -81,7 +81,11 @@ options:
         type: str
       phone:
         description:
-          - A phone number in E.164 form, such as V(+14255550123). Spaces, V(-), V(() and V(\)) are removed first.
+          - A phone number in international form, V(+) and the country code, such as V(+14255550123) or
+            V(+1 (425\) 555-0123). It is read with the C(phonenumbers) library (libphonenumber) and sent in E.164, so a
+            national trunk prefix is dropped as that country dials it (V(+44 (0\) 20 7946 0958) is V(+442079460958)).
+          - A number the library cannot read, a number that is not valid for its country, and a number with an
+            extension are refused before any request.
           - Needs an application instance with a phone number assigned to the bot, as Graph requires for PSTN calls.
         type: str
       guest:
@@ -152,7 +156,7 @@ options:
       - After an invite request failed ambiguously (a timeout, a dropped connection, HTTP 408 or 5xx), how many seconds
         to keep looking for that very request's operation (or its people in the roster) before reporting its outcome
         as V(unknown). The request is never sent again in the same task, whatever is found.
-      - V(0) looks once.
+      - V(0) looks once. At most V(600).
     type: float
     default: 10
   history_file:
@@ -194,12 +198,12 @@ options:
     default: false
   wait_timeout:
     description:
-      - How many seconds to wait at most, with O(wait=true).
+      - How many seconds to wait at most, with O(wait=true). From V(1) to V(3600).
     type: int
     default: 120
   wait_sleep:
     description:
-      - Seconds between two polls, with O(wait=true).
+      - Seconds between two polls, with O(wait=true). Greater than V(0), at most V(300).
     type: float
     default: 2
   fail_on_failed_invite:
@@ -495,18 +499,21 @@ error:
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_module import GraphModule
+from ansible_collections.msgraph.calls.plugins.module_utils._graph_options import number_in_range
 from ansible_collections.msgraph.calls.plugins.module_utils._invite_history import InviteHistory, check_history_file
 from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import MAX_PER_INVITE, base_client_context
 from ansible_collections.msgraph.calls.plugins.module_utils._invite_runner import InviteRunner, TaskFailure
 from ansible_collections.msgraph.calls.plugins.module_utils._participants import (
     ENDPOINT_TYPES,
-    InputError,
     parse_participants,
 )
 
 
-# settle_timeout's ceiling: an invite that has not shown up in ten minutes is not going to.
+# Ceilings of the number options (seconds): an invite that has not shown up in ten minutes is not going
+# to, nobody rings for an hour, and a poll every five minutes sees nothing in time.
 MAX_SETTLE = 600
+MAX_WAIT = 3600
+MAX_WAIT_SLEEP = 300
 
 
 def argument_spec():
@@ -544,21 +551,13 @@ def argument_spec():
 
 
 def validate(params):
-    """Every input rule, before any request. Returns (invitees, base clientContext)."""
-    if not 1 <= params['batch_size'] <= MAX_PER_INVITE:
-        raise InputError('batch_size must be from 1 to %d (Graph invites at most %d people per request); got %r'
-                         % (MAX_PER_INVITE, MAX_PER_INVITE, params['batch_size']))
-    if not 0 <= params['settle_timeout'] <= MAX_SETTLE:
-        raise InputError('settle_timeout must be a number of seconds from 0 to %d; got %r' % (MAX_SETTLE, params['settle_timeout']))
+    """Every input rule, before any request. Returns (invitees, base clientContext); ValueError names the option."""
+    number_in_range('batch_size', params['batch_size'], 1, MAX_PER_INVITE, unit='a whole number')
+    number_in_range('settle_timeout', params['settle_timeout'], 0, MAX_SETTLE)
+    number_in_range('wait_timeout', params['wait_timeout'], 1, MAX_WAIT)
+    number_in_range('wait_sleep', params['wait_sleep'], 0, MAX_WAIT_SLEEP, low_excluded=True)
     if params['history_file']:
-        try:
-            check_history_file(params['history_file'])
-        except ValueError as exc:
-            raise InputError(str(exc))
-    if params['wait_timeout'] < 1:
-        raise InputError('wait_timeout must be at least 1 second; got %r' % params['wait_timeout'])
-    if params['wait_sleep'] <= 0:
-        raise InputError('wait_sleep must be a number of seconds greater than 0; got %r' % params['wait_sleep'])
+        check_history_file(params['history_file'])
     invitees = parse_participants(params['participants'], api_version=params['api_version'])
     return invitees, base_client_context(params['call_id'], params['client_context'])
 
@@ -569,7 +568,7 @@ def main():
     call_id = module.call_id()
     try:
         invitees, base = validate(params)
-    except InputError as exc:
+    except ValueError as exc:       # InputError too
         module.fail(str(exc))
     client = module.client
     history = InviteHistory(params['history_file'], call_id, base) if params['history_file'] else None

@@ -32,8 +32,10 @@ options:
   identities:
     description:
       - Return only the participants matching one of these identities.
-      - Each is an object id (a GUID, matched whatever identity kind Graph lists it under), an E.164 phone number
-        (spaces, V(-), V(() and V(\)) ignored), or a C(kind:id) label such as V(user:8b081ef6-4792-4def-b2c9-c363a1bf41d5).
+      - Each is an object id (a GUID, matched whatever identity kind Graph lists it under), a phone number in
+        international form (V(+) and the country code; read with the C(phonenumbers) library, so V(+44 (0\) 20 7946 0958)
+        is V(+442079460958)), or a C(kind:id) label such as V(user:8b081ef6-4792-4def-b2c9-c363a1bf41d5).
+      - Each must be a non-empty string; anything else fails before any request.
     type: list
     elements: str
   raw:
@@ -159,7 +161,7 @@ def main():
     ), supports_check_mode=True)
     call_id = module.call_id()
     try:
-        keys = identity_filter(module.params['identities']) if module.params['identities'] else None
+        keys = identity_filter(module.raw_list('identities')) if module.params['identities'] else None
     except InputError as exc:
         module.fail(str(exc))
     roster = read_roster(module, module.client, call_id)

@@ -63,12 +63,13 @@ options:
     type: str
   answer_timeout:
     description:
-      - How many seconds to wait at most for the probe person to answer, and for the second invite's outcome.
+      - How many seconds to wait at most for the probe person to answer, and for the second invite's outcome. From
+        V(1) to V(3600).
     type: int
     default: 120
   poll_interval:
     description:
-      - Seconds between two reads while waiting.
+      - Seconds between two reads while waiting. Greater than V(0), at most V(60).
     type: float
     default: 2
 seealso:

@@ -221,7 +221,7 @@ class EmulatorProcess:  # pylint: disable=too-many-instance-attributes
         return self.admin("DELETE", "/calls/" + quote(call_id, safe="") + "/participants/" + quote(participant_id, safe=""))
 
     def add_user(self, **user):
-        """Register a directory user (id, userPrincipalName, displayName, mail=None) for GET /users/{id|upn}."""
+        """Register a directory user (id, userPrincipalName, displayName, mail=None, proxyAddresses=[]) for GET /users."""
         return self.admin("POST", "/users", user)
 
     def requests(self):

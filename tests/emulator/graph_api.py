@@ -111,6 +111,7 @@ ROUTER = Router([
     ("GET", "communications/calls/{}/participants/{}", get_participant),
     ("GET", "communications/calls/{}/operations", list_operations),
     ("GET", "communications/calls/{}/operations/{}", get_operation),
+    ("GET", "users", users_api.list_users),
     ("GET", "users/{}", users_api.get_user),
 ])
 

@@ -1,19 +1,22 @@
-"""Directory users: ``GET /{version}/users/{id | userPrincipalName}`` and the admin registration.
+"""Directory users: ``GET /{version}/users/{id | userPrincipalName}``, ``GET /{version}/users?$filter=...``
+and the admin registration.
 
 A module may resolve a user principal name (``ada@contoso.com``, or a guest's
-``ada_fabrikam.com#EXT#@contoso.onmicrosoft.com``) to the object id it invites. Users are
+``ada_fabrikam.com#EXT#@contoso.onmicrosoft.com``) to the object id it invites, or, when that is
+not a principal name, look the address up by ``mail`` and ``proxyAddresses``. Users are
 registered through ``POST /_emulator/users`` and forgotten by reset. Errors use the
 directory's shapes (``Request_ResourceNotFound``, ``Authorization_RequestDenied``), which
 differ from the communications API's ``itemNotFound``.
 """
 
 import copy
+import re
 import uuid
 
 from emulator.errors import GraphError
 from emulator.messages import Response
 
-USER_KEYS = ("id", "userPrincipalName", "displayName", "mail")
+USER_KEYS = ("id", "userPrincipalName", "displayName", "mail", "proxyAddresses")
 # What GET /users/{id} returns without $select (Graph's default user properties).
 DEFAULT_PROPERTIES = (
     "businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone",
@@ -49,7 +52,11 @@ def check_user(body):
             raise _bad(f"'{key}' must be a non-empty string.")
     if body.get("mail") is not None and not isinstance(body["mail"], str):
         raise _bad("'mail' must be a string or null.")
-    return {"id": user_id, "userPrincipalName": body["userPrincipalName"], "displayName": body["displayName"], "mail": body.get("mail")}
+    proxies = body.get("proxyAddresses", [])
+    if not isinstance(proxies, list) or not all(isinstance(item, str) and ":" in item for item in proxies):
+        raise _bad("'proxyAddresses' must be a list of strings like 'SMTP:ada@contoso.com' (primary) or 'smtp:alias@contoso.com'.")
+    return {"id": user_id, "userPrincipalName": body["userPrincipalName"], "displayName": body["displayName"],
+            "mail": body.get("mail"), "proxyAddresses": list(proxies)}
 
 
 def add_user(state, body):
@@ -75,7 +82,7 @@ def find_user(state, key):
 
 def _full(user):
     full = {name: None for name in SELECTABLE}
-    full.update(businessPhones=[], otherMails=[], proxyAddresses=[], identities=[], accountEnabled=True,
+    full.update(businessPhones=[], otherMails=[], identities=[], accountEnabled=True,
                 userType="Guest" if "#ext#" in user["userPrincipalName"].lower() else "Member")
     full.update(user)
     return full
@@ -112,3 +119,54 @@ def get_user(req, state, version, key):
     body = {"@odata.context": f"{state.base_url}/{version}/$metadata#{context}"}
     body.update({name: full[name] for name in names})
     return Response(200, body)
+
+
+# The $filter clauses a module may send to find a user by e-mail address, joined by " or ":
+# mail eq '<address>', userPrincipalName eq '<address>', proxyAddresses/any(p:p eq '<smtp:address>').
+# Graph compares these strings case-insensitively; a quote inside a value is doubled ('').
+_CLAUSE = re.compile(r"^\s*(?:(mail|userPrincipalName) eq '((?:[^']|'')*)'|proxyAddresses/any\((\w+):\3 eq '((?:[^']|'')*)'\))\s*$",
+                     re.IGNORECASE)
+
+
+def _parse_filter(text):
+    """[(property, value)] of a supported $filter, or a 400 like Graph's for anything else."""
+    clauses = []
+    for part in re.split(r"\s+or\s+", text.strip()):
+        match = _CLAUSE.match(part)
+        if match is None:
+            raise _bad(f"Invalid filter clause: the emulator supports mail eq, userPrincipalName eq and "
+                       f"proxyAddresses/any(p:p eq ...) joined by 'or'; got {part!r}.")
+        if match.group(1):
+            clauses.append((match.group(1).lower(), match.group(2).replace("''", "'")))
+        else:
+            clauses.append(("proxyaddresses", match.group(4).replace("''", "'")))
+    return clauses
+
+
+def _matches(user, clauses):
+    for prop, value in clauses:
+        wanted = value.lower()
+        if prop == "proxyaddresses":
+            if any(address.lower() == wanted for address in user.get("proxyAddresses") or []):
+                return True
+        elif prop == "mail":
+            if (user.get("mail") or "").lower() == wanted:
+                return True
+        elif user["userPrincipalName"].lower() == wanted:
+            return True
+    return False
+
+
+def list_users(req, state, version):
+    """GET /users?$filter=... (only the clauses above), with optional $select."""
+    if not state.get_config()["users_permission"]:
+        raise GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+    selected = _select(req)
+    raw = req.query.get("$filter")
+    clauses = _parse_filter(raw) if isinstance(raw, str) and raw.strip() else None
+    with state.lock:
+        users = [copy.deepcopy(user) for user in state.users.values() if clauses is None or _matches(user, clauses)]
+    names = selected or list(DEFAULT_PROPERTIES)
+    context = f"users({','.join(names)})" if selected else "users"
+    return Response(200, {"@odata.context": f"{state.base_url}/{version}/$metadata#{context}",
+                          "value": [{name: _full(user)[name] for name in names} for user in users]})

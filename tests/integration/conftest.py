@@ -46,6 +46,10 @@ class PlaybookRun:
         return self.task()['result']
 
 
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'floors: also run by `make floors`, on the lowest declared dependency versions')
+
+
 @pytest.fixture(scope='session')
 def emulator():
     with EmulatorProcess() as process:
@@ -164,7 +168,9 @@ def find_leaks(runs, secrets):
         blob = run_result.output + json.dumps(run_result.records)
         for secret in secrets:
             if secret and secret in blob:
-                leaks.append((secret[:4] + '...', run_result.output[:300]))
+                at = blob.index(secret)
+                # Where it leaked, with the secret itself masked in the report.
+                leaks.append((secret[:4] + '...', blob[max(0, at - 200):at + 60].replace(secret, '<SECRET>')))
         match = BEARER_RE.search(blob)
         if match:
             leaks.append(('a bearer token', match.group(0)[:12] + '...'))

@@ -36,8 +36,13 @@ SHARED = [
     ('empty client_id', {'client_id': ''}, 'client_id is required'),
     ('timeout not a number', {'timeout': 'abc'}, 'timeout'),
     ('negative timeout', {'timeout': -1}, 'timeout must be a number of seconds greater than 0'),
+    ('infinite timeout', {'timeout': 'inf'}, 'timeout must be a number of seconds greater than 0 and at most 300; got inf'),
+    ('huge timeout', {'timeout': 1e12}, 'timeout must be a number of seconds greater than 0 and at most 300'),
+    ('NaN timeout', {'timeout': 'nan'}, 'timeout must be a number of seconds greater than 0 and at most 300; got nan'),
+    ('NaN retry_budget', {'retry_budget': 'nan'}, 'retry_budget must be a number of seconds greater than 0'),
+    ('infinite retry_budget', {'retry_budget': 'inf'}, 'retry_budget must be a number of seconds greater than 0'),
     ('retries not a number', {'retries': 'many'}, 'retries'),
-    ('too many retries', {'retries': 50}, 'retries must be between 0 and 10'),
+    ('too many retries', {'retries': 50}, 'retries must be a whole number from 0 to 10'),
     ('validate_certs not a bool', {'validate_certs': 'maybe'}, 'validate_certs'),
     ('unknown cloud', {'cloud': 'mars'}, 'cloud'),
     ('china cloud', {'cloud': 'china'}, 'cloud=china'),
@@ -45,6 +50,20 @@ SHARED = [
     ('unknown api_version', {'api_version': 'v2.0'}, 'api_version'),
     ('plain-http authority', {'authority_host': 'http://login.example'}, 'authority_host must be an https URL'),
     ('graph_endpoint with a path', {'graph_endpoint': 'https://graph.example/v1.0'}, 'graph_endpoint must be an https URL'),
+    ('graph_endpoint with credentials', {'graph_endpoint': 'https://user:pa55@graph.example'},
+     'graph_endpoint must be an https URL of a host, with no path, query or fragment, such as https://login.microsoftonline.com; '
+     "it must not hold a user name or password; got 'https://<user:password>@graph.example'"),
+    ('authority_host with credentials', {'authority_host': 'https://user:pa55@login.example'},
+     'authority_host must be an https URL of a host, with no path, query or fragment, such as https://login.microsoftonline.com; '
+     'it must not hold a user name or password'),
+    ('graph_endpoint without a host', {'graph_endpoint': 'https://'}, 'it needs a host name'),
+    ('authority_host without a host', {'authority_host': 'https:'}, 'it needs a host name'),
+    ('graph_endpoint with a bad port', {'graph_endpoint': 'https://graph.example:70000'}, 'a port from 1 to 65535'),
+    ('managed identity client id not a GUID', {'auth_method': 'managed_identity', 'client_secret': NULL,
+                                               'client_id': NULL, 'managed_identity_client_id': 'my-identity'},
+     'managed_identity_client_id must be the client id (a GUID)'),
+    ('client_id taken for a managed identity', {'auth_method': 'managed_identity', 'client_secret': NULL},
+     'set managed_identity_client_id'),
     ('conflicting auth options', {'auth_method': 'client_secret', 'access_token': 'a-token-value'},
      'auth_method=client_secret conflicts with access_token'),
     ('unknown auth_method', {'auth_method': 'password'}, 'auth_method'),
@@ -57,6 +76,13 @@ SHARED = [
     ('unknown option', {'colour': 'blue'}, 'colour'),
 ]
 
+# The connection options are one shared code path: every case runs on graph_call_invite; on the other modules,
+# one case per kind of rule proves that they too check it before any request.
+FULL_SHARED = 'graph_call_invite'
+SHARED_EVERYWHERE = ('missing call_id', 'call_id not a string', 'empty tenant_id', 'NaN timeout', 'too many retries',
+                     'graph_endpoint with credentials', 'conflicting auth options', 'missing certificate file',
+                     'world-readable token cache', 'china cloud', 'unknown option')
+
 OWN = {
     'graph_call_invite': [
         ('participants a string', {'participants': 'bob'}, 'participants must be a list of dictionaries'),
@@ -65,7 +91,14 @@ OWN = {
         ('participant with two identities', {'participants': [{'user': A, 'phone': '+12345678901'}]},
          'participants[0] must have exactly one of'),
         ('participant with no identity', {'participants': [{'display_name': 'x'}]}, 'it has none'),
-        ('phone not E.164', {'participants': [{'phone': '555-0100'}]}, 'participants[0].phone must be an E.164 number'),
+        ('phone without a country', {'participants': [{'phone': '555-0100'}]},
+         'participants[0].phone must be a phone number in international form'),
+        ('phone too short', {'participants': [{'phone': '+12'}]}, "participants[0].phone must be a phone number in "
+                                                                 "international form: + and the country code"),
+        ('phone with no such country', {'participants': [{'phone': '+999 1234'}]}, "'+999 1234' cannot be read"),
+        ('phone not valid in its country', {'participants': [{'phone': '+44 20 7946'}]},
+         "participants[0].phone: '+44 20 7946' is not a valid phone number for country code +44"),
+        ('phone with an extension', {'participants': [{'phone': '+1 425 555 0100 x12'}]}, 'has an extension (12)'),
         ('user neither GUID nor UPN', {'participants': [{'user': 'bob'}]}, 'participants[0].user must be'),
         ('guest not a GUID', {'participants': [{'guest': 'x'}]}, 'participants[0].guest must be an object id'),
         ('identity without id', {'participants': [{'identity': {'user': {}}}]}, 'participants[0].identity must be'),
@@ -80,15 +113,26 @@ OWN = {
         ('client_context with a tilde', {'client_context': 'a~b'}, "client_context must not contain '~'"),
         ('empty client_context', {'client_context': ''}, 'client_context must not be empty'),
         ('unknown state', {'state': 'absent'}, 'state'),
-        ('wait_timeout zero', {'wait': True, 'wait_timeout': 0}, 'wait_timeout must be at least 1 second'),
+        ('wait_timeout zero', {'wait': True, 'wait_timeout': 0}, 'wait_timeout must be a number of seconds from 1 to 3600'),
+        ('wait_timeout huge', {'wait': True, 'wait_timeout': 10 ** 9}, 'wait_timeout must be a number of seconds from 1'),
         ('wait_sleep not a number', {'wait': True, 'wait_sleep': 'soon'}, 'wait_sleep'),
+        ('wait_sleep NaN', {'wait': True, 'wait_sleep': 'nan'}, 'wait_sleep must be a number of seconds greater than 0'),
+        ('wait_sleep infinite', {'wait': True, 'wait_sleep': 'inf'}, 'wait_sleep must be a number of seconds greater'),
+        ('settle_timeout NaN', {'settle_timeout': 'nan'}, 'settle_timeout must be a number of seconds from 0 to 600'),
+        ('batch_size too big', {'batch_size': 6}, 'batch_size must be a whole number from 1 to 5'),
+        ('history_file in a missing folder', {'history_file': '/nonexistent/dir/h.jsonl'}, 'history_file'),
     ],
     'graph_call_info': [
         ('raw not a bool', {'raw': 'yes please'}, 'raw'),
     ],
     'graph_call_participant_info': [
         ('identities not ids', {'identities': ['bob']}, 'identities[0] must be an object id'),
-        ('identities with a bad phone label', {'identities': ['phone:123']}, "identities[0]: '123' is not an E.164"),
+        ('identities with a bad phone label', {'identities': ['phone:123']},
+         "identities[0] must be a phone number in international form"),
+        ('identities with a kind and no id', {'identities': ['user:']}, "identities[0]: 'user:' must name both a kind and an id"),
+        ('identities with a mapping', {'identities': [{'user': A}]}, 'identities[0] must be a non-empty string'),
+        ('identities with a number', {'identities': [12345]}, 'identities[0] must be a non-empty string'),
+        ('identities with a too short phone', {'identities': ['+12']}, 'identities[0] must be a phone number'),
         ('raw not a bool', {'raw': 'yes please'}, 'raw'),
     ],
 }
@@ -101,7 +145,8 @@ def test_bad_input_names_the_option_and_sends_nothing(emu, tasks, tmp_path, modu
     os.chmod(str(readable), 0o644)
     steps = []
     expected = {}
-    for case, overrides, message in SHARED + OWN[module]:
+    shared = SHARED if module == FULL_SHARED else [case for case in SHARED if case[0] in SHARED_EVERYWHERE]
+    for case, overrides, message in shared + OWN[module]:
         args = dict(MODULES[module])
         for key, value in overrides.items():
             if value is None:
@@ -136,3 +181,33 @@ def test_call_id_never_changes_the_request_path(emu, tasks, call_id):
     for request in graph:
         assert request['path'].split('/v1.0', 1)[1].startswith(expected), request['path']
         assert request['status'] < 400, request
+
+
+def test_good_edge_cases_are_accepted(emu, tasks):
+    # The other side of the table: values at the edges of the rules are accepted, and sent as documented.
+    call = emu.create_call()
+    bare = emu.base_url.split('://', 1)[1]
+    invite = {'call_id': call['id'], 'participants': [{'user': A}]}
+    steps = [
+        ('trunk prefix dropped', 'graph_call_invite', dict(invite, participants=[{'phone': '+44 (0) 20 7946 0958'}])),
+        ('dotted phone', 'graph_call_invite', dict(invite, participants=[{'phone': '+1.425.555.0101'}])),
+        ('phone with a tab', 'graph_call_invite', dict(invite, participants=[{'phone': '+1\t425 555 0102'}])),
+        ('graph_endpoint with a trailing slash', 'graph_call_info', {'call_id': call['id'],
+                                                                    'graph_endpoint': emu.base_url + '/'}),
+        ('authority_host without a scheme', 'graph_call_info', {'call_id': call['id'], 'authority_host': bare.upper()}),
+        ('timeout at its ceiling', 'graph_call_info', {'call_id': call['id'], 'timeout': 300}),
+        ('timeout as text', 'graph_call_info', {'call_id': call['id'], 'timeout': '2.5'}),
+        ('no retries', 'graph_call_info', {'call_id': call['id'], 'retries': 0, 'retry_budget': 0.5}),
+        ('settle_timeout zero and five per invite', 'graph_call_invite', dict(invite, settle_timeout=0, batch_size=5)),
+        ('wait_sleep small', 'graph_call_invite', dict(invite, wait=True, wait_sleep=0.01, wait_timeout=1)),
+        ('identities as labels, ids and formatted phones', 'graph_call_participant_info',
+         {'call_id': call['id'], 'identities': ['phone:+44 (0) 20 7946 0958', A.upper(), 'user:' + A, '+1 425 555 0101']}),
+    ]
+    run = tasks(steps)
+    for case, dummy, dummy in steps:
+        assert run.task(case)['status'] in ('ok', 'changed'), (case, run.task(case)['result'].get('msg'))
+    sent = [p['identity']['phone']['id'] for post in emu.requests() if post['path'].endswith('/participants/invite')
+            for p in post['body']['participants'] if 'phone' in p['identity']]
+    assert sorted(sent) == ['+14255550101', '+14255550102', '+442079460958']
+    labels = sorted(p['label'] for p in run.task('identities as labels, ids and formatted phones')['result']['participants'])
+    assert labels == ['phone:+14255550101', 'phone:+442079460958', 'user:' + A]

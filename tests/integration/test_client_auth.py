@@ -50,6 +50,7 @@ def run_with(task, emu, auth, check=False, env=None):
     return task('graph_call_invite', args, check=check, env=env, extra_args=('-vvvv',)), call
 
 
+@pytest.mark.floors
 @pytest.mark.parametrize('variant', ['combined', 'protected'])
 def test_client_certificate(emu, task, certificate, variant):
     emu.config(client_certificates=[certificate['cert']])
@@ -84,6 +85,7 @@ def managed_identity_env(emu):
     return {'IDENTITY_ENDPOINT': emu.info['managed_identity_endpoint'], 'IDENTITY_HEADER': emu.info['identity_header']}
 
 
+@pytest.mark.floors
 def test_system_assigned_managed_identity(emu, task):
     run, dummy = run_with(task, emu, {'auth_method': 'managed_identity', 'client_secret': None, 'tenant_id': None,
                                       'client_id': None}, env=managed_identity_env(emu))
@@ -96,11 +98,40 @@ def test_system_assigned_managed_identity(emu, task):
 def test_user_assigned_managed_identity_in_auto_mode(emu, task):
     identity = '0f0e0d0c-0b0a-4090-8070-605040302010'
     emu.config(managed_identities=[identity])
-    run, dummy = run_with(task, emu, {'client_secret': None, 'tenant_id': None, 'client_id': identity},
-                          env=managed_identity_env(emu))
+    run, dummy = run_with(task, emu, {'client_secret': None, 'tenant_id': None, 'client_id': None,
+                                      'managed_identity_client_id': identity}, env=managed_identity_env(emu))
     assert run.rc == 0, run.output
     msi = [r for r in emu.requests() if r['path'] == '/msi/token']
     assert msi[0]['query'].get('client_id') == identity
+
+
+def test_machine_wide_azure_client_id_never_picks_a_managed_identity(emu, task):
+    # AWX sets AZURE_CLIENT_ID for the whole job; the managed identity stays the system-assigned one.
+    env = dict(managed_identity_env(emu), AZURE_CLIENT_ID='0f0e0d0c-0b0a-4090-8070-605040302010')
+    run, dummy = run_with(task, emu, {'auth_method': 'managed_identity', 'client_secret': None, 'tenant_id': None,
+                                      'client_id': None}, env=env)
+    assert run.rc == 0, run.output
+    msi = [r for r in emu.requests() if r['path'] == '/msi/token']
+    assert len(msi) == 1 and 'client_id' not in msi[0]['query']
+
+
+def test_client_id_in_the_task_is_not_taken_for_a_managed_identity(emu, task):
+    run, dummy = run_with(task, emu, {'auth_method': 'managed_identity', 'client_secret': None, 'tenant_id': None},
+                          env=managed_identity_env(emu))
+    assert run.rc != 0
+    assert 'set managed_identity_client_id' in run.task('Task')['result']['msg']
+    assert emu.requests() == []
+
+
+def test_unknown_managed_identity_says_so(emu, task):
+    identity = '0f0e0d0c-0b0a-4090-8070-605040302010'
+    run, dummy = run_with(task, emu, {'client_secret': None, 'tenant_id': None, 'client_id': None,
+                                      'managed_identity_client_id': identity}, env=managed_identity_env(emu))
+    assert run.rc != 0
+    result = run.task('Task')['result']
+    assert result['error']['code'] == 'managedIdentityError', result
+    assert 'no identity with client_id' in result['msg'] and identity in result['msg']
+    assert 'invalid_scope' not in result['msg']
 
 
 def test_access_token_used_as_is(emu, task):
@@ -113,13 +144,20 @@ def test_access_token_used_as_is(emu, task):
     assert token not in run.output
 
 
+@pytest.mark.floors
 def test_rejected_access_token_is_a_clear_failure(emu, task):
     run, dummy = run_with(task, emu, {'auth_method': 'access_token', 'access_token': 'not-a-valid-token-value',
                                       'client_secret': None})
     assert run.rc != 0
-    assert 'cannot be renewed here' in run.task('Task')['result']['msg']
+    result = run.task('Task')['result']
+    assert 'cannot be renewed here' in result['msg']
+    error = result['error']
+    assert error['status'] == 401 and error['code'] == 'InvalidAuthenticationToken', error
+    assert error['request_id'] and error['client_request_id'] and error['request_id'] in result['msg']
+    assert token_requests(emu) == [], 'an access token is never swapped for another'
 
 
+@pytest.mark.floors
 def test_token_cache_serves_every_task(emu, task, tmp_path):
     cache = str(tmp_path / 'cache' / 'tokens.json')
     os.makedirs(os.path.dirname(cache))

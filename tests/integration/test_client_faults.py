@@ -135,7 +135,7 @@ def test_rerun_after_unknown_finds_the_invite(emu, playbook):
     assert len(invite_posts(emu)) == 1
 
 
-@pytest.mark.parametrize('status', [500, 502, 503, 504])
+@pytest.mark.parametrize('status', [500, 504])
 def test_plain_5xx_is_unknown_and_never_resent(emu, playbook, status):
     # Graph keeps finished operations (one is listed), and this POST left none: a read still cannot
     # prove that a request in flight will not land, so it is not sent again in this task.
@@ -201,9 +201,6 @@ def test_slow_answer_past_the_timeout(emu, playbook):
     call = emu.create_call()
     emu.add_faults({'method': 'GET', 'path': ROSTER_PATH, 'action': 'delay', 'delay_ms': 2500, 'times': 5})
     run = invite(playbook, call['id'], timeout=1, retries=1)
-    if run.rc == 0:
-        import json, os
-        open('/tmp/slowfail-%d.json' % os.getpid(), 'w').write(json.dumps({'requests': emu.requests(), 'faults': emu.faults(), 'out': run.output}))
     assert run.rc != 0, (emu.requests(), emu.faults(), run.output[-3000:])
     # The emulator records a delayed request when it is done with it, after the module gave up.
     reads = wait_for_request(emu, lambda r: r['path'].endswith('/participants') and r.get('fault') == 'delay', count=2)

@@ -91,8 +91,9 @@ def test_principal_names_are_resolved_once(emu, playbook):
     lookups = [r for r in emu.requests() if '/users/' in r['path']]
     assert len(lookups) == 1, 'one lookup per distinct name'
     assert lookups[0]['path'].endswith('/users/alex_fabrikam.com%23EXT%23%40contoso.onmicrosoft.com')
-    assert lookups[0]['query'] == {'$select': 'id,displayName'}
-    assert invite_posts(emu)[0]['body']['participants'][0]['identity']['user']['id'] == A
+    assert lookups[0]['query'] == {'$select': 'id,displayName,userPrincipalName,mail'}
+    identity = invite_posts(emu)[0]['body']['participants'][0]['identity']['user']
+    assert identity['id'] == A and identity['displayName'] == 'Alex', 'the display name given wins'
     assert run.result['participants'][0]['user'] == GUEST_UPN and run.result['participants'][0]['label'] == 'user:' + A
     assert 'repeats participants[0]' in ' '.join(run.result['warnings'])
 
@@ -105,12 +106,50 @@ def test_principal_name_already_present_by_id(emu, playbook):
     assert invite_posts(emu) == []
 
 
+def test_resolved_display_name_is_sent(emu, playbook):
+    emu.add_user(id=A, userPrincipalName='ann@contoso.com', displayName='Ann Example')
+    call = emu.create_call()
+    run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': [{'user': 'Ann@Contoso.com'}]})
+    assert run.rc == 0, run.output
+    assert invite_posts(emu)[0]['body']['participants'][0]['identity']['user'] == {
+        '@odata.type': '#microsoft.graph.identity', 'id': A, 'displayName': 'Ann Example'}
+    roster = emu.call(call['id'])['participants']
+    assert roster[-1]['info']['identity']['user']['displayName'] == 'Ann Example', 'the roster shows a name'
+
+
+@pytest.mark.parametrize('address', ['ann.example@contoso.com', 'oncall-alias@contoso.com'], ids=['mail', 'proxy'])
+def test_an_email_address_that_is_not_the_upn_is_found_by_mail_or_proxy(emu, playbook, address):
+    emu.add_user(id=A, userPrincipalName='a1234@contoso.onmicrosoft.com', displayName='Ann Example',
+                 mail='ann.example@contoso.com',
+                 proxyAddresses=['SMTP:ann.example@contoso.com', 'smtp:oncall-alias@contoso.com'])
+    call = emu.create_call()
+    run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': [{'user': address.upper()}]})
+    assert run.rc == 0, run.output
+    assert run.result['participants'][0]['label'] == 'user:' + A
+    lookups = [(r['path'].rsplit('/', 1)[-1], r['status']) for r in emu.requests() if '/users' in r['path']]
+    assert lookups == [(address.upper().replace('@', '%40'), 404), ('users', 200)], 'principal name first, then mail'
+    assert "mail eq '%s'" % address.upper() in [r for r in emu.requests() if r['path'].endswith('/users')][0]['query']['$filter']
+    assert invite_posts(emu)[0]['body']['participants'][0]['identity']['user']['displayName'] == 'Ann Example'
+
+
+def test_an_email_address_of_several_users_is_refused(emu, playbook):
+    emu.add_user(id=A, userPrincipalName='ann@contoso.com', displayName='Ann', proxyAddresses=['smtp:oncall@contoso.com'])
+    emu.add_user(id='1e126418-44a0-4a94-a6f8-0efe1ad71acb', userPrincipalName='bob@contoso.com', displayName='Bob',
+                 proxyAddresses=['smtp:oncall@contoso.com'])
+    call = emu.create_call()
+    run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': [{'user': 'oncall@contoso.com'}]})
+    assert run.rc != 0
+    assert "'oncall@contoso.com' is the e-mail address of 2 users" in run.result['msg']
+    assert 'ann@contoso.com' in run.result['msg'] and 'bob@contoso.com' in run.result['msg']
+    assert invite_posts(emu) == []
+
+
 def test_unknown_principal_name_fails_before_posting(emu, playbook):
     call = emu.create_call()
     run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': [{'user': 'nobody@contoso.com'}]})
     assert run.rc != 0
-    assert "participants[0].user 'nobody@contoso.com' does not exist in the directory" in run.result['msg']
-    assert 'Request_ResourceNotFound' in run.result['msg']
+    assert "participants[0].user 'nobody@contoso.com' matches no user in the directory" in run.result['msg']
+    assert 'no user has it as mail or proxy address' in run.result['msg']
     assert invite_posts(emu) == []
 
 

@@ -292,11 +292,11 @@ def test_calls_that_cannot_be_probed(emu, task, kind, message):
 
 BAD = [
     ({'probe_user': 'bob@contoso.com'}, 'probe_user must be the object id (a GUID)'),
-    ({'probe_user': A, 'probe_phone': '555-0123'}, 'probe_phone must be a phone number in E.164 form'),
-    ({'answer_timeout': 0}, 'answer_timeout must be a whole number of seconds >= 1'),
+    ({'probe_user': A, 'probe_phone': '555-0123'}, 'probe_phone must be a phone number in international form'),
+    ({'answer_timeout': 0}, 'answer_timeout must be a whole number of seconds from 1 to 3600'),
     ({'answer_timeout': 'soon'}, 'answer_timeout'),
-    ({'poll_interval': 0}, 'poll_interval must be a number of seconds > 0'),
-    ({'poll_interval': -2.5}, 'poll_interval must be a number of seconds > 0'),
+    ({'poll_interval': 0}, 'poll_interval must be a number of seconds greater than 0 and at most 60'),
+    ({'poll_interval': -2.5}, 'poll_interval must be a number of seconds greater than 0 and at most 60'),
     ({'call_id': ''}, 'call_id must not be empty'),
     ({'call_id': None}, 'call_id'),
     ({'tenant_id': ''}, 'tenant_id is required'),

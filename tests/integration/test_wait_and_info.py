@@ -44,6 +44,7 @@ def test_answer_after_a_few_polls_joins(emu, playbook):
     assert operation_reads(emu)[-2:] == [('list', 200), ('list', 200)], 'one listing per poll, no GET per operation'
 
 
+@pytest.mark.floors
 def test_decline_fails_the_task_with_the_result_info(emu, playbook):
     call = emu.create_call()
     emu.config(invite_outcomes={A: {'result': 'answer', 'after': 0}, B: {'result': 'decline', 'after': 0}})
@@ -167,7 +168,7 @@ def test_bad_wait_values_fail_before_any_request(emu, playbook):
     call = emu.create_call()
     run = playbook('invite.yml', invite={'call_id': call['id'], 'participants': [{'user': A}], 'wait': True,
                                          'wait_timeout': 0})
-    assert run.rc != 0 and 'wait_timeout must be at least 1 second' in run.result['msg']
+    assert run.rc != 0 and 'wait_timeout must be a number of seconds from 1 to 3600' in run.result['msg']
     assert emu.requests() == []
 
 
@@ -192,6 +193,7 @@ def test_info_on_a_group_call(emu, playbook):
     assert len(roster['raw']) == 3
 
 
+@pytest.mark.floors
 def test_participant_filter(emu, playbook):
     emu.config(page_size=1)
     call = emu.create_call(participants=[{'user': {'id': A}}, {'phone': {'id': '+12345678901'}}, {'user': {'id': B}}])

@@ -87,7 +87,8 @@ def test_someone_who_left_can_be_invited_again(emu, graph):
 
 def test_add_user_and_reset(emu):
     user = emu.add_user(id=ADA, userPrincipalName="ada@contoso.com", displayName="Ada Lovelace", mail="ada@contoso.com")
-    assert user == {"id": ADA, "userPrincipalName": "ada@contoso.com", "displayName": "Ada Lovelace", "mail": "ada@contoso.com"}
+    assert user == {"id": ADA, "userPrincipalName": "ada@contoso.com", "displayName": "Ada Lovelace", "mail": "ada@contoso.com",
+                    "proxyAddresses": []}
     assert emu.add_user(id=GUEST, userPrincipalName=GUEST_UPN, displayName="Grace")["mail"] is None
     assert [u["id"] for u in emu.admin("GET", "/users")["value"]] == [ADA, GUEST]
     emu.reset()

@@ -112,7 +112,8 @@ def test_ca_path_and_validate_certs(tmp_path):
     ({'client_secret': None, 'access_token': 'tok'}, {}, 'access_token'),
     ({'client_secret': None, 'tenant_id': None, 'client_id': None}, {'IDENTITY_ENDPOINT': 'http://x'}, 'managed_identity'),
     ({}, {'IDENTITY_ENDPOINT': 'http://x'}, 'client_secret'),
-    ({'auth_method': 'managed_identity', 'tenant_id': None, 'client_secret': None}, {}, 'managed_identity'),
+    ({'auth_method': 'managed_identity', 'tenant_id': None, 'client_secret': None, 'client_id': None}, {},
+     'managed_identity'),
     ({'access_token': 'tok'}, {}, 'access_token'),
 ])
 def test_auto_picks_the_first_complete_method(options, env, method):
@@ -120,15 +121,18 @@ def test_auto_picks_the_first_complete_method(options, env, method):
 
 
 def test_environment_values_never_conflict():
-    # AWX sets AZURE_SECRET machine-wide; a task asking for a managed identity must still work.
-    environ = {'AZURE_SECRET': 's3cret'}
+    # AWX sets AZURE_SECRET and AZURE_CLIENT_ID machine-wide; a task asking for a managed identity must still work,
+    # with the system-assigned identity: a machine-wide client id never picks a managed identity.
+    environ = {'AZURE_SECRET': 's3cret', 'AZURE_CLIENT_ID': 'app'}
     settings = resolve_settings(params(auth_method='managed_identity', tenant_id=None), environ=environ)
-    assert settings['auth_method'] == 'managed_identity'
+    assert settings['auth_method'] == 'managed_identity' and settings['managed_identity_client_id'] is None
 
 
-def test_user_assigned_managed_identity_by_client_id():
-    settings = resolve_settings(params(auth_method='managed_identity', client_secret=None, tenant_id=None), environ={})
-    assert settings['client_id'] == 'app' and settings['authority'] is None
+def test_user_assigned_managed_identity_is_named_explicitly():
+    identity = '0F0E0D0C-0B0A-4090-8070-605040302010'
+    settings = resolve_settings(params(auth_method='managed_identity', client_secret=None, tenant_id=None, client_id=None,
+                                       managed_identity_client_id=identity), environ={})
+    assert settings['managed_identity_client_id'] == identity.lower() and settings['authority'] is None
 
 
 @pytest.mark.parametrize('overrides,env,message', [
@@ -150,12 +154,28 @@ def test_user_assigned_managed_identity_by_client_id():
     (dict(auth_method='managed_identity', client_secret=None, client_certificate_path='/x.pem'), {},
      'auth_method=managed_identity conflicts with client_certificate_path'),
     (dict(authority_host='http://login.example'), {}, 'authority_host must be an https URL'),
-    (dict(authority_host='https://login.example/tenant'), {}, 'authority_host must be an https URL of a host with no path'),
+    (dict(authority_host='https://login.example/tenant'), {}, 'authority_host must be an https URL of a host, with no path'),
     (dict(graph_endpoint='https://graph.example/v1.0'), {}, 'graph_endpoint must be an https URL'),
-    (dict(timeout=0), {}, 'timeout must be a number of seconds greater than 0'),
-    (dict(retry_budget=-1), {}, 'retry_budget must be a number of seconds greater than 0'),
-    (dict(retries=11), {}, 'retries must be between 0 and 10'),
-    (dict(retries=-1), {}, 'retries must be between 0 and 10'),
+    (dict(authority_host='https://user:s3cret@login.example'), {}, 'must not hold a user name or password'),
+    (dict(graph_endpoint='https://user:s3cret@graph.example'), {}, 'must not hold a user name or password'),
+    (dict(graph_endpoint='https://'), {}, 'graph_endpoint must be an https URL of a host'),
+    (dict(graph_endpoint='https:'), {}, 'it needs a host name'),
+    (dict(graph_endpoint='graph.example:99999'), {}, 'a port from 1 to 65535'),
+    (dict(graph_endpoint='https://graph.example?x=1'), {}, 'no path, query or fragment'),
+    (dict(timeout=0), {}, 'timeout must be a number of seconds greater than 0 and at most 300'),
+    (dict(timeout=float('inf')), {}, 'timeout must be a number of seconds greater than 0 and at most 300; got inf'),
+    (dict(timeout=float('nan')), {}, 'timeout must be a number of seconds greater than 0 and at most 300; got nan'),
+    (dict(timeout=1e12), {}, 'timeout must be a number of seconds'),
+    (dict(retry_budget=-1), {}, 'retry_budget must be a number of seconds greater than 0 and at most 3600'),
+    (dict(retry_budget=float('nan')), {}, 'retry_budget must be a number of seconds'),
+    (dict(retries=11), {}, 'retries must be a whole number from 0 to 10'),
+    (dict(retries=-1), {}, 'retries must be a whole number from 0 to 10'),
+    (dict(auth_method='managed_identity', client_secret=None, tenant_id=None), {},
+     'client_id is the id of an app registration, which auth_method=managed_identity does not use'),
+    (dict(auth_method='managed_identity', client_secret=None, tenant_id=None, client_id=None,
+          managed_identity_client_id='my-identity'), {}, 'managed_identity_client_id must be the client id (a GUID)'),
+    (dict(auth_method='client_secret', managed_identity_client_id='0f0e0d0c-0b0a-4090-8070-605040302010'), {},
+     'auth_method=client_secret conflicts with managed_identity_client_id'),
     (dict(ca_path='/nonexistent/ca.pem'), {}, "ca_path '/nonexistent/ca.pem' is not a readable file"),
     (dict(token_cache='/nonexistent/dir/cache.json'), {}, "token_cache '/nonexistent/dir/cache.json': the directory"),
     ({}, {'AZURE_AUTHORITY_HOST': 'http://login.example'}, 'AZURE_AUTHORITY_HOST must be an https URL'),

@@ -17,8 +17,8 @@ from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import 
 from ansible_collections.msgraph.calls.plugins.module_utils._participants import (
     InputError,
     merge_duplicates,
-    normalize_phone,
     parse_participants,
+    parse_phone,
 )
 
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
@@ -33,16 +33,31 @@ with open(VECTORS_PATH) as _handle:
     ('+12345678901', '+12345678901'),
     ('+1 (234) 567-8901', '+12345678901'),
     ('+1\t234 567 8901', '+12345678901'),
-    ('12345678901', None),          # no plus
-    ('+02345678901', None),         # country code cannot start with 0
-    ('+1', None),                   # too short
-    ('+1234567890123456', None),    # 16 digits: too long
-    ('+1234x5678', None),
-    ('+1.234.567.8901', None),      # dots are not stripped
-    (None, None),
+    ('+1.234.567.8901', '+12345678901'),
+    ('+44 (0) 20 7946 0958', '+442079460958'),      # the trunk prefix is not dialled from abroad
+    ('+4402079460958', '+442079460958'),            # what stripping punctuation alone would have sent
+    ('+33 1 23 45 67 89', '+33123456789'),
+    ('+61 450 078 883', '+61450078883'),
 ])
-def test_normalize_phone(raw, expected):
-    assert normalize_phone(raw) == expected
+def test_phone_numbers_are_read_as_libphonenumber_reads_them(raw, expected):
+    assert parse_phone(raw, 'phone') == expected
+
+
+@pytest.mark.parametrize('raw,message', [
+    ('12345678901', 'cannot be read'),                   # no plus: no country to read it in
+    ('0044 20 7946 0958', 'cannot be read'),
+    ('+12', 'cannot be read'),                           # too short to be a number
+    ('+999 1234', 'cannot be read'),                     # no such country code
+    ('+1 234', r'not a valid phone number for country code \+1'),
+    ('+1234567890123456', 'not a valid phone number'),  # too long
+    ('+1 425 555 0100 ext 5', 'has an extension'),
+    ('+02345678901', 'cannot be read'),
+    (None, 'must be a string'),
+])
+def test_phone_numbers_that_could_ring_the_wrong_person_are_refused(raw, message):
+    with pytest.raises(InputError, match=message) as info:
+        parse_phone(raw, 'participants[0].phone')
+    assert str(info.value).startswith('participants[0].phone')
 
 
 @pytest.mark.parametrize('entries,message', [
@@ -52,7 +67,7 @@ def test_normalize_phone(raw, expected):
                                     r'application_instance, identity; it has user, phone'),
     ([{'user': A}, {'display_name': 'x'}], r'participants\[1\] must have exactly one of .*; it has none'),
     ([{'user': '', 'phone': None}], r'participants\[0\] must have exactly one of .*; it has none'),
-    ([{'phone': '555-0123'}], r'participants\[0\]\.phone must be an E\.164 number'),
+    ([{'phone': '555-0123'}], r'participants\[0\]\.phone must be a phone number in international form'),
     ([{'user': 'bob'}], r'participants\[0\]\.user must be an Entra user object id \(a GUID\) or a user principal name'),
     ([{'guest': 'bob'}], r'participants\[0\]\.guest must be an object id \(a GUID\)'),
     ([{'application_instance': 'x@y.z'}], r'participants\[0\]\.application_instance must be an object id'),

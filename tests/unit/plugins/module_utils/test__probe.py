@@ -75,9 +75,9 @@ def test_parse_probe(user, phone, kind, ident, warned):
 @pytest.mark.parametrize('user,phone,message', [
     ('bob@contoso.com', None, 'probe_user must be the object id (a GUID)'),
     ('not-a-guid', '+14255550123', 'probe_user must be the object id (a GUID)'),
-    (None, '4255550123', 'probe_phone must be a phone number in E.164 form'),
-    (None, '+0123', 'probe_phone must be a phone number in E.164 form'),
-    (A, 'call me', 'probe_phone must be a phone number in E.164 form'),
+    (None, '4255550123', 'probe_phone must be a phone number in international form'),
+    (None, '+0123', 'probe_phone must be a phone number in international form'),
+    (A, 'call me', 'probe_phone must be a phone number in international form'),
 ])
 def test_parse_probe_refuses(user, phone, message):
     with pytest.raises(ProbeInputError, match=re.escape(message)):
@@ -87,10 +87,10 @@ def test_parse_probe_refuses(user, phone, message):
 @pytest.mark.parametrize('timeout,interval,message', [
     (120, 2.0, None),
     (1, 0.01, None),
-    (0, 2.0, 'answer_timeout must be a whole number of seconds >= 1'),
+    (0, 2.0, 'answer_timeout must be a whole number of seconds from 1 to 3600'),
     (-5, 2.0, 'answer_timeout must be'),
     (True, 2.0, 'answer_timeout must be'),
-    (10, 0.0, 'poll_interval must be a number of seconds > 0'),
+    (10, 0.0, 'poll_interval must be a number of seconds greater than 0 and at most 60'),
     (10, -1.0, 'poll_interval must be'),
     (10, float('nan'), 'poll_interval must be'),
     (10, float('inf'), 'poll_interval must be'),
