@@ -15,6 +15,7 @@ A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
 PEOPLE = [{'user': A, 'display_name': 'Ann'}, {'phone': '+1 425 555 0100'}]
 
 
+@pytest.mark.floors
 def test_pages_once_and_reports(emu, playbook):
     call = emu.create_call()
     emu.config(invite_outcome={'result': 'decline', 'after': 0})
@@ -68,14 +69,15 @@ def test_call_not_established_pages_nobody(emu, playbook):
     emu.set_call_state(call['id'], 'terminated')
     run = playbook('role.yml', role={'call_id': call['id'], 'participants': PEOPLE})
     assert run.rc != 0
-    assert 'is terminated, not established: nobody was paged' in run.output
+    assert 'is terminated, not established' in run.output and 'nothing was sent' in run.output
     assert invite_posts(emu) == []
 
 
 def test_unknown_call_pages_nobody(emu, playbook):
     run = playbook('role.yml', role={'call_id': '00000000-0000-4000-8000-000000000000', 'participants': PEOPLE})
-    assert run.rc != 0 and 'does not exist: nobody was paged' in run.output
+    assert run.rc != 0 and 'was not found' in run.output and 'nothing was sent' in run.output
     assert invite_posts(emu) == []
+    assert run.task('Result')['result']['page_responders_result']['failed'] is True, 'the result is kept'
 
 
 def test_argument_specs_refuse_bad_participants_before_any_request(emu, playbook):
@@ -84,3 +86,34 @@ def test_argument_specs_refuse_bad_participants_before_any_request(emu, playbook
     assert run.rc != 0
     assert 'page_responders_participants' in run.output and 'hidden' in run.output
     assert emu.requests() == []
+
+
+@pytest.mark.parametrize('participants,message', [
+    ([{'phone': '+44 (0) 20 7946 095'}], 'not a valid phone number'),
+    ([{'phone': '+12'}], 'cannot be read'),
+    ([{'user': A}, {'user': A, 'phone': '+14255550100'}], 'exactly one of'),
+], ids=['short-phone', 'no-phone', 'two-identities'])
+def test_bad_input_fails_before_any_request(emu, playbook, participants, message):
+    call = emu.create_call()
+    run = playbook('role.yml', role={'call_id': call['id'], 'participants': participants})
+    assert run.rc != 0 and message in run.output, run.output
+    assert emu.requests() == [], 'not even a token request'
+
+
+@pytest.mark.floors
+def test_bad_client_context_fails_before_any_request(emu, playbook):
+    call = emu.create_call()
+    run = playbook('role.yml', role={'call_id': call['id'], 'participants': PEOPLE, 'client_context': 'inc~42'})
+    assert run.rc != 0 and "client_context must not contain '~'" in run.output
+    assert emu.requests() == []
+
+
+@pytest.mark.floors
+def test_works_from_the_plays_module_defaults_alone(emu, playbook):
+    # No page_responders_connection: the play's module_defaults (the emulator's authority) must apply.
+    call = emu.create_call()
+    run = playbook('role_play_defaults.yml', role={'call_id': call['id'], 'participants': PEOPLE})
+    assert run.rc == 0, run.output
+    assert 'Paged 2 of 2 responders' in run.output
+    tokens = [r for r in emu.requests() if r['path'].endswith('/oauth2/v2.0/token')]
+    assert len(tokens) == 1, 'the token came from the play\'s authority_host, the emulator'
