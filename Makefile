@@ -90,7 +90,7 @@ floors: venv
 	@"$(FLOORS_VENV)/bin/python" -c 'import sys; print("floors:", sys.argv[1:])' $$(cat "$(FLOORS_VENV)/floors.txt")
 	@PATH="$(FLOORS_VENV)/bin:$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests$${PYTHONPATH:+:$$PYTHONPATH}" \
 		ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" \
-		sh -c '"$$0" -m pytest -q tests/unit && "$$0" -m pytest -q -n $(TEST_WORKERS) -m floors tests/integration' \
+		sh -c '"$$0" -m pytest -q tests/unit/plugins tests/unit/roles && "$$0" -m pytest -q -n $(TEST_WORKERS) -m floors tests/integration' \
 		"$(FLOORS_VENV)/bin/python"
 
 # Every stage runs even when an earlier one fails; the summary names the failures.

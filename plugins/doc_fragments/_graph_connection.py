@@ -159,7 +159,7 @@ requirements:
   - python >= 3.8
   - requests >= 2.25.0
   - msal >= 1.29.0
-  - msal-extensions >= 1.0.0 (only with O(token_cache))
+  - msal-extensions >= 1.2.0 (only with O(token_cache))
   - phonenumbers >= 8.12.0 (only for phone numbers)
 notes:
   - The app registration needs the Microsoft Graph application permissions C(Calls.InitiateGroupCall.All)
