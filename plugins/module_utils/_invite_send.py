@@ -67,7 +67,7 @@ class Sender:
         self.clock = clock
         self.sleep = sleep
         self.refusals = []      # (batch, GraphError): Graph refused, nothing was rung
-        self.unknown = []       # (context, batch, GraphError): fate unknown
+        self.unknown = []       # (context, [invitee], GraphError, why): fate unknown
 
     def send(self, batches):
         """POST every batch (in parallel: each is its own round trip); settle the ambiguous ones."""
@@ -111,18 +111,19 @@ class Sender:
             try:
                 roster, operations = runner.read_state()
             except GraphError as exc:
-                roster, operations, blind = None, None, False
                 why = 'the call could not be read again to look for it (%s)' % exc.summary()
             else:
-                blind = roster is None and operations is None     # nothing here can ever show it
+                if roster is None and operations is None:
+                    why = 'Graph lists neither the operations nor the roster of this call'
+                    break       # nothing here can ever show it
                 why = ('no operation with its clientContext was listed' if operations is not None else
                        'Graph does not list the call\'s operations, and its people are not in the roster')
-            for context, batch in open_:
-                operation, seen[context] = evidence(context, batch, roster, operations)
-                if operation is not None:
-                    landed[context] = operation
-            open_ = [(c, b) for c, b in open_ if c not in landed and len(seen[c]) < len(b)]
-            if not open_ or blind or self.clock() >= deadline:
+                for context, batch in open_:
+                    operation, seen[context] = evidence(context, batch, roster, operations)
+                    if operation is not None:
+                        landed[context] = operation
+                open_ = [(c, b) for c, b in open_ if c not in landed and len(seen[c]) < len(b)]
+            if not open_ or self.clock() >= deadline:
                 break
             self.sleep(max(0.0, min(SETTLE_INTERVAL, deadline - self.clock())))
         records = []

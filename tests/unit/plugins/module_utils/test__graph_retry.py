@@ -13,6 +13,8 @@ import pytest
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph_retry import RetryPolicy, parse_retry_after
 
+from fake_time import FakeClock
+
 NOW = datetime(2026, 11, 26, 12, 0, 0, tzinfo=timezone.utc)
 
 
@@ -34,31 +36,20 @@ def test_parse_retry_after(value, expected):
     assert parse_retry_after(value, now=NOW) == expected
 
 
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
-
-
 def test_retry_after_is_honoured_until_the_retries_are_spent():
-    clock = Clock()
+    clock = FakeClock()
     attempts = RetryPolicy(3, 60, clock=clock.clock, sleep=clock.sleep, jitter=lambda: 0.0).attempts()
     assert [attempts.next_delay(0.5) for dummy in range(4)] == [0.5, 0.5, 0.5, None]
 
 
 def test_exponential_backoff_with_jitter_when_no_retry_after():
-    clock = Clock()
+    clock = FakeClock()
     attempts = RetryPolicy(4, 60, clock=clock.clock, sleep=clock.sleep, jitter=lambda: 0.25).attempts()
     assert [attempts.next_delay() for dummy in range(4)] == [0.75, 1.25, 2.25, 4.25]
 
 
 def test_budget_stops_a_retry_that_would_exceed_it():
-    clock = Clock()
+    clock = FakeClock()
     attempts = RetryPolicy(10, 5, clock=clock.clock, sleep=clock.sleep, jitter=lambda: 0.0).attempts()
     delay = attempts.next_delay(3)
     attempts.wait(delay)

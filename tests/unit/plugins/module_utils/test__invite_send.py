@@ -13,6 +13,8 @@ from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import
 from ansible_collections.msgraph.calls.plugins.module_utils._invite_send import Sender, classify, evidence
 from ansible_collections.msgraph.calls.plugins.module_utils._participants import parse_participants
 
+from fake_time import FakeClock
+
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
 B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
 PHONE = '+14255550100'
@@ -66,17 +68,6 @@ def test_evidence(name, roster, operations, expected):
     found, seen = evidence(CONTEXT, BATCH, roster, operations)
     labels = dict((inv.match, inv.label) for inv in BATCH)
     assert ((found or {}).get('id'), dict((labels[key], status) for key, status in seen.items())) == expected
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = 0.0
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
 
 
 class FakeClient:
@@ -241,3 +232,12 @@ def test_mixed_batches_each_get_their_own_outcome():
     sender, runner, dummy = sender_for([{'id': 'op1'}, GraphError('boom', status=502)], [([], [])], settle=0)
     sender.send([BATCH[:1], BATCH[1:]])
     assert runner.status == {'user:' + A: ('invited', 'op1'), 'phone:' + PHONE: ('unknown', None)}
+
+
+def test_a_failing_read_keeps_what_an_earlier_one_saw():
+    sender, runner, clock = sender_for([GraphError('boom', status=500)],
+                                       [([member(A, lobby=True)], []), GraphError('read', status=503)], settle=2)
+    sender.send([BATCH])
+    assert runner.status == {'user:' + A: ('pending', None), 'phone:' + PHONE: ('unknown', None)}
+    assert runner.reads == 3 and 'could not be read again' in sender.unknown[0][3]
+    assert [inv.label for inv in sender.unknown[0][1]] == ['phone:' + PHONE]

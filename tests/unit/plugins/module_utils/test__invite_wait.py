@@ -17,6 +17,8 @@ from ansible_collections.msgraph.calls.plugins.module_utils._invite_wait import 
     decide,
 )
 
+from fake_time import FakeClock
+
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
 B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
 FAILED = {'status': 'failed', 'resultInfo': {'code': 408, 'subCode': 10004, 'message': 'not answered'}}
@@ -45,19 +47,6 @@ def member(key, lobby=False, kind='user'):
 ])
 def test_decide(name, waiting, operations, roster, expected):
     assert decide(waiting, operations, roster) == expected
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = 100.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 class FakeClient:
@@ -93,7 +82,7 @@ def not_found():
 
 
 def test_answer_after_two_polls():
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     client = FakeClient({'op1': [{'status': 'Running'}, {'status': 'Running'}, {'status': 'Completed'}]},
                         [[], [], [member(A)]])
     waiter = InviteWaiter(client, 'c', timeout=30, interval=2, clock=clock.clock, sleep=clock.sleep)
@@ -102,7 +91,7 @@ def test_answer_after_two_polls():
 
 
 def test_only_undecided_operations_are_read():
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     client = FakeClient({'op1': [{'status': 'Completed'}], 'op2': [{'status': 'Running'}, {'status': 'Completed'}]},
                         [[]])
     waiter = InviteWaiter(client, 'c', timeout=30, interval=1, clock=clock.clock, sleep=clock.sleep)
@@ -111,7 +100,7 @@ def test_only_undecided_operations_are_read():
 
 
 def test_timeout_within_the_deadline_plus_one_poll():
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     client = FakeClient({'op1': [{'status': 'Running'}]}, [[member(A, lobby=True)]])
     waiter = InviteWaiter(client, 'c', timeout=5, interval=2, clock=clock.clock, sleep=clock.sleep)
     outcomes = waiter.wait({A: 'op1'})
@@ -121,14 +110,14 @@ def test_timeout_within_the_deadline_plus_one_poll():
 
 
 def test_operation_gone_after_finishing_roster_decides():
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     client = FakeClient({'op1': [{'status': 'Running'}, not_found()]}, [[], [member(A)]])
     waiter = InviteWaiter(client, 'c', timeout=30, interval=1, clock=clock.clock, sleep=clock.sleep)
     assert waiter.wait({A: 'op1'}) == {A: ('joined', None)}
 
 
 def test_operation_gone_and_absent_is_failed():
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     client = FakeClient({'op1': [{'status': 'Running'}, not_found()]}, [[]])
     waiter = InviteWaiter(client, 'c', timeout=30, interval=1, clock=clock.clock, sleep=clock.sleep)
     assert waiter.wait({A: 'op1'})[A][0] == 'failed'
@@ -136,7 +125,7 @@ def test_operation_gone_and_absent_is_failed():
 
 
 def test_operation_never_readable_waits_on_the_roster():
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     client = FakeClient({'op1': [not_found()]}, [[], [], [member(A)]])
     waiter = InviteWaiter(client, 'c', timeout=30, interval=1, clock=clock.clock, sleep=clock.sleep)
     assert waiter.wait({A: 'op1'}) == {A: ('joined', None)}
@@ -145,7 +134,7 @@ def test_operation_never_readable_waits_on_the_roster():
 
 def test_operation_never_served_and_absent_times_out_saying_why():
     # Graph may not serve operations one by one at all: a 404 then proves nothing about a decline.
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     client = FakeClient({'op1': [not_found()]}, [[]])
     waiter = InviteWaiter(client, 'c', timeout=3, interval=1, clock=clock.clock, sleep=clock.sleep)
     assert waiter.wait({A: 'op1'}, {'op1': {'status': 'Running'}}) == {A: ('timeout', UNREADABLE_INFO)}
@@ -154,7 +143,7 @@ def test_operation_never_served_and_absent_times_out_saying_why():
 
 def test_a_404_means_finished_once_graph_served_another_operation():
     # One person per operation: B still rings (readable), so A's 404 means A's invite finished.
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     client = FakeClient({'op1': [not_found()], 'op2': [{'status': 'Running'}]}, [[]])
     waiter = InviteWaiter(client, 'c', timeout=30, interval=1, clock=clock.clock, sleep=clock.sleep)
     outcomes = waiter.wait({A: 'op1', B: 'op2'})
@@ -163,7 +152,7 @@ def test_a_404_means_finished_once_graph_served_another_operation():
 
 
 def test_listing_decides_a_decline_at_the_first_poll():
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     client = FakeClient({'list': [[dict(FAILED, id='op1'), {'id': 'op2', 'status': 'running'}]]}, [[member(B)]])
     waiter = InviteWaiter(client, 'c', timeout=30, interval=1, use_listing=True, clock=clock.clock, sleep=clock.sleep)
     outcomes = waiter.wait({A: 'op1', B: 'op2'})
@@ -172,7 +161,7 @@ def test_listing_decides_a_decline_at_the_first_poll():
 
 
 def test_listing_that_drops_a_finished_operation_needs_two_misses():
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     client = FakeClient({'list': [[{'id': 'op1', 'status': 'Running'}], []]}, [[]])
     waiter = InviteWaiter(client, 'c', timeout=30, interval=1, use_listing=True, clock=clock.clock, sleep=clock.sleep)
     assert waiter.wait({A: 'op1'}) == {A: ('failed', waiter_vanished())}
@@ -180,7 +169,7 @@ def test_listing_that_drops_a_finished_operation_needs_two_misses():
 
 
 def test_listing_that_stops_answering_falls_back_to_one_by_one():
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     client = FakeClient({'list': [GraphError('gone', status=404)], 'op1': [{'status': 'Completed'}]}, [[]])
     waiter = InviteWaiter(client, 'c', timeout=30, interval=1, use_listing=True, clock=clock.clock, sleep=clock.sleep)
     assert waiter.wait({A: 'op1'}) == {A: ('joined', None)}
@@ -192,7 +181,7 @@ def waiter_vanished():
 
 
 def test_other_errors_propagate():
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     client = FakeClient({'op1': [GraphError('boom', status=500)]}, [[]])
     waiter = InviteWaiter(client, 'c', timeout=30, interval=1, clock=clock.clock, sleep=clock.sleep)
     with pytest.raises(GraphError):
@@ -200,7 +189,7 @@ def test_other_errors_propagate():
 
 
 def test_p2p_reads_no_roster():
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     client = FakeClient({'op1': [{'status': 'Completed'}]}, [GraphError('p2p', status=400)])
     waiter = InviteWaiter(client, 'c', timeout=30, interval=1, read_roster=False, clock=clock.clock, sleep=clock.sleep)
     assert waiter.wait({A: 'op1'}) == {A: ('joined', None)}
