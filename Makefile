@@ -6,7 +6,8 @@
 #   make integration  pytest tests/integration, TEST_WORKERS processes at once (each with its own emulator)
 #   make floors       the lowest declared versions of every dependency in .tmp/floors-venv: units + a few
 #                     integration tests (tests/utils/floors.py pins them from the requirement files)
-#   make test         venv, then sanity beside units + integration + floors; all run, fails if any failed
+#   make test         venv, then units + integration, with sanity and floors beside them; all run, fails if
+#                     any failed
 #   make demo         venv, then tests/demo/run_demo.py
 #   make bench        venv, then tests/bench/bench_invite.py (prints figures)
 #   make clean        remove .venv, .tmp and test output
@@ -95,26 +96,30 @@ floors: venv
 
 # Every stage runs even when an earlier one fails; the summary names the failures.
 # Any non-zero exit counts, including pytest's 5 (no tests collected).
-# Sanity runs beside the pytest stages (its log is printed when it ends): much of it waits on pip
-# and on single-threaded linters, time the CPU-bound integration tests use.
+# Sanity and floors run beside units and integration (each log is printed when it ends): much of
+# them waits on pip and on single-threaded linters, time the CPU-bound integration tests use.
 TEST_LOGS := $(CURDIR)/.tmp/test-logs
+BESIDE    := sanity floors
 test: venv
-	@mkdir -p "$(TEST_LOGS)"; failed=""; \
-	start=$$SECONDS; \
-	( $(MAKE) sanity > "$(TEST_LOGS)/sanity.log" 2>&1; echo $$? > "$(TEST_LOGS)/sanity.rc" ) & sanity_pid=$$!; \
-	echo "---- sanity: started beside the other stages (log: .tmp/test-logs/sanity.log)"; \
-	for stage in units integration floors; do \
+	@mkdir -p "$(TEST_LOGS)"; failed=""; start=$$SECONDS; pids=""; \
+	for stage in $(BESIDE); do \
+		( $(MAKE) $$stage > "$(TEST_LOGS)/$$stage.log" 2>&1; echo $$? > "$(TEST_LOGS)/$$stage.rc" ) & pids="$$pids $$!"; \
+		echo "---- $$stage: started beside the other stages (log: .tmp/test-logs/$$stage.log)"; \
+	done; \
+	for stage in units integration; do \
 		begin=$$SECONDS; \
 		$(MAKE) $$stage && rc=0 || rc=$$?; \
 		echo "---- $$stage: $$( [ $$rc -eq 0 ] && echo passed || echo FAILED ) in $$((SECONDS - begin)) s"; \
 		[ $$rc -eq 0 ] || failed="$$failed $$stage"; \
 	done; \
-	wait $$sanity_pid; rc=$$(cat "$(TEST_LOGS)/sanity.rc"); \
-	cat "$(TEST_LOGS)/sanity.log"; \
-	echo "---- sanity: $$( [ $$rc -eq 0 ] && echo passed || echo FAILED ) (ended within $$((SECONDS - start)) s)"; \
-	[ $$rc -eq 0 ] || failed="sanity$$failed"; \
+	wait $$pids; \
+	for stage in $(BESIDE); do \
+		rc=$$(cat "$(TEST_LOGS)/$$stage.rc"); cat "$(TEST_LOGS)/$$stage.log"; \
+		echo "---- $$stage: $$( [ $$rc -eq 0 ] && echo passed || echo FAILED )"; \
+		[ $$rc -eq 0 ] || failed="$$failed $$stage"; \
+	done; \
 	printf '\n==== test summary ====\n'; \
-	if [ -n "$$failed" ]; then echo "FAILED: $$failed"; exit 1; fi; \
+	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi; \
 	echo "all passed: sanity units integration floors in $$((SECONDS - start)) s"
 
 demo: venv
