@@ -23,8 +23,8 @@ import uuid
 from ansible_collections.msgraph.calls.plugins.module_utils._identity import (
     identities_of,
     identity_label,
+    match_key,
     operation_keys,
-    participant_keys,
 )
 from ansible_collections.msgraph.calls.plugins.module_utils._participants import InputError
 
@@ -107,9 +107,10 @@ def plan_invite(invitees, roster, base, operations=None, state='present', batch_
     plan = InvitePlan()
     in_call = set()
     for participant in roster or []:
-        in_call |= participant_keys(participant)
         info = participant.get('info') if isinstance(participant, dict) else None
-        plan.roster_labels.extend(identity_label(kind, ident) for kind, ident in identities_of((info or {}).get('identity')))
+        for kind, ident in identities_of((info or {}).get('identity') if isinstance(info, dict) else None):
+            in_call.add(match_key(kind, ident))
+            plan.roster_labels.append(identity_label(kind, ident))
 
     named = {}      # match key -> [(status, operation id)], oldest first
     for op in operations or []:
