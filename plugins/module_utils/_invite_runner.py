@@ -78,8 +78,8 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
                 self.people[inv.match] = dict(status=status, operation_id=operation_id, client_context=None, shared=False)
             if self.plan.batches and not self.check_mode:
                 sender = Sender(self, self.settle_timeout)
+                self.unknown = sender.unknown       # the same list: reported even if sending stops half-way
                 sender.send(self.plan.batches)
-                self.unknown = sender.unknown
                 _fail_on(sender)
         finally:
             self.result = self._report()
