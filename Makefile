@@ -80,7 +80,7 @@ integration: venv
 
 # The lowest versions the requirement files declare, in a venv of their own (the test tools of the sanity
 # stage excepted), running the unit tests and the integration tests marked `floors` (one per dependency's
-# reason to be there: auth methods, token cache, phones, the role on the oldest ansible-core).
+# reason to be there: a secret and phones, a certificate, a managed identity, the token cache, the role).
 FLOORS_VENV := $(CURDIR)/.tmp/floors-venv
 floors: venv
 	$(call header,floors: lowest declared versions)

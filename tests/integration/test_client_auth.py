@@ -144,7 +144,6 @@ def test_access_token_used_as_is(emu, task):
     assert token not in run.output
 
 
-@pytest.mark.floors
 def test_rejected_access_token_is_a_clear_failure(emu, task):
     run, dummy = run_with(task, emu, {'auth_method': 'access_token', 'access_token': 'not-a-valid-token-value',
                                       'client_secret': None})

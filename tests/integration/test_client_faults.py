@@ -49,7 +49,7 @@ def invite(playbook, call_id, people=({'user': A},), **options):
                     extra_args=('-vvvv',))
 
 
-@pytest.mark.parametrize('retry_after', ['0.5', '1', 'http-date'])
+@pytest.mark.parametrize('retry_after', ['0.5', 'http-date'])
 def test_throttled_invite_is_sent_again_after_retry_after(emu, playbook, retry_after):
     call = emu.create_call()
     if retry_after == 'http-date':

@@ -41,7 +41,6 @@ def roster_ids(emu, call_id):
 
 # 1. A POST still in flight when the module gives up is never sent again in the task ----------------
 
-@pytest.mark.floors
 def test_post_still_in_flight_is_found_by_its_own_client_context(emu, playbook):
     call = emu.create_call()
     # The POST is held past the module's 1 s timeout and carried out when the module next lists operations.
@@ -125,7 +124,6 @@ def test_an_earlier_runs_operation_is_no_proof_of_this_one(emu, playbook):
 
 # 7. A failed task still returns everyone it rang ------------------------------------------------------
 
-@pytest.mark.floors
 def test_a_task_that_fails_half_way_reports_who_was_rung(emu, playbook):
     call = emu.create_call()
     emu.config(invite_outcome={'result': 'answer', 'after': 60})

@@ -100,7 +100,6 @@ def test_bad_input_fails_before_any_request(emu, playbook, participants, message
     assert emu.requests() == [], 'not even a token request'
 
 
-@pytest.mark.floors
 def test_bad_client_context_fails_before_any_request(emu, playbook):
     call = emu.create_call()
     run = playbook('role.yml', role={'call_id': call['id'], 'participants': PEOPLE, 'client_context': 'inc~42'})
@@ -108,7 +107,6 @@ def test_bad_client_context_fails_before_any_request(emu, playbook):
     assert emu.requests() == []
 
 
-@pytest.mark.floors
 def test_works_from_the_plays_module_defaults_alone(emu, playbook):
     # No page_responders_connection: the play's module_defaults (the emulator's authority) must apply.
     call = emu.create_call()

@@ -44,7 +44,6 @@ def test_answer_after_a_few_polls_joins(emu, playbook):
     assert operation_reads(emu)[-2:] == [('list', 200), ('list', 200)], 'one listing per poll, no GET per operation'
 
 
-@pytest.mark.floors
 def test_decline_fails_the_task_with_the_result_info(emu, playbook):
     call = emu.create_call()
     emu.config(invite_outcomes={A: {'result': 'answer', 'after': 0}, B: {'result': 'decline', 'after': 0}})
@@ -193,7 +192,6 @@ def test_info_on_a_group_call(emu, playbook):
     assert len(roster['raw']) == 3
 
 
-@pytest.mark.floors
 def test_participant_filter(emu, playbook):
     emu.config(page_size=1)
     call = emu.create_call(participants=[{'user': {'id': A}}, {'phone': {'id': '+12345678901'}}, {'user': {'id': B}}])
