@@ -117,9 +117,9 @@ raw:
   type: dict
 '''
 
-from ansible_collections.msgraph.calls.plugins.module_utils._call_view import call_summary
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_module import GraphModule
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_view import call_summary
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
 
 
 def main():

@@ -497,13 +497,13 @@ error:
   sample: {"status": 404, "code": "itemNotFound", "message": "Call not found.", "request_id": "1a0f…", "client_request_id": "225a…"}
 '''
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_module import GraphModule
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_options import number_in_range
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_history import InviteHistory, check_history_file
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import MAX_PER_INVITE, base_client_context
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_runner import InviteRunner, TaskFailure
-from ansible_collections.msgraph.calls.plugins.module_utils._participants import (
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import number_in_range
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import InviteHistory, check_history_file
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import MAX_PER_INVITE, base_client_context
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_runner import InviteRunner, TaskFailure
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import (
     ENDPOINT_TYPES,
     parse_participants,
 )

@@ -124,14 +124,14 @@ raw:
   elements: dict
 '''
 
-from ansible_collections.msgraph.calls.plugins.module_utils._call_view import (
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_view import (
     identity_filter,
     participant_matches,
     participant_summary,
 )
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_module import GraphModule
-from ansible_collections.msgraph.calls.plugins.module_utils._participants import InputError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import InputError
 
 
 def read_roster(module, client, call_id):

@@ -216,9 +216,9 @@ timeline:
 import time
 import uuid
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_module import GraphModule
-from ansible_collections.msgraph.calls.plugins.module_utils._probe import (
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.probe import (
     ACTIVE,
     FINISHED,
     Evidence,

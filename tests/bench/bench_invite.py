@@ -25,8 +25,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))  # tests/, for the emulator package
 
 from emulator.client import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import plan_invite  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.msgraph.calls.plugins.module_utils._participants import parse_participants  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import plan_invite  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_participants  # noqa: E402  pylint: disable=wrong-import-position
 
 TASKS = int(os.environ.get('BENCH_TASKS', '20'))
 

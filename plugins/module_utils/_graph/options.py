@@ -20,7 +20,7 @@ import stat
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_certificate import load_certificate
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.certificate import load_certificate
 
 # cloud -> (authority host, Graph root). The .default scope is always <Graph root>/.default.
 CLOUDS = {

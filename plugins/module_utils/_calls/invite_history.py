@@ -22,7 +22,7 @@ import json
 import os
 import time
 
-from ansible_collections.msgraph.calls.plugins.module_utils._file_lock import FileLock
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.file_lock import FileLock
 
 KEEP_DAYS = 30
 VERSION = 1

@@ -12,10 +12,10 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_auth import HAS_MSAL, HAS_MSAL_EXTENSIONS
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_client import GraphClient
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_options import graph_argument_spec, resolve_settings
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_transport import HAS_REQUESTS
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.auth import HAS_MSAL, HAS_MSAL_EXTENSIONS
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.client import GraphClient
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import graph_argument_spec, resolve_settings
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.transport import HAS_REQUESTS
 
 
 class _AnsibleModule(AnsibleModule):

@@ -13,10 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from urllib.parse import quote, urlencode, urlsplit
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_auth import build_auth
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError, error_from_body
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_retry import RetryPolicy, parse_retry_after
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_transport import (
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.auth import build_auth
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError, error_from_body
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.retry import RetryPolicy, parse_retry_after
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.transport import (
     HttpTransport,
     request_was_sent,
     transport_error_kind,

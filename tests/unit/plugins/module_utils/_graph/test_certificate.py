@@ -14,7 +14,7 @@ import pytest
 import trustme
 from cryptography.hazmat.primitives import serialization
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_certificate import load_certificate
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.certificate import load_certificate
 
 
 @pytest.fixture(scope='module')

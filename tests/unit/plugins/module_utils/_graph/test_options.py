@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_options import graph_argument_spec, resolve_settings
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import graph_argument_spec, resolve_settings
 
 TENANT = '5b7c9e3a-1d2f-4c6b-8a9e-0f1e2d3c4b5a'
 

@@ -9,9 +9,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_send import Sender, classify, evidence
-from ansible_collections.msgraph.calls.plugins.module_utils._participants import parse_participants
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_send import Sender, classify, evidence
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_participants
 
 from fake_time import FakeClock
 

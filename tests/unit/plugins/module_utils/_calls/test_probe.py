@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from ansible_collections.msgraph.calls.plugins.module_utils._probe import (
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.probe import (
     SWITCHES,
     Evidence,
     Probe,

@@ -16,7 +16,7 @@ import re
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.msgraph.calls.plugins.module_utils._identity import (
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import (
     identities_of,
     identity_label,
     is_guid,

@@ -16,9 +16,9 @@ __metaclass__ = type
 import importlib.util
 import threading
 
-from ansible_collections.msgraph.calls.plugins.module_utils._file_lock import FileLock
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_transport import transport_error_kind
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.file_lock import FileLock
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.transport import transport_error_kind
 
 # msal (~0.3 s to import) and msal-extensions are imported on first use, not with this file: a task
 # that fails its input checks, or authenticates with a ready access token, never pays for them.

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_retry import RetryPolicy, parse_retry_after
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.retry import RetryPolicy, parse_retry_after
 
 from fake_time import FakeClock
 

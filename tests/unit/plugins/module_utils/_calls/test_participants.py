@@ -13,8 +13,8 @@ import os
 
 import pytest
 
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import invite_body
-from ansible_collections.msgraph.calls.plugins.module_utils._participants import (
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import invite_body
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import (
     InputError,
     merge_duplicates,
     parse_participants,
@@ -24,7 +24,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._participants import
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
 B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
 PHONE = '+12345678901'
-VECTORS_PATH = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'data', 'graph_invite_examples.json')
+VECTORS_PATH = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'data', 'graph_invite_examples.json')
 with open(VECTORS_PATH) as _handle:
     VECTORS = json.load(_handle)
 

@@ -13,7 +13,7 @@ renamed account, a guest). So a name is looked up as a principal name first, the
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
 
 
 class LookupFailure(Exception):

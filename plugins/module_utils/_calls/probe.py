@@ -20,9 +20,9 @@ participant) invite was still ringing.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_options import number_in_range
-from ansible_collections.msgraph.calls.plugins.module_utils._identity import identities_of, is_guid, match_key
-from ansible_collections.msgraph.calls.plugins.module_utils._participants import InputError, parse_phone
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import number_in_range
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import identities_of, is_guid, match_key
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import InputError, parse_phone
 
 # The emulator switches the probe answers, in the order results list them (tests/emulator/config.py).
 SWITCHES = ('list_operations', 'get_operation', 'status_case', 'duplicate_invite', 'roster_kind', 'ringing_in_roster')

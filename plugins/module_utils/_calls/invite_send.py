@@ -20,9 +20,9 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._identity import roster_presence
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import attempt_client_context, invite_body
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import roster_presence
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import attempt_client_context, invite_body
 
 SETTLE_INTERVAL = 1.0     # seconds between two looks for a lost invite
 

@@ -8,14 +8,14 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.msgraph.calls.plugins.module_utils._identity import (
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import (
     identities_of,
     identity_label,
     is_guid,
     match_key,
     participant_keys,
 )
-from ansible_collections.msgraph.calls.plugins.module_utils._participants import InputError, parse_phone
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import InputError, parse_phone
 
 
 def _odata_type(value):

@@ -9,14 +9,14 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import (
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import (
     MAX_CLIENT_CONTEXT,
     attempt_client_context,
     base_client_context,
     in_family,
     plan_invite,
 )
-from ansible_collections.msgraph.calls.plugins.module_utils._participants import (
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import (
     InputError,
     merge_duplicates,
     parse_participants as parse_raw,

@@ -16,12 +16,12 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.msgraph.calls.plugins.module_utils._directory import LookupFailure, lookup_user
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_history import HistoryError
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import plan_invite
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_send import Sender
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_wait import InviteWaiter
-from ansible_collections.msgraph.calls.plugins.module_utils._participants import merge_duplicates
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import LookupFailure, lookup_user
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import HistoryError
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import plan_invite
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_send import Sender
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_wait import InviteWaiter
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import merge_duplicates
 
 # A recorded invite older than this no longer rings, so it is not worth asking Graph about.
 RINGING_HORIZON = 900

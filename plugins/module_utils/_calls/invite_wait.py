@@ -17,9 +17,9 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph_errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._identity import roster_presence
-from ansible_collections.msgraph.calls.plugins.module_utils._invite_plan import status_of
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import roster_presence
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import status_of
 
 
 def result_info(operation):

@@ -20,13 +20,13 @@ __metaclass__ = type
 import hashlib
 import uuid
 
-from ansible_collections.msgraph.calls.plugins.module_utils._identity import (
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import (
     identities_of,
     identity_label,
     match_key,
     operation_keys,
 )
-from ansible_collections.msgraph.calls.plugins.module_utils._participants import InputError
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import InputError
 
 MAX_PER_INVITE = 5            # Graph: "Inviting up to 5 participants is supported."
 ATTEMPT_ID_LENGTH = 15        # hex digits of the per-POST part
