@@ -182,9 +182,17 @@ options:
         V(invited) cannot see earlier invites, and decides from the roster alone, with a warning, so people are still
         paged (someone who declined an earlier invite may be rung again). Set O(history_file) to keep the promise
         there.
+      - V(absent) makes sure the listed people are neither in the call nor rung: each is removed from the call, or
+        their ringing invite is cancelled (C(DELETE /communications/calls/{id}/participants/{id})), matched as
+        V(present) matches them; nobody else is touched. An invite that rings only in Graph's operations (no lobby
+        entry in the roster) is cancelled by its operation id only when everyone it rings is listed, and a cancel is
+        checked with a fresh read: an invite still ringing is reported C(not_cancelled) and fails the task. Needs the
+        tenant prerequisite C(Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds @{Add="<client id>"})
+        and the permission C(Calls.JoinGroupCall.All). O(wait), O(batch_size), O(history_file) and
+        O(client_context) do not apply.
     type: str
     default: present
-    choices: [present, invited]
+    choices: [present, invited, absent]
   wait:
     description:
       - Wait until everyone this run invited, and everyone an earlier run of the family still rings, has an outcome.
@@ -333,29 +341,39 @@ EXAMPLES = r'''
 
 RETURN = r'''
 changed:
-  description: Whether an invite was sent (or, in check mode, would be sent).
+  description: Whether an invite was sent, or with O(state=absent) someone removed or cancelled (in check mode, would be).
   returned: always
   type: bool
   sample: true
 client_context:
   description: The clientContext base of this task; each invite sent C(<base>~<8 hex digits>).
-  returned: always
+  returned: unless O(state=absent)
   type: str
   sample: mgc1-6f1ed002ab5595859014ebf0951522d9
 invited:
   description:
     - The requested participants that were invited by this run (in check mode, that would be invited),
       each as you wrote it, with the identity normalised (GUIDs lower-cased, phones in E.164).
-  returned: always
+  returned: unless O(state=absent)
   type: list
   elements: dict
   sample: [{"user": "8b081ef6-4792-4def-b2c9-c363a1bf41d5", "display_name": "Primary on-call"}, {"phone": "+14255550123"}]
 already_present:
   description: The requested participants that were already in the call, in the same shape as RV(invited).
-  returned: always
+  returned: unless O(state=absent)
   type: list
   elements: dict
   sample: [{"user": "1e126418-44a0-4a94-a6f8-0efe1ad71acb"}]
+removed:
+  description: With O(state=absent), the requested participants dropped from the call, as you wrote them.
+  returned: when O(state=absent)
+  type: list
+  elements: dict
+cancelled:
+  description: With O(state=absent), the requested participants whose ringing invite was cancelled.
+  returned: when O(state=absent)
+  type: list
+  elements: dict
 participants:
   description:
     - Every requested participant (duplicates merged), as you wrote it, with what this run found or did.
@@ -374,6 +392,9 @@ participants:
           V(done_before) with O(state=invited), an earlier operation of the family named them, whatever its outcome;
           V(unknown) this run's invite failed ambiguously and no evidence of it was found (RV(outcome=unknown));
           V(not_sent) the task failed before their invite was sent.
+        - With O(state=absent) (check mode says what it would do): V(removed) dropped from the call; V(cancelled) their
+          ringing invite was cancelled; V(absent) neither in the call nor rung; V(not_cancelled) still rung (no id
+          cancels that invite, or they answered meanwhile).
       type: str
       sample: invited
     operation_id:
@@ -500,9 +521,12 @@ error:
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import number_in_range
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import refuse_outside_check_mode
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import InviteHistory, check_history_file
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import MAX_PER_INVITE, base_client_context
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_runner import InviteRunner, TaskFailure
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_runner import InviteRunner
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.remove_runner import RemoveRunner
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import (
     ENDPOINT_TYPES,
     parse_participants,
@@ -541,7 +565,7 @@ def argument_spec():
         batch_size=dict(type='int', default=1),
         settle_timeout=dict(type='float', default=10.0),
         history_file=dict(type='path'),
-        state=dict(type='str', default='present', choices=['present', 'invited']),
+        state=dict(type='str', default='present', choices=['present', 'invited', 'absent']),
         wait=dict(type='bool', default=False),
         wait_timeout=dict(type='int', default=120),
         wait_sleep=dict(type='float', default=2.0),
@@ -562,6 +586,20 @@ def validate(params):
     return invitees, base_client_context(params['call_id'], params['client_context'])
 
 
+def remove(module, client, call_id, invitees):
+    """state=absent: drop the listed people from the call, or cancel their ringing invites."""
+    runner = RemoveRunner(client, call_id, invitees, check_mode=module.check_mode, warn=module.warn)
+    try:
+        result = runner.run()
+        if module.diff_mode:
+            result['diff'] = runner.diff()
+    except TaskFailure as exc:
+        module.fail(exc.msg, error=exc.error, **runner.result)
+    except GraphError as exc:
+        module.fail_graph(exc, **runner.result)
+    module.exit(**result)
+
+
 def main():
     module = GraphModule(argument_spec(), supports_check_mode=True)
     params = module.params
@@ -570,7 +608,12 @@ def main():
         invitees, base = validate(params)
     except ValueError as exc:       # InputError too
         module.fail(str(exc))
+    message = refuse_outside_check_mode(call_id, 'call_id')
+    if message and not module.check_mode:
+        module.fail(message)
     client = module.client
+    if params['state'] == 'absent':
+        remove(module, client, call_id, invitees)
     history = InviteHistory(params['history_file'], call_id, base) if params['history_file'] else None
     runner = InviteRunner(client, call_id, invitees, base, state=params['state'], check_mode=module.check_mode,
                           warn=module.warn, batch_size=params['batch_size'], settle_timeout=params['settle_timeout'],

@@ -58,3 +58,18 @@ def _refused(name, where, exc):
         return ('%s %r could not be looked up: the app needs the User.Read.All application permission to resolve user '
                 'principal names and e-mail addresses, or give the object id instead (%s)' % (where, name, exc.summary()))
     return '%s %r could not be looked up: %s' % (where, name, exc.summary())
+
+
+def resolve_principal_names(client, invitees):
+    """Object ids (and display names) for the invitees given by name: one lookup per distinct name.
+
+    Raises LookupFailure naming the first name that does not lead to exactly one user.
+    """
+    found = {}
+    for inv in invitees:
+        if inv.upn is None:
+            continue
+        key = inv.upn.lower()
+        if key not in found:
+            found[key] = lookup_user(client, inv.upn, inv.where + '.user')
+        inv.resolve(found[key]['id'], found[key].get('displayName'))

@@ -16,24 +16,17 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import LookupFailure, lookup_user
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_CALL_ID
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import LookupFailure, resolve_principal_names
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import HistoryError
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import plan_invite
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_send import Sender
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_wait import InviteWaiter
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import merge_duplicates
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
 
 # A recorded invite older than this no longer rings, so it is not worth asking Graph about.
 RINGING_HORIZON = 900
-
-
-class TaskFailure(Exception):
-    """The task cannot go on; ``msg`` says why, ``error`` carries a GraphError's fields if one caused it."""
-
-    def __init__(self, msg, error=None):
-        super(TaskFailure, self).__init__(msg)
-        self.msg = msg
-        self.error = error
 
 
 class InviteRunner:  # pylint: disable=too-many-instance-attributes
@@ -88,21 +81,18 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
     # Reading --------------------------------------------------------------------------------
 
     def _resolve_principal_names(self):
-        """Object ids (and display names) for users given by name: one lookup per distinct name."""
-        found = {}
-        for inv in self.invitees:
-            if inv.upn is None:
-                continue
-            key = inv.upn.lower()
-            if key not in found:
-                try:
-                    found[key] = lookup_user(self.client, inv.upn, inv.where + '.user')
-                except LookupFailure as exc:
-                    raise TaskFailure(exc.msg, error=exc.error)
-            inv.resolve(found[key]['id'], found[key].get('displayName'))
+        try:
+            resolve_principal_names(self.client, self.invitees)
+        except LookupFailure as exc:
+            raise TaskFailure(exc.msg, error=exc.error)
 
     def _read_call(self):
         """The call, its roster and its operations, read in parallel; checks that an invite may go out."""
+        if self.call_id == NOT_CREATED_CALL_ID:
+            # Check mode only (the module refuses the marker otherwise): the call an earlier task would
+            # create, which has nobody in it yet.
+            self.listing = []
+            return [], []
         (call, call_error), (roster, roster_error), (listing, listing_error) = self.client.parallel(
             lambda: self.client.get_call(self.call_id),
             lambda: self.client.list_participants(self.call_id),

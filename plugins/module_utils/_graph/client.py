@@ -70,9 +70,20 @@ class GraphClient:
         """A token, with the same retry policy as Graph requests (Entra throttles and fails too)."""
         return self._with_retries(True, 'the token request', self.auth.token)
 
-    def request(self, method, url, body=None, params=None):
-        """Send one request; return the parsed JSON object of a 2xx answer, raise GraphError otherwise."""
-        return self._with_retries(method == 'GET', url, lambda: self._send_once(method, url, body, params))
+    def request(self, method, url, body=None, params=None, idempotent=None):
+        """Send one request; return the parsed JSON object of a 2xx answer ({} when empty), raise GraphError otherwise.
+
+        ``idempotent`` (default: GET only) says whether sending the request twice does no harm, so that
+        an ambiguous failure may be retried: true for keepAlive, DELETE and createOrGet, never for a
+        POST that creates something.
+        """
+        return self.exchange(method, url, body, params, idempotent)[0]
+
+    def exchange(self, method, url, body=None, params=None, idempotent=None):
+        """As request(), returning ``(parsed body, HTTP status)`` for callers that the status informs."""
+        if idempotent is None:
+            idempotent = method == 'GET'
+        return self._with_retries(idempotent, url, lambda: self._send_once(method, url, body, params))
 
     def _with_retries(self, idempotent, what, send):
         attempts = self.retry.attempts()
@@ -151,7 +162,7 @@ class GraphClient:
                              status=response.status_code, code='malformedResponse',
                              request_id=response.headers.get('request-id'),
                              client_request_id=client_request_id, method=method, url=url)
-        return parsed or {}
+        return parsed or {}, response.status_code
 
     def get_all(self, url):
         """Every item of a collection, following ``@odata.nextLink`` on the Graph host only."""
@@ -223,6 +234,34 @@ class GraphClient:
     def invite(self, call_id, body):
         """POST one invite; the answer is the inviteParticipantsOperation."""
         return self.request('POST', self.call_url(call_id, 'participants', 'invite'), body)
+
+    def create_call(self, body):
+        """POST /communications/calls: join a meeting or start a group call; the answer is the new call.
+
+        Never retried after an ambiguous failure: a second POST would be a second call.
+        """
+        return self.request('POST', self.url('communications', 'calls'), body)
+
+    def keep_alive(self, call_id):
+        """Tell Graph the call is still wanted (a call without one for 45 minutes ends)."""
+        return self.request('POST', self.call_url(call_id, 'keepAlive'), idempotent=True)
+
+    def hang_up(self, call_id):
+        """DELETE the bot's call leg (a meeting goes on for the people in it)."""
+        return self.request('DELETE', self.call_url(call_id), idempotent=True)
+
+    def remove_participant(self, call_id, participant_id):
+        """DELETE a participant: drops someone from the call, or cancels a pending invite."""
+        return self.request('DELETE', self.call_url(call_id, 'participants', participant_id), idempotent=True)
+
+    def create_or_get_meeting(self, organizer_id, body):
+        """POST …/onlineMeetings/createOrGet: the meeting of ``body['externalId']``; ``created`` is True on 201.
+
+        Safe to send again: Graph keys the meeting by organizer and externalId.
+        """
+        meeting, status = self.exchange('POST', self.url('users', organizer_id, 'onlineMeetings', 'createOrGet'),
+                                        body, idempotent=True)
+        return meeting, status == 201
 
 
 def _origin(url):

@@ -1,0 +1,191 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# Simplified BSD License (see https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""graph_call's work: read the call, keep it alive, or create (join) it and wait until it is established; hang up.
+
+The create POST is sent at most once per task. After an ambiguous failure (a timeout, a dropped
+connection, a 5xx) nothing proves whether Graph created a call, and Graph cannot list an app's
+calls, so the task reports ``unknown`` instead of joining a second time: a call that was created
+but is never kept alive ends by itself within 45 minutes.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import time
+
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_plan import (
+    ESTABLISHED,
+    call_state,
+    end_reason,
+    has_ended,
+)
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_view import call_summary
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_CALL_ID
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_send import classify
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
+
+
+class CallRunner:  # pylint: disable=too-many-instance-attributes
+    """One run of graph_call. ``present()``/``absent()`` return the result or raise TaskFailure/GraphError;
+    ``self.result`` always holds what is known so far (the call id of a call created before a failure)."""
+
+    def __init__(self, client, check_mode=False, warn=None, wait_timeout=60, wait_sleep=1.0,
+                 clock=time.monotonic, sleep=time.sleep):
+        self.client = client
+        self.check_mode = check_mode
+        self.warn = warn or (lambda message: None)
+        self.wait_timeout = wait_timeout
+        self.wait_sleep = wait_sleep
+        self.clock = clock
+        self.sleep = sleep
+        self.result = dict(changed=False, call_id=None, state=None, my_participant_id=None, created=False,
+                           keep_alive_sent=False, replaced_call_id=None, result_info=None, call=None)
+        self.found = None           # (call id, state) of the live call the task found, for the diff
+
+    # Reading --------------------------------------------------------------------------------
+
+    def read(self, call_id):
+        """The call, or None when Graph answers 404 (the call ended, or was never this app's)."""
+        try:
+            return self.client.get_call(call_id)
+        except GraphError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def _show(self, call_id, call):
+        self.result.update(call_id=call_id, state=call_state(call) or None, call=call_summary(call) if call else None,
+                           my_participant_id=(call or {}).get('myParticipantId') or self.result['my_participant_id'])
+
+    # state: present ---------------------------------------------------------------------------
+
+    def present(self, call_id, body, wait=True, keep_alive=True):
+        """Keep ``call_id`` alive if it lives; else create the call ``body`` describes (None: nothing to create)."""
+        if call_id and call_id != NOT_CREATED_CALL_ID:
+            call = self.read(call_id)
+            if not has_ended(call):
+                self.found = (call_id, call_state(call))
+            if call is not None and not has_ended(call) and wait and call_state(call) != ESTABLISHED:
+                call = self._wait_established(call_id, call)
+            if not has_ended(call):
+                self._show(call_id, call)
+                if keep_alive:
+                    self._keep_alive(call_id)
+                return self.result
+            info, sentence = end_reason(call)
+            if body is None:
+                self.result.update(call_id=call_id, state=call_state(call) or 'gone', result_info=info)
+                raise TaskFailure('call %s has ended (%s), and no join_url, meeting or targets were given to join or '
+                                  'create it again' % (call_id, sentence))
+            self.warn('call %s has ended (%s); creating a new one' % (call_id, sentence))
+            self.result['replaced_call_id'] = call_id
+        elif body is None and call_id == NOT_CREATED_CALL_ID:
+            # Check mode only: the call an earlier task would create; keeping it alive changes nothing.
+            self.result.update(call_id=call_id)
+            return self.result
+        elif body is None:
+            raise TaskFailure('no call to keep: give call_id, or join_url, meeting or targets to create one')
+        return self._create(body, wait)
+
+    def _keep_alive(self, call_id):
+        if self.check_mode:
+            return
+        try:
+            self.client.keep_alive(call_id)
+        except GraphError as exc:
+            if exc.status == 404:
+                # It ended between the read and the keepAlive.
+                self.result.update(state='gone')
+                raise TaskFailure('call %s ended just now: Graph answered the keepAlive with 404 (%s)'
+                                  % (call_id, exc.summary()), error=exc.to_dict())
+            raise
+        self.result['keep_alive_sent'] = True
+
+    def _create(self, body, wait):
+        self.result['changed'] = True
+        if self.check_mode:
+            self.result.update(call_id=NOT_CREATED_CALL_ID, state=None, created=False)
+            return self.result
+        try:
+            call = self.client.create_call(body)
+        except GraphError as exc:
+            if classify(exc) == 'ambiguous':
+                self.result.update(changed=False, state='unknown')
+                raise TaskFailure(
+                    'unknown whether Graph created the call: %s. The request was not sent again, since a second one '
+                    'could be a second call. Graph cannot list an app\'s calls: if one was created, it ends by itself '
+                    'within 45 minutes without a keepAlive; run the task again to join anew.' % exc.summary(),
+                    error=exc.to_dict())
+            self.result['changed'] = False
+            if exc.status == 409:
+                raise TaskFailure('Graph refused to create the call (%s): this app may be in that meeting already. '
+                                  'Graph cannot list an app\'s calls; pass the call_id an earlier run returned to keep '
+                                  'that call instead' % exc.summary(), error=exc.to_dict())
+            raise
+        call_id = call.get('id')
+        if not isinstance(call_id, str) or not call_id:
+            raise TaskFailure('Graph answered the call creation without a call id: %r' % call)
+        self.result['created'] = True
+        self._show(call_id, call)
+        if wait and call_state(call) != ESTABLISHED:
+            call = self._wait_established(call_id, call)
+            if has_ended(call):
+                info, sentence = end_reason(call)
+                self.result.update(state=call_state(call) or 'gone', result_info=info)
+                raise TaskFailure('call %s was created but did not establish: %s' % (call_id, sentence))
+            self._show(call_id, call)
+        return self.result
+
+    def _wait_established(self, call_id, call):
+        """Poll until the call is established or ended; TaskFailure when wait_timeout passes first."""
+        deadline = self.clock() + self.wait_timeout
+        while not has_ended(call) and call_state(call) != ESTABLISHED:
+            if self.clock() >= deadline:
+                self._show(call_id, call)
+                raise TaskFailure('call %s is still %s after wait_timeout=%ss; it was not hung up (its call_id is in '
+                                  'the result)' % (call_id, call_state(call) or 'in no state', self.wait_timeout))
+            self.sleep(self.wait_sleep)
+            call = self.read(call_id)
+        return call
+
+    # state: absent ----------------------------------------------------------------------------
+
+    def absent(self, call_id):
+        """Hang up ``call_id``; nothing to do when it has ended already."""
+        if call_id == NOT_CREATED_CALL_ID:
+            # Check mode only (the module refuses the marker otherwise): the call an earlier task would create.
+            self.result.update(changed=True, call_id=call_id)
+            return self.result
+        call = self.read(call_id)
+        self._show(call_id, call)
+        if not has_ended(call):
+            self.found = (call_id, call_state(call))
+        if has_ended(call):
+            self.result['state'] = call_state(call) or 'gone'
+            self.result['result_info'] = end_reason(call)[0]
+            return self.result
+        self.result['changed'] = True
+        if self.check_mode:
+            return self.result
+        try:
+            self.client.hang_up(call_id)
+        except GraphError as exc:
+            if exc.status != 404:
+                raise
+            self.result['changed'] = False      # it ended between the read and the DELETE
+        self.result['state'] = 'terminated' if self.result['changed'] else 'gone'
+        return self.result
+
+    def diff(self):
+        """Before and after as one line per live call: what ``--diff`` shows."""
+        before = 'call %s: %s\n' % self.found if self.found else ''
+        state = self.result['state']
+        if state in (None, 'establishing', 'established') and self.result['call_id']:
+            after = 'call %s: %s\n' % (self.result['call_id'], state or 'to be created')
+        else:
+            after = ''
+        return dict(before=before, after=after)

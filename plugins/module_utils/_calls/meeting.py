@@ -1,0 +1,76 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# Simplified BSD License (see https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""graph_online_meeting's decisions, free of I/O: the createOrGet body, and the meeting as the module returns it.
+
+``POST /users/{organizer}/onlineMeetings/createOrGet`` is Graph's idempotent create: the organizer
+and ``externalId`` identify the meeting, 201 means created, 200 means it existed.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from datetime import datetime
+
+# Words Graph uses when the organizer has no application access policy for this app (graph-api.md 13.4).
+ACCESS_POLICY_HINT = ('the app may create meetings only for users granted an application access policy: a Teams '
+                      'administrator runs New-CsApplicationAccessPolicy -AppIds <client id> and '
+                      'Grant-CsApplicationAccessPolicy for the organizer (or -Global); changes take up to 30 minutes')
+
+
+def _when(name, value):
+    """``value`` parsed as ISO 8601 with a time zone; ValueError names the option."""
+    try:
+        parsed = datetime.fromisoformat(value.replace('Z', '+00:00').replace('z', '+00:00'))
+    except ValueError:
+        raise ValueError('%s must be an ISO 8601 date and time such as 2026-12-02T09:00:00Z; got %r' % (name, value))
+    if parsed.tzinfo is None:
+        raise ValueError('%s must say its time zone (Z or +01:00, say); got %r' % (name, value))
+    return parsed
+
+
+def create_or_get_body(external_id, subject=None, start=None, end=None):
+    """The createOrGet body; ValueError for times Graph would refuse (end without start, end before start)."""
+    if not external_id or not external_id.strip():
+        raise ValueError('external_id must not be empty: it is what makes the meeting the same on every run')
+    if end and not start:
+        raise ValueError('end_date_time needs start_date_time (Graph refuses an end without a start)')
+    if start and end and _when('end_date_time', end) < _when('start_date_time', start):
+        raise ValueError('end_date_time must not be before start_date_time')
+    if start:
+        _when('start_date_time', start)
+    body = {'externalId': external_id}
+    for key, value in (('subject', subject), ('startDateTime', start), ('endDateTime', end)):
+        if value:
+            body[key] = value
+    return body
+
+
+def meeting_result(meeting, organizer_id, tenant_id=None):
+    """What the module returns of an onlineMeeting; ``meeting`` plugs into graph_call's option of that name."""
+    chat = meeting.get('chatInfo') if isinstance(meeting.get('chatInfo'), dict) else {}
+    join_settings = meeting.get('joinMeetingIdSettings') if isinstance(meeting.get('joinMeetingIdSettings'), dict) else {}
+    coordinates = dict(thread_id=chat.get('threadId'), message_id=chat.get('messageId'),
+                       reply_chain_message_id=chat.get('replyChainMessageId'), organizer_id=organizer_id)
+    if tenant_id:
+        coordinates['tenant_id'] = tenant_id
+    if not coordinates['thread_id']:
+        # Graph did not say the chat thread: the numeric meeting id joins just as well.
+        coordinates = dict(join_meeting_id=join_settings.get('joinMeetingId'), passcode=join_settings.get('passcode'),
+                           tenant_id=tenant_id)
+    return dict(
+        meeting_id=meeting.get('id'),
+        join_url=meeting.get('joinWebUrl'),
+        subject=meeting.get('subject'),
+        external_id=meeting.get('externalId'),
+        start_date_time=meeting.get('startDateTime'),
+        end_date_time=meeting.get('endDateTime'),
+        organizer_id=organizer_id,
+        chat_info=dict(thread_id=chat.get('threadId'), message_id=chat.get('messageId'),
+                       reply_chain_message_id=chat.get('replyChainMessageId')),
+        join_meeting_id=join_settings.get('joinMeetingId'),
+        passcode=join_settings.get('passcode'),
+        meeting=coordinates,
+    )

@@ -1,0 +1,160 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# Simplified BSD License (see https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""graph_call_invite ``state: absent``, the I/O: read the call, send the DELETEs the plan names, check the cancels.
+
+A DELETE is idempotent, so the client may retry it; a 404 means the person left (or the invite
+ended) meanwhile, which is what was wanted. Whether Graph really cancelled a ringing invite shows
+only in a fresh read of the operations, so cancels are checked once; an invite still ringing then
+is reported ``not_cancelled``, never ``cancelled``.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_CALL_ID
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import LookupFailure, resolve_principal_names
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import operation_keys, roster_presence
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import PENDING_STATUSES, status_of
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import merge_duplicates
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.remove_plan import plan_removal
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
+
+# Graph's tenant prerequisite for this request (graph-api.md 12.2).
+TENANT_PREREQUISITE = ('Graph removes participants only for apps a Teams administrator allowed with '
+                       'Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds @{Add="<client id>"}')
+# What each planned status reports before the DELETEs (check mode shows these).
+PLANNED = {'remove': 'removed', 'cancel': 'cancelled', 'absent': 'absent', 'shared_invite': 'not_cancelled'}
+
+
+class RemoveRunner:
+    """One ``state: absent`` run; ``run()`` returns the result or raises TaskFailure/GraphError."""
+
+    def __init__(self, client, call_id, invitees, check_mode=False, warn=None):
+        self.client = client
+        self.call_id = call_id
+        self.invitees = invitees
+        self.check_mode = check_mode
+        self.warn = warn or (lambda message: None)
+        self.plan = None
+        self.status = {}        # match key -> reported status
+        self.result = self._report()
+
+    def run(self):
+        try:
+            try:
+                resolve_principal_names(self.client, self.invitees)
+            except LookupFailure as exc:
+                raise TaskFailure(exc.msg, error=exc.error)
+            self.invitees, warnings = merge_duplicates(self.invitees)
+            for warning in warnings:
+                self.warn(warning)
+            roster, operations, own_id = self._read()
+            self.plan = plan_removal(self.invitees, roster, operations, own_id)
+            self.status = dict((key, PLANNED[status]) for key, status in self.plan.status.items())
+            if not self.check_mode:
+                self._delete()
+            _fail_on(self.invitees, self.status)
+        finally:
+            self.result = self._report()
+        return self.result
+
+    def _read(self):
+        if self.call_id == NOT_CREATED_CALL_ID:
+            return [], [], None         # check mode: the call an earlier task would create has nobody in it
+        (call, call_error), (roster, roster_error), (listing, listing_error) = self.client.parallel(
+            lambda: self.client.get_call(self.call_id),
+            lambda: self.client.list_participants(self.call_id),
+            lambda: self.client.list_operations(self.call_id),
+        )
+        if call_error is not None and call_error.status == 404:
+            # An ended call has nobody in it: the wanted state holds.
+            self.warn('call %s was not found (it ended, or the app never joined it): nobody to remove' % self.call_id)
+            return [], [], None
+        for error in (call_error, roster_error):
+            if error is not None:
+                raise error
+        if listing_error is not None:
+            self.warn('the call\'s operations could not be read (%s): an invite still ringing without a lobby entry in '
+                      'the roster cannot be seen, so it is not cancelled' % listing_error.summary())
+            listing = None
+        return roster, listing, call.get('myParticipantId')
+
+    def _delete(self):
+        requests = [(pid, keys) for pid, keys, dummy in self.plan.deletes] + list(self.plan.by_operation)
+        outcomes = self.client.parallel(*[self._deleter(pid) for pid, dummy in requests])
+        for (pid, keys), (dummy, error) in zip(requests, outcomes):
+            if error is None:
+                continue
+            if error.status == 403:
+                raise TaskFailure('Graph refused to remove %s from call %s (%s). %s'
+                                  % (', '.join(keys), self.call_id, error.summary(), TENANT_PREREQUISITE),
+                                  error=error.to_dict())
+            if error.status != 404:
+                raise error
+            for key in keys:
+                # Left the call meanwhile: what was wanted. A cancel that found nothing: checked below.
+                self.status[key] = 'absent' if self.status[key] == 'removed' else 'unconfirmed'
+        if any(status in ('cancelled', 'unconfirmed') for status in self.status.values()):
+            self._check_cancels()
+
+    def _deleter(self, participant_id):
+        return lambda: self.client.remove_participant(self.call_id, participant_id)
+
+    def _check_cancels(self):
+        """A cancel holds when the person is neither rung nor in the call any more (one fresh read).
+
+        Graph may accept a DELETE and still ring (or answer 404 because the invite ended meanwhile); only
+        the operations and the roster tell. Someone who answered in between is in the call: not cancelled.
+        """
+        (operations, op_error), (roster, roster_error) = self.client.parallel(
+            lambda: self.client.list_operations(self.call_id),
+            lambda: self.client.list_participants(self.call_id),
+        )
+        still = set()
+        for op in operations or []:
+            if status_of(op) in PENDING_STATUSES:
+                still |= operation_keys(op)
+        present = roster_presence(roster)
+        for key, status in self.status.items():
+            if status not in ('cancelled', 'unconfirmed'):
+                continue
+            if key in still or key in present:
+                self.status[key] = 'not_cancelled'
+            elif status == 'unconfirmed':
+                # Nothing rings them and they are not in the call: the invite ended, as wanted; unless the
+                # operations could not be read, when nothing proves it.
+                self.status[key] = 'absent' if op_error is None else 'not_cancelled'
+        for error in (op_error, roster_error):
+            if error is not None:
+                self.warn('could not read the call again to check the cancelled invites (%s)' % error.summary())
+
+    def _report(self):
+        participants, removed, cancelled = [], [], []
+        for inv in self.invitees:
+            status = self.status.get(inv.match)
+            if status is None:
+                continue
+            participants.append(dict(inv.entry, label=inv.label, status=status))
+            if status == 'removed':
+                removed.append(inv.entry)
+            elif status == 'cancelled':
+                cancelled.append(inv.entry)
+        return dict(changed=bool(removed or cancelled), removed=removed, cancelled=cancelled,
+                    participants=participants)
+
+    def diff(self):
+        diff = self.plan.diff(self.invitees)
+        diff['before_header'] = 'call %s: participants and ringing invites' % self.call_id
+        diff['after_header'] = 'call %s: after the removal' % self.call_id
+        return diff
+
+
+def _fail_on(invitees, status):
+    stuck = [inv.label for inv in invitees if status.get(inv.match) == 'not_cancelled']
+    if stuck:
+        raise TaskFailure('the ringing invite of %s could not be cancelled: Graph offered no id that cancels it (no lobby '
+                          'entry in the roster, or the invite also rings people not listed here). It stops ringing by '
+                          'itself when unanswered; run the task again to remove them if they answer' % ', '.join(stuck))

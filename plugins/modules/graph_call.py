@@ -1,0 +1,356 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: graph_call
+short_description: Join a Teams meeting or start a group call as the app, keep the call alive, hang up
+version_added: 0.2.0
+description:
+  - With O(state=present) and no live O(call_id), joins the Teams meeting of O(join_url) (or of O(meeting)), or
+    starts a group call ringing O(targets) (C(POST /communications/calls), service-hosted media). Graph answers
+    C(establishing) at once; the module then polls the call until it is C(established), and fails with Graph's end
+    reason if the call is C(terminated) instead.
+  - With a O(call_id) that is still alive, it only sends a keepAlive and reports RV(changed=false). Graph ends a call
+    that gets no keepAlive for 45 minutes, so run this task at least every 15 minutes while the bridge is needed.
+  - With a O(call_id) that has ended, it creates (joins) the call again when O(join_url), O(meeting) or O(targets) are
+    given, and fails clearly otherwise.
+  - With O(state=absent), hangs up (C(DELETE /communications/calls/{id})). For a meeting, only the app's leg ends; the
+    meeting goes on for the people in it. A call that has ended already is no change.
+  - Graph cannot list an app's calls. Keep RV(call_id) for the next run (a registered variable, C(set_stats) in AWX,
+    or a fact file); see the collection's README.
+  - Needs the application permissions C(Calls.JoinGroupCall.All) (join meetings) or C(Calls.InitiateGroupCall.All)
+    (group calls with targets), and a bot registered for calling whose webhook is O(callback_uri).
+author:
+  - msgraph.calls maintainers (@msgraph-calls)
+extends_documentation_fragment:
+  - msgraph.calls._graph_connection
+  - msgraph.calls._attributes
+  - msgraph.calls._attributes.actiongroup_graph
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads the call (if O(call_id) is given) and sends nothing. A call it would create is returned as the RV(call_id)
+        C(check-mode.invalid-call-not-created), which graph_call_invite and graph_call accept in check mode as
+        "the call an earlier task would create" and preview against an empty call.
+  diff_mode:
+    support: full
+    details:
+      - C(before) and C(after) name the call and its state, one line each.
+options:
+  state:
+    description:
+      - V(present) keeps the call (creating or joining it when needed); V(absent) hangs up.
+    type: str
+    choices: [present, absent]
+    default: present
+  call_id:
+    description:
+      - The call from an earlier run. Required for O(state=absent).
+      - With O(state=present), a live call is kept (keepAlive) instead of joining again.
+    type: str
+  join_url:
+    description:
+      - The Teams meeting link to join, in either form Teams hands out
+        (C(https://teams.microsoft.com/l/meetup-join/<thread>/<message>?context={"Tid":...,"Oid":...}), encoded or
+        not, or the short C(https://teams.microsoft.com/meet/<id>?p=<passcode>)).
+      - A short link carries no tenant; the meeting's tenant is then O(meeting.tenant_id), else the connection's
+        O(tenant_id).
+      - Mutually exclusive with O(targets).
+    type: str
+  meeting:
+    description:
+      - The meeting's coordinates, instead of (or completing) O(join_url); as graph_online_meeting returns them.
+      - Either O(meeting.thread_id) with O(meeting.organizer_id), or O(meeting.join_meeting_id).
+    type: dict
+    suboptions:
+      thread_id:
+        description: The meeting chat's thread id, C(19:meeting_...@thread.v2).
+        type: str
+      message_id:
+        description: The chat message id of the meeting, C(0) for meetings (the default).
+        type: str
+      reply_chain_message_id:
+        description: The reply chain message id, for meetings held in a channel thread.
+        type: str
+      organizer_id:
+        description: The Entra object id of the meeting's organizer.
+        type: str
+      tenant_id:
+        description: The tenant the meeting is in; defaults to the link's, else the connection's O(tenant_id).
+        type: str
+      join_meeting_id:
+        description: The numeric meeting id (the short link's id).
+        type: str
+      passcode:
+        description: The meeting passcode that goes with O(meeting.join_meeting_id).
+        type: str
+        no_log: false
+  targets:
+    description:
+      - Start a new group call ringing these people (at most 5 Teams users, guests or applications), instead of
+        joining a meeting. Invite more people, and phones, with M(msgraph.calls.graph_call_invite) once it is
+        established.
+      - The entries take the identity keys of graph_call_invite's O(msgraph.calls.graph_call_invite#module:participants).
+    type: list
+    elements: dict
+    suboptions:
+      user:
+        description: An Entra user by object id, user principal name or e-mail address.
+        type: str
+      guest:
+        description: A guest by id.
+        type: str
+      application_instance:
+        description: An application instance (a resource account) by id.
+        type: str
+      phone:
+        description: Refused here; Graph rings phones only from a call whose source has a phone number.
+        type: str
+      identity:
+        description: A whole identitySet, passed through.
+        type: dict
+      display_name:
+        description: The name Teams shows.
+        type: str
+      tenant_id:
+        description: The tenant of the identity.
+        type: str
+      identity_provider:
+        description: The identity provider.
+        type: str
+  callback_uri:
+    description:
+      - The bot's HTTPS calling webhook, where Graph posts the call's notifications. Required to create or join a call.
+      - The module does not need the notifications (it polls the call), but Graph requires a reachable receiver.
+    type: str
+  subject:
+    description: The subject of a new call.
+    type: str
+  wait:
+    description: Wait until a new call (or a given one still connecting) is C(established).
+    type: bool
+    default: true
+  wait_timeout:
+    description: Seconds to wait for C(established), 1 to 3600.
+    type: int
+    default: 60
+  wait_sleep:
+    description: Seconds between reads of the call while waiting, more than 0 and at most 300.
+    type: float
+    default: 1.0
+  keep_alive:
+    description: Send a keepAlive to a live O(call_id). V(false) only reads it.
+    type: bool
+    default: true
+seealso:
+  - module: msgraph.calls.graph_online_meeting
+  - module: msgraph.calls.graph_call_invite
+  - module: msgraph.calls.graph_call_info
+'''
+
+EXAMPLES = r'''
+- name: Join the incident bridge (or keep the call from the last run alive)
+  msgraph.calls.graph_call:
+    call_id: "{{ bridge_call_id | default(omit) }}"
+    join_url: "{{ incident_meeting_link }}"
+    callback_uri: https://bot.example.com/api/calls
+  register: bridge
+
+- name: Remember the call for the next job (AWX)
+  ansible.builtin.set_stats:
+    data:
+      bridge_call_id: "{{ bridge.call_id }}"
+
+- name: Start a group call ringing two people
+  msgraph.calls.graph_call:
+    targets:
+      - user: 8b081ef6-4792-4def-b2c9-c363a1bf41d5
+      - user: oncall@example.com
+    callback_uri: https://bot.example.com/api/calls
+    subject: Database outage
+
+- name: Hang up
+  msgraph.calls.graph_call:
+    state: absent
+    call_id: "{{ bridge.call_id }}"
+'''
+
+RETURN = r'''
+call_id:
+  description:
+    - The call to pass to the next task or run. In check mode, a call that would be created is
+      C(check-mode.invalid-call-not-created).
+  returned: always
+  type: str
+  sample: 57dab8b1-894c-409a-b240-bd8beae78896
+state:
+  description:
+    - The call state, C(established) once joined; C(terminated) or C(gone) (Graph no longer knows it) after a
+      hang-up or when it had ended; C(unknown) when a failed request leaves it open whether a call was created.
+  returned: always
+  type: str
+  sample: established
+my_participant_id:
+  description: The app's own participant id in the call.
+  returned: when known
+  type: str
+created:
+  description: Whether this task created (joined) a new call.
+  returned: always
+  type: bool
+replaced_call_id:
+  description: The ended call that was given as O(call_id) and replaced by a new one.
+  returned: always
+  type: str
+keep_alive_sent:
+  description: Whether a keepAlive was sent to a live O(call_id).
+  returned: always
+  type: bool
+result_info:
+  description: Graph's end reason (C(code), C(subcode), C(message)) of a call that ended.
+  returned: always
+  type: dict
+call:
+  description: The call in short, as M(msgraph.calls.graph_call_info) returns it.
+  returned: always
+  type: dict
+'''
+
+from urllib.parse import urlsplit
+
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import number_in_range
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_plan import (
+    check_targets,
+    group_call_body,
+    join_body,
+    same_meeting,
+)
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_runner import CallRunner
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import (
+    NOT_CREATED_JOIN_URL,
+    refuse_outside_check_mode,
+)
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import LookupFailure, resolve_principal_names
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import is_guid
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.join_url import MEETING_KEYS, meeting_coordinates
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_participants
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
+
+TARGET_KEYS = ('user', 'guest', 'application_instance', 'phone', 'identity', 'display_name', 'tenant_id',
+               'identity_provider')
+
+
+def argument_spec():
+    return dict(
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        call_id=dict(type='str'),
+        join_url=dict(type='str'),
+        meeting=dict(type='dict', options=dict(
+            (key, dict(type='str', no_log=False)) for key in MEETING_KEYS)),
+        targets=dict(type='list', elements='dict', options=dict(
+            (key, dict(type='dict' if key == 'identity' else 'str', no_log=False)) for key in TARGET_KEYS)),
+        callback_uri=dict(type='str'),
+        subject=dict(type='str'),
+        wait=dict(type='bool', default=True),
+        wait_timeout=dict(type='int', default=60),
+        wait_sleep=dict(type='float', default=1.0),
+        keep_alive=dict(type='bool', default=True),
+    )
+
+
+def _callback_uri(value):
+    parts = urlsplit(value or '')
+    if parts.scheme.lower() != 'https' or not parts.hostname:
+        raise ValueError('callback_uri must be the bot\'s https:// calling webhook (Graph requires HTTPS); got %r' % value)
+    if parts.username is not None or parts.password is not None:
+        raise ValueError('callback_uri must not carry a user name or password')
+    return value
+
+
+class Request:  # pylint: disable=too-few-public-methods
+    """The validated task: what to keep or create, checked before any request."""
+
+    def __init__(self, params, check_mode, connection_tenant):
+        number_in_range('wait_timeout', params['wait_timeout'], 1, 3600)
+        number_in_range('wait_sleep', params['wait_sleep'], 0, 300, low_excluded=True)
+        self.call_id = params['call_id'] or None
+        for option in ('call_id', 'join_url'):
+            message = refuse_outside_check_mode(params[option], option)
+            if message and not check_mode:
+                raise ValueError(message)
+        if params['state'] == 'absent':
+            if not self.call_id:
+                raise ValueError('state=absent needs call_id: the call to hang up')
+            return
+        self.targets = parse_participants(params['targets'], option='targets') if params['targets'] else None
+        meeting = dict((k, v) for k, v in (params['meeting'] or {}).items() if v not in (None, ''))
+        join_url = params['join_url'] or None
+        if self.targets is not None and (join_url or meeting):
+            raise ValueError('targets starts a new group call; join_url and meeting join a meeting: give one or the other')
+        if self.targets is not None:
+            check_targets(self.targets)
+        self.preview_join = join_url == NOT_CREATED_JOIN_URL
+        tenant = connection_tenant if connection_tenant and is_guid(connection_tenant) else None
+        self.coordinates = None if self.preview_join else meeting_coordinates(join_url, meeting, tenant)
+        if self.coordinates and self.coordinates['kind'] == 'join_meeting_id' and not self.coordinates['tenant_id']:
+            raise ValueError('join_url is a short link, which names no tenant: give meeting.tenant_id (the connection\'s '
+                             'tenant_id is not a GUID)')
+        creates = self.targets is not None or self.coordinates is not None or self.preview_join
+        self.callback_uri = _callback_uri(params['callback_uri']) if creates else None
+        self.subject = params['subject']
+        self.tenant = tenant
+
+    def body(self):
+        """The create-call body, a placeholder for a meeting check mode did not create, or None (nothing to create)."""
+        if self.preview_join:
+            return {'preview': 'the meeting an earlier task would create'}
+        if self.coordinates is not None:
+            return join_body(self.coordinates, self.callback_uri, self.subject)
+        if self.targets is not None:
+            return group_call_body(self.targets, self.callback_uri, self.tenant, self.subject)
+        return None
+
+
+def main():
+    module = GraphModule(argument_spec(), supports_check_mode=True)
+    params = module.params
+    try:
+        request = Request(params, module.check_mode, params.get('tenant_id'))
+    except ValueError as exc:       # InputError and JoinInfoError too
+        module.fail(str(exc))
+    client = module.client
+    runner = CallRunner(client, check_mode=module.check_mode, warn=module.warn, wait_timeout=params['wait_timeout'],
+                        wait_sleep=params['wait_sleep'])
+    try:
+        if params['state'] == 'absent':
+            result = runner.absent(request.call_id)
+        else:
+            if request.targets:
+                try:
+                    resolve_principal_names(client, request.targets)
+                except LookupFailure as exc:
+                    raise TaskFailure(exc.msg, error=exc.error)
+            result = runner.present(request.call_id, request.body(), wait=params['wait'], keep_alive=params['keep_alive'])
+            if result['call'] and same_meeting(result['call'], request.coordinates) is False:
+                module.warn('call %s is in another meeting than the one given; it was kept, not replaced'
+                            % result['call_id'])
+        if module.diff_mode:
+            result['diff'] = runner.diff()
+    except TaskFailure as exc:
+        module.fail(exc.msg, error=exc.error, **runner.result)
+    except GraphError as exc:
+        module.fail_graph(exc, **runner.result)
+    module.exit(**result)
+
+
+if __name__ == '__main__':
+    main()

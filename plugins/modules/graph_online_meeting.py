@@ -1,0 +1,188 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: graph_online_meeting
+short_description: Ensure the Teams meeting of an incident, keyed by an external id
+version_added: 0.2.0
+description:
+  - Ensures the online meeting that O(organizer) holds for O(external_id) with
+    C(POST /users/{organizer}/onlineMeetings/createOrGet). The first run creates it (RV(changed=true)); every later
+    run with the same organizer and O(external_id) returns the same meeting and changes nothing.
+  - The meeting is standalone (not in anyone's calendar). Pass RV(join_url) or RV(meeting) to
+    M(msgraph.calls.graph_call) to join it.
+  - Needs the application permission C(OnlineMeetings.ReadWrite.All) and an application access policy that a Teams
+    administrator grants to the organizer (C(New-CsApplicationAccessPolicy), C(Grant-CsApplicationAccessPolicy)).
+    An organizer given by name also needs C(User.Read.All) to look up its object id.
+author:
+  - msgraph.calls maintainers (@msgraph-calls)
+extends_documentation_fragment:
+  - msgraph.calls._graph_connection
+  - msgraph.calls._attributes
+  - msgraph.calls._attributes.actiongroup_graph
+attributes:
+  check_mode:
+    support: partial
+    details:
+      - Sends nothing. Graph has no read of a meeting by external id, so check mode cannot tell whether the meeting
+        exists; it reports RV(changed=true) and returns the RV(join_url) C(https://check-mode.invalid/meeting-not-created),
+        which M(msgraph.calls.graph_call) accepts in check mode as the meeting an earlier task would create.
+  diff_mode:
+    support: none
+options:
+  state:
+    description: Only V(present); Graph's createOrGet has no counterpart that deletes by external id.
+    type: str
+    choices: [present]
+    default: present
+  organizer:
+    description:
+      - The user who organizes the meeting, by Entra object id, user principal name or e-mail address.
+    type: str
+    required: true
+  external_id:
+    description:
+      - Your key for the meeting, such as the incident number. The same organizer and external id always give the
+        same meeting.
+    type: str
+    required: true
+  subject:
+    description:
+      - The meeting's subject, used when it is created. Graph does not document that createOrGet changes an existing
+        meeting; when the returned subject differs, the module warns.
+    type: str
+  start_date_time:
+    description: When the meeting starts, ISO 8601 with a time zone; Graph defaults to now.
+    type: str
+  end_date_time:
+    description: When it ends, ISO 8601 with a time zone, after O(start_date_time); Graph defaults to an hour later.
+    type: str
+seealso:
+  - module: msgraph.calls.graph_call
+'''
+
+EXAMPLES = r'''
+- name: The bridge of incident INC-1234
+  msgraph.calls.graph_online_meeting:
+    organizer: incident-commander@example.com
+    external_id: INC-1234
+    subject: "INC-1234: payments are failing"
+  register: meeting
+
+- name: Join it
+  msgraph.calls.graph_call:
+    meeting: "{{ meeting.meeting }}"
+    callback_uri: https://bot.example.com/api/calls
+'''
+
+RETURN = r'''
+created:
+  description: Whether Graph created the meeting (HTTP 201) rather than returning the existing one (200).
+  returned: always
+  type: bool
+meeting_id:
+  description: The onlineMeeting id.
+  returned: success
+  type: str
+join_url:
+  description: The meeting's join link (C(joinWebUrl)).
+  returned: success
+  type: str
+  sample: https://teams.microsoft.com/l/meetup-join/19%3ameeting_N2Q3...%40thread.v2/0?context=%7b%22Tid%22...
+chat_info:
+  description: The meeting chat (C(thread_id), C(message_id), C(reply_chain_message_id)).
+  returned: success
+  type: dict
+join_meeting_id:
+  description: The numeric meeting id, when Graph gives one.
+  returned: success
+  type: str
+passcode:
+  description: The meeting passcode that goes with RV(join_meeting_id), when there is one.
+  returned: success
+  type: str
+organizer_id:
+  description: The organizer's object id.
+  returned: success
+  type: str
+meeting:
+  description: The coordinates that M(msgraph.calls.graph_call) joins with (its O(msgraph.calls.graph_call#module:meeting) option).
+  returned: success
+  type: dict
+subject:
+  description: The meeting's subject as Graph returned it.
+  returned: success
+  type: str
+external_id:
+  description: The external id.
+  returned: success
+  type: str
+start_date_time:
+  description: The start, as Graph returned it.
+  returned: success
+  type: str
+end_date_time:
+  description: The end, as Graph returned it.
+  returned: success
+  type: str
+'''
+
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_JOIN_URL
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import LookupFailure, lookup_user
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import is_guid
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.meeting import (
+    ACCESS_POLICY_HINT,
+    create_or_get_body,
+    meeting_result,
+)
+
+
+def main():
+    module = GraphModule(dict(
+        state=dict(type='str', default='present', choices=['present']),
+        organizer=dict(type='str', required=True),
+        external_id=dict(type='str', required=True),
+        subject=dict(type='str'),
+        start_date_time=dict(type='str'),
+        end_date_time=dict(type='str'),
+    ), supports_check_mode=True)
+    params = module.params
+    organizer = (params['organizer'] or '').strip()
+    if not organizer:
+        module.fail('organizer must be the object id, user principal name or e-mail address of a user')
+    try:
+        body = create_or_get_body(params['external_id'], params['subject'], params['start_date_time'],
+                                  params['end_date_time'])
+    except ValueError as exc:
+        module.fail(str(exc))
+    client = module.client
+    if module.check_mode:
+        module.exit(changed=True, created=False, join_url=NOT_CREATED_JOIN_URL, external_id=params['external_id'],
+                    subject=params['subject'])
+    try:
+        organizer_id = organizer.lower() if is_guid(organizer) else lookup_user(client, organizer, 'organizer')['id']
+        meeting, created = client.create_or_get_meeting(organizer_id, body)
+    except LookupFailure as exc:
+        module.fail(exc.msg, error=exc.error)
+    except GraphError as exc:
+        if exc.status in (400, 401, 403) and (exc.code == 'Unauthorized' or 'not authorized' in (exc.message or '')):
+            exc.message = '%s (%s)' % (exc.message, ACCESS_POLICY_HINT)
+        module.fail_graph(exc)
+    tenant = params.get('tenant_id')
+    result = meeting_result(meeting, organizer_id, tenant if tenant and is_guid(tenant) else None)
+    if params['subject'] and not created and result['subject'] != params['subject']:
+        module.warn('the meeting for external_id %r exists with the subject %r; createOrGet returned it unchanged'
+                    % (params['external_id'], result['subject']))
+    module.exit(changed=created, created=created, **result)
+
+
+if __name__ == '__main__':
+    main()
