@@ -16,7 +16,7 @@ description:
     starts a group call ringing O(targets) (C(POST /communications/calls), service-hosted media). Graph answers
     C(establishing) at once; the module then polls the call until it is C(established), and fails with Graph's end
     reason if the call is C(terminated) instead.
-  - With a O(call_id) that is still alive, it only sends a keepAlive and reports RV(changed=false). Graph ends a call
+  - With a O(call_id) that is still alive, it only sends a keepAlive and reports C(changed=false). Graph ends a call
     that gets no keepAlive for 45 minutes, so run this task at least every 15 minutes while the bridge is needed.
   - With a O(call_id) that has ended, it creates (joins) the call again when O(join_url), O(meeting) or O(targets) are
     given, and fails clearly otherwise.
@@ -91,7 +91,6 @@ options:
       passcode:
         description: The meeting passcode that goes with O(meeting.join_meeting_id).
         type: str
-        no_log: false
   targets:
     description:
       - Start a new group call ringing these people (at most 5 Teams users, guests or applications), instead of

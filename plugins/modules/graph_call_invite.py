@@ -182,11 +182,11 @@ options:
         V(invited) cannot see earlier invites, and decides from the roster alone, with a warning, so people are still
         paged (someone who declined an earlier invite may be rung again). Set O(history_file) to keep the promise
         there.
-      - V(absent) makes sure the listed people are neither in the call nor rung: each is removed from the call, or
+      - V(absent) makes sure the listed people are neither in the call nor rung. Each is removed from the call, or
         their ringing invite is cancelled (C(DELETE /communications/calls/{id}/participants/{id})), matched as
         V(present) matches them; nobody else is touched. An invite that rings only in Graph's operations (no lobby
         entry in the roster) is cancelled by its operation id only when everyone it rings is listed, and a cancel is
-        checked with a fresh read: an invite still ringing is reported C(not_cancelled) and fails the task. Needs the
+        checked with a fresh read; an invite still ringing is reported C(not_cancelled) and fails the task. Needs the
         tenant prerequisite C(Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds @{Add="<client id>"})
         and the permission C(Calls.JoinGroupCall.All). O(wait), O(batch_size), O(history_file) and
         O(client_context) do not apply.
@@ -392,7 +392,7 @@ participants:
           V(done_before) with O(state=invited), an earlier operation of the family named them, whatever its outcome;
           V(unknown) this run's invite failed ambiguously and no evidence of it was found (RV(outcome=unknown));
           V(not_sent) the task failed before their invite was sent.
-        - With O(state=absent) (check mode says what it would do): V(removed) dropped from the call; V(cancelled) their
+        - With O(state=absent) (in check mode, what it would do), V(removed) dropped from the call; V(cancelled) their
           ringing invite was cancelled; V(absent) neither in the call nor rung; V(not_cancelled) still rung (no id
           cancels that invite, or they answered meanwhile).
       type: str

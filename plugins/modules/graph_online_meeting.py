@@ -13,7 +13,7 @@ short_description: Ensure the Teams meeting of an incident, keyed by an external
 version_added: 0.2.0
 description:
   - Ensures the online meeting that O(organizer) holds for O(external_id) with
-    C(POST /users/{organizer}/onlineMeetings/createOrGet). The first run creates it (RV(changed=true)); every later
+    C(POST /users/{organizer}/onlineMeetings/createOrGet). The first run creates it (C(changed=true)); every later
     run with the same organizer and O(external_id) returns the same meeting and changes nothing.
   - The meeting is standalone (not in anyone's calendar). Pass RV(join_url) or RV(meeting) to
     M(msgraph.calls.graph_call) to join it.
@@ -31,7 +31,7 @@ attributes:
     support: partial
     details:
       - Sends nothing. Graph has no read of a meeting by external id, so check mode cannot tell whether the meeting
-        exists; it reports RV(changed=true) and returns the RV(join_url) C(https://check-mode.invalid/meeting-not-created),
+        exists; it reports C(changed=true) and returns the RV(join_url) C(https://check-mode.invalid/meeting-not-created),
         which M(msgraph.calls.graph_call) accepts in check mode as the meeting an earlier task would create.
   diff_mode:
     support: none

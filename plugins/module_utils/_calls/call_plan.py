@@ -47,8 +47,8 @@ def end_reason(call):
         return None, 'Graph no longer knows the call (404): it ended'
     sentence = 'the call is %s' % call_state(call)
     if info:
-        sentence += ': %s (code %s, subcode %s)' % (info.get('message') or 'no message', info.get('code'),
-                                                     info.get('subcode'))
+        sentence += ': %s (code %s, subcode %s)' % (
+            info.get('message') or 'no message', info.get('code'), info.get('subcode'))
         advice = END_ADVICE.get((_int(info.get('code')), _int(info.get('subcode'))))
         if advice:
             sentence += '; %s' % advice

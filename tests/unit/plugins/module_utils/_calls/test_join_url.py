@@ -26,7 +26,7 @@ DOC_DECODED = ('https://teams.microsoft.com/l/meetup-join/19:meeting_NTg0NmQ3NTc
 SAMPLE_DECODED = ('https://teams.microsoft.com/l/meetup-join/19:cd9ce3da56624fe69c9d7cd026f9126d@thread.skype/1509579179399'
                   '?context={"Tid":"72f988bf-86f1-41af-91ab-2d7cd011db47","Oid":"550fae72-d251-43ec-868c-373732c2704f",'
                   '"MessageId":"1536978844957"}')
-SAMPLE_ENCODED = SAMPLE_DECODED.split('?')[0].replace(':', '%3a').replace('%3a//', '://').replace('@', '%40') + \
+SAMPLE_ENCODED = SAMPLE_DECODED.split('?', maxsplit=1)[0].replace(':', '%3a').replace('%3a//', '://').replace('@', '%40') + \
     '?context=' + quote(SAMPLE_DECODED.split('context=')[1], safe='')
 SHORT = 'https://teams.microsoft.com/meet/2414128301281?p=NzhDLMLT8b07DrkwkE'
 
@@ -68,7 +68,7 @@ def test_the_link_tenant_wins_over_the_connection_tenant():
 
 
 def test_a_context_less_link_needs_the_organizer():
-    bare = DOC_DECODED.split('?')[0]
+    bare = DOC_DECODED.split('?', maxsplit=1)[0]
     with pytest.raises(JoinInfoError, match='meeting.organizer_id'):
         meeting_coordinates(bare, None, TID)
     coords = meeting_coordinates(bare, {'organizer_id': '4b444206-207c-42f8-92a6-e332b41c88a2'}, TID)
