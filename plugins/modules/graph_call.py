@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: graph_call
 short_description: Join a Teams meeting or start a group call as the app, keep the call alive, hang up
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - With O(state=present) and no live O(call_id), joins the Teams meeting of O(join_url) (or of O(meeting)), or
     starts a group call ringing O(targets) (C(POST /communications/calls), service-hosted media). Graph answers

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: graph_online_meeting
 short_description: Ensure the Teams meeting of an incident, keyed by an external id
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Ensures the online meeting that O(organizer) holds for O(external_id) with
     C(POST /users/{organizer}/onlineMeetings/createOrGet). The first run creates it (C(changed=true)); every later
