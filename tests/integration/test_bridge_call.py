@@ -66,17 +66,28 @@ def test_join_from_the_short_link_sends_the_connection_tenant(emu, meeting, task
     assert body['tenantId'] == emu.info['tenant_id']
 
 
-def test_a_passcode_graph_rejects_fails_with_the_end_reason(emu, meeting, tasks):
-    emu.config(short_url_passcode='rejected')
+def assert_end_reason_told(result, ended_calls):
+    """A call that ended while joining: Graph's resultInfo when it still serves the call, else what the 404 means."""
+    assert 'did not establish' in result['msg']
+    if ended_calls == 'visible':
+        assert result['result_info'] and result['state'] == 'terminated'
+    else:
+        assert 'no longer knows the call (404)' in result['msg'] and result['state'] == 'gone'
+
+
+@pytest.mark.parametrize('ended_calls', ['404', 'visible'])
+def test_a_passcode_graph_rejects_fails_with_the_end_reason(emu, meeting, tasks, ended_calls):
+    emu.config(short_url_passcode='rejected', ended_calls=ended_calls)
     run = tasks([('Join', 'graph_call', join(meeting['short_url']))])
     record = run.task('Join')
     assert record['status'] == 'failed'
-    assert 'did not establish' in record['result']['msg'] and record['result']['result_info']
+    assert_end_reason_told(record['result'], ended_calls)
     assert record['result']['call_id'], 'the created call is reported even when it failed'
     assert len(create_posts(emu)) == 1
 
 
 def test_an_unknown_meeting_fails_with_graph_reason_and_advice(emu, meeting, tasks):
+    emu.config(ended_calls='visible')
     url = meeting['joinWebUrl'].replace('meeting_', 'meeting_X')
     run = tasks([('Join', 'graph_call', join(url))])
     result = run.task('Join')['result']
@@ -151,10 +162,11 @@ def test_the_callback_uri_is_always_sent(emu, meeting, tasks, callback_uri):
     assert len(create_posts(emu)) == 1, 'bad input never leaves the controller'
 
 
-def test_a_call_graph_drops_for_its_callback_fails_with_the_reason(emu, meeting, tasks):
-    emu.config(callback_delivery='terminate_call')
+@pytest.mark.parametrize('ended_calls', ['404', 'visible'])
+def test_a_call_graph_drops_for_its_callback_fails_with_the_reason(emu, meeting, tasks, ended_calls):
+    emu.config(callback_delivery='terminate_call', ended_calls=ended_calls)
     result = tasks([('Join', 'graph_call', join(meeting['joinWebUrl']))]).task('Join')['result']
-    assert 'did not establish' in result['msg'] and result['result_info']
+    assert_end_reason_told(result, ended_calls)
 
 
 def test_a_group_call_rings_its_targets(emu, tasks):

@@ -44,7 +44,8 @@ def end_reason(call):
     """(resultInfo as snake_case, one sentence) for a call that ended; the sentence never is empty."""
     info = result_info(call) if call else None
     if call is None:
-        return None, 'Graph no longer knows the call (404): it ended'
+        return None, ('Graph no longer knows the call (404): it ended, and Graph told the reason only to the bot\'s '
+                      'callback_uri')
     sentence = 'the call is %s' % call_state(call)
     if info:
         sentence += ': %s (code %s, subcode %s)' % (
