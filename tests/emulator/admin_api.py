@@ -1,4 +1,4 @@
-"""The /_emulator/ admin API: seed calls, inspect state and the request log, reset, configure, faults, clock.
+"""The /_emulator/ admin API: seed calls and meetings, inspect state and the request log, reset, configure, faults, clock.
 
 No token is needed, so it answers loopback clients only (403 otherwise), and its requests
 are not written to the request log (tests assert on what the module sent, not on setup).
@@ -8,7 +8,7 @@ import copy
 import ipaddress
 
 from emulator import invite as invite_mod
-from emulator import resources, users_api
+from emulator import lifecycle, meetings_api, resources, users_api
 from emulator.errors import GraphError
 from emulator.messages import Response
 from emulator.routing import Router
@@ -42,15 +42,29 @@ def _json_object(req):
 
 
 def _call_view(call, state):
-    """The call as Graph's GET returns it, plus the roster and operations (caller holds the lock).
+    """The call as Graph's GET returns it, plus the roster, operations and its lifecycle (caller holds the lock).
 
-    Like every Graph read, it first advances the call's invite operations to now; operation
-    statuses are spelled per config status_case.
+    Like every Graph read, it first advances the call (lifecycle.py, its invite operations) to now;
+    operation statuses are spelled per config status_case. Ended calls are shown too. Times are
+    the clock's ``now`` values (GET /_emulator/clock).
     """
-    invite_mod.advance(call, state.clock.now())
+    lifecycle.advance(state, call, state.clock.now())
     view = resources.call_resource(call, state)
     view["participants"] = copy.deepcopy(call.participants)
     view["operations"] = [invite_mod.render_operation(operation, state.config) for operation in call.operations.values()]
+    view.update({
+        "origin": call.origin,
+        "result_info": copy.deepcopy(call.result_info),
+        "end_reason": call.end_reason,
+        "created_at": call.created_at,
+        "establish_at": call.establish_at,
+        "last_keep_alive": call.last_keep_alive,
+        "keep_alive_count": call.keep_alive_count,
+        "keep_alive_deadline": lifecycle.keep_alive_deadline(call, state.config),
+        "ended_at": call.ended_at,
+        "meeting_id": call.meeting_id,
+        "joined_by": call.joined_by,
+    })
     return view
 
 
@@ -81,8 +95,9 @@ def _new_call(state, body):
     if group:
         chat_info = {**resources.default_chat_info(), **(chat_info or {})}
     bot = resources.participant(resources.bot_identity_set(state.app))
+    now = state.clock.now()
     call = Call(id=call_id, group=group, state=call_state, chat_info=chat_info if group else None,
-                callback_uri=callback_uri, my_participant_id=bot["id"])
+                callback_uri=callback_uri, my_participant_id=bot["id"], created_at=now, last_keep_alive=now)
     call.participants = [bot] + [resources.participant(identity_set) for identity_set in participants]
     return call
 
@@ -205,11 +220,9 @@ def set_clock(req, state):
     except ValueError as exc:
         raise _bad(str(exc)) from exc
     if "advance" in body:
-        # Apply what became due now, so every view (and the next request) starts from it.
+        # Apply what became due now (calls ending, invitees answering), so every view (and the next request) starts from it.
         with state.lock:
-            now = state.clock.now()
-            for call in state.calls.values():
-                invite_mod.advance(call, now)
+            lifecycle.advance_all(state)
     return Response(200, state.clock.view())
 
 
@@ -223,7 +236,11 @@ def patch_call(req, state, call_id):
     if body["state"] not in CALL_STATES:
         raise _bad(f"'state' must be one of {', '.join(CALL_STATES)}; got {body['state']!r}.")
     with state.lock:
-        call = invite_mod.load_call(state, call_id)
+        call = lifecycle.load_any(state, call_id)
+        if call.ended:
+            raise GraphError(409, "Conflict", f"The call ended ({call.end_reason}); its state can no longer change.")
+        # The admin's state replaces a pending establishment (and the targets that would have rung then).
+        call.establish_at, call.establish_failure, call.targets_run = None, None, None
         call.state = body["state"]
         return Response(200, _call_view(call, state))
 
@@ -241,7 +258,7 @@ def _remove(state, call, removed):
 def remove_participant(req, state, call_id, participant_id):  # pylint: disable=unused-argument
     """DELETE /_emulator/calls/{id}/participants/{participantId}: that participant left the call."""
     with state.lock:
-        call = invite_mod.load_call(state, call_id)
+        call = lifecycle.load_any(state, call_id)
         removed = [entry for entry in call.participants if entry["id"] == participant_id]
         if not removed:
             raise GraphError(404, "itemNotFound", "Participant not found.")
@@ -254,7 +271,7 @@ def leave(req, state, call_id):
     if set(body) != {"id"} or not isinstance(body["id"], str) or not body["id"]:
         raise _bad('The body must be {"id": "<identity id>"}.')
     with state.lock:
-        call = invite_mod.load_call(state, call_id)
+        call = lifecycle.load_any(state, call_id)
         wanted = body["id"].lower()
         removed = [entry for entry in call.participants if wanted in resources.identity_ids(entry["info"]["identity"])]
         if not removed:
@@ -273,6 +290,29 @@ def list_users(req, state):  # pylint: disable=unused-argument
         return Response(200, {"value": copy.deepcopy(list(state.users.values()))})
 
 
+# --- online meetings (meetings_api.py) -------------------------------------------------------------
+
+def add_meeting(req, state):
+    """POST /_emulator/meetings {"organizer", "subject"?, "external_id"?, "thread_id"?, "join_meeting_id"?, "passcode"?,
+    "participants"?}: a meeting calls can join without createOrGet."""
+    return Response(201, meetings_api.seed(state, _json_object(req)))
+
+
+def list_meetings(req, state):  # pylint: disable=unused-argument
+    """GET /_emulator/meetings"""
+    with state.lock:
+        return Response(200, {"value": [meetings_api.admin_view(state, meeting) for meeting in state.meetings.values()]})
+
+
+def get_meeting(req, state, meeting_id):  # pylint: disable=unused-argument
+    """GET /_emulator/meetings/{id}"""
+    with state.lock:
+        meeting = state.meetings.get(meeting_id)
+        if meeting is None:
+            raise GraphError(404, "itemNotFound", "Meeting not found.")
+        return Response(200, meetings_api.admin_view(state, meeting))
+
+
 ROUTER = Router([
     ("GET", "info", info),
     ("GET", "calls", list_calls),
@@ -283,6 +323,9 @@ ROUTER = Router([
     ("POST", "calls/{}/leave", leave),
     ("GET", "users", list_users),
     ("POST", "users", add_user),
+    ("GET", "meetings", list_meetings),
+    ("POST", "meetings", add_meeting),
+    ("GET", "meetings/{}", get_meeting),
     ("GET", "requests", request_log),
     ("POST", "reset", reset),
     ("GET", "config", get_config),

@@ -224,12 +224,27 @@ class EmulatorProcess:  # pylint: disable=too-many-instance-attributes
         """Register a directory user (id, userPrincipalName, displayName, mail=None, proxyAddresses=[]) for GET /users."""
         return self.admin("POST", "/users", user)
 
+    # --- online meetings (meetings_api.py) -------------------------------------------------------
+
+    def add_meeting(self, organizer, **extra):
+        """Seed a meeting organized by that user object id (extra: subject, external_id, thread_id, join_meeting_id,
+        passcode (None: none), participants); return it as GET /_emulator/meetings shows it (with short_url)."""
+        return self.admin("POST", "/meetings", {"organizer": organizer, **extra})
+
+    def meetings(self):
+        """Every meeting the emulator knows (createOrGet, seeded, invented by joins), oldest first."""
+        return self.admin("GET", "/meetings")["value"]
+
+    def meeting(self, meeting_id):
+        """One meeting by its onlineMeeting id."""
+        return self.admin("GET", "/meetings/" + quote(meeting_id, safe=""))
+
     def requests(self):
         """The recorded Graph and token requests, oldest first."""
         return self.admin("GET", "/requests")
 
     def reset(self, tokens=False):
-        """Forget calls, requests, config changes and faults, put the clock back to real (and forget issued tokens if ``tokens``)."""
+        """Forget calls, meetings, users, requests, config changes and faults, put the clock back to real (and issued tokens if ``tokens``)."""
         return self.admin("POST", "/reset", {"tokens": tokens})
 
     def config(self, **keys):

@@ -1,20 +1,22 @@
-"""Graph routes under /v1.0 and /beta: calls, participants (paged), invite, operations (paged), users."""
+"""Graph routes under /v1.0 and /beta: calls (create, keepAlive, hang up: calls_api.py), participants (paged, removal),
+invite, operations (paged), users, online meetings (meetings_api.py)."""
 
 import copy
 
+from emulator import calls_api
 from emulator import invite as invite_mod
-from emulator import resources, users_api
+from emulator import lifecycle, meetings_api, resources, users_api
 from emulator.errors import GraphError
 from emulator.messages import Response
 from emulator.routing import Router
 
 VERSIONS = {"v1.0": "v1.0", "beta": "beta"}
-P2P_REFUSAL = "This request doesn't support peer-to-peer calls."
+P2P_REFUSAL = resources.P2P_REFUSAL
 
 
 def _group_call(state, call_id):
     """The call, refusing peer-to-peer calls as Graph documents for roster reads."""
-    call = invite_mod.load_call(state, call_id)
+    call = lifecycle.load_call(state, call_id)
     if not call.group:
         raise GraphError(400, "BadRequest", P2P_REFUSAL)
     return call
@@ -38,7 +40,7 @@ def _page(req, state, version, call_id, collection, items):
 def get_call(req, state, version, call_id):  # pylint: disable=unused-argument
     """GET /communications/calls/{id}"""
     with state.lock:
-        return Response(200, resources.call_resource(invite_mod.load_call(state, call_id), state, version))
+        return Response(200, resources.call_resource(lifecycle.load_call(state, call_id), state, version))
 
 
 def list_participants(req, state, version, call_id):
@@ -63,7 +65,10 @@ def invite(req, state, version, call_id):
     """POST /communications/calls/{id}/participants/invite"""
     if req.media_type() != "application/json":
         raise GraphError(415, "UnsupportedMediaType", "Content-Type must be application/json.")
-    operation, location = invite_mod.invite(state, call_id, req.json(), version)
+    body = req.json()
+    invite_mod.validate_body(body, version)
+    with state.lock:
+        operation, location = invite_mod.invite(state, lifecycle.load_call(state, call_id), body, version)
     return Response(200, operation, {"Location": location})
 
 
@@ -86,7 +91,7 @@ def list_operations(req, state, version, call_id):
     with state.lock:
         config = state.config
         operations = [invite_mod.render_operation(operation, config)
-                      for operation in invite_mod.load_call(state, call_id).operations.values()
+                      for operation in lifecycle.load_call(state, call_id).operations.values()
                       if mode != "running_only" or not invite_mod.is_finished(operation)]
     return Response(200, _page(req, state, version, call_id, "operations", operations))
 
@@ -97,7 +102,7 @@ def get_operation(req, state, version, call_id, operation_id):  # pylint: disabl
         # Graph may not serve invite operations at all: the same 404, whether or not call and operation exist.
         raise GraphError(404, "itemNotFound", "Operation not found.")
     with state.lock:
-        operation = invite_mod.load_call(state, call_id).operations.get(operation_id)
+        operation = lifecycle.load_call(state, call_id).operations.get(operation_id)
         config = state.config
         if operation is None or (config["get_operation"] == "404_when_finished" and invite_mod.is_finished(operation)):
             raise GraphError(404, "itemNotFound", "Operation not found.")
@@ -105,14 +110,21 @@ def get_operation(req, state, version, call_id, operation_id):  # pylint: disabl
 
 
 ROUTER = Router([
+    ("POST", "communications/calls", calls_api.create_call),
+    ("GET", "communications/calls", calls_api.list_calls),
     ("GET", "communications/calls/{}", get_call),
+    ("DELETE", "communications/calls/{}", calls_api.hang_up),
+    ("POST", "communications/calls/{}/keepAlive", calls_api.keep_alive),
     ("GET", "communications/calls/{}/participants", list_participants),
     ("POST", "communications/calls/{}/participants/invite", invite),
     ("GET", "communications/calls/{}/participants/{}", get_participant),
+    ("DELETE", "communications/calls/{}/participants/{}", calls_api.remove_participant),
     ("GET", "communications/calls/{}/operations", list_operations),
     ("GET", "communications/calls/{}/operations/{}", get_operation),
     ("GET", "users", users_api.list_users),
     ("GET", "users/{}", users_api.get_user),
+    ("POST", "users/{}/onlineMeetings/createOrGet", meetings_api.create_or_get),
+    ("GET", "users/{}/onlineMeetings/{}", meetings_api.get_meeting),
 ])
 
 

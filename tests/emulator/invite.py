@@ -29,21 +29,22 @@ def _bad(message):
     return GraphError(400, "BadRequest", message)
 
 
-def _unknown_property(name, type_name, hint=""):
-    # The wording of OData's model binder, which is what Graph answers for unknown properties.
+def unknown_property(name, type_name, hint=""):
+    """400 with the wording of OData's model binder, which is what Graph answers for unknown properties."""
     return _bad(f"The property '{name}' does not exist on type '{type_name}'. Make sure to only use property names "
                 f"that are defined by the type or mark the type as open type.{hint}")
 
 
-def _check_participant(info, index, version):
-    where = f"participants[{index}]"
+def check_participant(info, index, version, collection="participants"):
+    """Raise GraphError 400 unless ``info`` is a valid invitationParticipantInfo (``collection[index]`` in messages)."""
+    where = f"{collection}[{index}]"
     if not isinstance(info, dict):
         raise _bad(f"'{where}' must be an invitationParticipantInfo object.")
     allowed = PARTICIPANT_KEYS + (BETA_ONLY_PARTICIPANT_KEYS if version == "beta" else ())
     for key in info:
         if key not in allowed:
             hint = " 'endpointType' exists on invitationParticipantInfo under /beta only." if key in BETA_ONLY_PARTICIPANT_KEYS else ""
-            raise _unknown_property(key, "microsoft.graph.invitationParticipantInfo", hint)
+            raise unknown_property(key, "microsoft.graph.invitationParticipantInfo", hint)
     odata_type = info.get("@odata.type")
     if odata_type is not None and odata_type.lstrip("#") != PARTICIPANT_TYPE.lstrip("#"):
         raise _bad(f"'{where}.@odata.type' must be '{PARTICIPANT_TYPE}'; got {odata_type!r}.")
@@ -66,7 +67,7 @@ def validate_body(body, version):
         raise _bad("The request body must be a JSON object with 'participants' and optional 'clientContext'.")
     for key in body:
         if key not in BODY_KEYS:
-            raise _unknown_property(key, "microsoft.graph.invite (action parameters: participants, clientContext)")
+            raise unknown_property(key, "microsoft.graph.invite (action parameters: participants, clientContext)")
     participants = body.get("participants")
     if participants is None:
         raise _bad("'participants' is required.")
@@ -81,7 +82,7 @@ def validate_body(body, version):
         if len(context) > MAX_CLIENT_CONTEXT:
             raise _bad(f"'clientContext' exceeds the maximum length of {MAX_CLIENT_CONTEXT} characters (got {len(context)}).")
     for index, info in enumerate(participants):
-        _check_participant(info, index, version)
+        check_participant(info, index, version)
 
 
 def _check_call(call, body):
@@ -109,6 +110,7 @@ FAILURES = {
     "no_answer": (408, 10057, "the call was not answered"),
     "duplicate_failed": (409, 10100, "the participant is already in the call or is already being invited"),
     "canceled": (487, 10011, "the invitation was canceled because the participant was removed from the call"),
+    "call_ended": (487, 10012, "the call ended before the participant answered"),
 }
 
 
@@ -226,15 +228,6 @@ def _update_status(call, run):
     operation["resultInfo"] = copy.deepcopy(failed[0].failure) if failed else None
 
 
-def load_call(state, call_id):
-    """The call, its invite operations advanced to now (every read sees the lifecycle's current state); 404 if unknown."""
-    call = state.get_call(call_id)
-    if call is None:
-        raise GraphError(404, "itemNotFound", "Call not found.")
-    advance(call, state.clock.now())
-    return call
-
-
 def advance(call, now):
     """Apply every outcome of the call's operations that is due at ``now`` (``state.clock.now()``; caller holds the lock)."""
     due = [(invitee.due, run.seq, invitee.index, run, invitee)
@@ -248,14 +241,51 @@ def advance(call, now):
 
 
 def participants_removed(call, participant_ids, now):
-    """Someone left (admin API) at ``now``: cancel the pending invite of a removed lobby entry (Graph: removing an
-    invited participant cancels the outstanding add-participant request, graph-api.md 3.6)."""
+    """Someone left (admin API) or was removed (DELETE .../participants/{id}) at ``now``: cancel the pending invite of a
+    removed lobby entry (Graph: removing an invited participant cancels the outstanding add-participant request,
+    graph-api.md 3.6)."""
     for run in call.invite_runs.values():
         for invitee in run.invitees:
             if not invitee.done and invitee.participant_id in participant_ids:
                 invitee.participant_id = None
                 _finish(invitee, now, result_info("canceled", invitee.info["identity"]))
         _update_status(call, run)
+
+
+def pending_invitees(call, operation_id=None):
+    """Invitees still ringing (not done) in the call's runs, or in the run of ``operation_id`` only."""
+    runs = call.invite_runs.values() if operation_id is None else [call.invite_runs[operation_id]] if operation_id in call.invite_runs else []
+    return [invitee for run in runs for invitee in run.invitees if not invitee.done]
+
+
+def cancel_invitees(call, invitees, now, kind):
+    """Fail ``invitees`` at ``now`` with the resultInfo ``kind`` (FAILURES), drop their lobby entries, update their operations."""
+    gone = set()
+    for invitee in invitees:
+        if invitee.done:
+            continue
+        if invitee.participant_id is not None:
+            gone.add(invitee.participant_id)
+            invitee.participant_id = None
+        _finish(invitee, now, result_info(kind, invitee.info["identity"]))
+    if gone:
+        call.participants[:] = [entry for entry in call.participants if entry["id"] not in gone]
+    for run in call.invite_runs.values():
+        _update_status(call, run)
+
+
+def plan_targets(call, targets, config, t0):
+    """The InviteRun of a created call's ``targets``: planned now like an invite at ``t0`` (when the call will be
+    established), stored by the caller in ``Call.targets_run`` and started by ``start_run``. 409 under duplicate_invite: error."""
+    invitees = _plan(call, copy.deepcopy(targets), config, t0)
+    return InviteRun(new_guid(), len(call.invite_runs), t0, config["roster_kind"], invitees)
+
+
+def start_run(call, run, ringing_in_roster):
+    """Attach a run planned by ``plan_targets`` (not listed as an operation) and ring its invitees."""
+    run.seq = len(call.invite_runs)
+    call.invite_runs[run.operation_id] = run
+    _ring(call, run, ringing_in_roster)
 
 
 def render_operation(operation, config):
@@ -305,13 +335,11 @@ def _ring(call, run, ringing_in_roster):
             invitee.participant_id = entry["id"]
 
 
-def invite(state, call_id, body, version):
-    """Validate, run and store an invite; return ``(operation copy, Location URL)``."""
+def invite(state, call, body, version):
+    """Validate, run and store an invite into ``call`` (loaded and advanced to now by lifecycle.load_call; the caller
+    holds ``state.lock``); return ``(operation copy, Location URL)``."""
     validate_body(body, version)
     with state.lock:
-        call = state.get_call(call_id)
-        if call is None:
-            raise GraphError(404, "itemNotFound", "Call not found.")
         _check_call(call, body)
         now = state.clock.now()
         advance(call, now)
@@ -333,5 +361,5 @@ def invite(state, call_id, body, version):
         # The action's response always shows the operation running, as Graph documents.
         result = render_operation(operation, config)
         advance(call, now)
-    location = f"{state.base_url}/{version}/{resources.call_path(call_id)}/operations/{quote(result['id'], safe='')}"
+    location = f"{state.base_url}/{version}/{resources.call_path(call.id)}/operations/{quote(result['id'], safe='')}"
     return result, location

@@ -9,6 +9,9 @@ from urllib.parse import quote
 from emulator.errors import GraphError
 from emulator.state import new_guid
 
+# Graph's answer to roster reads (and participant removal) of a peer-to-peer call.
+P2P_REFUSAL = "This request doesn't support peer-to-peer calls."
+
 IDENTITY_SET_TYPES = ("#microsoft.graph.identitySet", "#microsoft.graph.communicationsIdentitySet")
 
 # Properties of identitySet / communicationsIdentitySet that hold an identity object
@@ -119,9 +122,15 @@ def default_chat_info():
 
 
 def call_resource(call, state, version="v1.0"):
-    """The call as ``GET /communications/calls/{id}`` returns it (caller holds the lock)."""
-    bot = call.participants[0]["info"]["identity"] if call.participants else bot_identity_set(state.app)
-    return {
+    """The call as ``GET /communications/calls/{id}`` returns it (caller holds the lock).
+
+    A call created by ``POST /communications/calls`` adds what it was created with (``Call.extra``:
+    targets, mediaConfig, meetingInfo, source, subject, tenantId, callChainId, ...); an ended call
+    carries its ``resultInfo``.
+    """
+    bot_entry = next((entry for entry in call.participants if entry["id"] == call.my_participant_id), None)
+    bot = bot_entry["info"]["identity"] if bot_entry else bot_identity_set(state.app)
+    body = {
         "@odata.context": f"{state.base_url}/{version}/$metadata#communications/calls/$entity",
         "@odata.type": "#microsoft.graph.call",
         "id": call.id,
@@ -137,9 +146,11 @@ def call_resource(call, state, version="v1.0"):
             "identity": copy.deepcopy(bot),
             "endpointType": None,
         },
-        "resultInfo": None,
+        "resultInfo": copy.deepcopy(call.result_info),
         "tenantId": state.app.tenant_id,
     }
+    body.update(copy.deepcopy(call.extra))
+    return body
 
 
 # --- Identities of invitees: primary identity, ids, roster shape (invite lifecycle) -------------

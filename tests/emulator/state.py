@@ -1,4 +1,4 @@
-"""Thread-safe in-memory state: the app registration, issued tokens, calls, request log, config, clock.
+"""Thread-safe in-memory state: the app registration, issued tokens, calls, meetings, request log, config, clock.
 
 The server is threaded (one thread per connection), so every read-modify-write of the shared
 data happens under ``EmulatorState.lock``; callers that build responses from a call take the
@@ -74,6 +74,73 @@ class Call:  # pylint: disable=too-many-instance-attributes
     operations: dict = field(default_factory=dict)
     # operation id -> invite.InviteRun: per-invitee outcomes and timestamps (the lifecycle).
     invite_runs: dict = field(default_factory=dict)
+    # --- The call's own lifecycle (lifecycle.py); times are ``state.clock.now()`` values. ---
+    # "admin" (seeded by POST /_emulator/calls) or "graph" (POST /communications/calls).
+    origin: str = "admin"
+    created_at: float = None
+    last_keep_alive: float = None
+    keep_alive_count: int = 0
+    # A call created by POST settles at establish_at: established, or terminated for the reason
+    # establish_failure (a lifecycle.py reason tuple, decided at creation).
+    establish_at: float = None
+    establish_failure: tuple = None
+    # Targets of a created call: an invite.InviteRun (not listed as an operation) that starts
+    # ringing when the call is established; targets_ring_in_roster is ringing_in_roster at creation.
+    targets_run: object = None
+    targets_ring_in_roster: bool = False
+    # Set once the call ended in the lifecycle (hang-up, keepAlive timeout, failed join,
+    # replaced); Graph then answers per config ended_calls. An admin PATCH to "terminated" only
+    # changes ``state``.
+    ended_at: float = None
+    end_reason: str = None
+    result_info: dict = None
+    # Meeting joins: the Meeting id and the meetingInfo type used (joinMeetingIdMeetingInfo, ...).
+    meeting_id: str = None
+    joined_by: str = None
+    # Lower-cased identity ids the call was made as (its source), for config join_twice.
+    joined_as: tuple = ()
+    # Call resource properties of a created call beyond the seeded shape (targets, mediaConfig,
+    # meetingInfo, source, subject, tenantId, callChainId, ...), rendered by resources.call_resource.
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ended(self):
+        """True once the call ended in the lifecycle (not merely PATCHed to terminated)."""
+        return self.ended_at is not None
+
+
+@dataclass
+class Meeting:
+    """An online meeting the emulator knows: created by createOrGet, seeded by the admin API, or
+    invented by a join under config unknown_meeting: join. ``resource`` is the onlineMeeting as
+    Graph returns it (without @odata.context)."""
+
+    resource: dict
+    organizer_id: str
+    external_id: str = None
+    # identitySets of people in the meeting (admin seeded): listed in the roster of a call joining it.
+    roster: list = field(default_factory=list)
+    origin: str = "createOrGet"
+
+    @property
+    def id(self):  # pylint: disable=invalid-name
+        """The onlineMeeting id."""
+        return self.resource["id"]
+
+    @property
+    def thread_id(self):
+        """chatInfo.threadId, what an organizerMeetingInfo join names."""
+        return self.resource["chatInfo"]["threadId"]
+
+    @property
+    def join_meeting_id(self):
+        """joinMeetingIdSettings.joinMeetingId (digits)."""
+        return self.resource["joinMeetingIdSettings"]["joinMeetingId"]
+
+    @property
+    def passcode(self):
+        """joinMeetingIdSettings.passcode, or None when the meeting has none."""
+        return self.resource["joinMeetingIdSettings"]["passcode"]
 
 
 class EmulatorState:  # pylint: disable=too-many-instance-attributes
@@ -85,6 +152,8 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         self.app = app or AppRegistration()
         self.info = {}
         self.calls = {}
+        # Online meetings (meetings_api.py): meeting id -> Meeting.
+        self.meetings = {}
         # Directory users for GET /users/{id|upn}: lower-case id -> user dict (users_api.py).
         self.users = {}
         self.tokens = {}
@@ -168,7 +237,7 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         self.holds.cancel_all()
 
     def reset(self, tokens=False):
-        """Forget calls, operations, directory users, the request log, config changes and faults; real clock.
+        """Forget calls, operations, meetings, directory users, the request log, config changes and faults; real clock.
 
         Issued tokens survive unless ``tokens`` is true: a module under test caches its
         token (MSAL, a token file), and a reset between test cases must not turn that
@@ -177,6 +246,7 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         self.clear_faults()
         with self.lock:
             self.calls.clear()
+            self.meetings.clear()
             self.users.clear()
             self.request_log.clear()
             self.config = config_mod.defaults()
