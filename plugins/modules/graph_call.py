@@ -322,11 +322,11 @@ class Request:  # pylint: disable=too-few-public-methods
 def main():
     module = GraphModule(argument_spec(), supports_check_mode=True)
     params = module.params
+    client = module.client          # checks the connection options first; no request yet
     try:
-        request = Request(params, module.check_mode, params.get('tenant_id'))
+        request = Request(params, module.check_mode, client.settings.get('tenant_id'))
     except ValueError as exc:       # InputError and JoinInfoError too
         module.fail(str(exc))
-    client = module.client
     runner = CallRunner(client, check_mode=module.check_mode, warn=module.warn, wait_timeout=params['wait_timeout'],
                         wait_sleep=params['wait_sleep'])
     try:

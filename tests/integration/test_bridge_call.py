@@ -56,8 +56,9 @@ def test_join_from_the_link_then_keep_alive_on_the_rerun(emu, meeting, tasks):
     assert len(recorded(emu, 'POST', '/keepAlive')) == 1
 
 
-def test_join_from_the_short_link_sends_the_connection_tenant(emu, meeting, tasks):
-    emu.config(join_meeting_id_tenant='required')
+@pytest.mark.parametrize('join_meeting_id_tenant', ['optional', 'required'])
+def test_join_from_the_short_link_sends_the_connection_tenant(emu, meeting, tasks, join_meeting_id_tenant):
+    emu.config(join_meeting_id_tenant=join_meeting_id_tenant)
     run = tasks([('Join', 'graph_call', join(meeting['short_url']))])
     assert run.task('Join')['result']['state'] == 'established', run.output
     body = create_posts(emu)[0]['body']
@@ -86,11 +87,15 @@ def test_a_passcode_graph_rejects_fails_with_the_end_reason(emu, meeting, tasks,
     assert len(create_posts(emu)) == 1
 
 
-def test_an_unknown_meeting_fails_with_graph_reason_and_advice(emu, meeting, tasks):
-    emu.config(ended_calls='visible')
+@pytest.mark.parametrize('unknown_meeting', ['terminate', 'join'])
+def test_an_unknown_meeting_fails_with_graph_reason_and_advice(emu, meeting, tasks, unknown_meeting):
+    emu.config(ended_calls='visible', unknown_meeting=unknown_meeting)
     url = meeting['joinWebUrl'].replace('meeting_', 'meeting_X')
     run = tasks([('Join', 'graph_call', join(url))])
     result = run.task('Join')['result']
+    if unknown_meeting == 'join':
+        assert run.task('Join')['status'] == 'changed' and result['state'] == 'established'
+        return
     assert run.task('Join')['status'] == 'failed'
     assert result['result_info']['subcode'] in (2203, '2203') and 'could not join the meeting' in result['msg']
 
@@ -169,16 +174,23 @@ def test_a_call_graph_drops_for_its_callback_fails_with_the_reason(emu, meeting,
     assert_end_reason_told(result, ended_calls)
 
 
-def test_a_group_call_rings_its_targets(emu, tasks):
+@pytest.mark.parametrize('group_call_on_hangup', ['continues', 'ends'])
+def test_a_group_call_rings_its_targets_and_hangs_up(emu, tasks, group_call_on_hangup):
     emu.clock(tick=1)
+    emu.config(group_call_on_hangup=group_call_on_hangup)
     run = tasks([('Call', 'graph_call', dict(targets=[{'user': A}], callback_uri=CALLBACK, wait_sleep=0.1))])
     result = run.task('Call')['result']
     assert result['state'] == 'established', result
     assert create_posts(emu)[0]['body']['targets'][0]['identity']['user']['id'] == A
+    run = tasks([('Hang up', 'graph_call', dict(state='absent', call_id=result['call_id']))])
+    assert run.task('Hang up')['status'] == 'changed'
+    assert emu.call(result['call_id'])['state'] == 'terminated'
 
 
-def test_meeting_created_once_by_external_id(emu, tasks):
+@pytest.mark.parametrize('meeting_user_upn', ['accepted', 'rejected'])
+def test_meeting_created_once_by_external_id(emu, tasks, meeting_user_upn):
     emu.add_user(id=ORGANIZER, userPrincipalName='ic@contoso.com', displayName='Incident commander')
+    emu.config(meeting_user_upn=meeting_user_upn)
     args = dict(organizer='ic@contoso.com', external_id='INC-7', subject='INC-7: payments')
     run = tasks([('First', 'graph_online_meeting', args),
                  ('Again', 'graph_online_meeting', dict(args, subject='INC-7: renamed'))])

@@ -105,8 +105,8 @@ def test_an_invite_shared_with_someone_else_is_left_ringing(emu, tasks):
     call = emu.create_call()
     emu.config(cancel_invite_by='operation_id')
     emu.config(invite_outcome={'result': 'no_answer', 'after': 600})
-    tasks([('Invite', 'graph_call_invite', dict(call_id=call['id'], batch_size=2,
-                                               participants=[{'user': A}, {'user': B}]))])
+    invite = dict(call_id=call['id'], batch_size=2, participants=[{'user': A}, {'user': B}])
+    tasks([('Invite', 'graph_call_invite', invite)])
     record = tasks([('Remove', 'graph_call_invite', remove(call['id'], {'user': A}))]).task('Remove')
     assert record['status'] == 'failed' and record['result']['participants'][0]['status'] == 'not_cancelled'
     assert not deletes(emu), 'cancelling the operation would stop B ringing too'
