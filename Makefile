@@ -10,6 +10,7 @@
 #                     any failed
 #   make demo         venv, then tests/demo/run_demo.py
 #   make bench        venv, then tests/bench/bench_invite.py (prints figures)
+#   make role-specs   regenerate the participant entries of roles/*/meta/argument_specs.yml from the module
 #   make clean        remove .venv, .tmp and test output
 #
 # Extra arguments: make sanity SANITY_ARGS="--test pep8"; make units PYTEST_ARGS="-k auth -x"; make integration
@@ -47,7 +48,7 @@ TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$((n * 2)))
 
 header = @printf '\n==== %s ====\n' "$(1)"
 
-.PHONY: help venv sanity units integration floors test demo bench clean
+.PHONY: help venv sanity units integration floors test demo bench clean role-specs
 
 help:
 	@sed -n '3,10s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
@@ -121,6 +122,10 @@ test: venv
 	printf '\n==== test summary ====\n'; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi; \
 	echo "all passed: sanity units integration floors in $$((SECONDS - start)) s"
+
+# The roles' participant entries are generated from graph_call_invite (tests/utils/role_specs.py).
+role-specs: venv
+	@$(TEST_ENV) "$(VENV_PY)" tests/utils/role_specs.py
 
 demo: venv
 	$(call header,demo: tests/demo/run_demo.py)

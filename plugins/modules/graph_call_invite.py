@@ -528,8 +528,8 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_runner
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.remove_runner import RemoveRunner
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import (
-    ENDPOINT_TYPES,
     parse_participants,
+    participant_options,
 )
 
 
@@ -543,24 +543,7 @@ MAX_WAIT_SLEEP = 300
 def argument_spec():
     return dict(
         call_id=dict(type='str', required=True),
-        participants=dict(
-            type='list', elements='dict', required=True,
-            options=dict(
-                user=dict(type='str'),
-                phone=dict(type='str'),
-                guest=dict(type='str'),
-                application_instance=dict(type='str'),
-                identity=dict(type='dict'),
-                display_name=dict(type='str'),
-                tenant_id=dict(type='str', no_log=False),
-                identity_provider=dict(type='str'),
-                hidden=dict(type='bool'),
-                participant_id=dict(type='str'),
-                remove_from_default_audio_routing_group=dict(type='bool'),
-                replaces_call_id=dict(type='str'),
-                endpoint_type=dict(type='str', choices=list(ENDPOINT_TYPES)),
-            ),
-        ),
+        participants=dict(type='list', elements='dict', required=True, options=participant_options()),
         client_context=dict(type='str', no_log=False),
         batch_size=dict(type='int', default=1),
         settle_timeout=dict(type='float', default=10.0),

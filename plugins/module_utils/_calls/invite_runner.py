@@ -55,6 +55,7 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
         self.listing = None         # the operations Graph listed at the start; None when it did not
         self.group = True
         self.plan = None
+        self.roster = None          # the roster as last read (by run(), then by wait())
         self.sent = False           # an invite was sent that may have reached Graph
         self.result = self._report()
 
@@ -65,6 +66,7 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             for warning in warnings:
                 self.warn(warning)
             roster, operations = self._read_call()
+            self.roster = roster
             self.plan = plan_invite(self.invitees, roster, self.base, operations=operations, state=self.state,
                                     batch_size=self.batch_size)
             for inv, status, operation_id in self.plan.outcomes:
@@ -233,18 +235,20 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
                           unknown_client_contexts=[context for context, dummy, dummy, dummy in self.unknown])
         return result
 
-    def wait(self, timeout, interval):
+    def wait(self, timeout, interval, stop=None):
         """Poll until everyone invited (or still rung by an earlier run) has an outcome.
 
-        Adds ``outcome`` (joined, failed or timeout) and ``result_info`` to each of them in
-        ``participants``, and returns (failed labels, timed-out labels).
+        Adds ``outcome`` (joined, failed or timeout; ``ringing`` when ``stop(roster)`` ended the wait
+        early) and ``result_info`` to each of them in ``participants``, and returns (failed labels,
+        timed-out labels). ``self.roster`` is the last roster read.
         """
         waiting = dict((key, person['operation_id']) for key, person in self.people.items()
                        if person['status'] in ('invited', 'pending') and person['operation_id'])
         known = dict((op.get('id'), op) for op in (self.listing or []) + self.operations if isinstance(op, dict))
         waiter = InviteWaiter(self.client, self.call_id, timeout, interval, read_roster=self.group,
                               use_listing=self.listing is not None)
-        outcomes = waiter.wait(waiting, known) if waiting else {}
+        outcomes = waiter.wait(waiting, known, stop=stop) if waiting else {}
+        self.roster = waiter.roster if waiter.roster is not None else self.roster
         failed, timed_out = [], []
         for inv, entry in zip(self.invitees, self.result['participants']):
             if inv.match not in outcomes:

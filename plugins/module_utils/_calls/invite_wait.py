@@ -89,15 +89,18 @@ class InviteWaiter:
         self.clock = clock
         self.sleep = sleep
         self.polls = 0
+        self.roster = None
         self.last = {}           # operation id -> its last readable state
         self._absent = {}        # operation id -> listings in a row without it
         self._unreadable = set()  # answered 404 to a GET
         self._get_works = False
 
-    def wait(self, waiting, known=None):
+    def wait(self, waiting, known=None, stop=None):
         """``waiting``: {match key: operation id}; ``known``: {operation id: operation} already read.
 
-        Returns {match key: (outcome, result_info)} with outcome joined, failed or timeout.
+        Returns {match key: (outcome, result_info)} with outcome joined, failed or timeout; or, once
+        ``stop(roster)`` is true after a poll (escalation: enough people joined), ``ringing`` for those
+        still undecided. ``self.roster`` is the last roster read.
         """
         self.last.update(known or {})
         deadline = self.clock() + self.timeout
@@ -109,8 +112,13 @@ class InviteWaiter:
             self.polls += 1
             operations = self._read_operations(sorted(set(undecided.values())))
             roster = self.client.list_participants(self.call_id) if self.read_roster else None
+            self.roster = roster
             outcomes.update(decide(undecided, operations, roster))
             if len(outcomes) == len(waiting):
+                return outcomes
+            if stop is not None and stop(roster):
+                for key in undecided:
+                    outcomes.setdefault(key, ('ringing', None))
                 return outcomes
             if self.clock() >= deadline:
                 for key, operation_id in undecided.items():

@@ -47,6 +47,25 @@ class InputError(ValueError):
     """Bad module input; the message names the option and the rule."""
 
 
+def participant_options():
+    """The argspec of one participant entry: graph_call_invite's ``participants`` and graph_call_escalate's tiers."""
+    return dict(
+        user=dict(type='str'),
+        phone=dict(type='str'),
+        guest=dict(type='str'),
+        application_instance=dict(type='str'),
+        identity=dict(type='dict'),
+        display_name=dict(type='str'),
+        tenant_id=dict(type='str', no_log=False),
+        identity_provider=dict(type='str'),
+        hidden=dict(type='bool'),
+        participant_id=dict(type='str'),
+        remove_from_default_audio_routing_group=dict(type='bool'),
+        replaces_call_id=dict(type='str'),
+        endpoint_type=dict(type='str', choices=list(ENDPOINT_TYPES)),
+    )
+
+
 def parse_phone(value, where):
     """The E.164 form of a phone number the user typed, as libphonenumber reads it; InputError otherwise.
 

@@ -1,0 +1,164 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 msgraph.calls contributors
+# Simplified BSD License (see https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+"""graph_call_escalate's work: page tier after tier until enough people joined.
+
+Each tier is one graph_call_invite run (the planner, the sender and its promise: never twice, never
+falsely invited) in its own clientContext family with ``state: invited``, then a wait that ends as
+soon as the goal is met, or everyone of the tier has answered or failed, or the tier's time is up.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_CALL_ID
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.escalation import (
+    joined_count,
+    person_outcome,
+    summary_table,
+    tier_base,
+)
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import roster_presence
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import InviteHistory
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_runner import InviteRunner
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
+
+
+class EscalateRunner:  # pylint: disable=too-many-instance-attributes
+    """One escalation; ``run()`` returns the result or raises TaskFailure/GraphError (``self.result`` stays complete)."""
+
+    def __init__(self, client, call_id, tiers, base, min_joined=1, check_mode=False, warn=None, wait_sleep=2.0,
+                 settle_timeout=10.0, history_file=None, fail_on_goal_not_met=True):
+        self.client = client
+        self.call_id = call_id
+        self.tiers = tiers
+        self.base = base
+        self.min_joined = min_joined
+        self.check_mode = check_mode
+        self.warn = warn or (lambda message: None)
+        self.wait_sleep = wait_sleep
+        self.settle_timeout = settle_timeout
+        self.history_file = history_file
+        self.fail_on_goal_not_met = fail_on_goal_not_met
+        self.people = []            # one dict per person, in tier order
+        self.tier_results = []
+        self.changed = False
+        self.goal_met = False
+        self.stopped_at = None
+        self.roster = None
+        self.result = self._report()
+
+    def run(self):
+        try:
+            self.roster = self._read_roster()
+            for tier in self.tiers:
+                if self._goal_met():
+                    break
+                self._page(tier)
+            self._goal_met()
+            for tier in self.tiers[len(self.tier_results):]:
+                self._not_paged(tier)
+        finally:
+            self.result = self._report()
+        if not self.goal_met and not self.check_mode:
+            if not self.fail_on_goal_not_met:
+                self.warn('escalation ended with %d of %d people needed in the call' % (self._joined(), self.min_joined))
+                return self.result
+            raise TaskFailure('escalation ended with %d of %d people needed in the call after %d tier(s): %s'
+                              % (self._joined(), self.min_joined, len(self.tier_results), summary_table(self.people)))
+        return self.result
+
+    def _read_roster(self):
+        """The roster before anything is paged: a goal already met pages nobody."""
+        if self.call_id == NOT_CREATED_CALL_ID:
+            return []       # check mode: the call an earlier task would create is empty
+        try:
+            return self.client.list_participants(self.call_id)
+        except GraphError as exc:
+            if exc.status == 404:
+                raise TaskFailure('call %s was not found: Graph knows no such call for this app (it ended, or the app '
+                                  'never joined it); nobody was paged (%s)' % (self.call_id, exc.summary()),
+                                  error=exc.to_dict())
+            if exc.status == 400:
+                raise TaskFailure('call %s has no roster Graph will list (%s): escalation pages into group calls and '
+                                  'meetings only' % (self.call_id, exc.summary()), error=exc.to_dict())
+            raise
+
+    def _joined(self):
+        return joined_count(self.tiers, self.roster) if self.roster is not None else 0
+
+    def _goal_met(self):
+        self.goal_met = self.roster is not None and self._joined() >= self.min_joined
+        return self.goal_met
+
+    def _page(self, tier):
+        family = tier_base(self.base, tier.number)
+        history = InviteHistory(self.history_file, self.call_id, family) if self.history_file else None
+        runner = InviteRunner(self.client, self.call_id, tier.invitees, family, state='invited',
+                              check_mode=self.check_mode, warn=self.warn, batch_size=1,
+                              settle_timeout=self.settle_timeout, history=history)
+        try:
+            runner.run()
+        finally:
+            self.changed = self.changed or runner.sent
+            self.roster = runner.roster if runner.roster is not None else self.roster
+            self.stopped_at = tier.number
+        if self.check_mode or self._goal_met():
+            # Check mode: the plan is who each tier would page now; whether later tiers follow depends
+            # on answers no preview can know, so every tier is planned (see _report's 'when').
+            self._record(tier, runner)
+            return
+        runner.wait(tier.wait_timeout, self.wait_sleep, stop=lambda roster: joined_count(self.tiers, roster) >= self.min_joined)
+        self.roster = runner.roster if runner.roster is not None else self.roster
+        self._record(tier, runner)
+
+    def _record(self, tier, runner):
+        presence = roster_presence(self.roster)
+        paged = []
+        for inv, entry in zip(runner.invitees, runner.result['participants']):
+            status = person_outcome(entry['status'], entry.get('outcome'), entry.get('result_info'),
+                                    bool(presence.get(inv.match)))
+            person = dict(inv.entry, label=inv.label, tier=tier.number, tier_name=tier.name, status=status,
+                          result_info=entry.get('result_info'), operation_id=entry.get('operation_id'))
+            self.people.append(person)
+            if entry['status'] == 'invited':
+                paged.append(inv.entry)
+        self.tier_results.append(dict(tier=tier.number, name=tier.name, wait_timeout=tier.wait_timeout,
+                                      paged=paged, operations=runner.result.get('operations', [])))
+
+    def _not_paged(self, tier):
+        for inv in tier.invitees:
+            self.people.append(dict(inv.entry, label=inv.label, tier=tier.number, tier_name=tier.name,
+                                    status='not_paged', result_info=None, operation_id=None))
+
+    def _report(self):
+        joined = [dict((k, v) for k, v in p.items() if k not in ('result_info', 'operation_id'))
+                  for p in self.people if p['status'] == 'joined']
+        result = dict(changed=self.changed or (self.check_mode and any(t['paged'] for t in self.tier_results)),
+                      goal_met=self.goal_met, min_joined=self.min_joined, joined=joined,
+                      stopped_at_tier=self.stopped_at, tiers=list(self.tier_results), participants=list(self.people))
+        if self.check_mode:
+            result['plan'] = self.plan()
+        return result
+
+    def plan(self):
+        """What check mode would do, tier by tier, in words a reviewer reads."""
+        lines = []
+        for number, tier in enumerate(self.tier_results, 1):
+            who = ', '.join(entry.get('display_name') or _label(entry) for entry in tier['paged']) or 'nobody new'
+            when = 'now' if number == 1 else 'if fewer than %d have joined after %s' % (
+                self.min_joined, ' and '.join('%s (%ss)' % (t['name'], t['wait_timeout']) for t in self.tier_results[:number - 1]))
+            lines.append('%s would page %s %s, then wait up to %ss' % (tier['name'], who, when, tier['wait_timeout']))
+        if self.goal_met and not self.tier_results:
+            lines.append('nobody would be paged: %d of the people listed are in the call already' % self._joined())
+        return lines
+
+
+def _label(entry):
+    for key in ('user', 'phone', 'guest', 'application_instance'):
+        if entry.get(key):
+            return '%s:%s' % (key, entry[key])
+    return 'someone'
