@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.dirname(HERE))  # tests/, for the emulator package
 
 from emulator.client import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
+DANA = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d'
 ORGANIZER = {'id': '7e1b4346-85a6-4bdd-abe3-d11c5d420efe', 'userPrincipalName': 'alex@contoso.com',
              'displayName': 'Alex (incident commander)'}
 
@@ -55,6 +56,8 @@ def main():
         info = emulator.info
         say('Emulator: Graph %s, authority %s, CA %s' % (info['graph_endpoint'], info['authority_host'], info['ca_path']))
         emulator.add_user(**ORGANIZER)
+        # Dana, the database primary, declines: the escalation pages Eli, the secondary.
+        emulator.config(invite_outcomes={DANA: {'result': 'decline', 'after': 0}})
         say('The directory holds %s, who organizes the meeting. No meeting, no call yet.' % ORGANIZER['displayName'])
         say()
         with tempfile.TemporaryDirectory() as tmp:
