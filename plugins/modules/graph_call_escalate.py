@@ -12,7 +12,7 @@ module: graph_call_escalate
 short_description: Page people into a Teams call in tiers until enough of them joined
 version_added: 0.1.0
 description:
-  - Pages the first tier into the call (as M(msgraph.calls.graph_call_invite) with O(state=invited), one invite per
+  - Pages the first tier into the call (as M(msgraph.calls.graph_call_invite) with O(msgraph.calls.graph_call_invite#module:state=invited), one invite per
     person), then watches the roster. When fewer than O(min_joined) of the listed people are in the call after the
     tier's O(tiers[].wait_timeout), or everyone of the tier declined or did not answer sooner, it pages the next tier;
     it stops at the first tier that meets the goal.
@@ -242,7 +242,9 @@ plan:
   returned: check mode
   type: list
   elements: str
-  sample: ["primary would page Alex now, then wait up to 180s", "secondary would page Sam if fewer than 1 have joined after primary (180s), then wait up to 120s"]
+  sample:
+    - primary would page Alex now, then wait up to 180s
+    - secondary would page Sam if fewer than 1 have joined after primary (180s), then wait up to 120s
 '''
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
