@@ -136,3 +136,23 @@ def test_the_bridge_role_refuses_what_cannot_work_before_any_request(emu, playbo
     run, dummy = run_role(playbook, graph, 'incident_bridge', incident_bridge_incident_id='INC-44', **bridge)
     assert run.rc != 0 and message in run.output, run.output
     assert emu.requests() == []
+
+
+def test_escalate_joins_the_meeting_from_its_link_first(emu, playbook, graph):
+    emu.add_user(id=ORGANIZER, userPrincipalName='ic@contoso.com', displayName='Incident commander')
+    emu.clock(tick=1)
+    meeting = emu.add_meeting(ORGANIZER)
+    emu.config(invite_outcomes={A: ANSWER})
+    run, result = run_role(playbook, graph, 'escalate', escalate_join_url=meeting['joinWebUrl'],
+                           escalate_callback_uri='https://bot.example.com/api/calls', escalate_tiers=TIERS,
+                           escalate_wait_sleep=0.2)
+    assert run.rc == 0, run.output
+    assert people(result) == {A: 'joined', B: 'not_paged'}
+    assert len(recorded(emu, 'POST', '/communications/calls')) == 1
+
+
+def test_escalate_refuses_a_link_without_a_callback_before_any_request(emu, playbook, graph):
+    run, dummy = run_role(playbook, graph, 'escalate', escalate_join_url='https://teams.microsoft.com/meet/1?p=x',
+                          escalate_tiers=TIERS)
+    assert run.rc != 0 and 'escalate_callback_uri is required' in run.output
+    assert emu.requests() == []
