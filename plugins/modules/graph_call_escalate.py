@@ -56,6 +56,11 @@ options:
       name:
         description: A name for reports, such as V(primary); defaults to V(tier 1), V(tier 2), ...
         type: str
+      tier:
+        description:
+          - The tier's number as an on-call export gave it (P(msgraph.calls.oncall_tiers#filter) sets it); for
+            reports only, the order of O(tiers) decides.
+        type: int
       wait_timeout:
         description: Seconds to wait for this tier before the next one, 1 to 3600; defaults to O(wait_timeout).
         type: int
@@ -264,6 +269,7 @@ def argument_spec():
         call_id=dict(type='str', required=True),
         tiers=dict(type='list', elements='dict', required=True, options=dict(
             name=dict(type='str'),
+            tier=dict(type='int'),
             wait_timeout=dict(type='int'),
             participants=dict(type='list', elements='dict', required=True, options=participant_options()),
         )),

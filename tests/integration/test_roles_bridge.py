@@ -156,3 +156,18 @@ def test_escalate_refuses_a_link_without_a_callback_before_any_request(emu, play
                           escalate_tiers=TIERS)
     assert run.rc != 0 and 'escalate_callback_uri is required' in run.output
     assert emu.requests() == []
+
+
+def test_escalate_takes_the_tiers_of_an_oncall_export(emu, playbook, graph):
+    call = emu.create_call()
+    emu.config(invite_outcomes={A: DECLINE, B: ANSWER})
+    oncall = [{'name': 'Bea', 'email': 'bea@example.com', 'tier': 2},
+              {'name': 'Al', 'email': 'al@example.com', 'tier': 1}]
+    emu.add_user(id=A, userPrincipalName='al@example.com', displayName='Al')
+    emu.add_user(id=B, userPrincipalName='bea@example.com', displayName='Bea')
+    run, result = run_role(playbook, graph, 'escalate', escalate_call_id=call['id'], oncall=oncall,
+                           escalate_tiers='{{ oncall | msgraph.calls.oncall_tiers }}', escalate_wait_timeout=1,
+                           escalate_wait_sleep=0.2)
+    assert run.rc == 0, run.output
+    assert [(p['tier'], p['user'], p['status']) for p in result['participants']] == [
+        (1, 'al@example.com', 'declined'), (2, 'bea@example.com', 'joined')]
