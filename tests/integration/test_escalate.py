@@ -134,3 +134,13 @@ def test_bad_tiers_fail_before_any_request(emu, tasks):
         record = run.task(name)
         assert record['status'] == 'failed' and message in record['result']['msg'], (name, record['result'])
     assert emu.requests() == []
+
+
+def test_a_failed_page_still_reports_everyone(emu, tasks):
+    call = emu.create_call()
+    emu.add_faults({'method': 'POST', 'path': '/participants/invite$', 'action': 'status', 'status': 503, 'times': 1})
+    args = escalate(call['id'], A, B, settle_timeout=0)
+    record = tasks([('Escalate', 'graph_call_escalate', args)]).task('Escalate')
+    assert record['status'] == 'failed' and 'may or may not have reached Graph' in record['result']['msg']
+    assert statuses(record['result']) == {A: (1, 'unknown'), B: (2, 'not_paged')}
+    assert len(invite_posts(emu)) == 1, 'never sent twice'

@@ -67,8 +67,8 @@ def resolve_principal_names(client, invitees):
     """
     found = {}
     for inv in invitees:
-        if inv.upn is None:
-            continue
+        if inv.upn is None or inv.ident is not None:
+            continue        # given by id, or resolved already
         key = inv.upn.lower()
         if key not in found:
             found[key] = lookup_user(client, inv.upn, inv.where + '.user')

@@ -15,6 +15,7 @@ __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_CALL_ID
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import LookupFailure, resolve_principal_names
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.escalation import (
     joined_count,
     person_outcome,
@@ -53,15 +54,20 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
 
     def run(self):
         try:
+            try:
+                # Everyone's object id first: someone named by e-mail may be in the call already.
+                resolve_principal_names(self.client, [inv for tier in self.tiers for inv in tier.invitees])
+            except LookupFailure as exc:
+                raise TaskFailure(exc.msg, error=exc.error)
             self.roster = self._read_roster()
             for tier in self.tiers:
                 if self._goal_met():
                     break
                 self._page(tier)
             self._goal_met()
+        finally:
             for tier in self.tiers[len(self.tier_results):]:
                 self._not_paged(tier)
-        finally:
             self.result = self._report()
         if not self.goal_met and not self.check_mode:
             if not self.fail_on_goal_not_met:
@@ -102,6 +108,9 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
                               settle_timeout=self.settle_timeout, history=history)
         try:
             runner.run()
+        except Exception:
+            self._record(tier, runner)      # whoever was rung before it failed is reported
+            raise
         finally:
             self.changed = self.changed or runner.sent
             self.roster = runner.roster if runner.roster is not None else self.roster
@@ -117,13 +126,15 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
 
     def _record(self, tier, runner):
         presence = roster_presence(self.roster)
+        entries = dict((entry['label'], entry) for entry in runner.result['participants'])
         paged = []
-        for inv, entry in zip(runner.invitees, runner.result['participants']):
+        for inv in runner.invitees:
+            # Someone the invite run did not get to (it failed first) was not sent an invite.
+            entry = entries.get(inv.label, {'status': 'not_sent'})
             status = person_outcome(entry['status'], entry.get('outcome'), entry.get('result_info'),
                                     bool(presence.get(inv.match)))
-            person = dict(inv.entry, label=inv.label, tier=tier.number, tier_name=tier.name, status=status,
-                          result_info=entry.get('result_info'), operation_id=entry.get('operation_id'))
-            self.people.append(person)
+            self.people.append(dict(inv.entry, label=inv.label, tier=tier.number, tier_name=tier.name, status=status,
+                                    result_info=entry.get('result_info'), operation_id=entry.get('operation_id')))
             if entry['status'] == 'invited':
                 paged.append(inv.entry)
         self.tier_results.append(dict(tier=tier.number, name=tier.name, wait_timeout=tier.wait_timeout,
