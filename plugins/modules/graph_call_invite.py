@@ -394,7 +394,7 @@ participants:
           V(not_sent) the task failed before their invite was sent.
         - With O(state=absent) (in check mode, what it would do), V(removed) dropped from the call; V(cancelled) their
           ringing invite was cancelled; V(absent) neither in the call nor rung; V(not_cancelled) still rung (no id
-          cancels that invite, or they answered meanwhile).
+          cancels that invite, or they answered meanwhile); V(failed) Graph refused the DELETE (the task fails).
       type: str
       sample: invited
     operation_id:

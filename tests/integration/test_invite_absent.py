@@ -119,6 +119,7 @@ def test_without_the_tenant_prerequisite_the_task_names_it(emu, tasks):
     assert record['status'] == 'failed'
     assert 'Set-CsApplicationMeetingConfiguration' in record['result']['msg']
     assert record['result']['error']['status'] == 403
+    assert record['result']['participants'][0]['status'] == 'failed' and not record['result']['removed']
 
 
 @pytest.mark.parametrize('delete_missing_participant', ['404', '204'])

@@ -25,7 +25,8 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure 
 # Graph's tenant prerequisite for this request (graph-api.md 12.2).
 TENANT_PREREQUISITE = ('Graph removes participants only for apps a Teams administrator allowed with '
                        'Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds @{Add="<client id>"}')
-# What each planned status reports before the DELETEs (check mode shows these).
+# What each planned status reports before the DELETEs (check mode shows these); a DELETE Graph refused
+# turns it into 'failed'.
 PLANNED = {'remove': 'removed', 'cancel': 'cancelled', 'absent': 'absent', 'shared_invite': 'not_cancelled'}
 
 
@@ -85,20 +86,27 @@ class RemoveRunner:
     def _delete(self):
         requests = [(pid, keys) for pid, keys, dummy in self.plan.deletes] + list(self.plan.by_operation)
         outcomes = self.client.parallel(*[self._deleter(pid) for pid, dummy in requests])
+        refused = None
         for (pid, keys), (dummy, error) in zip(requests, outcomes):
             if error is None:
                 continue
+            if error.status == 404:
+                for key in keys:
+                    # Left the call meanwhile: what was wanted. A cancel that found nothing: checked below.
+                    self.status[key] = 'absent' if self.status[key] == 'removed' else 'unconfirmed'
+                continue
+            for key in keys:
+                self.status[key] = 'failed'     # reported as such, whatever the others' outcome
+            refused = refused or (keys, error)
+        if any(status in ('cancelled', 'unconfirmed') for status in self.status.values()):
+            self._check_cancels()
+        if refused is not None:
+            keys, error = refused
             if error.status == 403:
                 raise TaskFailure('Graph refused to remove %s from call %s (%s). %s'
                                   % (', '.join(keys), self.call_id, error.summary(), TENANT_PREREQUISITE),
                                   error=error.to_dict())
-            if error.status != 404:
-                raise error
-            for key in keys:
-                # Left the call meanwhile: what was wanted. A cancel that found nothing: checked below.
-                self.status[key] = 'absent' if self.status[key] == 'removed' else 'unconfirmed'
-        if any(status in ('cancelled', 'unconfirmed') for status in self.status.values()):
-            self._check_cancels()
+            raise error
 
     def _deleter(self, participant_id):
         return lambda: self.client.remove_participant(self.call_id, participant_id)
