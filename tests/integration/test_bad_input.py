@@ -202,7 +202,9 @@ def test_bad_input_names_the_option_and_sends_nothing(emu, tasks, tmp_path, modu
                 args[key] = str(readable) if value == 'WORLD_READABLE' else value
         steps.append((case, module, args))
         expected[case] = message
-    run = tasks(steps, extra_args=('-vvvv',))
+    # At -vvvv Ansible prints every module's arguments: the invite module's table (a non-dict participant
+    # included) proves the secrets stay masked there; the others' tables need not pay for it again.
+    run = tasks(steps, extra_args=('-vvvv',) if module == FULL_SHARED else ())
     problems = []
     for case, message in expected.items():
         record = run.task(case)
