@@ -53,7 +53,8 @@ options:
   call_id:
     description:
       - The call from an earlier run. Required for O(state=absent).
-      - With O(state=present), a live call is kept (keepAlive) instead of joining again.
+      - With O(state=present), a live call is kept (keepAlive) instead of joining again. An empty value counts as not
+        given, so C("{{ saved_call_id | default('') }}") works on a first run.
     type: str
   join_url:
     description:
@@ -278,10 +279,10 @@ def _callback_uri(value):
 class Request:  # pylint: disable=too-few-public-methods
     """The validated task: what to keep or create, checked before any request."""
 
-    def __init__(self, params, check_mode, connection_tenant):
+    def __init__(self, params, check_mode, connection_tenant, call_id):
         number_in_range('wait_timeout', params['wait_timeout'], 1, 3600)
         number_in_range('wait_sleep', params['wait_sleep'], 0, 300, low_excluded=True)
-        self.call_id = params['call_id'] or None
+        self.call_id = call_id
         for option in ('call_id', 'join_url'):
             message = refuse_outside_check_mode(params[option], option)
             if message and not check_mode:
@@ -323,8 +324,9 @@ def main():
     module = GraphModule(argument_spec(), supports_check_mode=True)
     params = module.params
     client = module.client          # checks the connection options first; no request yet
+    call_id = module.call_id(required=False)
     try:
-        request = Request(params, module.check_mode, client.settings.get('tenant_id'))
+        request = Request(params, module.check_mode, client.settings.get('tenant_id'), call_id)
     except ValueError as exc:       # InputError and JoinInfoError too
         module.fail(str(exc))
     runner = CallRunner(client, check_mode=module.check_mode, warn=module.warn, wait_timeout=params['wait_timeout'],

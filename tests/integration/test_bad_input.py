@@ -151,6 +151,8 @@ OWN = {
         ('http callback_uri', {'callback_uri': 'http://bot.example/cb'}, 'callback_uri must be'),
         ('callback_uri with a password', {'callback_uri': 'https://u:p@bot.example/cb'}, 'callback_uri must not carry'),
         ('hang up without call_id', {'state': 'absent'}, 'state=absent needs call_id'),
+        ('dot-dot call_id', {'call_id': '..'}, "call_id must be a call id, not '..'"),
+        ('call_id not a string', {'call_id': ['a', 'b']}, 'call_id must be a string; got a list'),
         ('check-mode call id in a real run', {'call_id': 'check-mode.invalid-call-not-created'},
          'the marker a check-mode run returns'),
         ('check-mode link in a real run', {'join_url': 'https://check-mode.invalid/meeting-not-created'},

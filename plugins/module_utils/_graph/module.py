@@ -81,12 +81,14 @@ class GraphModule:
     def diff_mode(self):
         return self.ansible._diff
 
-    def call_id(self):
-        """The validated ``call_id`` option; fails the task naming the option otherwise.
+    def call_id(self, required=True):
+        """The validated ``call_id`` option; fails the task naming the option otherwise (None when optional and unset).
 
         ``.`` and ``..`` are refused because no encoding keeps them from being read as dot segments.
         """
         sent = _load_params().get('call_id')
+        if not required and (sent is None or (isinstance(sent, str) and not sent.strip())):
+            return None     # optional: unset, or an unset template variable rendered as ""
         if isinstance(sent, bool) or not isinstance(sent, (str, int)):
             # Ansible would turn a list or a mapping into its Python text and send that as an id.
             self.fail('call_id must be a string; got a %s' % type(sent).__name__)
