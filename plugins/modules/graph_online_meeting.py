@@ -143,6 +143,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.meeting impor
     create_or_get_body,
     meeting_result,
 )
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import is_principal_name
 
 
 def main():
@@ -156,8 +157,9 @@ def main():
     ), supports_check_mode=True)
     params = module.params
     organizer = (params['organizer'] or '').strip()
-    if not organizer:
-        module.fail('organizer must be the object id, user principal name or e-mail address of a user')
+    if not (is_guid(organizer) or is_principal_name(organizer)):
+        module.fail('organizer must be the object id (a GUID), user principal name or e-mail address of a user; got %r'
+                    % organizer)
     try:
         body = create_or_get_body(params['external_id'], params['subject'], params['start_date_time'],
                                   params['end_date_time'])

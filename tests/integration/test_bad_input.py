@@ -163,6 +163,8 @@ OWN = {
     ],
     'graph_online_meeting': [
         ('empty organizer', {'organizer': ' '}, 'organizer must be'),
+        ('organizer neither id nor name', {'organizer': '..'}, "organizer must be the object id (a GUID), user principal "
+                                                               "name or e-mail address of a user; got '..'"),
         ('empty external_id', {'external_id': ''}, 'external_id must not be empty'),
         ('end without start', {'end_date_time': '2026-12-02T10:00:00Z'}, 'end_date_time needs start_date_time'),
         ('end before start', {'start_date_time': '2026-12-02T10:00:00Z', 'end_date_time': '2026-12-02T09:00:00Z'},

@@ -47,6 +47,11 @@ class InputError(ValueError):
     """Bad module input; the message names the option and the rule."""
 
 
+def is_principal_name(value):
+    """True for a user principal name or e-mail address shape (``name@domain.tld``)."""
+    return isinstance(value, str) and bool(_UPN_RE.match(value))
+
+
 def participant_options():
     """The argspec of one participant entry: graph_call_invite's ``participants`` and graph_call_escalate's tiers."""
     return dict(
