@@ -239,10 +239,10 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode im
     NOT_CREATED_JOIN_URL,
     refuse_outside_check_mode,
 )
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import LookupFailure, resolve_principal_names
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import resolve_principal_names
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import is_guid
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.join_url import MEETING_KEYS, meeting_coordinates
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_participants
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_participants, participant_options
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
 
 TARGET_KEYS = ('user', 'guest', 'application_instance', 'phone', 'identity', 'display_name', 'tenant_id',
@@ -257,7 +257,7 @@ def argument_spec():
         meeting=dict(type='dict', options=dict(
             (key, dict(type='str', no_log=False)) for key in MEETING_KEYS)),
         targets=dict(type='list', elements='dict', options=dict(
-            (key, dict(type='dict' if key == 'identity' else 'str', no_log=False)) for key in TARGET_KEYS)),
+            (key, spec) for key, spec in participant_options().items() if key in TARGET_KEYS)),
         callback_uri=dict(type='str'),
         subject=dict(type='str'),
         wait=dict(type='bool', default=True),
@@ -336,10 +336,7 @@ def main():
             result = runner.absent(request.call_id)
         else:
             if request.targets:
-                try:
-                    resolve_principal_names(client, request.targets)
-                except LookupFailure as exc:
-                    raise TaskFailure(exc.msg, error=exc.error)
+                resolve_principal_names(client, request.targets)
             result = runner.present(request.call_id, request.body(), wait=params['wait'], keep_alive=params['keep_alive'])
             if result['call'] and same_meeting(result['call'], request.coordinates) is False:
                 module.warn('call %s is in another meeting than the one given; it was kept, not replaced'

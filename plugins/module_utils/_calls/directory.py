@@ -14,15 +14,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
 
 
-class LookupFailure(Exception):
+class LookupFailure(TaskFailure):
     """The name does not lead to exactly one user; ``msg`` says why, ``error`` has Graph's fields if it answered one."""
-
-    def __init__(self, msg, error=None):
-        super(LookupFailure, self).__init__(msg)
-        self.msg = msg
-        self.error = error
 
 
 def lookup_user(client, name, where):

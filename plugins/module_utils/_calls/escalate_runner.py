@@ -15,7 +15,7 @@ __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_CALL_ID
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import LookupFailure, resolve_principal_names
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import resolve_principal_names
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.escalation import (
     joined_count,
     person_outcome,
@@ -25,7 +25,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.escalation im
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import roster_presence
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import InviteHistory
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_runner import InviteRunner
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure, call_not_found
 
 
 class EscalateRunner:  # pylint: disable=too-many-instance-attributes
@@ -54,11 +54,8 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
 
     def run(self):
         try:
-            try:
-                # Everyone's object id first: someone named by e-mail may be in the call already.
-                resolve_principal_names(self.client, [inv for tier in self.tiers for inv in tier.invitees])
-            except LookupFailure as exc:
-                raise TaskFailure(exc.msg, error=exc.error)
+            # Everyone's object id first: someone named by e-mail may be in the call already.
+            resolve_principal_names(self.client, [inv for tier in self.tiers for inv in tier.invitees])
             self.roster = self._read_roster()
             for tier in self.tiers:
                 if self._goal_met():
@@ -85,9 +82,7 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
             return self.client.list_participants(self.call_id)
         except GraphError as exc:
             if exc.status == 404:
-                raise TaskFailure('call %s was not found: Graph knows no such call for this app (it ended, or the app '
-                                  'never joined it); nobody was paged (%s)' % (self.call_id, exc.summary()),
-                                  error=exc.to_dict())
+                raise call_not_found(self.call_id, exc, 'nobody was paged')
             if exc.status == 400:
                 raise TaskFailure('call %s has no roster Graph will list (%s): escalation pages into group calls and '
                                   'meetings only' % (self.call_id, exc.summary()), error=exc.to_dict())

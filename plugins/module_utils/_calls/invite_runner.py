@@ -17,13 +17,13 @@ __metaclass__ = type
 import time
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_CALL_ID
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import LookupFailure, resolve_principal_names
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import resolve_principal_names
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import HistoryError
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import plan_invite
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_send import Sender
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_wait import InviteWaiter
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import merge_duplicates
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure, call_not_found
 
 # A recorded invite older than this no longer rings, so it is not worth asking Graph about.
 RINGING_HORIZON = 900
@@ -61,7 +61,7 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
 
     def run(self):
         try:
-            self._resolve_principal_names()
+            resolve_principal_names(self.client, self.invitees)
             self.invitees, warnings = merge_duplicates(self.invitees)
             for warning in warnings:
                 self.warn(warning)
@@ -82,12 +82,6 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
 
     # Reading --------------------------------------------------------------------------------
 
-    def _resolve_principal_names(self):
-        try:
-            resolve_principal_names(self.client, self.invitees)
-        except LookupFailure as exc:
-            raise TaskFailure(exc.msg, error=exc.error)
-
     def _read_call(self):
         """The call, its roster and its operations, read in parallel; checks that an invite may go out."""
         if self.call_id == NOT_CREATED_CALL_ID:
@@ -95,15 +89,9 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             # create, which has nobody in it yet.
             self.listing = []
             return [], []
-        (call, call_error), (roster, roster_error), (listing, listing_error) = self.client.parallel(
-            lambda: self.client.get_call(self.call_id),
-            lambda: self.client.list_participants(self.call_id),
-            lambda: self.client.list_operations(self.call_id),
-        )
+        (call, call_error), (roster, roster_error), (listing, listing_error) = self.client.read_call(self.call_id)
         if call_error is not None and call_error.status == 404:
-            raise TaskFailure('call %s was not found: Graph knows no such call for this app (it ended, or the app never '
-                              'joined it); nothing was sent (%s)' % (self.call_id, call_error.summary()),
-                              error=call_error.to_dict())
+            raise call_not_found(self.call_id, call_error, 'nothing was sent')
         if call_error is not None:
             raise call_error
         state = str(call.get('state') or 'unknown')

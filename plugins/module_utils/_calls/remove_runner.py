@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_CALL_ID
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import LookupFailure, resolve_principal_names
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import resolve_principal_names
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import operation_keys, roster_presence
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import PENDING_STATUSES, status_of
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import merge_duplicates
@@ -45,10 +45,7 @@ class RemoveRunner:
 
     def run(self):
         try:
-            try:
-                resolve_principal_names(self.client, self.invitees)
-            except LookupFailure as exc:
-                raise TaskFailure(exc.msg, error=exc.error)
+            resolve_principal_names(self.client, self.invitees)
             self.invitees, warnings = merge_duplicates(self.invitees)
             for warning in warnings:
                 self.warn(warning)
@@ -65,11 +62,7 @@ class RemoveRunner:
     def _read(self):
         if self.call_id == NOT_CREATED_CALL_ID:
             return [], [], None         # check mode: the call an earlier task would create has nobody in it
-        (call, call_error), (roster, roster_error), (listing, listing_error) = self.client.parallel(
-            lambda: self.client.get_call(self.call_id),
-            lambda: self.client.list_participants(self.call_id),
-            lambda: self.client.list_operations(self.call_id),
-        )
+        (call, call_error), (roster, roster_error), (listing, listing_error) = self.client.read_call(self.call_id)
         if call_error is not None and call_error.status == 404:
             # An ended call has nobody in it: the wanted state holds.
             self.warn('call %s was not found (it ended, or the app never joined it): nobody to remove' % self.call_id)

@@ -16,3 +16,9 @@ class TaskFailure(Exception):
         super(TaskFailure, self).__init__(msg)
         self.msg = msg
         self.error = error
+
+
+def call_not_found(call_id, error, consequence):
+    """The failure for a call Graph answered 404 for; ``consequence`` says what the task did not do."""
+    return TaskFailure('call %s was not found: Graph knows no such call for this app (it ended, or the app never joined '
+                       'it); %s (%s)' % (call_id, consequence, error.summary()), error=error.to_dict())

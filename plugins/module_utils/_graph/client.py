@@ -217,6 +217,11 @@ class GraphClient:
     def list_operations(self, call_id):
         return self.get_all(self.call_url(call_id, 'operations'))
 
+    def read_call(self, call_id):
+        """The call, its roster and its operations, read at once: three (result, GraphError or None) pairs."""
+        return self.parallel(lambda: self.get_call(call_id), lambda: self.list_participants(call_id),
+                             lambda: self.list_operations(call_id))
+
     def get_operation(self, call_id, operation_id):
         return self.request('GET', self.call_url(call_id, 'operations', operation_id))
 
