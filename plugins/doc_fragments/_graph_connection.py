@@ -87,6 +87,8 @@ options:
         C(dod-graph.microsoft.us); V(china) (21Vianet) is C(login.chinacloudapi.cn) with
         C(microsoftgraph.chinacloudapi.cn).
       - Precedence, highest first, explicit O(authority_host) and O(graph_endpoint), then O(cloud), then the
+        E(AZURE_CLOUD_ENVIRONMENT) environment variable (which AWX's Azure credential sets; V(AzureCloud) is V(global),
+        V(AzureUSGovernment) is V(usgov), V(AzureChinaCloud) is V(china), and this option's values are taken too), then the
         E(AZURE_AUTHORITY_HOST) environment variable (whose host also picks the cloud, V(usgov) for
         C(login.microsoftonline.us)), then V(global).
       - Microsoft offers the cloud-communications API neither in V(china) nor, for O(api_version=beta), outside V(global);

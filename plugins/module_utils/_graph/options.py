@@ -38,6 +38,15 @@ CLOUD_OF_AUTHORITY = {
     'login.partner.microsoftonline.cn': 'china',
 }
 
+# AZURE_CLOUD_ENVIRONMENT, as AWX's Azure credential and the Azure SDKs name the clouds (any case), and
+# this collection's own names. Germany's sovereign cloud closed in 2021.
+CLOUD_OF_ENVIRONMENT = {
+    'azurecloud': 'global', 'azurepubliccloud': 'global',
+    'azureusgovernment': 'usgov', 'azureusgovernmentcloud': 'usgov',
+    'azurechinacloud': 'china',
+}
+CLOUD_OF_ENVIRONMENT.update((name, name) for name in CLOUDS)
+
 # Hosts of Microsoft's own authorities: MSAL may run instance discovery against them. Any other host
 # (a test double such as the emulator, an AD FS-like proxy) must have discovery off, or MSAL asks
 # login.microsoftonline.com about it first and fails offline.
@@ -172,9 +181,21 @@ def _text(params, name):
     return str(value).strip()
 
 
+def _environment_cloud(environ):
+    """The cloud AZURE_CLOUD_ENVIRONMENT names (None when unset); ValueError for a name it cannot be."""
+    name = (environ.get('AZURE_CLOUD_ENVIRONMENT') or '').strip()
+    if not name:
+        return None
+    if name.lower() not in CLOUD_OF_ENVIRONMENT:
+        raise ValueError('AZURE_CLOUD_ENVIRONMENT must be AzureCloud, AzureUSGovernment, AzureChinaCloud or one of '
+                         'the cloud option\'s values (%s); got %r' % (', '.join(sorted(CLOUDS)), name))
+    return CLOUD_OF_ENVIRONMENT[name.lower()]
+
+
 def _endpoints(params, environ):
-    """(cloud, authority host, Graph root): explicit options > cloud > AZURE_AUTHORITY_HOST > global."""
-    cloud = params.get('cloud')
+    """(cloud, authority host, Graph root), highest first: explicit options > cloud > AZURE_CLOUD_ENVIRONMENT >
+    AZURE_AUTHORITY_HOST > global."""
+    cloud = params.get('cloud') or _environment_cloud(environ)
     environment_host = environ.get('AZURE_AUTHORITY_HOST')
     if params.get('authority_host'):
         authority_host = _host_url(params['authority_host'], 'authority_host')

@@ -65,6 +65,37 @@ def test_endpoint_precedence(options, env, authority, graph):
     assert settings['graph_endpoint'] == graph
 
 
+# AWX's Azure credential sets AZURE_CLOUD_ENVIRONMENT; it ranks between the cloud option and AZURE_AUTHORITY_HOST.
+@pytest.mark.parametrize('options,env,authority,graph', [
+    ({}, {'AZURE_CLOUD_ENVIRONMENT': 'AzureCloud'}, 'https://login.microsoftonline.com', 'https://graph.microsoft.com'),
+    ({}, {'AZURE_CLOUD_ENVIRONMENT': 'AzureUSGovernment'}, 'https://login.microsoftonline.us', 'https://graph.microsoft.us'),
+    ({}, {'AZURE_CLOUD_ENVIRONMENT': ' azureusgovernment '}, 'https://login.microsoftonline.us', 'https://graph.microsoft.us'),
+    ({}, {'AZURE_CLOUD_ENVIRONMENT': 'usgov_dod'}, 'https://login.microsoftonline.us', 'https://dod-graph.microsoft.us'),
+    ({}, {'AZURE_CLOUD_ENVIRONMENT': ''}, 'https://login.microsoftonline.com', 'https://graph.microsoft.com'),
+    ({'cloud': 'global'}, {'AZURE_CLOUD_ENVIRONMENT': 'AzureUSGovernment'}, 'https://login.microsoftonline.com',
+     'https://graph.microsoft.com'),
+    ({}, {'AZURE_CLOUD_ENVIRONMENT': 'AzureCloud', 'AZURE_AUTHORITY_HOST': 'login.microsoftonline.us'},
+     'https://login.microsoftonline.com', 'https://graph.microsoft.com'),
+    ({'authority_host': 'https://127.0.0.1:8443'}, {'AZURE_CLOUD_ENVIRONMENT': 'AzureUSGovernment'}, 'https://127.0.0.1:8443',
+     'https://graph.microsoft.us'),
+])
+def test_azure_cloud_environment_picks_the_cloud(options, env, authority, graph):
+    settings = resolve_settings(params(**options), environ=env)
+    assert (settings['authority_host'], settings['graph_endpoint']) == (authority, graph)
+
+
+@pytest.mark.parametrize('value,message', [
+    ('AzureChinaCloud', 'cloud=china: Microsoft does not offer'),
+    ('AzureGermanCloud', "AZURE_CLOUD_ENVIRONMENT must be AzureCloud, AzureUSGovernment, AzureChinaCloud or one of the "
+                         "cloud option's values (china, global, usgov, usgov_dod); got 'AzureGermanCloud'"),
+    ('mars', "got 'mars'"),
+])
+def test_azure_cloud_environment_refused(value, message):
+    with pytest.raises(ValueError) as info:
+        resolve_settings(params(), environ={'AZURE_CLOUD_ENVIRONMENT': value})
+    assert message in str(info.value)
+
+
 @pytest.mark.parametrize('host,discovery', [
     ('https://login.microsoftonline.com', True),
     ('https://LOGIN.microsoftonline.us', True),
