@@ -2,11 +2,12 @@
 #
 #   make venv         create .venv (python3.11, else python3) with runtime + test requirements
 #   make sanity       ansible-test sanity, all tests, offline (tests/utils/run_sanity.sh)
+#   make lint         ansible-lint (production profile) and ruff check, in .tmp/lint-venv
 #   make units        pytest tests/unit
 #   make integration  pytest tests/integration, TEST_WORKERS processes at once (each with its own emulator)
 #   make floors       the lowest declared versions of every dependency in .tmp/floors-venv: units + a few
 #                     integration tests (tests/utils/floors.py pins them from the requirement files)
-#   make test         venv, then integration, with sanity, floors and units beside it; all run, fails if
+#   make test         venv, then integration, with sanity, lint, floors and units beside it; all run, fails if
 #                     any failed
 #   make demo         venv, then tests/demo/run_demo.py
 #   make bench        venv, then tests/bench/bench_invite.py (prints figures)
@@ -52,10 +53,10 @@ TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); n=$$((n * 8)); echo $
 
 header = @printf '\n==== %s ====\n' "$(1)"
 
-.PHONY: help venv sanity units integration floors test demo bench clean role-specs
+.PHONY: help venv sanity lint units integration floors test demo bench clean role-specs
 
 help:
-	@sed -n '3,10s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '3,18s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
 venv: $(VENV_STAMP)
 	@mkdir -p "$(dir $(COLL_LINK))"
@@ -92,6 +93,16 @@ integration: venv
 	$(call header,integration: pytest tests/integration)
 	@$(TEST_ENV) "$(VENV_PY)" -m pytest -n $(TEST_WORKERS) --dist worksteal tests/integration $(PYTEST_ARGS)
 
+# ansible-lint (production profile, .ansible-lint) and ruff (ruff.toml), from tests/lint-requirements.txt in a
+# virtual environment of their own.
+LINT_VENV := $(CURDIR)/.tmp/lint-venv
+lint: venv
+	$(call header,lint: ansible-lint and ruff)
+	@test -x "$(LINT_VENV)/bin/python" || "$(PYTHON)" -m venv "$(LINT_VENV)"
+	@"$(LINT_VENV)/bin/python" -m pip install --disable-pip-version-check -q -r tests/lint-requirements.txt
+	@"$(LINT_VENV)/bin/ruff" check && echo "ruff: passed"
+	@PATH="$(LINT_VENV)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" NO_COLOR=1 "$(LINT_VENV)/bin/ansible-lint"
+
 # The lowest versions the requirement files declare, in a venv of their own (the test tools of the sanity
 # stage excepted), running the unit tests and the integration tests marked `floors` (one per dependency's
 # reason to be there: a secret and phones, a certificate, a managed identity, the token cache, the role).
@@ -113,7 +124,7 @@ floors: venv
 # Sanity, floors and units run beside the integration tests (each log is printed when it ends): sanity and
 # floors wait on pip and on single-threaded linters, time the integration tests' workers use.
 TEST_LOGS := $(CURDIR)/.tmp/test-logs
-BESIDE    := sanity floors units
+BESIDE    := sanity lint floors units
 test: venv
 	@mkdir -p "$(TEST_LOGS)"; failed=""; start=$$SECONDS; pids=""; \
 	for stage in $(BESIDE); do \
@@ -132,7 +143,7 @@ test: venv
 	done; \
 	printf '\n==== test summary ====\n'; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi; \
-	echo "all passed: sanity units integration floors in $$((SECONDS - start)) s"
+	echo "all passed: sanity lint units integration floors in $$((SECONDS - start)) s"
 
 # The roles' participant entries are generated from graph_call_invite (tests/utils/role_specs.py).
 role-specs: venv

@@ -234,7 +234,7 @@ def advance(call, now):
            for run in call.invite_runs.values() for invitee in run.invitees
            if not invitee.done and invitee.due <= now + RESOLUTION]
     due.sort(key=lambda item: item[:3])
-    for _due, _seq, _index, run, invitee in due:
+    for dummy, dummy2, dummy3, run, invitee in due:
         _settle(call, run, invitee)
     for run in call.invite_runs.values():
         _update_status(call, run)

@@ -59,6 +59,13 @@ def path_of(role):
     return os.path.join(ROOT, 'roles', role, 'meta', 'argument_specs.yml')
 
 
+class _IndentedDumper(yaml.SafeDumper):
+    """Indents list items under their key, as yamllint's default (and ansible-lint's) indentation rule wants."""
+
+    def increase_indent(self, flow=False, indentless=False):
+        return super(_IndentedDumper, self).increase_indent(flow, False)
+
+
 def generated(role):
     """The file's text with its participant entries written from the module."""
     with open(path_of(role)) as handle:
@@ -68,8 +75,8 @@ def generated(role):
         for name in path[1:]:
             option = option['options'][name]
         option['options'] = participant_entry_options()
-    return HEADER + yaml.safe_dump(specs, explicit_start=True, sort_keys=False, width=110, default_flow_style=False,
-                                   indent=2)
+    return HEADER + yaml.dump(specs, Dumper=_IndentedDumper, explicit_start=True, sort_keys=False, width=110,
+                              default_flow_style=False, indent=2)
 
 
 def main(argv):

@@ -80,7 +80,7 @@ class RemoveRunner:
         requests = [(pid, keys) for pid, keys, dummy in self.plan.deletes] + list(self.plan.by_operation)
         outcomes = self.client.parallel(*[self._deleter(pid) for pid, dummy in requests])
         refused = None
-        for (pid, keys), (dummy, error) in zip(requests, outcomes):
+        for (dummy, keys), (dummy2, error) in zip(requests, outcomes):
             if error is None:
                 continue
             if error.status == 404:
