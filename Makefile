@@ -7,7 +7,9 @@
 #   make integration  pytest tests/integration, TEST_WORKERS processes at once (each with its own emulator)
 #   make floors       the lowest declared versions of every dependency in .tmp/floors-venv: units + a few
 #                     integration tests (tests/utils/floors.py pins them from the requirement files)
-#   make test         venv, then integration, with sanity, lint, floors and units beside it; all run, fails if
+#   make artefact     build the tarball, install it with only requirements.txt (.tmp/artefact-venv) into a fresh
+#                     collections path, run a playbook from there against the emulator (tests/utils/installed_artefact.py)
+#   make test         venv, then integration, with sanity, lint, floors, units and artefact beside it; all run, fails if
 #                     any failed
 #   make demo         venv, then tests/demo/run_demo.py
 #   make bench        venv, then tests/bench/bench_invite.py (prints figures)
@@ -53,10 +55,10 @@ TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); n=$$((n * 8)); echo $
 
 header = @printf '\n==== %s ====\n' "$(1)"
 
-.PHONY: help venv sanity lint units integration floors test demo bench clean role-specs
+.PHONY: help venv sanity lint units integration floors artefact test demo bench clean role-specs
 
 help:
-	@sed -n '3,18s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '3,/^$$/s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
 venv: $(VENV_STAMP)
 	@mkdir -p "$(dir $(COLL_LINK))"
@@ -119,12 +121,17 @@ floors: venv
 		sh -c '"$$0" -m pytest -q tests/unit/plugins tests/unit/roles && "$$0" -m pytest -q -n $(UNIT_WORKERS) -m floors tests/integration' \
 		"$(FLOORS_VENV)/bin/python"
 
+# The installed artefact: the tarball in a venv holding only the runtime requirements, the emulator in the main one.
+artefact: venv
+	$(call header,artefact: the built tarball installed and run)
+	@"$(VENV_PY)" tests/utils/installed_artefact.py
+
 # Every stage runs even when an earlier one fails; the summary names the failures.
 # Any non-zero exit counts, including pytest's 5 (no tests collected).
-# Sanity, floors and units run beside the integration tests (each log is printed when it ends): sanity and
-# floors wait on pip and on single-threaded linters, time the integration tests' workers use.
+# Sanity, lint, floors, units and the artefact run beside the integration tests (each log is printed when it
+# ends): much of them waits on pip and on single-threaded linters, time the integration tests' workers use.
 TEST_LOGS := $(CURDIR)/.tmp/test-logs
-BESIDE    := sanity lint floors units
+BESIDE    := sanity lint floors units artefact
 test: venv
 	@mkdir -p "$(TEST_LOGS)"; failed=""; start=$$SECONDS; pids=""; \
 	for stage in $(BESIDE); do \
@@ -143,7 +150,7 @@ test: venv
 	done; \
 	printf '\n==== test summary ====\n'; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi; \
-	echo "all passed: sanity lint units integration floors in $$((SECONDS - start)) s"
+	echo "all passed: sanity lint units integration floors artefact in $$((SECONDS - start)) s"
 
 # The roles' participant entries are generated from graph_call_invite (tests/utils/role_specs.py).
 role-specs: venv
