@@ -18,10 +18,8 @@ import re
 import tempfile
 
 import pytest
-import trustme
 import yaml
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from cryptography.hazmat.primitives import serialization
 from jinja2 import StrictUndefined, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -35,7 +33,7 @@ SECRET_TYPE, CERTIFICATE_TYPE = 'msgraph_calls_secret.yml', 'msgraph_calls_certi
 TENANT = '5b7c9e3a-1d2f-4c6b-8a9e-0f1e2d3c4b5a'
 CLIENT = '3f1c8e2a-7b4d-4c9e-a5f6-1d2e3c4b5a69'
 SECRET = 'not-a-real-secret~0123456789'
-PASSWORD = 'pa55-word'
+PASSWORD = 'pa55'   # the shared test certificate's (tests/unit/conftest.py)
 GLOBAL = ('https://login.microsoftonline.com', 'https://graph.microsoft.com')
 USGOV = ('https://login.microsoftonline.us', 'https://graph.microsoft.us')
 USGOV_DOD = ('https://login.microsoftonline.us', 'https://dod-graph.microsoft.us')
@@ -134,16 +132,11 @@ def settings_for(monkeypatch, credential_type, inputs, private_dir):
     return resolve_settings(params, environ=env), masked
 
 
-@pytest.fixture(scope='module')
-def pems():
-    """A certificate with its RSA private key, in clear and encrypted, as an app registration would hold them."""
-    leaf = trustme.CA().issue_cert('msgraph-calls.example', key_type=trustme.KeyType.RSA)
-    cert = leaf.cert_chain_pems[0].bytes().decode()
-    key = leaf.private_key_pem.bytes().decode()
-    encrypted = serialization.load_pem_private_key(key.encode(), password=None).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(PASSWORD.encode())).decode()
-    return {'clear': cert + key, 'encrypted': cert + encrypted}
+@pytest.fixture
+def pems(app_certificate):
+    """A certificate with its RSA private key, in clear and encrypted, pasted as one PEM (the shared test certificate)."""
+    return {'clear': app_certificate['cert'] + app_certificate['key'],
+            'encrypted': app_certificate['cert'] + app_certificate['encrypted']}
 
 
 # --- what AWX checks when the credential type is saved --------------------------------------------------------

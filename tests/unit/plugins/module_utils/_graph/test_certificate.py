@@ -7,28 +7,17 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import hashlib
-import ssl
 
 import pytest
 import trustme
-from cryptography.hazmat.primitives import serialization
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.certificate import load_certificate
 
 
-@pytest.fixture(scope='module')
-def pems():
-    ca = trustme.CA()
-    leaf = ca.issue_cert('app.example', key_type=trustme.KeyType.RSA)
-    cert = leaf.cert_chain_pems[0].bytes().decode()
-    key = leaf.private_key_pem.bytes().decode()
-    other = ca.issue_cert('other.example', key_type=trustme.KeyType.RSA).private_key_pem.bytes().decode()
-    private = serialization.load_pem_private_key(key.encode(), password=None)
-    encrypted = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                      serialization.BestAvailableEncryption(b'pa55')).decode()
-    thumbprint = hashlib.sha1(ssl.PEM_cert_to_DER_cert(cert)).hexdigest().upper()
-    return {'cert': cert, 'key': key, 'other': other, 'encrypted': encrypted, 'thumbprint': thumbprint}
+@pytest.fixture
+def pems(app_certificate):
+    """The shared test certificate (tests/unit/conftest.py); its encrypted key's password is 'pa55'."""
+    return app_certificate
 
 
 def write(tmp_path, name, text):
