@@ -7,6 +7,7 @@ are not written to the request log (tests assert on what the module sent, not on
 import copy
 import ipaddress
 
+from emulator import config as config_mod
 from emulator import invite as invite_mod
 from emulator import lifecycle, meetings_api, resources, users_api
 from emulator.errors import GraphError
@@ -14,7 +15,7 @@ from emulator.messages import Response
 from emulator.routing import Router
 from emulator.state import CALL_STATES, Call, new_guid
 
-CREATE_CALL_KEYS = ("participants", "group", "state", "id", "chat_info", "callback_uri")
+CREATE_CALL_KEYS = ("participants", "group", "state", "id", "chat_info", "callback_uri", "config")
 DEFAULT_CALLBACK_URI = "https://bot.contoso.com/api/calls"
 
 
@@ -51,7 +52,7 @@ def _call_view(call, state):
     lifecycle.advance(state, call, state.clock.now())
     view = resources.call_resource(call, state)
     view["participants"] = copy.deepcopy(call.participants)
-    view["operations"] = [invite_mod.render_operation(operation, state.config) for operation in call.operations.values()]
+    view["operations"] = [invite_mod.render_operation(operation, state.config_for(call)) for operation in call.operations.values()]
     view.update({
         "origin": call.origin,
         "result_info": copy.deepcopy(call.result_info),
@@ -60,10 +61,12 @@ def _call_view(call, state):
         "establish_at": call.establish_at,
         "last_keep_alive": call.last_keep_alive,
         "keep_alive_count": call.keep_alive_count,
-        "keep_alive_deadline": lifecycle.keep_alive_deadline(call, state.config),
+        "keep_alive_deadline": lifecycle.keep_alive_deadline(call, state.config_for(call)),
         "ended_at": call.ended_at,
         "meeting_id": call.meeting_id,
         "joined_by": call.joined_by,
+        # The call's own config keys (over the global config for requests on this call).
+        "config": dict(call.config),
     })
     return view
 
@@ -92,6 +95,7 @@ def _new_call(state, body):
         raise _bad("'chat_info' must be an object (threadId, messageId, replyChainMessageId).")
     if not isinstance(callback_uri, str):
         raise _bad("'callback_uri' must be a string.")
+    own_config = _call_config(body.get("config", {}))
     if group:
         chat_info = {**resources.default_chat_info(), **(chat_info or {})}
     bot = resources.participant(resources.bot_identity_set(state.app))
@@ -99,7 +103,16 @@ def _new_call(state, body):
     call = Call(id=call_id, group=group, state=call_state, chat_info=chat_info if group else None,
                 callback_uri=callback_uri, my_participant_id=bot["id"], created_at=now, last_keep_alive=now)
     call.participants = [bot] + [resources.participant(identity_set) for identity_set in participants]
+    call.config = own_config
     return call
+
+
+def _call_config(changes):
+    """A call's own config keys (validated like POST /_emulator/config), answered for requests on that call only."""
+    try:
+        return config_mod.validate(changes)
+    except ValueError as exc:
+        raise _bad(f"'config': {exc}") from exc
 
 
 def create_call(req, state):
@@ -229,10 +242,18 @@ def set_clock(req, state):
 # --- call state, people leaving, directory users (docs/emulator.md "Admin API") ----------------
 
 def patch_call(req, state, call_id):
-    """PATCH /_emulator/calls/{id} {"state": "..."}: change the call's state (e.g. terminated)."""
+    """PATCH /_emulator/calls/{id} {"state": "...", "config": {...}}: change the call's state (e.g. terminated), merge
+    keys into its own config (e.g. for a call created by POST /communications/calls); either or both."""
     body = _json_object(req)
-    if set(body) != {"state"}:
-        raise _bad('The body must be {"state": "<call state>"}; only the state can be changed.')
+    if not body or set(body) - {"state", "config"}:
+        raise _bad('The body must be {"state": "<call state>", "config": {<keys>}}, either or both; nothing else can be changed.')
+    if "state" not in body:
+        own_config = _call_config(body["config"])
+        with state.lock:
+            call = lifecycle.load_any(state, call_id)
+            call.config.update(own_config)
+            return Response(200, _call_view(call, state))
+    own_config = _call_config(body.get("config", {}))
     if body["state"] not in CALL_STATES:
         raise _bad(f"'state' must be one of {', '.join(CALL_STATES)}; got {body['state']!r}.")
     with state.lock:
@@ -242,6 +263,7 @@ def patch_call(req, state, call_id):
         # The admin's state replaces a pending establishment (and the targets that would have rung then).
         call.establish_at, call.establish_failure, call.targets_run = None, None, None
         call.state = body["state"]
+        call.config.update(own_config)
         return Response(200, _call_view(call, state))
 
 

@@ -388,7 +388,7 @@ def hang_up(req, state, version, call_id):  # pylint: disable=unused-argument
     with state.lock:
         call = lifecycle.load_call(state, call_id, ended_ok=True)
         if not lifecycle.is_alive(call):
-            if state.config["delete_ended_call"] == "204":
+            if state.config_for(call)["delete_ended_call"] == "204":
                 return Response(204)
             raise lifecycle.ended_call_error()
         lifecycle.end_call(state, call, state.clock.now(), lifecycle.HANG_UP, hang_up=True)
@@ -405,7 +405,7 @@ def remove_participant(req, state, version, call_id, participant_id):  # pylint:
         raise GraphError(405, "BadRequest", "Specified HTTP method is not allowed for the request target.", {"Allow": "POST"})
     with state.lock:
         call = _live_call(state, call_id)
-        config = state.config
+        config = state.config_for(call)
         if not call.group:
             raise _bad(resources.P2P_REFUSAL)
         if not config["remove_participant_permission"]:

@@ -199,7 +199,7 @@ class EmulatorProcess:  # pylint: disable=too-many-instance-attributes
         return parsed
 
     def create_call(self, participants=(), group=True, state="established", **extra):
-        """Seed a call (extra: id, chat_info, callback_uri); return it with its participants."""
+        """Seed a call (extra: id, chat_info, callback_uri, config: its own config keys); return it with its participants."""
         return self.admin("POST", "/calls", {"participants": list(participants), "group": group, "state": state, **extra})
 
     def call(self, call_id):
@@ -211,6 +211,10 @@ class EmulatorProcess:  # pylint: disable=too-many-instance-attributes
     def set_call_state(self, call_id, state):
         """Change a call's state (e.g. 'terminated'); return the call's full state."""
         return self.admin("PATCH", "/calls/" + quote(call_id, safe=""), {"state": state})
+
+    def call_config(self, call_id, **keys):
+        """Merge keys into one call's own config (over the global config for requests on that call); return the call."""
+        return self.admin("PATCH", "/calls/" + quote(call_id, safe=""), {"config": keys})
 
     def leave(self, call_id, identity_id):
         """Whoever has this identity id (any kind) leaves the call; return {"removed": [...], "call": {...}}."""

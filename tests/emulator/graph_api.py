@@ -27,7 +27,7 @@ def _page(req, state, version, call_id, collection, items):
     token = req.query.get("$skiptoken", "0")
     if not isinstance(token, str) or not token.isdigit():
         raise GraphError(400, "BadRequest", f"Invalid $skiptoken value: {token!r}.")
-    start, size = int(token), state.get_config()["page_size"]
+    start, size = int(token), state.config_for(call_id)["page_size"]
     body = {
         "@odata.context": f"{state.base_url}/{version}/$metadata#communications/calls('{call_id}')/{collection}",
         "value": items[start:start + size],
@@ -84,12 +84,12 @@ LIST_OPERATIONS_ERRORS = {
 
 def list_operations(req, state, version, call_id):
     """GET /communications/calls/{id}/operations (config list_operations: supported, running_only or an error status)."""
-    mode = state.get_config()["list_operations"]
+    mode = state.config_for(call_id)["list_operations"]
     if mode in LIST_OPERATIONS_ERRORS:
         code, message, headers = LIST_OPERATIONS_ERRORS[mode]
         raise GraphError(mode, code, message.format(path=resources.call_path(call_id)), headers)
     with state.lock:
-        config = state.config
+        config = state.config_for(call_id)
         operations = [invite_mod.render_operation(operation, config)
                       for operation in lifecycle.load_call(state, call_id).operations.values()
                       if mode != "running_only" or not invite_mod.is_finished(operation)]
@@ -98,12 +98,12 @@ def list_operations(req, state, version, call_id):
 
 def get_operation(req, state, version, call_id, operation_id):  # pylint: disable=unused-argument
     """GET /communications/calls/{id}/operations/{operationId} (config get_operation: supported, 404_when_finished, unsupported)."""
-    if state.get_config()["get_operation"] == "unsupported":
+    if state.config_for(call_id)["get_operation"] == "unsupported":
         # Graph may not serve invite operations at all: the same 404, whether or not call and operation exist.
         raise GraphError(404, "itemNotFound", "Operation not found.")
     with state.lock:
         operation = lifecycle.load_call(state, call_id).operations.get(operation_id)
-        config = state.config
+        config = state.config_for(call_id)
         if operation is None or (config["get_operation"] == "404_when_finished" and invite_mod.is_finished(operation)):
             raise GraphError(404, "itemNotFound", "Operation not found.")
         return Response(200, invite_mod.render_operation(operation, config))

@@ -343,7 +343,7 @@ def invite(state, call, body, version):
         _check_call(call, body)
         now = state.clock.now()
         advance(call, now)
-        config = state.config
+        config = state.config_for(call)
         participants = copy.deepcopy(body["participants"])
         invitees = _plan(call, participants, config, now)
         operation = {

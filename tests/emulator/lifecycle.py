@@ -76,7 +76,7 @@ def end_call(state, call, at, reason, hang_up=False):
     call.establish_at = None
     call.targets_run = None
     everyone = not call.group or (hang_up and call.meeting_id is None and call.origin == "graph"
-                                  and state.config["group_call_on_hangup"] == "ends")
+                                  and state.config_for(call)["group_call_on_hangup"] == "ends")
     if everyone:
         call.participants[:] = []
     else:
@@ -108,7 +108,7 @@ def _establish(state, call):
 
 def advance(state, call, now):
     """Apply everything due at ``now`` to ``call``, in time order (see the module docstring). Caller holds the lock."""
-    config = state.config
+    config = state.config_for(call)
     deadline = keep_alive_deadline(call, config)
     if call.establish_at is not None and call.state == "establishing" and call.establish_at <= now + RESOLUTION \
             and (deadline is None or call.establish_at <= deadline + RESOLUTION):
@@ -144,7 +144,7 @@ def load_call(state, call_id, ended_ok=None):
         raise GraphError(404, "itemNotFound", "Call not found.")
     advance(state, call, state.clock.now())
     if ended_ok is None:
-        ended_ok = state.config["ended_calls"] == "visible"
+        ended_ok = state.config_for(call)["ended_calls"] == "visible"
     if call.ended and not ended_ok:
         raise ended_call_error()
     return call

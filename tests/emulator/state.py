@@ -99,6 +99,9 @@ class Call:  # pylint: disable=too-many-instance-attributes
     joined_by: str = None
     # Lower-cased identity ids the call was made as (its source), for config join_twice.
     joined_as: tuple = ()
+    # Config keys this call answers with instead of the global config (POST /_emulator/calls "config"):
+    # several behaviours side by side, one call each, in one playbook run.
+    config: dict = field(default_factory=dict)
     # Call resource properties of a created call beyond the seeded shape (targets, mediaConfig,
     # meetingInfo, source, subject, tenantId, callChainId, ...), rendered by resources.call_resource.
     extra: dict = field(default_factory=dict)
@@ -223,6 +226,15 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         """A copy of the current config."""
         with self.lock:
             return dict(self.config)
+
+    def config_for(self, call):
+        """The config a request on ``call`` (a Call, a call id or None) sees: the global one, then the call's own keys."""
+        with self.lock:
+            if isinstance(call, str):
+                call = self.calls.get(call)
+            if call is None or not call.config:
+                return self.config
+            return {**self.config, **call.config}
 
     def update_config(self, changes):
         """Validate then merge ``changes`` atomically; return the full config. Raises ValueError."""

@@ -119,10 +119,18 @@ def playbook(tmp_path, graph, transcripts):
 def tasks(tmp_path, playbook):
     """Run module tasks with literal arguments (any types, as a user could write them), in one play.
 
-    ``steps`` is a list of (task name, module, args). The connection comes from module_defaults (the
-    emulator's app), so ``args`` may override any of it. Failed tasks do not stop the play.
+    ``steps`` is a list of (task name, module, args), or (task name, module, args, keywords) where
+    keywords are more task keywords (``{'check_mode': True}``: that task previews, as under --check).
+    The connection comes from module_defaults (the emulator's app), so ``args`` may override any of it.
+    Failed tasks do not stop the play. Several scenarios share one run (each on its own call, with the
+    call's own emulator config where they differ): a run costs more than a task.
     """
     counter = [0]
+
+    def task_entry(name, module, args, keywords=None):
+        entry = {'name': name, 'msgraph.calls.' + module: args, 'ignore_errors': True}
+        entry.update(keywords or {})
+        return entry
 
     def run(steps, **kwargs):
         counter[0] += 1
@@ -131,8 +139,7 @@ def tasks(tmp_path, playbook):
             'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'},
             'module_defaults': {'group/msgraph.calls.graph': {
                 key: '{{ graph.%s }}' % key for key in CONNECTION_OPTIONS}},
-            'tasks': [{'name': name, 'msgraph.calls.' + module: args, 'ignore_errors': True}
-                      for name, module, args in steps],
+            'tasks': [task_entry(*step) for step in steps],
         }]
         path = tmp_path / ('tasks-%d.yml' % counter[0])
         path.write_text(json.dumps(play))      # JSON is YAML, and keeps every type exactly
@@ -189,9 +196,16 @@ def recorded(emu, method=None, suffix=None, contains=None):
             and (contains is None or contains in r['path'])]
 
 
-def invite_posts(emu):
-    """The invite POSTs the emulator received, in order."""
-    return recorded(emu, 'POST', '/participants/invite')
+def invite_posts(emu, call_id=None):
+    """The invite POSTs the emulator received (into one call, with ``call_id``), in order."""
+    posts = recorded(emu, 'POST', '/participants/invite')
+    return [post for post in posts if call_id is None or '/communications/calls/%s/' % call_id in post['path']]
+
+
+def ok(record):
+    """A task record that succeeded (ok or changed); its result."""
+    assert record['status'] in ('ok', 'changed'), record
+    return record['result']
 
 
 def finished_operations(emu, call_id):

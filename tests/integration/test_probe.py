@@ -13,7 +13,6 @@ and its emulator_config must be accepted by POST /_emulator/config as it is.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import pytest
 
 from conftest import invite_posts, recorded
 
@@ -44,9 +43,10 @@ def graph_requests(emu):
     return [r for r in emu.requests() if r['path'].startswith('/v1.0/')]
 
 
-def assert_named_values_are_true(emu, result):
-    """Every value the probe named is the emulator's setting, and its emulator_config is a valid config."""
-    config = emu.config()
+def assert_named_values_are_true(emu, result, config=None):
+    """Every value the probe named is the emulator's setting (``config``: the call's own, else the global one), and its
+    emulator_config is a valid config."""
+    config = config or emu.config()
     for name in SWITCHES:
         answer = result['answers'][name]
         assert set(answer) == {'value', 'evidence'} and answer['evidence'], name
@@ -60,7 +60,7 @@ def assert_named_values_are_true(emu, result):
 
 
 def assert_probe_invites(emu, call_id, count, identity=('user', A)):
-    posts = invite_posts(emu)
+    posts = [post for post in invite_posts(emu) if '/calls/%s/' % call_id in post['path']]
     assert len(posts) == count
     for post in posts:
         assert post['path'] == '/v1.0/communications/calls/%s/participants/invite' % call_id
@@ -86,32 +86,46 @@ CASES = [(name, value) for name, values in (
 NEEDS_RINGING = ('get_operation', 'ringing_in_roster')
 
 
-@pytest.mark.parametrize('switch,value', CASES, ids=['%s=%s' % case for case in CASES])
-def test_names_every_value(emu, task, switch, value):
-    call = emu.create_call()
-    emu.config(**{switch: value})
-    manual_clock(emu, {A: {'result': 'answer', 'after': RINGING if switch in NEEDS_RINGING else 0}})
-    run = probe(task, call['id'], probe_user=A)
-    assert run.rc == 0, run.output
-    result = run.task('Task')['result']
+def test_names_every_value(emu, tasks):
+    # Every case in one play, each on a call of its own that answers with the switch's value (the call's own config).
+    calls = {}
+    for switch, value in CASES:
+        ringing = RINGING if switch in NEEDS_RINGING else 0
+        calls[switch, value] = emu.create_call(config={switch: value, 'invite_outcomes': {A: {'result': 'answer', 'after': ringing}}})
+    manual_clock(emu)
+    run = tasks([('%s=%s' % case, 'graph_call_probe', dict(FAST, call_id=calls[case]['id'], probe_user=A)) for case in CASES])
+    failures = []
+    base = emu.config()         # the global config the probes ran under (each check below merges into it)
+    for case in CASES:
+        try:
+            assert_names_the_value(emu, run, base, calls[case]['id'], *case)
+        except AssertionError as exc:
+            failures.append('%s=%s: %s' % (case + (exc,)))
+    assert not failures, '\n'.join(failures)
+
+
+def assert_names_the_value(emu, run, base, call_id, switch, value):
+    record = run.task('%s=%s' % (switch, value))
+    assert record['status'] == 'changed', record
+    result = record['result']
     assert result['answers'][switch]['value'] == value, result['answers'][switch]
     assert result['emulator_config'][switch] == value
     assert switch not in result['undetermined']
-    assert_named_values_are_true(emu, result)
-    assert result['changed'] is True
+    assert_named_values_are_true(emu, result, dict(base, **emu.call(call_id)['config']))
     assert result['probe']['outcome'] == 'joined' and result['probe']['left_in_call'] is True
-    posts = assert_probe_invites(emu, call['id'], 2)
+    posts = assert_probe_invites(emu, call_id, 2)
     assert [p['status'] for p in posts] == [200, 409 if (switch, value) == ('duplicate_invite', 'error') else 200]
     assert len(result['operations']) == (1 if (switch, value) == ('duplicate_invite', 'error') else 2)
     # Read first, nothing sent before: the call, then the listing.
-    requests = graph_requests(emu)
-    assert [(r['method'], r['path'].rsplit('/', 1)[-1]) for r in requests[:2]] == [('GET', call['id']), ('GET', 'operations')]
+    requests = [r for r in graph_requests(emu) if '/calls/' + call_id in r['path']]
+    assert [(r['method'], r['path'].rsplit('/', 1)[-1]) for r in requests[:2]] == [('GET', call_id), ('GET', 'operations')]
     # The probe person is still in the call: the probe never removes anyone.
-    roster_ids = [ident.get('id') for p in emu.call(call['id'])['participants'] for ident in p['info']['identity'].values()
+    roster_ids = [ident.get('id') for p in emu.call(call_id)['participants'] for ident in p['info']['identity'].values()
                   if isinstance(ident, dict)]
     assert A in roster_ids
     if switch == 'list_operations' and isinstance(value, int):
-        assert [r['status'] for r in recorded(emu, 'GET', '/operations')] == [value], 'the refused listing is not asked again'
+        listings = [r['status'] for r in recorded(emu, 'GET', '/operations', contains=call_id)]
+        assert listings == [value], 'the refused listing is not asked again'
     if switch in NEEDS_RINGING:
         # The roster read right after the invite saw the person ringing.
         invite_at = requests.index(posts[0])
@@ -274,19 +288,20 @@ def test_probe_person_already_in_the_call(emu, task):
     assert invite_posts(emu) == []
 
 
-@pytest.mark.parametrize('kind,message', [
+CANNOT = [
     ('terminated', 'is terminated, not established'),
     ('p2p', 'is a peer-to-peer call'),
     ('unknown', 'was not found'),
-])
-def test_calls_that_cannot_be_probed(emu, task, kind, message):
-    if kind == 'unknown':
-        call_id = '00000000-0000-4000-8000-000000000000'
-    else:
-        call_id = emu.create_call(group=kind != 'p2p', state='terminated' if kind == 'terminated' else 'established')['id']
-    run = probe(task, call_id, probe_user=A)
-    record = run.task('Task')
-    assert record['status'] == 'failed' and message in record['result']['msg'], record['result']['msg']
+]
+
+
+def test_calls_that_cannot_be_probed(emu, tasks):
+    calls = {'unknown': '00000000-0000-4000-8000-000000000000',
+             'terminated': emu.create_call(state='terminated')['id'], 'p2p': emu.create_call(group=False)['id']}
+    run = tasks([(kind, 'graph_call_probe', dict(FAST, call_id=calls[kind], probe_user=A)) for kind, dummy in CANNOT])
+    for kind, message in CANNOT:
+        record = run.task(kind)
+        assert record['status'] == 'failed' and message in record['result']['msg'], (kind, record['result']['msg'])
     assert invite_posts(emu) == [] and recorded(emu, 'GET', '/participants') == []
 
 

@@ -114,6 +114,46 @@ def test_config_merge_and_refusals(emu):
     assert emu.config() == {**config_mod.defaults(), "page_size": 2}
 
 
+def test_a_call_answers_with_its_own_config(emu, graph):
+    # Two calls side by side: one with its own switches, one on the global config, which moves on meanwhile.
+    own = emu.create_call(config={"list_operations": 404, "page_size": 1}, participants=[{"user": {"id": "u1"}}])
+    plain = emu.create_call(participants=[{"user": {"id": "u2"}}])
+    emu.config(status_case="running")
+    assert own["config"] == {"list_operations": 404, "page_size": 1} and plain["config"] == {}
+    assert graph.get(f"/v1.0/communications/calls/{own['id']}/operations").status_code == 404
+    assert graph.get(f"/v1.0/communications/calls/{plain['id']}/operations").status_code == 200
+    page = graph.get(f"/v1.0/communications/calls/{own['id']}/participants").json()
+    assert len(page["value"]) == 1 and "@odata.nextLink" in page
+    assert "@odata.nextLink" not in graph.get(f"/v1.0/communications/calls/{plain['id']}/participants").json()
+    # The global keys the call does not set still reach it; a PATCH merges more keys into it.
+    invite = {"participants": [{"identity": {"user": {"id": "u3"}}}], "clientContext": "c"}
+    assert graph.post(f"/v1.0/communications/calls/{own['id']}/participants/invite", json=invite).json()["status"] == "running"
+    changed = emu.call_config(own["id"], status_case="Running", list_operations="supported")
+    assert changed["config"] == {"list_operations": "supported", "page_size": 1, "status_case": "Running"}
+    listed = graph.get(f"/v1.0/communications/calls/{own['id']}/operations").json()
+    assert [op["status"] for op in listed["value"]] == ["Completed"]
+    assert emu.config()["list_operations"] == "supported" and emu.config()["page_size"] == 100
+
+
+@pytest.mark.parametrize("body, word", [
+    ({"config": {"colour": 1}}, "colour"),
+    ({"config": {"list_operations": 418}}, "list_operations"),
+    ({"config": [1]}, "config"),
+])
+def test_call_config_refusals(emu, body, word):
+    with pytest.raises(AdminError) as excinfo:
+        emu.admin("POST", "/calls", body)
+    assert excinfo.value.status == 400 and word in excinfo.value.body["error"]["message"]
+    call = emu.create_call()
+    with pytest.raises(AdminError) as excinfo:
+        emu.admin("PATCH", "/calls/" + call["id"], body)
+    assert excinfo.value.status == 400 and word in excinfo.value.body["error"]["message"]
+    with pytest.raises(AdminError) as excinfo:
+        emu.admin("PATCH", "/calls/" + call["id"], {})
+    assert excinfo.value.status == 400
+    assert emu.call(call["id"])["config"] == {}
+
+
 @pytest.mark.parametrize("host, expected", [
     ("127.0.0.1", True), ("127.8.9.10", True), ("::1", True), ("::ffff:127.0.0.1", True),
     ("10.0.0.5", False), ("192.168.1.2", False), ("::ffff:10.0.0.5", False), ("2001:db8::1", False), ("", False), ("localhost", False),
