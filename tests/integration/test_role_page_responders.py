@@ -7,6 +7,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
+
 import pytest
 
 from conftest import invite_posts
@@ -32,17 +34,37 @@ def test_pages_once_and_reports(emu, playbook):
     assert len(invite_posts(emu)) == 2, 'one invite each, once'
 
 
-@pytest.mark.parametrize('listing', ['supported', 'running_only', 400, 403, 404, 405, 501])
-def test_default_state_pages_whatever_graph_lists(emu, playbook, listing):
+LISTINGS = ['supported', 'running_only', 400, 403, 404, 405, 501]
+
+
+def pages_on_each_call(call_ids, participants):
+    """One play that runs the role once per call (as role.yml does), each with a Result task of its own."""
+    tasks = []
+    for index, call_id in enumerate(call_ids):
+        tasks.append({'name': 'Page %d' % index, 'block': [{
+            'name': 'Page', 'ansible.builtin.include_role': {'name': 'msgraph.calls.page_responders'},
+            'vars': {'page_responders_connection': '{{ graph }}', 'page_responders_call_id': call_id,
+                     'page_responders_participants': participants}}],
+            'always': [{'name': 'Result %d' % index, 'ansible.builtin.debug': {'var': 'page_responders_result'}}]})
+    return [{'name': 'Page responders on each call', 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local',
+             'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'}, 'tasks': tasks}]
+
+
+def test_default_state_pages_whatever_graph_lists(emu, playbook, tmp_path):
     # Issue 9: state=invited used to refuse to run when the operations listing was refused: nobody was paged.
-    call = emu.create_call()
-    emu.config(list_operations=listing)
-    run = playbook('role.yml', role={'call_id': call['id'], 'participants': PEOPLE})
+    # Every listing value on a call of its own (the call's own emulator config), the role once per call, in one play.
+    calls = [emu.create_call(config={'list_operations': listing})['id'] for listing in LISTINGS]
+    path = tmp_path / 'each.json'
+    path.write_text(json.dumps(pages_on_each_call(calls, PEOPLE)))
+    run = playbook(str(path))
     assert run.rc == 0, run.output
-    assert 'Paged 2 of 2 responders' in run.output
-    assert sorted(p['status'] for p in invite_posts(emu)) == [200, 200]
-    assert [r['status'] for r in emu.requests() if r['path'].endswith('/operations')] == \
-        [200 if isinstance(listing, str) else listing]
+    assert run.output.count('Paged 2 of 2 responders') == len(LISTINGS)
+    for index, (listing, call_id) in enumerate(zip(LISTINGS, calls)):
+        result = run.task('Result %d' % index)['result']['page_responders_result']
+        assert result['changed'] is True and len(result['invited']) == 2, (listing, result)
+        assert sorted(p['status'] for p in invite_posts(emu, call_id)) == [200, 200], listing
+        assert [r['status'] for r in emu.requests() if r['path'].endswith('/calls/%s/operations' % call_id)] == \
+            [200 if isinstance(listing, str) else listing]
 
 
 def test_history_file_keeps_the_default_promise_without_graphs_listing(emu, playbook, tmp_path):
