@@ -202,6 +202,17 @@ def invite_posts(emu, call_id=None):
     return [post for post in posts if call_id is None or '/communications/calls/%s/' % call_id in post['path']]
 
 
+def check_each(cases, check):
+    """Run ``check(case)`` for every case of a batched play; fail once at the end, naming every case that failed and why."""
+    failures = []
+    for case in cases:
+        try:
+            check(case)
+        except AssertionError as exc:
+            failures.append('%s: %s' % (case, exc))
+    assert not failures, '\n'.join(failures)
+
+
 def ok(record):
     """A task record that succeeded (ok or changed); its result."""
     assert record['status'] in ('ok', 'changed'), record

@@ -14,7 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-from conftest import invite_posts, recorded
+from conftest import check_each, invite_posts, recorded
 
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
 B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
@@ -94,14 +94,8 @@ def test_names_every_value(emu, tasks):
         calls[switch, value] = emu.create_call(config={switch: value, 'invite_outcomes': {A: {'result': 'answer', 'after': ringing}}})
     manual_clock(emu)
     run = tasks([('%s=%s' % case, 'graph_call_probe', dict(FAST, call_id=calls[case]['id'], probe_user=A)) for case in CASES])
-    failures = []
     base = emu.config()         # the global config the probes ran under (each check below merges into it)
-    for case in CASES:
-        try:
-            assert_names_the_value(emu, run, base, calls[case]['id'], *case)
-        except AssertionError as exc:
-            failures.append('%s=%s: %s' % (case + (exc,)))
-    assert not failures, '\n'.join(failures)
+    check_each(CASES, lambda case: assert_names_the_value(emu, run, base, calls[case]['id'], *case))
 
 
 def assert_names_the_value(emu, run, base, call_id, switch, value):
