@@ -13,7 +13,7 @@ __metaclass__ = type
 
 import pytest
 
-from conftest import recorded
+from conftest import ok, recorded
 
 ORGANIZER = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
 A = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
@@ -21,8 +21,17 @@ CALLBACK = 'https://bot.example.com/api/calls'
 CALLS = '/communications/calls'
 
 
-def create_posts(emu):
-    return [r for r in recorded(emu, 'POST') if r['path'].endswith(CALLS)]
+def create_posts(emu, meeting=None):
+    """The create-call POSTs, in order; with ``meeting``, only those joining it (by its thread id or its join meeting id)."""
+    posts = [r for r in recorded(emu, 'POST') if r['path'].endswith(CALLS)]
+    return [post for post in posts if meeting is None or joins(post['body'], meeting)]
+
+
+def joins(body, meeting):
+    """Whether a create-call body names this meeting: a meeting link sends its thread id, a short link its join meeting id."""
+    thread_id = (body.get('chatInfo') or {}).get('threadId')
+    join_meeting_id = (body.get('meetingInfo') or {}).get('joinMeetingId')
+    return thread_id == meeting['chatInfo']['threadId'] or join_meeting_id == meeting['joinMeetingIdSettings']['joinMeetingId']
 
 
 def join(url, **more):
@@ -38,7 +47,10 @@ def meeting(emu):
 
 
 def test_join_from_the_link_then_keep_alive_on_the_rerun(emu, meeting, tasks):
-    run = tasks([('Join', 'graph_call', join(meeting['joinWebUrl']))])
+    # The join and its re-run with the call id it reported, as two tasks of one play: nothing changes in between, and
+    # each task is a module run of its own, as in two playbook runs.
+    run = tasks([('Join', 'graph_call', join(meeting['joinWebUrl']), {'register': 'joined'}),
+                 ('Rerun', 'graph_call', join(meeting['joinWebUrl'], call_id='{{ joined.call_id }}'))])
     first = run.task('Join')['result']
     assert run.task('Join')['status'] == 'changed', first
     assert (first['state'], first['created']) == ('established', True)
@@ -46,14 +58,13 @@ def test_join_from_the_link_then_keep_alive_on_the_rerun(emu, meeting, tasks):
     assert body['chatInfo']['threadId'] == meeting['chatInfo']['threadId']
     assert body['meetingInfo']['organizer']['user']['id'] == ORGANIZER
     assert body['mediaConfig']['@odata.type'] == '#microsoft.graph.serviceHostedMediaConfig'
-    assert emu.call(first['call_id'])['state'] == 'established'
 
-    rerun = tasks([('Join', 'graph_call', join(meeting['joinWebUrl'], call_id=first['call_id']))])
-    again = rerun.task('Join')
+    again = run.task('Rerun')
     assert again['status'] == 'ok', again['result']
     assert again['result']['keep_alive_sent'] and again['result']['call_id'] == first['call_id']
     assert len(create_posts(emu)) == 1, 'a live call is kept, never joined twice'
     assert len(recorded(emu, 'POST', '/keepAlive')) == 1
+    assert emu.call(first['call_id'])['state'] == 'established', 'the emulator agrees, after the keepAlive too'
 
 
 @pytest.mark.parametrize('join_meeting_id_tenant', ['optional', 'required'])
@@ -67,24 +78,43 @@ def test_join_from_the_short_link_sends_the_connection_tenant(emu, meeting, task
     assert body['tenantId'] == emu.info['tenant_id']
 
 
-def assert_end_reason_told(result, ended_calls):
-    """A call that ended while joining: Graph's resultInfo when it still serves the call, else what the 404 means."""
-    assert 'did not establish' in result['msg']
-    if ended_calls == 'visible':
-        assert result['result_info'] and result['state'] == 'terminated'
-    else:
-        assert 'no longer knows the call (404)' in result['msg'] and result['state'] == 'gone'
+def end_reason_untold(result, ended_calls):
+    """A call that ended while joining tells Graph's resultInfo when Graph still serves the call, else what the 404 means;
+    what is missing, or None."""
+    if 'did not establish' not in result.get('msg', ''):
+        return 'no "did not establish" in %r' % result.get('msg')
+    if ended_calls == 'visible' and not (result.get('result_info') and result.get('state') == 'terminated'):
+        return 'no resultInfo or not terminated: %r' % result
+    if ended_calls == '404' and not ('no longer knows the call (404)' in result['msg'] and result.get('state') == 'gone'):
+        return 'the 404 is not told, or not gone: %r' % result
+    return None
 
 
 @pytest.mark.parametrize('ended_calls', ['404', 'visible'])
-def test_a_passcode_graph_rejects_fails_with_the_end_reason(emu, meeting, tasks, ended_calls):
-    emu.config(short_url_passcode='rejected', ended_calls=ended_calls)
-    run = tasks([('Join', 'graph_call', join(meeting['short_url']))])
-    record = run.task('Join')
-    assert record['status'] == 'failed'
-    assert_end_reason_told(record['result'], ended_calls)
-    assert record['result']['call_id'], 'the created call is reported even when it failed'
-    assert len(create_posts(emu)) == 1
+def test_a_join_graph_ends_before_it_is_established_fails_with_the_end_reason(emu, meeting, tasks, ended_calls):
+    # Two ways Graph ends a join at its establishment, side by side on a meeting each, in one play: a short link's passcode
+    # Graph rejects, a callback Graph cannot deliver to. Both switches are read when the call is created (so they are global
+    # here, with ended_calls, which the module reads while it waits): the emulator checks a passcode first, before the callback,
+    # and a meeting link carries no passcode, so each join ends for its own reason (checked below in the admin view).
+    emu.config(short_url_passcode='rejected', callback_delivery='terminate_call', ended_calls=ended_calls)
+    undeliverable = emu.add_meeting(ORGANIZER, subject='INC-2')
+    cases = [('passcode rejected', meeting, meeting['short_url']),
+             ('callback unreachable', undeliverable, undeliverable['joinWebUrl'])]
+    run = tasks([(case, 'graph_call', join(url)) for case, dummy, url in cases])
+    problems = []
+    for case, joined, dummy in cases:
+        record = run.task(case)
+        result = record['result']
+        untold = end_reason_untold(result, ended_calls)
+        if record['status'] != 'failed' or untold:
+            problems.append('%s: %s, %s' % (case, record['status'], untold))
+        elif not result.get('call_id'):
+            problems.append('%s: the created call is not reported when it failed: %r' % (case, result))
+        elif emu.call(result['call_id'])['end_reason'] != case.replace(' ', '_'):
+            problems.append('%s: the call ended for another reason: %r' % (case, emu.call(result['call_id'])['end_reason']))
+        if len(create_posts(emu, joined)) != 1:
+            problems.append('%s: %d create requests' % (case, len(create_posts(emu, joined))))
+    assert not problems, '\n'.join(problems)
 
 
 @pytest.mark.parametrize('unknown_meeting', ['terminate', 'join'])
@@ -100,34 +130,72 @@ def test_an_unknown_meeting_fails_with_graph_reason_and_advice(emu, meeting, tas
     assert result['result_info']['subcode'] in (2203, '2203') and 'could not join the meeting' in result['msg']
 
 
-@pytest.mark.parametrize('ended_calls', ['404', 'visible'])
-def test_an_ended_call_is_joined_again_only_with_the_link(emu, meeting, tasks, ended_calls):
-    emu.config(ended_calls=ended_calls)
-    first = tasks([('Join', 'graph_call', join(meeting['joinWebUrl']))]).task('Join')['result']
-    emu.clock(advance=2701)         # no keepAlive for 45 minutes: Graph ends the call (408/8537)
-    run = tasks([
-        ('Keep only', 'graph_call', dict(call_id=first['call_id'])),
-        ('Rejoin', 'graph_call', join(meeting['joinWebUrl'], call_id=first['call_id'])),
-    ])
-    keep = run.task('Keep only')
-    assert keep['status'] == 'failed' and 'has ended' in keep['result']['msg']
-    assert 'no join_url, meeting or targets' in keep['result']['msg']
-    rejoin = run.task('Rejoin')['result']
-    assert run.task('Rejoin')['status'] == 'changed', rejoin
-    assert rejoin['replaced_call_id'] == first['call_id'] and rejoin['call_id'] != first['call_id']
-    assert len(create_posts(emu)) == 2
+def join_each(emu, meeting, tasks, cases):
+    """One meeting per case (the fixture's first), all joined in one play; {case: (meeting, the join's result)}."""
+    meetings = [meeting] + [emu.add_meeting(ORGANIZER, subject='INC-1 %s' % case) for case in cases[1:]]
+    run = tasks([('Join %s' % case, 'graph_call', join(each['joinWebUrl'])) for case, each in zip(cases, meetings)])
+    return dict((case, (each, ok(run.task('Join %s' % case)))) for case, each in zip(cases, meetings))
 
 
-@pytest.mark.parametrize('ended_calls, delete_ended_call', [('404', '404'), ('visible', '204')])
-def test_hang_up_once(emu, meeting, tasks, ended_calls, delete_ended_call):
-    emu.config(ended_calls=ended_calls, delete_ended_call=delete_ended_call)
-    first = tasks([('Join', 'graph_call', join(meeting['joinWebUrl']))]).task('Join')['result']
-    run = tasks([('Hang up', 'graph_call', dict(state='absent', call_id=first['call_id'])),
-                 ('Again', 'graph_call', dict(state='absent', call_id=first['call_id']))])
-    assert run.task('Hang up')['status'] == 'changed'
-    assert run.task('Again')['status'] == 'ok', run.task('Again')['result']
-    assert len(recorded(emu, 'DELETE', contains=CALLS)) == 1, 'an ended call is not hung up again'
-    assert emu.call(first['call_id'])['state'] == 'terminated'
+ENDED_CALLS = ['404', 'visible']
+
+
+def test_an_ended_call_is_joined_again_only_with_the_link(emu, meeting, tasks):
+    # Every ended_calls value side by side: a meeting and a call each, the value in the call's own config (set once the
+    # join created it; it only matters once the call has ended), and one clock advance that ends them all.
+    joined = join_each(emu, meeting, tasks, ENDED_CALLS)
+    for ended_calls, (dummy, first) in joined.items():
+        emu.call_config(first['call_id'], ended_calls=ended_calls)
+    emu.clock(advance=2701)         # no keepAlive for 45 minutes: Graph ends the calls (408/8537)
+    steps = []
+    for ended_calls, (each, first) in sorted(joined.items()):
+        steps.extend([('Keep only %s' % ended_calls, 'graph_call', dict(call_id=first['call_id'])),
+                      ('Rejoin %s' % ended_calls, 'graph_call', join(each['joinWebUrl'], call_id=first['call_id']))])
+    run = tasks(steps)
+    problems = []
+    for ended_calls, (each, first) in sorted(joined.items()):
+        keep, rejoin = run.task('Keep only %s' % ended_calls), run.task('Rejoin %s' % ended_calls)
+        msg = keep['result'].get('msg', '')
+        if keep['status'] != 'failed' or 'has ended' not in msg or 'no join_url, meeting or targets' not in msg:
+            problems.append('ended_calls=%s: keeping only: %s %r' % (ended_calls, keep['status'], msg))
+        result = rejoin['result']
+        if rejoin['status'] != 'changed' or result.get('replaced_call_id') != first['call_id'] \
+                or result.get('call_id') in (None, first['call_id']):
+            problems.append('ended_calls=%s: the rejoin: %s %r' % (ended_calls, rejoin['status'], result))
+        if len(create_posts(emu, each)) != 2:
+            problems.append('ended_calls=%s: %d create requests' % (ended_calls, len(create_posts(emu, each))))
+    assert not problems, '\n'.join(problems)
+
+
+HANG_UPS = [('404', '404'), ('visible', '204')]      # (ended_calls, delete_ended_call)
+
+
+def test_hang_up_once(emu, meeting, tasks):
+    # Both behaviours for an ended call side by side: a meeting and a call each, the switches in the call's own config (set
+    # once the join created it; they only matter once the call has ended), then the hang-ups and their re-runs in one play.
+    cases = ['ended_calls=%s, delete_ended_call=%s' % case for case in HANG_UPS]
+    joined = join_each(emu, meeting, tasks, cases)
+    for case, (ended_calls, delete_ended_call) in zip(cases, HANG_UPS):
+        emu.call_config(joined[case][1]['call_id'], ended_calls=ended_calls, delete_ended_call=delete_ended_call)
+    steps = []
+    for case in cases:
+        call_id = joined[case][1]['call_id']
+        steps.extend([('Hang up %s' % case, 'graph_call', dict(state='absent', call_id=call_id)),
+                      ('Again %s' % case, 'graph_call', dict(state='absent', call_id=call_id))])
+    run = tasks(steps)
+    problems = []
+    for case in cases:
+        call_id = joined[case][1]['call_id']
+        hang_up, again = run.task('Hang up %s' % case), run.task('Again %s' % case)
+        if (hang_up['status'], again['status']) != ('changed', 'ok'):
+            problems.append('%s: hang up %s, again %s %r' % (case, hang_up['status'], again['status'], again['result']))
+        deletes = recorded(emu, 'DELETE', suffix='%s/%s' % (CALLS, call_id))
+        if len(deletes) != 1:
+            problems.append('%s: %d DELETEs; an ended call is not hung up again' % (case, len(deletes)))
+        if emu.call(call_id)['state'] != 'terminated':
+            problems.append('%s: the call is %s' % (case, emu.call(call_id)['state']))
+    assert not problems, '\n'.join(problems)
+    assert len(recorded(emu, 'DELETE', contains=CALLS)) == len(cases), 'one DELETE per call, nothing else deleted'
 
 
 def test_an_ambiguous_create_is_never_sent_twice(emu, meeting, tasks):
@@ -149,9 +217,12 @@ def test_joining_twice_refused_by_graph_says_to_pass_the_call_id(emu, meeting, t
 
 @pytest.mark.parametrize('join_twice', ['second_call', 'replace', 'error'])
 def test_the_call_id_keeps_one_call_whatever_graph_does_with_a_second_join(emu, meeting, tasks, join_twice):
+    # join_twice is read when a call is created, so it is global: one run per value, the join and its re-run (with the call
+    # id the join reported) as two tasks of it.
     emu.config(join_twice=join_twice)
-    first = tasks([('Join', 'graph_call', join(meeting['joinWebUrl']))]).task('Join')['result']
-    tasks([('Join', 'graph_call', join(meeting['joinWebUrl'], call_id=first['call_id']))])
+    run = tasks([('Join', 'graph_call', join(meeting['joinWebUrl']), {'register': 'joined'}),
+                 ('Join again', 'graph_call', join(meeting['joinWebUrl'], call_id='{{ joined.call_id }}'))])
+    first = run.task('Join')['result']
     assert len(create_posts(emu)) == 1
     assert emu.call(first['call_id'])['state'] == 'established'
 
@@ -167,23 +238,18 @@ def test_the_callback_uri_is_always_sent(emu, meeting, tasks, callback_uri):
     assert len(create_posts(emu)) == 1, 'bad input never leaves the controller'
 
 
-@pytest.mark.parametrize('ended_calls', ['404', 'visible'])
-def test_a_call_graph_drops_for_its_callback_fails_with_the_reason(emu, meeting, tasks, ended_calls):
-    emu.config(callback_delivery='terminate_call', ended_calls=ended_calls)
-    result = tasks([('Join', 'graph_call', join(meeting['joinWebUrl']))]).task('Join')['result']
-    assert_end_reason_told(result, ended_calls)
-
-
 @pytest.mark.parametrize('group_call_on_hangup', ['continues', 'ends'])
 def test_a_group_call_rings_its_targets_and_hangs_up(emu, tasks, group_call_on_hangup):
+    # The call and its hang-up (with the call id the call reported) as two tasks of one play: nothing changes in between.
     emu.clock(tick=1)
     emu.config(group_call_on_hangup=group_call_on_hangup)
-    run = tasks([('Call', 'graph_call', dict(targets=[{'user': A}], callback_uri=CALLBACK, wait_sleep=0.1))])
+    run = tasks([('Call', 'graph_call', dict(targets=[{'user': A}], callback_uri=CALLBACK, wait_sleep=0.1), {'register': 'placed'}),
+                 ('Hang up', 'graph_call', dict(state='absent', call_id='{{ placed.call_id }}'))])
     result = run.task('Call')['result']
     assert result['state'] == 'established', result
     assert create_posts(emu)[0]['body']['targets'][0]['identity']['user']['id'] == A
-    run = tasks([('Hang up', 'graph_call', dict(state='absent', call_id=result['call_id']))])
     assert run.task('Hang up')['status'] == 'changed'
+    assert run.task('Hang up')['result']['call_id'] == result['call_id']
     assert emu.call(result['call_id'])['state'] == 'terminated'
 
 
