@@ -11,6 +11,7 @@ recorded. REQUESTS_CA_BUNDLE stays as the machine sets it, so a pass also proves
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import contextlib
 import json
 import os
 import re
@@ -204,13 +205,21 @@ def invite_posts(emu, call_id=None):
 
 def check_each(cases, check):
     """Run ``check(case)`` for every case of a batched play; fail once at the end, naming every case that failed and why."""
-    failures = []
+    problems = []
     for case in cases:
-        try:
+        with case_checks(problems, case):
             check(case)
-        except AssertionError as exc:
-            failures.append('%s: %s' % (case, exc))
-    assert not failures, '\n'.join(failures)
+    assert not problems, '\n'.join(problems)
+
+
+@contextlib.contextmanager
+def case_checks(problems, case):
+    """Run one case's assertions; a failing one is noted in ``problems`` under the case's name, and the next case is
+    still checked (the caller asserts ``not problems`` at the end)."""
+    try:
+        yield
+    except AssertionError as exc:
+        problems.append('%s: %s' % (case, exc))
 
 
 def ok(record):

@@ -2,7 +2,14 @@
 # Copyright (c) 2026 msgraph.calls contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Every authentication method, the token cache and the clouds, against the emulator's Entra checks."""
+"""Every authentication method, the token cache and the clouds, against the emulator's Entra checks.
+
+A run costs more than a task, so cases that can share a run's environment variables (they decide the
+authentication) and the emulator's global config run as tasks of one play, each on a call of its own. Each
+task is a process of its own: without a token_cache file no token outlives it, so a case's token requests
+are the same in a shared play as in a run of its own; they are told apart by what they carry. The `floors`
+tests (make floors runs them on the lowest dependency versions) take in no other test's cases.
+"""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -14,9 +21,12 @@ import pytest
 import trustme
 from cryptography.hazmat.primitives import serialization
 
-from conftest import SESSION_SECRETS
+from conftest import SESSION_SECRETS, case_checks, ok
 
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
+USER_ASSIGNED = '2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d'
+MACHINE_WIDE_CLIENT_ID = '0f0e0d0c-0b0a-4090-8070-605040302010'
+UNKNOWN_IDENTITY = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'
 CERT_PASSWORD = 'cert-pa55word-for-tests'
 SESSION_SECRETS.append(CERT_PASSWORD)
 
@@ -25,8 +35,22 @@ def token_requests(emu):
     return [r for r in emu.requests() if r['path'].endswith('/oauth2/v2.0/token')]
 
 
-def graph_reads(emu):
-    return [r for r in emu.requests() if '/communications/' in r['path']]
+def graph_reads(emu, call_id=None):
+    return [r for r in emu.requests() if '/communications/' in r['path'] and (call_id is None or call_id in r['path'])]
+
+
+def msi_requests(emu):
+    return [r for r in emu.requests() if r['path'] == '/msi/token']
+
+
+def run_cases(emu, tasks, cases, env=None, environments=None):
+    """Run ``cases`` ({case: auth options}) as tasks of one play (under ``env``), each inviting A into a call of its
+    own, a case of ``environments`` with those environment variables too; return (run, {case: call id})."""
+    environments = environments or {}
+    calls = dict((case, emu.create_call()['id']) for case in cases)
+    steps = [(case, 'graph_call_invite', dict(call_id=calls[case], participants=[{'user': A}], **auth),
+              {'environment': environments[case]} if case in environments else {}) for case, auth in cases.items()]
+    return tasks(steps, env=env, extra_args=('-vvvv',)), calls
 
 
 @pytest.fixture(scope='module')
@@ -51,28 +75,26 @@ def run_with(task, emu, auth, check=False, env=None):
 
 
 @pytest.mark.floors
-@pytest.mark.parametrize('variant', ['combined', 'protected'])
-def test_client_certificate(emu, task, certificate, variant):
+def test_client_certificate(emu, tasks, certificate):
+    # The combined and the password-protected file, one task each: every token request of the play is a certificate's.
     emu.config(client_certificates=[certificate['cert']])
-    auth = {'auth_method': 'client_certificate', 'client_secret': None, 'client_certificate_path': certificate[variant]}
-    if variant == 'protected':
-        auth['client_certificate_password'] = CERT_PASSWORD
-    run, dummy = run_with(task, emu, auth)
-    assert run.rc == 0, run.output
-    form = token_requests(emu)[0]['body']
-    assert form['client_assertion'] == '<redacted>' and 'client_secret' not in form
-    assert form['client_assertion_type'] == 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
-
-
-def test_unregistered_certificate_is_refused_by_entra(emu, task, certificate):
-    auth = {'auth_method': 'client_certificate', 'client_secret': None, 'client_certificate_path': certificate['combined']}
-    run, dummy = run_with(task, emu, auth)
-    assert run.rc != 0
-    assert 'AADSTS700027' in run.task('Task')['result']['msg']
-    assert graph_reads(emu) == []
+    auth = {'auth_method': 'client_certificate', 'client_secret': None}
+    run, dummy = run_cases(emu, tasks, {
+        'combined': dict(auth, client_certificate_path=certificate['combined']),
+        'protected': dict(auth, client_certificate_path=certificate['protected'], client_certificate_password=CERT_PASSWORD),
+    })
+    for variant in ('combined', 'protected'):
+        ok(run.task(variant))
+    forms = [r['body'] for r in token_requests(emu)]
+    assert forms
+    for form in forms:
+        assert form['client_assertion'] == '<redacted>' and 'client_secret' not in form
+        assert form['client_assertion_type'] == 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
 
 def test_certificate_path_from_the_environment_in_auto_mode(emu, task, certificate):
+    # A run of its own: the variables are every task's client_certificate_* fallback; as one task's `environment`
+    # instead, -vvvv would print the password (Ansible shows a task's environment), which a job's variables never are.
     emu.config(client_certificates=[certificate['cert']])
     run, dummy = run_with(task, emu, {'client_secret': None},
                           env={'AZURE_CLIENT_CERTIFICATE_PATH': certificate['protected'],
@@ -95,74 +117,119 @@ def test_system_assigned_managed_identity(emu, task):
     assert token_requests(emu) == []
 
 
-def test_user_assigned_managed_identity_in_auto_mode(emu, task):
-    identity = '0f0e0d0c-0b0a-4090-8070-605040302010'
-    emu.config(managed_identities=[identity])
-    run, dummy = run_with(task, emu, {'client_secret': None, 'tenant_id': None, 'client_id': None,
-                                      'managed_identity_client_id': identity}, env=managed_identity_env(emu))
-    assert run.rc == 0, run.output
-    msi = [r for r in emu.requests() if r['path'] == '/msi/token']
-    assert msi[0]['query'].get('client_id') == identity
+def test_managed_identity_cases_under_its_environment(emu, tasks):
+    # One play under IDENTITY_ENDPOINT/IDENTITY_HEADER; the machine-wide AZURE_CLIENT_ID (AWX sets it for the whole
+    # job) is that one task's `environment`, what its module's process sees as when the run has it. The endpoint is
+    # told which identity by its client_id query, and every case's differs: none, the registered user-assigned one,
+    # an unknown one. One case must send nothing, so every request of the play has to be one of the others'.
+    emu.config(managed_identities=[USER_ASSIGNED])
+    machine_wide = 'machine-wide AZURE_CLIENT_ID never picks a managed identity'
+    user_assigned = 'user-assigned managed identity in auto mode'
+    client_id_in_task = 'client_id in the task is not taken for a managed identity'
+    unknown = 'unknown managed identity says so'
+    run, calls = run_cases(emu, tasks, {
+        machine_wide: {'auth_method': 'managed_identity', 'client_secret': None, 'tenant_id': None, 'client_id': None},
+        user_assigned: {'client_secret': None, 'tenant_id': None, 'client_id': None, 'managed_identity_client_id': USER_ASSIGNED},
+        client_id_in_task: {'auth_method': 'managed_identity', 'client_secret': None, 'tenant_id': None},
+        unknown: {'client_secret': None, 'tenant_id': None, 'client_id': None, 'managed_identity_client_id': UNKNOWN_IDENTITY},
+    }, env=managed_identity_env(emu), environments={machine_wide: {'AZURE_CLIENT_ID': MACHINE_WIDE_CLIENT_ID}})
+    msi = msi_requests(emu)
+    problems = []
+
+    with case_checks(problems, machine_wide):
+        ok(run.task(machine_wide))
+        # The variable reached that task's module, and only it (-vvvv shows a task's environment).
+        assert run.output.count('AZURE_CLIENT_ID=' + MACHINE_WIDE_CLIENT_ID) == 1, run.output[-3000:]
+        assert len([r for r in msi if 'client_id' not in r['query']]) == 1, msi
+
+    with case_checks(problems, user_assigned):
+        ok(run.task(user_assigned))
+        mine = [r for r in msi if r['query'].get('client_id') == USER_ASSIGNED]
+        assert len(mine) == 1 and mine[0]['status'] == 200, mine
+
+    with case_checks(problems, client_id_in_task):
+        record = run.task(client_id_in_task)
+        assert record['status'] == 'failed', record
+        assert 'set managed_identity_client_id' in record['result']['msg']
+        # No request at all: each one of the play is another case's. The managed identity endpoint saw only the
+        # identities the others name (and one request without, checked above), Graph only their calls.
+        others = [calls[case] for case in (machine_wide, user_assigned)]
+        strays = [(r['path'], r['query']) for r in emu.requests()
+                  if not (r['path'] == '/msi/token' and r['query'].get('client_id') in (None, USER_ASSIGNED, UNKNOWN_IDENTITY))
+                  and not any('/communications/calls/%s' % call_id in r['path'] for call_id in others)]
+        assert strays == []
+
+    with case_checks(problems, unknown):
+        record = run.task(unknown)
+        assert record['status'] == 'failed', record
+        result = record['result']
+        assert result['error']['code'] == 'managedIdentityError', result
+        assert 'no identity with client_id' in result['msg'] and UNKNOWN_IDENTITY in result['msg']
+        assert 'invalid_scope' not in result['msg']
+    assert not problems, '\n\n'.join(problems)
 
 
-def test_machine_wide_azure_client_id_never_picks_a_managed_identity(emu, task):
-    # AWX sets AZURE_CLIENT_ID for the whole job; the managed identity stays the system-assigned one.
-    env = dict(managed_identity_env(emu), AZURE_CLIENT_ID='0f0e0d0c-0b0a-4090-8070-605040302010')
-    run, dummy = run_with(task, emu, {'auth_method': 'managed_identity', 'client_secret': None, 'tenant_id': None,
-                                      'client_id': None}, env=env)
-    assert run.rc == 0, run.output
-    msi = [r for r in emu.requests() if r['path'] == '/msi/token']
-    assert len(msi) == 1 and 'client_id' not in msi[0]['query']
-
-
-def test_client_id_in_the_task_is_not_taken_for_a_managed_identity(emu, task):
-    run, dummy = run_with(task, emu, {'auth_method': 'managed_identity', 'client_secret': None, 'tenant_id': None},
-                          env=managed_identity_env(emu))
-    assert run.rc != 0
-    assert 'set managed_identity_client_id' in run.task('Task')['result']['msg']
-    assert emu.requests() == []
-
-
-def test_unknown_managed_identity_says_so(emu, task):
-    identity = '0f0e0d0c-0b0a-4090-8070-605040302010'
-    run, dummy = run_with(task, emu, {'client_secret': None, 'tenant_id': None, 'client_id': None,
-                                      'managed_identity_client_id': identity}, env=managed_identity_env(emu))
-    assert run.rc != 0
-    result = run.task('Task')['result']
-    assert result['error']['code'] == 'managedIdentityError', result
-    assert 'no identity with client_id' in result['msg'] and identity in result['msg']
-    assert 'invalid_scope' not in result['msg']
-
-
-def test_access_token_used_as_is(emu, task):
+def test_tokens_and_certificates_without_environment(emu, tasks, certificate):
+    # One play, no authentication variables and no certificate registered. Token requests are told apart by what
+    # they carry: a client assertion is the unregistered certificate's, a client secret the cloud case's (it needs
+    # exactly one), so the two access-token cases asked for none.
     token = emu.token()
     SESSION_SECRETS.append(token)
     before = len(token_requests(emu))
-    run, dummy = run_with(task, emu, {'auth_method': 'access_token', 'access_token': token, 'client_secret': None})
-    assert run.rc == 0, run.output
-    assert len(token_requests(emu)) == before, 'no token request'
-    assert token not in run.output
+    used_as_is = 'access token used as is'
+    rejected = 'rejected access token is a clear failure'
+    unregistered = 'unregistered certificate is refused by Entra'
+    cloud = 'explicit endpoints win over the cloud'
+    run, calls = run_cases(emu, tasks, {
+        used_as_is: {'auth_method': 'access_token', 'access_token': token, 'client_secret': None},
+        rejected: {'auth_method': 'access_token', 'access_token': 'not-a-valid-token-value', 'client_secret': None},
+        unregistered: {'auth_method': 'client_certificate', 'client_secret': None, 'client_certificate_path': certificate['combined']},
+        cloud: {'cloud': 'usgov'},
+    })
+    tokens = token_requests(emu)[before:]
+    by_secret = [r for r in tokens if 'client_secret' in r['body']]
+    by_assertion = [r for r in tokens if 'client_assertion' in r['body']]
+    problems = []
 
+    with case_checks(problems, 'token requests'):
+        assert len(by_secret) + len(by_assertion) == len(tokens), [r['body'] for r in tokens]
 
-def test_rejected_access_token_is_a_clear_failure(emu, task):
-    run, dummy = run_with(task, emu, {'auth_method': 'access_token', 'access_token': 'not-a-valid-token-value',
-                                      'client_secret': None})
-    assert run.rc != 0
-    result = run.task('Task')['result']
-    assert 'cannot be renewed here' in result['msg']
-    error = result['error']
-    assert error['status'] == 401 and error['code'] == 'InvalidAuthenticationToken', error
-    assert error['request_id'] and error['client_request_id'] and error['request_id'] in result['msg']
-    assert token_requests(emu) == [], 'an access token is never swapped for another'
+    with case_checks(problems, used_as_is):
+        ok(run.task(used_as_is))
+        assert len(by_secret) == 1, 'no token request'
+        assert token not in run.output
+
+    with case_checks(problems, rejected):
+        record = run.task(rejected)
+        assert record['status'] == 'failed', record
+        result = record['result']
+        assert 'cannot be renewed here' in result['msg']
+        error = result['error']
+        assert error['status'] == 401 and error['code'] == 'InvalidAuthenticationToken', error
+        assert error['request_id'] and error['client_request_id'] and error['request_id'] in result['msg']
+        assert len(by_secret) == 1, 'an access token is never swapped for another'
+
+    with case_checks(problems, unregistered):
+        record = run.task(unregistered)
+        assert record['status'] == 'failed', record
+        assert 'AADSTS700027' in record['result']['msg']
+        assert by_assertion and all(r['status'] == 401 for r in by_assertion), by_assertion
+        assert graph_reads(emu, calls[unregistered]) == []
+
+    with case_checks(problems, cloud):
+        ok(run.task(cloud))
+        assert [r['body']['scope'] for r in by_secret] == [emu.info['graph_endpoint'] + '/.default']
+    assert not problems, '\n\n'.join(problems)
 
 
 @pytest.mark.floors
-def test_token_cache_serves_every_task(emu, task, tmp_path):
+def test_token_cache_serves_every_task(emu, tasks, tmp_path):
+    # Three tasks of one play: each is a process of its own, so only the file can carry the token, as across runs.
     cache = str(tmp_path / 'cache' / 'tokens.json')
     os.makedirs(os.path.dirname(cache))
-    for dummy in range(3):
-        run, dummy_call = run_with(task, emu, {'token_cache': cache})
-        assert run.rc == 0, run.output
+    run, dummy = run_cases(emu, tasks, dict(('task %d' % n, {'token_cache': cache}) for n in range(3)))
+    for n in range(3):
+        ok(run.task('task %d' % n))
     assert len(token_requests(emu)) == 1, 'one token for three tasks'
     assert stat.S_IMODE(os.stat(cache).st_mode) == 0o600
 
@@ -175,9 +242,3 @@ def test_token_cache_shared_by_forks(emu, playbook, tmp_path, graph):
     assert run.rc == 0, run.output
     assert len([r for r in run.records if r['status'] == 'changed']) == 5
     assert len(token_requests(emu)) == 1, 'the forks share one token'
-
-
-def test_explicit_endpoints_win_over_the_cloud(emu, task):
-    run, dummy = run_with(task, emu, {'cloud': 'usgov'})
-    assert run.rc == 0, run.output
-    assert token_requests(emu)[0]['body']['scope'] == emu.info['graph_endpoint'] + '/.default'
