@@ -2,7 +2,7 @@
 #
 #   make venv         create .venv (python3.11, else python3) with runtime + test requirements
 #   make sanity       ansible-test sanity, all tests, offline (tests/utils/run_sanity.sh)
-#   make lint         ansible-lint (production profile) and ruff check, in .tmp/lint-venv
+#   make lint         ansible-lint (production profile), ruff check and antsibull-docs lint-collection-docs, in .tmp/lint-venv
 #   make units        pytest tests/unit
 #   make integration  pytest tests/integration, TEST_WORKERS processes at once (each with its own emulator)
 #   make floors       the lowest declared versions of every dependency in .tmp/floors-venv: units + a few
@@ -95,15 +95,17 @@ integration: venv
 	$(call header,integration: pytest tests/integration)
 	@$(TEST_ENV) "$(VENV_PY)" -m pytest -n $(TEST_WORKERS) --dist worksteal tests/integration $(PYTEST_ARGS)
 
-# ansible-lint (production profile, .ansible-lint) and ruff (ruff.toml), from tests/lint-requirements.txt in a
-# virtual environment of their own.
+# ansible-lint (production profile, .ansible-lint), ruff (ruff.toml) and antsibull-docs (docs/docsite, plugin docs),
+# from tests/lint-requirements.txt in a virtual environment of their own.
 LINT_VENV := $(CURDIR)/.tmp/lint-venv
 lint: venv
-	$(call header,lint: ansible-lint and ruff)
+	$(call header,lint: ansible-lint; ruff; antsibull-docs)
 	@test -x "$(LINT_VENV)/bin/python" || "$(PYTHON)" -m venv "$(LINT_VENV)"
 	@"$(LINT_VENV)/bin/python" -m pip install --disable-pip-version-check -q -r tests/lint-requirements.txt
 	@"$(LINT_VENV)/bin/ruff" check && echo "ruff: passed"
 	@PATH="$(LINT_VENV)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" NO_COLOR=1 "$(LINT_VENV)/bin/ansible-lint"
+	@PATH="$(LINT_VENV)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" "$(LINT_VENV)/bin/antsibull-docs" \
+		lint-collection-docs --plugin-docs --check-extra-docs-refs . && echo "antsibull-docs: the docsite and plugin docs passed"
 
 # The lowest versions the requirement files declare, in a venv of their own (the test tools of the sanity
 # stage excepted), running the unit tests and the integration tests marked `floors` (one per dependency's

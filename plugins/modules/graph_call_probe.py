@@ -29,7 +29,7 @@ description:
   - A value is named only when a request proved it; otherwise it is null and listed in RV(undetermined), with the
     evidence saying what was missing. The module fails only when the call cannot be probed or the probe person is
     already in the call.
-  - See C(docs/live-probe.md) for who should run it, what it rings, and how to read its answers.
+  - See C(docs/docsite/rst/guide_live_probe.rst) for who should run it, what it rings, and how to read its answers.
 author:
   - msgraph.calls maintainers (@msgraph-calls)
 extends_documentation_fragment:
@@ -246,7 +246,7 @@ class ProbeFailure(Exception):
 
 
 class Prober:
-    """The probe's requests, in the order of docs/live-probe.md; every answer is recorded in ``self.evidence``."""
+    """The probe's requests, in the order of docs/docsite/rst/guide_live_probe.rst; every answer is recorded in ``self.evidence``."""
 
     def __init__(self, client, call_id, probe, answer_timeout, poll_interval, check_mode):
         self.client = client

@@ -239,7 +239,7 @@ def set_clock(req, state):
     return Response(200, state.clock.view())
 
 
-# --- call state, people leaving, directory users (docs/emulator.md "Admin API") ----------------
+# --- call state, people leaving, directory users (docs/docsite/rst/guide_emulator.rst "Admin API") ---
 
 def patch_call(req, state, call_id):
     """PATCH /_emulator/calls/{id} {"state": "...", "config": {...}}: change the call's state (e.g. terminated), merge

@@ -34,7 +34,7 @@ SETTINGS = {
 
 
 # --- Invite lifecycle and the UNCONFIRMED Graph behaviours (graph-api.md section 9) -------------
-# Read by invite.py, graph_api.py and users_api.py; documented in docs/emulator.md ("Config keys").
+# Read by invite.py, graph_api.py and users_api.py; documented in docs/docsite/rst/guide_emulator.rst ("Config keys").
 
 INVITE_RESULTS = ("answer", "decline", "no_answer")
 DUPLICATE_INVITE_MODES = ("ignored", "error", "failed_operation")
@@ -116,7 +116,7 @@ SETTINGS.update({
 })
 
 
-# --- Authentication methods (docs/emulator.md "Authentication methods") -------------------------
+# --- Authentication methods (docs/docsite/rst/guide_emulator.rst "Authentication methods") ------
 # Read by token_api.py / assertions.py (client_certificates), state.issue_token (token_lifetime)
 # and managed_identity.py (managed_identities).
 
@@ -139,7 +139,7 @@ SETTINGS.update({
 
 # --- Calls the bot creates or joins, hang-up, participant removal, online meetings ---------------
 # Read by lifecycle.py, calls_api.py and meetings_api.py; each models an UNCONFIRMED point of
-# graph-api.md section 14 or a documented rule with a test-sized knob (docs/emulator.md "Config keys").
+# graph-api.md section 14 or a documented rule with a test-sized knob (docs/docsite/rst/guide_emulator.rst "Config keys").
 
 CALLBACK_URI_MODES = ("required", "optional")
 UNKNOWN_MEETING_MODES = ("terminate", "join")

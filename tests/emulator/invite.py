@@ -2,7 +2,7 @@
 
 Validation mirrors what Graph documents (graph-api.md sections 1, 2, 8). The operation's
 lifecycle (running, then completed/failed per invited identity, evaluated lazily from
-timestamps) is the "asynchronous lifecycle" section below; docs/emulator.md describes it.
+timestamps) is the "asynchronous lifecycle" section below; docs/docsite/rst/guide_emulator.rst describes it.
 """
 
 import copy

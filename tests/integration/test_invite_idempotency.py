@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Idempotency by clientContext and roster, under each behaviour the Graph docs leave open.
 
-Each test sets emulator switches (tests/emulator, docs/emulator.md), runs the real module through
+Each test sets emulator switches (tests/emulator, docs/docsite/rst/guide_emulator.rst), runs the real module through
 ansible-playbook, and checks both the task result and what the emulator recorded: that the switch
 took effect, and how many invites went out. Runs that follow each other with nothing changed in the
 emulator between them are tasks of one play (``invite_in_order``): a run costs more than a task.

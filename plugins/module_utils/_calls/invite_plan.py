@@ -8,7 +8,7 @@
 Identities compare through _identity.match_key: by id whatever identity kind Graph files them under,
 phones in E.164. *Labels* (``user:<id>``, ``phone:+…``) are what users see in results and diffs.
 
-The clientContext scheme (docs/invite-decision.md): every invite POST carries ``<base>~<attempt id>``.
+The clientContext scheme (docs/docsite/rst/guide_invite_decision.rst): every invite POST carries ``<base>~<attempt id>``.
 The base is stable for a task (the user's ``client_context``, or one derived from the call id), so a
 re-run recognises every invite of its *family*; the attempt id is new for every POST, so an earlier
 run's operation can never be taken as evidence that this run's POST arrived.

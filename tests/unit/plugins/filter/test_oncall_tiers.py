@@ -5,7 +5,7 @@
 """The oncall_tiers filter: every example export in docs/examples/oncall/, every option, every error.
 
 The example files are loaded here, and their options and filter calls are compared with
-docs/oncall-input.md, so the documented exports cannot drift from what the filter does.
+docs/docsite/rst/guide_oncall_input.rst, so the documented exports cannot drift from what the filter does.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -28,7 +28,7 @@ from ansible_collections.msgraph.calls.plugins.filter.oncall_tiers import Filter
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
 EXAMPLES = os.path.join(ROOT, 'docs', 'examples', 'oncall')
-GUIDE = os.path.join(ROOT, 'docs', 'oncall-input.md')
+GUIDE = os.path.join(ROOT, 'docs', 'docsite', 'rst', 'guide_oncall_input.rst')
 SIDECAR = os.path.join(ROOT, 'plugins', 'filter', 'oncall_tiers.yml')
 
 
@@ -142,7 +142,7 @@ def test_example_header_and_guide_show_its_filter_call(name):
     assert 'tiers: "{{ %s }}"' % call in read(os.path.join(EXAMPLES, name)), name
     guide = read(GUIDE)
     assert 'tiers: "{{ %s }}"' % call in guide, name
-    assert '(examples/oncall/%s)' % name in guide, name
+    assert '``docs/examples/oncall/%s``' % name in guide, name
 
 
 @pytest.mark.parametrize('name', sorted(EXPECTED))
@@ -439,10 +439,11 @@ def test_documented_candidates_are_the_codes(option, candidates):
     described = ' '.join(sidecar()['DOCUMENTATION']['options'][option]['description'])
     listed = re.search(r'Without it, the first of (.*?) that a record', described).group(1)
     assert tuple(re.findall(r'V\(([^)]*)\)', listed)) == candidates
-    row = [line for line in read(GUIDE).splitlines()
-           if line.startswith('| ') and line.split('|')[2].strip() == '`%s`' % option]
+    # The guide's list-table "Where the fields are found": field, option, the paths tried in order.
+    rows = re.findall(r'^  \* - .*\n    - ``(\w+)``\n    - (.*)$', read(GUIDE), re.M)
+    row = [tried for name, tried in rows if name == option]
     assert len(row) == 1, option
-    assert tuple(re.findall(r'`([^`]*)`', row[0].rsplit('|', 2)[1])) == candidates
+    assert tuple(re.findall(r'``([^`]*)``', row[0])) == candidates
 
 
 def test_documented_options_are_the_functions():
