@@ -7,9 +7,11 @@
 #   make integration  pytest tests/integration, TEST_WORKERS processes at once (each with its own emulator)
 #   make floors       the lowest declared versions of every dependency in .tmp/floors-venv: units + a few
 #                     integration tests (tests/utils/floors.py pins them from the requirement files)
+#   make targets      ansible-test integration (tests/integration/targets/) against an emulator it starts
+#                     (tests/utils/run_targets.py); make targets TARGETS="graph_call_info" for some
 #   make artefact     build the tarball, install it with only requirements.txt (.tmp/artefact-venv) into a fresh
 #                     collections path, run a playbook from there against the emulator (tests/utils/installed_artefact.py)
-#   make test         venv, then integration, with sanity, lint, floors, units and artefact beside it; all run, fails if
+#   make test         venv, then integration, with sanity, lint, floors, units, artefact and targets beside it; all run, fails if
 #                     any failed
 #   make demo         venv, then tests/demo/run_demo.py
 #   make bench        venv, then tests/bench/bench_invite.py (prints figures)
@@ -55,7 +57,7 @@ TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); n=$$((n * 8)); echo $
 
 header = @printf '\n==== %s ====\n' "$(1)"
 
-.PHONY: help venv sanity lint units integration floors artefact test demo bench clean role-specs
+.PHONY: help venv sanity lint units integration floors artefact targets test demo bench clean role-specs
 
 help:
 	@sed -n '3,/^$$/s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
@@ -123,6 +125,12 @@ floors: venv
 		sh -c '"$$0" -m pytest -q tests/unit/plugins tests/unit/roles && "$$0" -m pytest -q -n $(UNIT_WORKERS) -m floors tests/integration' \
 		"$(FLOORS_VENV)/bin/python"
 
+# ansible-test integration targets, one per module and role, in a copied tree against an emulator started for the run.
+TARGETS ?=
+targets: venv
+	$(call header,targets: ansible-test integration)
+	@"$(VENV_PY)" tests/utils/run_targets.py $(TARGETS)
+
 # The installed artefact: the tarball in a venv holding only the runtime requirements, the emulator in the main one.
 artefact: venv
 	$(call header,artefact: the built tarball installed and run)
@@ -133,7 +141,7 @@ artefact: venv
 # Sanity, lint, floors, units and the artefact run beside the integration tests (each log is printed when it
 # ends): much of them waits on pip and on single-threaded linters, time the integration tests' workers use.
 TEST_LOGS := $(CURDIR)/.tmp/test-logs
-BESIDE    := sanity lint floors units artefact
+BESIDE    := sanity lint floors units artefact targets
 test: venv
 	@mkdir -p "$(TEST_LOGS)"; failed=""; start=$$SECONDS; pids=""; \
 	for stage in $(BESIDE); do \

