@@ -2,7 +2,8 @@
 #
 #   make venv         create .venv (python3.11, else python3) with runtime + test requirements
 #   make sanity       ansible-test sanity, all tests, offline (tests/utils/run_sanity.sh)
-#   make lint         ansible-lint (production profile), ruff check and antsibull-docs lint-collection-docs, in .tmp/lint-venv
+#   make lint         ansible-lint (production profile), ruff check and format --check, antsibull-docs
+#                     lint-collection-docs, in .tmp/lint-venv
 #   make units        pytest tests/unit
 #   make integration  pytest tests/integration, TEST_WORKERS processes at once (each with its own emulator)
 #   make floors       the lowest declared versions of every dependency in .tmp/floors-venv: units + a few
@@ -104,7 +105,7 @@ lint: venv
 	$(call header,lint: ansible-lint; ruff; antsibull-docs)
 	@test -x "$(LINT_VENV)/bin/python" || "$(PYTHON)" -m venv "$(LINT_VENV)"
 	@"$(LINT_VENV)/bin/python" -m pip install --disable-pip-version-check -q -r tests/lint-requirements.txt
-	@"$(LINT_VENV)/bin/ruff" check && echo "ruff: passed"
+	@"$(LINT_VENV)/bin/ruff" check && "$(LINT_VENV)/bin/ruff" format --check --quiet && echo "ruff: check and format passed"
 	@PATH="$(LINT_VENV)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" NO_COLOR=1 "$(LINT_VENV)/bin/ansible-lint"
 	@PATH="$(LINT_VENV)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" "$(LINT_VENV)/bin/antsibull-docs" \
 		lint-collection-docs --plugin-docs --check-extra-docs-refs . && echo "antsibull-docs: the docsite and plugin docs passed"

@@ -9,6 +9,7 @@ Its documentation is the sidecar file ``oncall_tiers.yml`` next to this one.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import re
@@ -21,10 +22,31 @@ from ansible.module_utils.parsing.convert_bool import boolean
 # Keep them in step with the DOCUMENTATION in oncall_tiers.yml (a unit test compares them).
 TIER_KEYS = ('tier', 'escalation_level', 'escalationLevel', 'level')
 EMAIL_KEYS = ('email', 'mail', 'email_address', 'emailAddress', 'user.email', 'user.mail', 'user_email')
-PHONE_KEYS = ('phone', 'mobile', 'phone_number', 'phoneNumber', 'mobile_phone', 'mobilePhone',
-              'user.phone', 'user.mobile', 'user.phone_number', 'user.phoneNumber')
-NAME_KEYS = ('name', 'display_name', 'displayName', 'full_name', 'fullName', 'user.summary', 'user.name',
-             'user.display_name', 'user.displayName', 'user.fullName', 'summary')
+PHONE_KEYS = (
+    'phone',
+    'mobile',
+    'phone_number',
+    'phoneNumber',
+    'mobile_phone',
+    'mobilePhone',
+    'user.phone',
+    'user.mobile',
+    'user.phone_number',
+    'user.phoneNumber',
+)
+NAME_KEYS = (
+    'name',
+    'display_name',
+    'displayName',
+    'full_name',
+    'fullName',
+    'user.summary',
+    'user.name',
+    'user.display_name',
+    'user.displayName',
+    'user.fullName',
+    'summary',
+)
 PREFER = ('user', 'phone')
 
 _DIGITS_RE = re.compile(r'^[0-9]+$')
@@ -82,8 +104,7 @@ def _find(record, paths):
 
 def _text(where, path, value, what, key_option):
     if not isinstance(value, str):
-        raise _error('%s.%s must be a string (%s); got %s. Set %s to the dotted path of that string'
-                     % (where, path, what, _type_name(value), key_option))
+        raise _error('%s.%s must be a string (%s); got %s. Set %s to the dotted path of that string' % (where, path, what, _type_name(value), key_option))
     return value.strip()
 
 
@@ -114,8 +135,12 @@ def _paths(option, value, defaults):
 
 
 def _options(tier_key, email_key, phone_key, name_key, prefer, fallback, default_tier):
-    keys = dict(tier=_paths('tier_key', tier_key, TIER_KEYS), email=_paths('email_key', email_key, EMAIL_KEYS),
-                phone=_paths('phone_key', phone_key, PHONE_KEYS), name=_paths('name_key', name_key, NAME_KEYS))
+    keys = dict(
+        tier=_paths('tier_key', tier_key, TIER_KEYS),
+        email=_paths('email_key', email_key, EMAIL_KEYS),
+        phone=_paths('phone_key', phone_key, PHONE_KEYS),
+        name=_paths('name_key', name_key, NAME_KEYS),
+    )
     if prefer not in PREFER:
         raise _error('prefer must be one of %s; got %r' % (', '.join(PREFER), prefer))
     try:
@@ -134,7 +159,7 @@ class _Record:
         self.index = index
         self.tier = tier
         self.participant = participant
-        self.same = same            # keys that identify the person: ('user', e-mail lowercased), ('phone', digits)
+        self.same = same  # keys that identify the person: ('user', e-mail lowercased), ('phone', digits)
 
 
 def _looked_for(paths):
@@ -149,8 +174,7 @@ def _read(record, index, keys, prefer, fallback, default_tier):
     tier_path, tier = _find(record, keys['tier'])
     if tier_path is None:
         if default_tier is None:
-            raise _error('%s has no tier (looked for %s); set tier_key to the path of its tier, or default_tier'
-                         % (where, _looked_for(keys['tier'])))
+            raise _error('%s has no tier (looked for %s); set tier_key to the path of its tier, or default_tier' % (where, _looked_for(keys['tier'])))
         tier = default_tier
     else:
         tier = _tier_number(tier, '%s.%s' % (where, tier_path))
@@ -166,30 +190,27 @@ def _read(record, index, keys, prefer, fallback, default_tier):
         name = _text(where, name_path, name, 'a name', 'name_key')
 
     if email is None and phone is None:
-        raise _error('%s has no e-mail or phone (looked for %s; and for %s)'
-                     % (where, _looked_for(keys['email']), _looked_for(keys['phone'])))
+        raise _error('%s has no e-mail or phone (looked for %s; and for %s)' % (where, _looked_for(keys['email']), _looked_for(keys['phone'])))
     if prefer == 'user':
         use = 'user' if email is not None else 'phone'
     else:
         use = 'phone' if phone is not None else 'user'
     if use != prefer and not fallback:
         if prefer == 'user':
-            raise _error('%s has no e-mail (looked for %s), and fallback=false forbids paging its phone instead'
-                         % (where, _looked_for(keys['email'])))
-        raise _error('%s has no phone (looked for %s), and fallback=false forbids paging its e-mail instead'
-                     % (where, _looked_for(keys['phone'])))
+            raise _error('%s has no e-mail (looked for %s), and fallback=false forbids paging its phone instead' % (where, _looked_for(keys['email'])))
+        raise _error('%s has no phone (looked for %s), and fallback=false forbids paging its e-mail instead' % (where, _looked_for(keys['phone'])))
 
     same = []
     if email is not None:
         if use == 'user' and not (_EMAIL_RE.match(email) or _GUID_RE.match(email)):
-            raise _error('%s.%s must be an e-mail address (name@domain) or an Entra object id; got %r'
-                         % (where, email_path, email))
+            raise _error('%s.%s must be an e-mail address (name@domain) or an Entra object id; got %r' % (where, email_path, email))
         same.append(('user', email.lower()))
     if phone is not None:
         digits = re.sub(r'[^0-9]', '', phone)
         if use == 'phone' and not (phone.startswith('+') and digits):
-            raise _error('%s.%s must be a phone number in international form, + and the country code (such as '
-                         '+1 425 555 0100); got %r' % (where, phone_path, phone))
+            raise _error(
+                '%s.%s must be a phone number in international form, + and the country code (such as +1 425 555 0100); got %r' % (where, phone_path, phone)
+            )
         if digits:
             same.append(('phone', digits))
 
@@ -199,8 +220,7 @@ def _read(record, index, keys, prefer, fallback, default_tier):
     return _Record(index, tier, participant, same)
 
 
-def oncall_tiers(records, tier_key=None, email_key=None, phone_key=None, name_key=None, prefer='user',
-                 fallback=True, default_tier=None):
+def oncall_tiers(records, tier_key=None, email_key=None, phone_key=None, name_key=None, prefer='user', fallback=True, default_tier=None):
     """On-call records -> ``[{"name": "tier 1", "tier": 1, "participants": [...]}, ...]``, lowest tier first."""
     if not isinstance(records, (list, tuple)):
         hint = ''
@@ -209,8 +229,7 @@ def oncall_tiers(records, tier_key=None, email_key=None, phone_key=None, name_ke
             if lists:
                 hint = '; pass the list it holds, such as its %s' % ' or '.join(lists[:3])
         raise _error('the input must be a list of on-call records (dictionaries); got %s%s' % (_type_name(records), hint))
-    keys, prefer, fallback, default_tier = _options(tier_key, email_key, phone_key, name_key, prefer, fallback,
-                                                    default_tier)
+    keys, prefer, fallback, default_tier = _options(tier_key, email_key, phone_key, name_key, prefer, fallback, default_tier)
     parsed = [_read(record, index, keys, prefer, fallback, default_tier) for index, record in enumerate(records)]
 
     # Lowest tier first, record order within a tier (sorted() is stable). A person already placed, by any

@@ -5,6 +5,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -245,8 +246,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.join_url impo
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_participants, participant_options
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
 
-TARGET_KEYS = ('user', 'guest', 'application_instance', 'phone', 'identity', 'display_name', 'tenant_id',
-               'identity_provider')
+TARGET_KEYS = ('user', 'guest', 'application_instance', 'phone', 'identity', 'display_name', 'tenant_id', 'identity_provider')
 
 
 def argument_spec():
@@ -254,10 +254,8 @@ def argument_spec():
         state=dict(type='str', default='present', choices=['present', 'absent']),
         call_id=dict(type='str'),
         join_url=dict(type='str'),
-        meeting=dict(type='dict', options=dict(
-            (key, dict(type='str', no_log=False)) for key in MEETING_KEYS)),
-        targets=dict(type='list', elements='dict', options=dict(
-            (key, spec) for key, spec in participant_options().items() if key in TARGET_KEYS)),
+        meeting=dict(type='dict', options=dict((key, dict(type='str', no_log=False)) for key in MEETING_KEYS)),
+        targets=dict(type='list', elements='dict', options=dict((key, spec) for key, spec in participant_options().items() if key in TARGET_KEYS)),
         callback_uri=dict(type='str'),
         subject=dict(type='str'),
         wait=dict(type='bool', default=True),
@@ -302,8 +300,7 @@ class Request:  # pylint: disable=too-few-public-methods
         tenant = connection_tenant if connection_tenant and is_guid(connection_tenant) else None
         self.coordinates = None if self.preview_join else meeting_coordinates(join_url, meeting, tenant)
         if self.coordinates and self.coordinates['kind'] == 'join_meeting_id' and not self.coordinates['tenant_id']:
-            raise ValueError('join_url is a short link, which names no tenant: give meeting.tenant_id (the connection\'s '
-                             'tenant_id is not a GUID)')
+            raise ValueError('join_url is a short link, which names no tenant: give meeting.tenant_id (the connection\'s tenant_id is not a GUID)')
         creates = self.targets is not None or self.coordinates is not None or self.preview_join
         self.callback_uri = _callback_uri(params['callback_uri']) if creates else None
         self.subject = params['subject']
@@ -323,14 +320,13 @@ class Request:  # pylint: disable=too-few-public-methods
 def main():
     module = GraphModule(argument_spec(), supports_check_mode=True)
     params = module.params
-    client = module.client          # checks the connection options first; no request yet
+    client = module.client  # checks the connection options first; no request yet
     call_id = module.call_id(required=False)
     try:
         request = Request(params, module.check_mode, client.settings.get('tenant_id'), call_id)
-    except ValueError as exc:       # InputError and JoinInfoError too
+    except ValueError as exc:  # InputError and JoinInfoError too
         module.fail(str(exc))
-    runner = CallRunner(client, check_mode=module.check_mode, warn=module.warn, wait_timeout=params['wait_timeout'],
-                        wait_sleep=params['wait_sleep'])
+    runner = CallRunner(client, check_mode=module.check_mode, warn=module.warn, wait_timeout=params['wait_timeout'], wait_sleep=params['wait_sleep'])
     try:
         if params['state'] == 'absent':
             result = runner.absent(request.call_id)
@@ -339,8 +335,7 @@ def main():
                 resolve_principal_names(client, request.targets)
             result = runner.present(request.call_id, request.body(), wait=params['wait'], keep_alive=params['keep_alive'])
             if result['call'] and same_meeting(result['call'], request.coordinates) is False:
-                module.warn('call %s is in another meeting than the one given; it was kept, not replaced'
-                            % result['call_id'])
+                module.warn('call %s is in another meeting than the one given; it was kept, not replaced' % result['call_id'])
         if module.diff_mode:
             result['diff'] = runner.diff()
     except TaskFailure as exc:

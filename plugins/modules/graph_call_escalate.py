@@ -5,6 +5,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -267,12 +268,17 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure 
 def argument_spec():
     return dict(
         call_id=dict(type='str', required=True),
-        tiers=dict(type='list', elements='dict', required=True, options=dict(
-            name=dict(type='str'),
-            tier=dict(type='int'),
-            wait_timeout=dict(type='int'),
-            participants=dict(type='list', elements='dict', required=True, options=participant_options()),
-        )),
+        tiers=dict(
+            type='list',
+            elements='dict',
+            required=True,
+            options=dict(
+                name=dict(type='str'),
+                tier=dict(type='int'),
+                wait_timeout=dict(type='int'),
+                participants=dict(type='list', elements='dict', required=True, options=participant_options()),
+            ),
+        ),
         min_joined=dict(type='int', default=1),
         wait_timeout=dict(type='int', default=120),
         wait_sleep=dict(type='float', default=2.0),
@@ -294,7 +300,7 @@ def validate(params, call_id):
         check_history_file(params['history_file'])
     tiers = parse_tiers(params['tiers'], params['wait_timeout'], api_version=params['api_version'])
     base = base_client_context(call_id, params['client_context'])
-    tier_base(base, MAX_TIERS)      # the longest family must fit Graph's limit
+    tier_base(base, MAX_TIERS)  # the longest family must fit Graph's limit
     return tiers, base
 
 
@@ -304,18 +310,26 @@ def main():
     call_id = module.call_id()
     try:
         tiers, base = validate(params, call_id)
-    except ValueError as exc:       # InputError too
+    except ValueError as exc:  # InputError too
         module.fail(str(exc))
     message = refuse_outside_check_mode(call_id, 'call_id')
     if message and not module.check_mode and not params['validate_only']:
         module.fail(message)
     if params['validate_only']:
-        module.exit(changed=False, msg='the input is valid: %d tiers, %d people' % (
-            len(tiers), sum(len(tier.invitees) for tier in tiers)))
-    runner = EscalateRunner(module.client, call_id, tiers, base, min_joined=params['min_joined'],
-                            check_mode=module.check_mode, warn=module.warn, wait_sleep=params['wait_sleep'],
-                            settle_timeout=params['settle_timeout'], history_file=params['history_file'],
-                            fail_on_goal_not_met=params['fail_on_goal_not_met'])
+        module.exit(changed=False, msg='the input is valid: %d tiers, %d people' % (len(tiers), sum(len(tier.invitees) for tier in tiers)))
+    runner = EscalateRunner(
+        module.client,
+        call_id,
+        tiers,
+        base,
+        min_joined=params['min_joined'],
+        check_mode=module.check_mode,
+        warn=module.warn,
+        wait_sleep=params['wait_sleep'],
+        settle_timeout=params['settle_timeout'],
+        history_file=params['history_file'],
+        fail_on_goal_not_met=params['fail_on_goal_not_met'],
+    )
     try:
         result = runner.run()
     except TaskFailure as exc:

@@ -5,6 +5,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -123,8 +124,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import
 
 
 def main():
-    module = GraphModule(dict(call_id=dict(type='str', required=True), raw=dict(type='bool', default=False)),
-                         supports_check_mode=True)
+    module = GraphModule(dict(call_id=dict(type='str', required=True), raw=dict(type='bool', default=False)), supports_check_mode=True)
     call_id = module.call_id()
     try:
         call = module.client.get_call(call_id)

@@ -5,6 +5,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -589,7 +590,7 @@ def main():
     call_id = module.call_id()
     try:
         invitees, base = validate(params)
-    except ValueError as exc:       # InputError too
+    except ValueError as exc:  # InputError too
         module.fail(str(exc))
     message = refuse_outside_check_mode(call_id, 'call_id')
     if message and not module.check_mode:
@@ -598,9 +599,18 @@ def main():
     if params['state'] == 'absent':
         remove(module, client, call_id, invitees)
     history = InviteHistory(params['history_file'], call_id, base) if params['history_file'] else None
-    runner = InviteRunner(client, call_id, invitees, base, state=params['state'], check_mode=module.check_mode,
-                          warn=module.warn, batch_size=params['batch_size'], settle_timeout=params['settle_timeout'],
-                          history=history)
+    runner = InviteRunner(
+        client,
+        call_id,
+        invitees,
+        base,
+        state=params['state'],
+        check_mode=module.check_mode,
+        warn=module.warn,
+        batch_size=params['batch_size'],
+        settle_timeout=params['settle_timeout'],
+        history=history,
+    )
     try:
         result = runner.run()
         if module.diff_mode:
@@ -610,8 +620,7 @@ def main():
             if failed and params['fail_on_failed_invite']:
                 module.fail('the invite of %s failed (see participants[].result_info)' % ', '.join(failed), **result)
             if timed_out and params['fail_on_timeout']:
-                module.fail('no outcome within wait_timeout=%ss for %s: still ringing'
-                            % (params['wait_timeout'], ', '.join(timed_out)), **result)
+                module.fail('no outcome within wait_timeout=%ss for %s: still ringing' % (params['wait_timeout'], ', '.join(timed_out)), **result)
     except TaskFailure as exc:
         module.fail(exc.msg, error=exc.error, **runner.result)
     except GraphError as exc:

@@ -5,6 +5,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -148,17 +149,19 @@ def read_roster(module, client, call_id):
             except GraphError:
                 call = {}
             if call and not isinstance(call.get('chatInfo'), dict):
-                module.fail('call %s is a peer-to-peer call: Graph does not list the participants of one (%s)'
-                            % (call_id, exc.summary()), error=exc.to_dict())
+                module.fail('call %s is a peer-to-peer call: Graph does not list the participants of one (%s)' % (call_id, exc.summary()), error=exc.to_dict())
         module.fail_graph(exc)
 
 
 def main():
-    module = GraphModule(dict(
-        call_id=dict(type='str', required=True),
-        identities=dict(type='list', elements='str'),
-        raw=dict(type='bool', default=False),
-    ), supports_check_mode=True)
+    module = GraphModule(
+        dict(
+            call_id=dict(type='str', required=True),
+            identities=dict(type='list', elements='str'),
+            raw=dict(type='bool', default=False),
+        ),
+        supports_check_mode=True,
+    )
     call_id = module.call_id()
     try:
         keys = identity_filter(module.raw_list('identities')) if module.params['identities'] else None

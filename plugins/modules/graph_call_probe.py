@@ -5,6 +5,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -256,7 +257,7 @@ class Prober:
         self.poll_interval = poll_interval
         self.mode = 'check' if check_mode else ('probe' if probe else 'no_probe')
         self.evidence = Evidence()
-        self.operations = {}        # the probe's operations: id -> the latest object Graph showed
+        self.operations = {}  # the probe's operations: id -> the latest object Graph showed
         self.order = []
         self.changed = False
         self.invites_sent = 0
@@ -306,8 +307,7 @@ class Prober:
         operation_id = operation.get('id') if isinstance(operation.get('id'), str) and operation.get('id') else None
         self.evidence.invite(purpose, 200, operation_id, operation.get('status'))
         if operation_id is None:
-            raise ProbeFailure('Graph answered the invite of %s without an operation id; the probe cannot follow it'
-                               % self.probe.label)
+            raise ProbeFailure('Graph answered the invite of %s without an operation id; the probe cannot follow it' % self.probe.label)
         self.operations[operation_id] = operation
         self.order.append(operation_id)
         return None
@@ -342,21 +342,22 @@ class Prober:
         if running:
             self.get_operation(running[0])
             if self.evidence.gets(running[0])[-1]['http'] == 404:
-                self.list_operations()      # still listed running: it was running when it answered 404
+                self.list_operations()  # still listed running: it was running when it answered 404
 
     def ring(self):
         entries = self.read_roster()
         if entries:
-            raise ProbeFailure('the probe person %s is already in call %s (%s): name a consenting person who is not in '
-                               'the call; nothing was sent' % (self.probe.label, self.call_id,
-                                                               'in the lobby' if all(e['in_lobby'] for e in entries)
-                                                               else 'joined'))
+            raise ProbeFailure(
+                'the probe person %s is already in call %s (%s): name a consenting person who is not in '
+                'the call; nothing was sent' % (self.probe.label, self.call_id, 'in the lobby' if all(e['in_lobby'] for e in entries) else 'joined')
+            )
         failed = self.invite('probe')
         if failed is not None:
             if failed.status == 409:
-                raise ProbeFailure('Graph refused to invite the probe person %s with HTTP 409 (%s): they may be in the '
-                                   'call on another identity or already being rung; name someone else'
-                                   % (self.probe.label, failed.summary()))
+                raise ProbeFailure(
+                    'Graph refused to invite the probe person %s with HTTP 409 (%s): they may be in the '
+                    'call on another identity or already being rung; name someone else' % (self.probe.label, failed.summary())
+                )
             raise failed
         operation_id = self.order[0]
         deadline = time.monotonic() + self.answer_timeout
@@ -364,7 +365,7 @@ class Prober:
         self.get_operation(operation_id)
         self.poll(operation_id, deadline)
         if self.evidence.joined_at() is None:
-            self.read_roster()          # an operation seen completed: the roster shows whom it brought in
+            self.read_roster()  # an operation seen completed: the roster shows whom it brought in
         self.get_operation(operation_id)
         if self.evidence.listing_works():
             self.list_operations()
@@ -391,8 +392,7 @@ class Prober:
         deadline = time.monotonic() + self.answer_timeout
         while True:
             self.get_operation(operation_id)
-            if (not self.evidence.final_status(operation_id) and not self.evidence.readable(operation_id)
-                    and self.evidence.listing_works()):
+            if not self.evidence.final_status(operation_id) and not self.evidence.readable(operation_id) and self.evidence.listing_works():
                 self.list_operations()
             if duplicate_settled(self.evidence, operation_id):
                 return
@@ -420,13 +420,16 @@ class Prober:
 
 
 def main():
-    module = GraphModule(dict(
-        call_id=dict(type='str', required=True),
-        probe_user=dict(type='str'),
-        probe_phone=dict(type='str'),
-        answer_timeout=dict(type='int', default=120),
-        poll_interval=dict(type='float', default=2.0),
-    ), supports_check_mode=True)
+    module = GraphModule(
+        dict(
+            call_id=dict(type='str', required=True),
+            probe_user=dict(type='str'),
+            probe_phone=dict(type='str'),
+            answer_timeout=dict(type='int', default=120),
+            poll_interval=dict(type='float', default=2.0),
+        ),
+        supports_check_mode=True,
+    )
     call_id = module.call_id()
     params = module.params
     try:
@@ -434,14 +437,15 @@ def main():
         check_timing(params['answer_timeout'], params['poll_interval'])
     except ProbeInputError as exc:
         module.fail(str(exc))
-    client = module.client          # checks the connection options; no request yet
+    client = module.client  # checks the connection options; no request yet
     for warning in warnings:
         module.warn(warning)
     prober = Prober(client, call_id, probe, params['answer_timeout'], params['poll_interval'], module.check_mode)
     if prober.mode != 'probe':
-        module.warn('%s: only read-only questions were asked (the call, its operations listing, existing operations by '
-                    'id); the questions that need an invite are reported undetermined'
-                    % ('check mode' if prober.mode == 'check' else 'no probe_user or probe_phone'))
+        module.warn(
+            '%s: only read-only questions were asked (the call, its operations listing, existing operations by '
+            'id); the questions that need an invite are reported undetermined' % ('check mode' if prober.mode == 'check' else 'no probe_user or probe_phone')
+        )
     try:
         prober.run()
     except ProbeFailure as exc:

@@ -5,6 +5,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r'''
@@ -147,28 +148,28 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants 
 
 
 def main():
-    module = GraphModule(dict(
-        state=dict(type='str', default='present', choices=['present']),
-        organizer=dict(type='str', required=True),
-        external_id=dict(type='str', required=True),
-        subject=dict(type='str'),
-        start_date_time=dict(type='str'),
-        end_date_time=dict(type='str'),
-    ), supports_check_mode=True)
+    module = GraphModule(
+        dict(
+            state=dict(type='str', default='present', choices=['present']),
+            organizer=dict(type='str', required=True),
+            external_id=dict(type='str', required=True),
+            subject=dict(type='str'),
+            start_date_time=dict(type='str'),
+            end_date_time=dict(type='str'),
+        ),
+        supports_check_mode=True,
+    )
     params = module.params
     organizer = (params['organizer'] or '').strip()
     if not (is_guid(organizer) or is_principal_name(organizer)):
-        module.fail('organizer must be the object id (a GUID), user principal name or e-mail address of a user; got %r'
-                    % organizer)
+        module.fail('organizer must be the object id (a GUID), user principal name or e-mail address of a user; got %r' % organizer)
     try:
-        body = create_or_get_body(params['external_id'], params['subject'], params['start_date_time'],
-                                  params['end_date_time'])
+        body = create_or_get_body(params['external_id'], params['subject'], params['start_date_time'], params['end_date_time'])
     except ValueError as exc:
         module.fail(str(exc))
     client = module.client
     if module.check_mode:
-        module.exit(changed=True, created=False, join_url=NOT_CREATED_JOIN_URL, external_id=params['external_id'],
-                    subject=params['subject'])
+        module.exit(changed=True, created=False, join_url=NOT_CREATED_JOIN_URL, external_id=params['external_id'], subject=params['subject'])
     try:
         organizer_id = organizer.lower() if is_guid(organizer) else lookup_user(client, organizer, 'organizer')['id']
         meeting, created = client.create_or_get_meeting(organizer_id, body)
@@ -181,8 +182,7 @@ def main():
     tenant = params.get('tenant_id')
     result = meeting_result(meeting, organizer_id, tenant if tenant and is_guid(tenant) else None)
     if params['subject'] and not created and result['subject'] != params['subject']:
-        module.warn('the meeting for external_id %r exists with the subject %r; createOrGet returned it unchanged'
-                    % (params['external_id'], result['subject']))
+        module.warn('the meeting for external_id %r exists with the subject %r; createOrGet returned it unchanged' % (params['external_id'], result['subject']))
     module.exit(changed=created, created=created, **result)
 
 

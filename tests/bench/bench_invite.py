@@ -11,6 +11,7 @@
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import functools
@@ -41,21 +42,29 @@ def bench_planner():
     requested = parse_participants([{'user': guid(i)} for i in range(50)])
     for size in (10, 100, 1000, 5000):
         roster = [{'info': {'identity': {'user': {'id': guid(i * 3)}}}} for i in range(size)]
-        operations = [{'clientContext': 'b~%d' % i, 'status': 'failed', 'participants': [
-            {'identity': {'user': {'id': guid(i * 7)}}}]} for i in range(size // 10)]
+        operations = [
+            {'clientContext': 'b~%d' % i, 'status': 'failed', 'participants': [{'identity': {'user': {'id': guid(i * 7)}}}]} for i in range(size // 10)
+        ]
         runs = 20
         seconds = timeit.timeit(functools.partial(plan_invite, requested, roster, 'b', operations=operations), number=runs) / runs
         print('  roster %5d, %4d operations: %8.3f ms' % (size, len(operations), seconds * 1000))
 
 
 def play(connection, call_ids):
-    tasks = [{'name': 'invite %d' % i, 'msgraph.calls.graph_call_invite': {
-        'call_id': call_id, 'participants': [{'user': guid(1)}, {'phone': '+1425555%04d' % i}]}}
-        for i, call_id in enumerate(call_ids)]
-    return [{'hosts': 'localhost', 'gather_facts': False, 'connection': 'local',
-             'vars': {'ansible_python_interpreter': sys.executable},
-             'module_defaults': {'group/msgraph.calls.graph': connection},
-             'tasks': tasks}]
+    tasks = [
+        {'name': 'invite %d' % i, 'msgraph.calls.graph_call_invite': {'call_id': call_id, 'participants': [{'user': guid(1)}, {'phone': '+1425555%04d' % i}]}}
+        for i, call_id in enumerate(call_ids)
+    ]
+    return [
+        {
+            'hosts': 'localhost',
+            'gather_facts': False,
+            'connection': 'local',
+            'vars': {'ansible_python_interpreter': sys.executable},
+            'module_defaults': {'group/msgraph.calls.graph': connection},
+            'tasks': tasks,
+        }
+    ]
 
 
 def run_play(path):
@@ -83,9 +92,10 @@ def bench_tasks():
             graph = [r for r in made if '/communications/' in r['path']]
             token = [r for r in made if '/oauth2/' in r['path'] or 'openid-configuration' in r['path']]
             posts = [r for r in graph if r['method'] == 'POST']
-            print('  %-20s %6.2f s in all, %4.0f ms per task; per task: %.1f Graph reads, %.1f invites, %.1f token/discovery'
-                  % (label, elapsed, elapsed / TASKS * 1000, (len(graph) - len(posts)) / TASKS, len(posts) / TASKS,
-                     len(token) / TASKS))
+            print(
+                '  %-20s %6.2f s in all, %4.0f ms per task; per task: %.1f Graph reads, %.1f invites, %.1f token/discovery'
+                % (label, elapsed, elapsed / TASKS * 1000, (len(graph) - len(posts)) / TASKS, len(posts) / TASKS, len(token) / TASKS)
+            )
 
 
 if __name__ == '__main__':

@@ -10,6 +10,7 @@ someone down and hangs up; the emulator starts with nothing but the meeting orga
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -24,8 +25,7 @@ sys.path.insert(0, os.path.dirname(HERE))  # tests/, for the emulator package
 from emulator.client import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 DANA = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d'
-ORGANIZER = {'id': '7e1b4346-85a6-4bdd-abe3-d11c5d420efe', 'userPrincipalName': 'alex@contoso.com',
-             'displayName': 'Alex (incident commander)'}
+ORGANIZER = {'id': '7e1b4346-85a6-4bdd-abe3-d11c5d420efe', 'userPrincipalName': 'alex@contoso.com', 'displayName': 'Alex (incident commander)'}
 
 
 def say(text=''):
@@ -64,8 +64,14 @@ def main():
             extra = os.path.join(tmp, 'vars.json')
             with open(extra, 'w') as handle:
                 json.dump({'graph': emulator.connection}, handle)
-            command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
-                       os.path.join(HERE, 'incident_bridge.yml'), '-i', 'localhost,', '-e', '@' + extra]
+            command = [
+                os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
+                os.path.join(HERE, 'incident_bridge.yml'),
+                '-i',
+                'localhost,',
+                '-e',
+                '@' + extra,
+            ]
             say('$ ansible-playbook tests/demo/incident_bridge.yml -e graph=<emulator app>')
             env = dict(os.environ, ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0')
             if collections:

@@ -53,21 +53,23 @@ def _call_view(call, state):
     view = resources.call_resource(call, state)
     view["participants"] = copy.deepcopy(call.participants)
     view["operations"] = [invite_mod.render_operation(operation, state.config_for(call)) for operation in call.operations.values()]
-    view.update({
-        "origin": call.origin,
-        "result_info": copy.deepcopy(call.result_info),
-        "end_reason": call.end_reason,
-        "created_at": call.created_at,
-        "establish_at": call.establish_at,
-        "last_keep_alive": call.last_keep_alive,
-        "keep_alive_count": call.keep_alive_count,
-        "keep_alive_deadline": lifecycle.keep_alive_deadline(call, state.config_for(call)),
-        "ended_at": call.ended_at,
-        "meeting_id": call.meeting_id,
-        "joined_by": call.joined_by,
-        # The call's own config keys (over the global config for requests on this call).
-        "config": dict(call.config),
-    })
+    view.update(
+        {
+            "origin": call.origin,
+            "result_info": copy.deepcopy(call.result_info),
+            "end_reason": call.end_reason,
+            "created_at": call.created_at,
+            "establish_at": call.establish_at,
+            "last_keep_alive": call.last_keep_alive,
+            "keep_alive_count": call.keep_alive_count,
+            "keep_alive_deadline": lifecycle.keep_alive_deadline(call, state.config_for(call)),
+            "ended_at": call.ended_at,
+            "meeting_id": call.meeting_id,
+            "joined_by": call.joined_by,
+            # The call's own config keys (over the global config for requests on this call).
+            "config": dict(call.config),
+        }
+    )
     return view
 
 
@@ -100,8 +102,16 @@ def _new_call(state, body):
         chat_info = {**resources.default_chat_info(), **(chat_info or {})}
     bot = resources.participant(resources.bot_identity_set(state.app))
     now = state.clock.now()
-    call = Call(id=call_id, group=group, state=call_state, chat_info=chat_info if group else None,
-                callback_uri=callback_uri, my_participant_id=bot["id"], created_at=now, last_keep_alive=now)
+    call = Call(
+        id=call_id,
+        group=group,
+        state=call_state,
+        chat_info=chat_info if group else None,
+        callback_uri=callback_uri,
+        my_participant_id=bot["id"],
+        created_at=now,
+        last_keep_alive=now,
+    )
     call.participants = [bot] + [resources.participant(identity_set) for identity_set in participants]
     call.config = own_config
     return call
@@ -174,6 +184,7 @@ def info(req, state):  # pylint: disable=unused-argument
 
 # --- fault injection (rules and matching live in faults.py) -----------------------------------
 
+
 def _with_held(rules, state):
     """The rules, each hold rule with ``held``: how many requests it keeps waiting right now (tests wait for it)."""
     counts = state.holds.counts()
@@ -240,6 +251,7 @@ def set_clock(req, state):
 
 
 # --- call state, people leaving, directory users (docs/docsite/rst/guide_emulator.rst "Admin API") ---
+
 
 def patch_call(req, state, call_id):
     """PATCH /_emulator/calls/{id} {"state": "...", "config": {...}}: change the call's state (e.g. terminated), merge
@@ -314,6 +326,7 @@ def list_users(req, state):  # pylint: disable=unused-argument
 
 # --- online meetings (meetings_api.py) -------------------------------------------------------------
 
+
 def add_meeting(req, state):
     """POST /_emulator/meetings {"organizer", "subject"?, "external_id"?, "thread_id"?, "join_meeting_id"?, "passcode"?,
     "participants"?}: a meeting calls can join without createOrGet."""
@@ -335,30 +348,32 @@ def get_meeting(req, state, meeting_id):  # pylint: disable=unused-argument
         return Response(200, meetings_api.admin_view(state, meeting))
 
 
-ROUTER = Router([
-    ("GET", "info", info),
-    ("GET", "calls", list_calls),
-    ("POST", "calls", create_call),
-    ("GET", "calls/{}", get_call),
-    ("PATCH", "calls/{}", patch_call),
-    ("DELETE", "calls/{}/participants/{}", remove_participant),
-    ("POST", "calls/{}/leave", leave),
-    ("GET", "users", list_users),
-    ("POST", "users", add_user),
-    ("GET", "meetings", list_meetings),
-    ("POST", "meetings", add_meeting),
-    ("GET", "meetings/{}", get_meeting),
-    ("GET", "requests", request_log),
-    ("POST", "reset", reset),
-    ("GET", "config", get_config),
-    ("POST", "config", set_config),
-    ("GET", "faults", list_faults),
-    ("POST", "faults", add_faults),
-    ("DELETE", "faults", clear_faults),
-    ("POST", "faults/release", release_held),
-    ("GET", "clock", get_clock),
-    ("POST", "clock", set_clock),
-])
+ROUTER = Router(
+    [
+        ("GET", "info", info),
+        ("GET", "calls", list_calls),
+        ("POST", "calls", create_call),
+        ("GET", "calls/{}", get_call),
+        ("PATCH", "calls/{}", patch_call),
+        ("DELETE", "calls/{}/participants/{}", remove_participant),
+        ("POST", "calls/{}/leave", leave),
+        ("GET", "users", list_users),
+        ("POST", "users", add_user),
+        ("GET", "meetings", list_meetings),
+        ("POST", "meetings", add_meeting),
+        ("GET", "meetings/{}", get_meeting),
+        ("GET", "requests", request_log),
+        ("POST", "reset", reset),
+        ("GET", "config", get_config),
+        ("POST", "config", set_config),
+        ("GET", "faults", list_faults),
+        ("POST", "faults", add_faults),
+        ("DELETE", "faults", clear_faults),
+        ("POST", "faults/release", release_held),
+        ("GET", "clock", get_clock),
+        ("POST", "clock", set_clock),
+    ]
+)
 
 
 def handle(req, state):

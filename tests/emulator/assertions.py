@@ -35,6 +35,7 @@ DOC_HINT = "Review the documentation at https://learn.microsoft.com/entra/identi
 
 # --- config validation ------------------------------------------------------------------------
 
+
 @functools.lru_cache(maxsize=64)
 def _load_certificate(pem):
     return x509.load_pem_x509_certificate(pem.encode("ascii"))
@@ -61,6 +62,7 @@ def validate_certificates(value):
 
 # --- JWT helpers --------------------------------------------------------------------------------
 
+
 def _b64url_decode(text):
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
@@ -70,8 +72,7 @@ def _b64url(raw):
 
 
 def _malformed(detail):
-    return TokenError(401, "invalid_client", 700027, f"Client assertion failed signature validation. [Reason - The JWT is "
-                                                     f"malformed: {detail}] {DOC_HINT}")
+    return TokenError(401, "invalid_client", 700027, f"Client assertion failed signature validation. [Reason - The JWT is malformed: {detail}] {DOC_HINT}")
 
 
 def _parse(assertion):
@@ -120,9 +121,11 @@ def _find_certificate(header, registered, client_id):
             named = named or value
     if named is None:
         raise _signature_failed(" [Reason - The JWT header has no x5t, x5t#S256 or x5c naming the signing certificate.]")
-    raise _signature_failed(f" [Reason - The key was not found., Thumbprint of key used by client: '{named}', "
-                            f"Please register the certificate for app Id '{client_id}' (emulator config key "
-                            "'client_certificates').]")
+    raise _signature_failed(
+        f" [Reason - The key was not found., Thumbprint of key used by client: '{named}', "
+        f"Please register the certificate for app Id '{client_id}' (emulator config key "
+        "'client_certificates').]"
+    )
 
 
 def _sha1_of_der(raw):
@@ -158,21 +161,31 @@ def _number(claims, name):
 def _check_claims(claims, audience, client_id):
     aud = claims.get("aud")
     if not isinstance(aud, str) or aud.rstrip("/").lower() != audience.lower():
-        raise TokenError(401, "invalid_client", 700023, f"Client assertion audience claim does not match Realm issuer. "
-                                                        f"Expected '{audience}', got {aud!r}. {DOC_HINT}")
+        raise TokenError(
+            401, "invalid_client", 700023, f"Client assertion audience claim does not match Realm issuer. Expected '{audience}', got {aud!r}. {DOC_HINT}"
+        )
     for name in ("iss", "sub"):
         value = claims.get(name)
         if not isinstance(value, str) or value.lower() != client_id.lower():
-            raise TokenError(401, "invalid_client", 700021, f"Client assertion application identifier doesn't match "
-                                                            f"'client_id' parameter ('{name}' is {value!r}). {DOC_HINT}")
+            raise TokenError(
+                401,
+                "invalid_client",
+                700021,
+                f"Client assertion application identifier doesn't match 'client_id' parameter ('{name}' is {value!r}). {DOC_HINT}",
+            )
     # Real time, not state.clock: the client signs exp/nbf with its own (real) clock.
     now = time.time()
     exp = _number(claims, "exp")
     nbf = _number(claims, "nbf") if "nbf" in claims else None
     if exp <= now or (nbf is not None and nbf > now):
-        raise TokenError(401, "invalid_client", 700024, f"Client assertion is not within its valid time range. Current time: "
-                                                        f"{_iso(now)}, assertion valid from {_iso(nbf or 0)}, expiry time of "
-                                                        f"assertion {_iso(exp)}. {DOC_HINT}")
+        raise TokenError(
+            401,
+            "invalid_client",
+            700024,
+            f"Client assertion is not within its valid time range. Current time: "
+            f"{_iso(now)}, assertion valid from {_iso(nbf or 0)}, expiry time of "
+            f"assertion {_iso(exp)}. {DOC_HINT}",
+        )
 
 
 def verify(form, registered, audience, client_id):
@@ -186,8 +199,7 @@ def verify(form, registered, audience, client_id):
     if not assertion_type:
         raise TokenError(400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_assertion_type'.")
     if assertion_type != JWT_BEARER:
-        raise TokenError(400, "invalid_request", 90011, f"Unexpected client assertion type '{assertion_type}'; "
-                                                        f"expected '{JWT_BEARER}'.")
+        raise TokenError(400, "invalid_request", 90011, f"Unexpected client assertion type '{assertion_type}'; expected '{JWT_BEARER}'.")
     if not assertion or not isinstance(assertion, str):
         raise TokenError(400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_assertion'.")
     header, claims, signed, signature = _parse(assertion)

@@ -30,17 +30,45 @@ MAX_TARGETS = 5
 # with OData's wording. Nested objects (mediaConfig, meetingInfo, callOptions, source) may carry
 # extra keys, as the examples do (removeFromDefaultAudioGroup, allowConversationWithoutHost, tenantId).
 CALL_PROPERTIES = (
-    "@odata.type", "callbackUri", "callChainId", "callOptions", "callRoutes", "chatInfo", "direction", "id",
-    "incomingContext", "mediaConfig", "mediaState", "meetingInfo", "myParticipantId", "requestedModalities",
-    "resultInfo", "ringingTimeoutInSeconds", "routingPolicies", "source", "state", "subject", "targets", "tenantId",
-    "toneInfo", "transcription", "activeModalities", "answeredBy", "terminationReason", "meetingCapability",
+    "@odata.type",
+    "callbackUri",
+    "callChainId",
+    "callOptions",
+    "callRoutes",
+    "chatInfo",
+    "direction",
+    "id",
+    "incomingContext",
+    "mediaConfig",
+    "mediaState",
+    "meetingInfo",
+    "myParticipantId",
+    "requestedModalities",
+    "resultInfo",
+    "ringingTimeoutInSeconds",
+    "routingPolicies",
+    "source",
+    "state",
+    "subject",
+    "targets",
+    "tenantId",
+    "toneInfo",
+    "transcription",
+    "activeModalities",
+    "answeredBy",
+    "terminationReason",
+    "meetingCapability",
 )
 CHAT_INFO_KEYS = ("@odata.type", "threadId", "messageId", "replyChainMessageId")
-JOIN_RULE = ("To join an existing meeting, you must either provide a combination of the organizerMeetingInfo and the "
-             "chatInfo resource types, or the tokenMeetingInfo resource type by itself.")
-APP_HOSTED_REFUSAL = ("'mediaConfig': app-hosted media (#microsoft.graph.appHostedMediaConfig) needs the Calls.AccessMedia.All "
-                      "permission and a media platform 'blob' from a bot running the Real-time Media Platform; the emulator "
-                      f"does not support it. Use {SERVICE_HOSTED}.")
+JOIN_RULE = (
+    "To join an existing meeting, you must either provide a combination of the organizerMeetingInfo and the "
+    "chatInfo resource types, or the tokenMeetingInfo resource type by itself."
+)
+APP_HOSTED_REFUSAL = (
+    "'mediaConfig': app-hosted media (#microsoft.graph.appHostedMediaConfig) needs the Calls.AccessMedia.All "
+    "permission and a media platform 'blob' from a bot running the Real-time Media Platform; the emulator "
+    f"does not support it. Use {SERVICE_HOSTED}."
+)
 
 
 def _bad(message):
@@ -53,6 +81,7 @@ def _same_type(value, wanted):
 
 # --- the request body ------------------------------------------------------------------------------
 
+
 def _without_trailing_commas(text):
     """``text`` with every comma that only precedes a closing ``}`` or ``]`` removed (strings untouched)."""
     out, index, in_string = [], 0, False
@@ -60,14 +89,14 @@ def _without_trailing_commas(text):
         char = text[index]
         if in_string:
             if char == "\\":
-                out.append(text[index:index + 2])
+                out.append(text[index : index + 2])
                 index += 2
                 continue
             in_string = char != '"'
         elif char == '"':
             in_string = True
         elif char == ",":
-            rest = text[index + 1:].lstrip(" \t\r\n")
+            rest = text[index + 1 :].lstrip(" \t\r\n")
             if rest[:1] in ("}", "]"):
                 index += 1
                 continue
@@ -85,8 +114,7 @@ def read_body(req):
         except ValueError:
             return json.loads(_without_trailing_commas(text))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise _bad("Unable to read JSON request payload. Please ensure Content-Type header is set "
-                   "and payload is of valid JSON format.") from exc
+        raise _bad("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.") from exc
 
 
 def _check_media_config(media):
@@ -201,14 +229,14 @@ def validate(body, version, config):
     if body.get("meetingInfo") is not None:
         kind = _check_meeting_info(body["meetingInfo"], body.get("chatInfo"))
     elif not targets:
-        raise _bad("Neither 'targets' nor 'meetingInfo' was given: call someone with 'targets' (up to 5), or join a meeting "
-                   f"with 'meetingInfo'. {JOIN_RULE}")
+        raise _bad(f"Neither 'targets' nor 'meetingInfo' was given: call someone with 'targets' (up to 5), or join a meeting with 'meetingInfo'. {JOIN_RULE}")
     if kind == JOIN_MEETING_ID and not body.get("tenantId") and config["join_meeting_id_tenant"] == "required":
         raise _bad("'tenantId' is required with joinMeetingIdMeetingInfo: the meeting's tenant cannot be inferred from a joinMeetingId.")
     return kind
 
 
 # --- the meeting a join names ----------------------------------------------------------------------
+
 
 def _organizer_id(meeting_info):
     organizer = meeting_info.get("organizer") or {}
@@ -287,16 +315,19 @@ def _joined_as(body, app):
 
 def _join_twice(state, meeting, joined_as):
     """Config join_twice for the app's calls still alive in ``meeting`` under the same identity: ``[calls to replace]``."""
-    earlier = [call for call in state.calls.values()
-               if call.meeting_id == meeting.id and lifecycle.is_alive(call) and set(call.joined_as) & joined_as]
+    earlier = [call for call in state.calls.values() if call.meeting_id == meeting.id and lifecycle.is_alive(call) and set(call.joined_as) & joined_as]
     mode = state.config["join_twice"]
     if earlier and mode == "error":
-        raise GraphError(409, "Conflict", f"The application is already in this meeting (call '{earlier[0].id}'); "
-                                          "join with a separate source identity to join a meeting twice.")
+        raise GraphError(
+            409,
+            "Conflict",
+            f"The application is already in this meeting (call '{earlier[0].id}'); join with a separate source identity to join a meeting twice.",
+        )
     return earlier if mode == "replace" else []
 
 
 # --- routes ---------------------------------------------------------------------------------------------
+
 
 def _extra(body, state, meeting_info):
     return {
@@ -326,12 +357,24 @@ def _new_call(state, body, kind, meeting, failure):
     config, now = state.config, state.clock.now()
     targets = body.get("targets") or []
     bot = resources.participant(resources.bot_identity_set(state.app))
-    call = Call(id=new_guid(), group=kind is not None or len(targets) > 1, state="establishing",
-                chat_info=_chat_info(kind, body.get("chatInfo"), meeting), callback_uri=body.get("callbackUri"),
-                my_participant_id=bot["id"], participants=[bot], origin="graph", created_at=now, last_keep_alive=now,
-                establish_at=now + config["call_establish_after"], establish_failure=failure,
-                meeting_id=meeting.id if meeting else None, joined_by=kind.lstrip("#").split(".")[-1] if kind else None,
-                joined_as=tuple(sorted(_joined_as(body, state.app))), extra=_extra(body, state, body.get("meetingInfo")))
+    call = Call(
+        id=new_guid(),
+        group=kind is not None or len(targets) > 1,
+        state="establishing",
+        chat_info=_chat_info(kind, body.get("chatInfo"), meeting),
+        callback_uri=body.get("callbackUri"),
+        my_participant_id=bot["id"],
+        participants=[bot],
+        origin="graph",
+        created_at=now,
+        last_keep_alive=now,
+        establish_at=now + config["call_establish_after"],
+        establish_failure=failure,
+        meeting_id=meeting.id if meeting else None,
+        joined_by=kind.lstrip("#").split(".")[-1] if kind else None,
+        joined_as=tuple(sorted(_joined_as(body, state.app))),
+        extra=_extra(body, state, body.get("meetingInfo")),
+    )
     if targets and failure is None:
         call.targets_run = invite_mod.plan_targets(call, targets, config, call.establish_at)
         call.targets_ring_in_roster = config["ringing_in_roster"]
@@ -395,8 +438,10 @@ def hang_up(req, state, version, call_id):  # pylint: disable=unused-argument
     return Response(204)
 
 
-REMOVE_REFUSAL = ("The application is not allowed to remove participants: the tenant admin must allow it with "
-                  "Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds @{{Add=\"{client_id}\"}}.")
+REMOVE_REFUSAL = (
+    "The application is not allowed to remove participants: the tenant admin must allow it with "
+    "Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds @{{Add=\"{client_id}\"}}."
+)
 
 
 def remove_participant(req, state, version, call_id, participant_id):  # pylint: disable=unused-argument

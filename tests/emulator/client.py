@@ -73,7 +73,8 @@ class EmulatorProcess:  # pylint: disable=too-many-instance-attributes
         # stderr goes straight to a file: the pipe can never fill up and block the server.
         self._log_file = os.fdopen(fd, "wb")
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-            self.args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._log_file)
+            self.args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._log_file
+        )
         lines = queue.Queue()
         self._drainer = threading.Thread(target=self._drain_stdout, args=(lines,), daemon=True)
         self._drainer.start()
@@ -283,12 +284,16 @@ class EmulatorProcess:  # pylint: disable=too-many-instance-attributes
     def token(self):
         """A fresh access token for the default app registration (client credentials)."""
         url = f"{self.info['authority_host']}/{self.info['tenant_id']}/oauth2/v2.0/token"
-        status, _headers, body = self.http("POST", url, form={
-            "grant_type": "client_credentials",
-            "client_id": self.info["client_id"],
-            "client_secret": self.info["client_secret"],
-            "scope": "https://graph.microsoft.com/.default",
-        })
+        status, _headers, body = self.http(
+            "POST",
+            url,
+            form={
+                "grant_type": "client_credentials",
+                "client_id": self.info["client_id"],
+                "client_secret": self.info["client_secret"],
+                "scope": "https://graph.microsoft.com/.default",
+            },
+        )
         if status != 200:
             raise EmulatorError(f"token request failed: HTTP {status}: {body}")
         return body["access_token"]

@@ -50,6 +50,7 @@ def _choice(*allowed):
         if isinstance(value, bool) or value not in allowed:
             raise ValueError(f"must be one of {', '.join(repr(item) for item in allowed)}")
         return value
+
     return check
 
 
@@ -95,25 +96,32 @@ def _outcomes(value):
 def _list_operations(value):
     if value in LIST_OPERATIONS_MODES or (isinstance(value, int) and not isinstance(value, bool) and value in LIST_OPERATIONS_ERRORS):
         return value
-    raise ValueError(f"must be one of {', '.join(repr(item) for item in LIST_OPERATIONS_MODES)} "
-                     f"or an HTTP status {', '.join(str(item) for item in LIST_OPERATIONS_ERRORS)}")
+    raise ValueError(
+        f"must be one of {', '.join(repr(item) for item in LIST_OPERATIONS_MODES)} or an HTTP status {', '.join(str(item) for item in LIST_OPERATIONS_ERRORS)}"
+    )
 
 
-SETTINGS.update({
-    "invite_outcome": Setting({"result": "answer", "after": 0}, _outcome,
-                              "Default outcome of every invited identity: answer/decline/no_answer after N seconds."),
-    "invite_outcomes": Setting({}, _outcomes, "Per-identity outcomes keyed by identity id (case-insensitive); override invite_outcome."),
-    "duplicate_invite": Setting("ignored", _choice(*DUPLICATE_INVITE_MODES),
-                                "Inviting someone in the roster or already ringing: ignored, error (409) or failed_operation."),
-    "list_operations": Setting("supported", _list_operations,
-                               "GET .../operations: supported, running_only, or answered with HTTP 400/403/404/405/501."),
-    "get_operation": Setting("supported", _choice(*GET_OPERATION_MODES),
-                             "GET .../operations/{id}: supported, 404_when_finished (404 once completed/failed) or unsupported (always 404)."),
-    "status_case": Setting("Running", _choice(*STATUS_CASES), "Operation status spelling: Running (PascalCase) or running (camelCase)."),
-    "roster_kind": Setting("own", _choice(*ROSTER_KINDS), "Invitees in the roster under their own identity kind, or under application."),
-    "ringing_in_roster": Setting(False, _boolean, "Ringing invitees are listed in the roster with isInLobby: true."),
-    "users_permission": Setting(True, _boolean, "GET /users/{id}: allowed (true) or 403 Authorization_RequestDenied (false)."),
-})
+SETTINGS.update(
+    {
+        "invite_outcome": Setting(
+            {"result": "answer", "after": 0}, _outcome, "Default outcome of every invited identity: answer/decline/no_answer after N seconds."
+        ),
+        "invite_outcomes": Setting({}, _outcomes, "Per-identity outcomes keyed by identity id (case-insensitive); override invite_outcome."),
+        "duplicate_invite": Setting(
+            "ignored", _choice(*DUPLICATE_INVITE_MODES), "Inviting someone in the roster or already ringing: ignored, error (409) or failed_operation."
+        ),
+        "list_operations": Setting("supported", _list_operations, "GET .../operations: supported, running_only, or answered with HTTP 400/403/404/405/501."),
+        "get_operation": Setting(
+            "supported",
+            _choice(*GET_OPERATION_MODES),
+            "GET .../operations/{id}: supported, 404_when_finished (404 once completed/failed) or unsupported (always 404).",
+        ),
+        "status_case": Setting("Running", _choice(*STATUS_CASES), "Operation status spelling: Running (PascalCase) or running (camelCase)."),
+        "roster_kind": Setting("own", _choice(*ROSTER_KINDS), "Invitees in the roster under their own identity kind, or under application."),
+        "ringing_in_roster": Setting(False, _boolean, "Ringing invitees are listed in the roster with isInLobby: true."),
+        "users_permission": Setting(True, _boolean, "GET /users/{id}: allowed (true) or 403 Authorization_RequestDenied (false)."),
+    }
+)
 
 
 # --- Authentication methods (docs/docsite/rst/guide_emulator.rst "Authentication methods") ------
@@ -129,13 +137,15 @@ def _client_ids(value):
     return [item.lower() for item in value]
 
 
-SETTINGS.update({
-    "token_lifetime": Setting(3599, _positive_int, "Seconds a newly issued access token lives (expires_in); Graph refuses it after."),
-    "client_certificates": Setting([], validate_certificates,
-                                   "PEM certificates registered for the default app: client assertions signed by their keys are accepted."),
-    "managed_identities": Setting([], _client_ids,
-                                  "Client ids of user-assigned managed identities (the system-assigned one always exists)."),
-})
+SETTINGS.update(
+    {
+        "token_lifetime": Setting(3599, _positive_int, "Seconds a newly issued access token lives (expires_in); Graph refuses it after."),
+        "client_certificates": Setting(
+            [], validate_certificates, "PEM certificates registered for the default app: client assertions signed by their keys are accepted."
+        ),
+        "managed_identities": Setting([], _client_ids, "Client ids of user-assigned managed identities (the system-assigned one always exists)."),
+    }
+)
 
 # --- Calls the bot creates or joins, hang-up, participant removal, online meetings ---------------
 # Read by lifecycle.py, calls_api.py and meetings_api.py; each models an UNCONFIRMED point of
@@ -157,27 +167,31 @@ ACCESS_POLICY_ERROR_STATUSES = (403, 401, 400)
 
 def _seconds(minimum_exclusive=False):
     """A finite number of seconds >= 0 (> 0 when ``minimum_exclusive``)."""
+
     def check(value):
         number = not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
         if not number or value < 0 or (minimum_exclusive and value == 0):
             raise ValueError("must be a finite number of seconds " + ("> 0" if minimum_exclusive else ">= 0"))
         return value
+
     return check
 
 
 def _status_choice(*allowed):
     """One of the HTTP statuses ``allowed`` (strings), also given as an integer; stored as the string."""
+
     def check(value):
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if value not in allowed:
             raise ValueError(f"must be one of {', '.join(repr(item) for item in allowed)}")
         return value
+
     return check
 
 
 def _access_policy(value):
-    """"global", or the object ids (GUIDs) of the users the application access policy is granted to."""
+    """ "global", or the object ids (GUIDs) of the users the application access policy is granted to."""
     if value == "global":
         return value
     if not isinstance(value, list) or not all(isinstance(item, str) and _GUID.match(item) for item in value):
@@ -190,43 +204,68 @@ def _http_status(*allowed):
         if isinstance(value, bool) or value not in allowed:
             raise ValueError(f"must be one of the integers {', '.join(str(item) for item in allowed)}")
         return value
+
     return check
 
 
-SETTINGS.update({
-    "call_establish_after": Setting(2, _seconds(), "Seconds a call created by POST /communications/calls stays establishing."),
-    "keep_alive_timeout": Setting(2700, _seconds(minimum_exclusive=True),
-                                  "Seconds without a keepAlive (or since creation) after which a call ends with 408/8537."),
-    "callback_uri": Setting("required", _choice(*CALLBACK_URI_MODES), "A create-call body without callbackUri: 400 (required) or accepted."),
-    "callback_delivery": Setting("ignored", _choice(*CALLBACK_DELIVERY_MODES),
-                                 "Callbacks are never sent: ignored, or terminate_call (the call ends 500/8510 instead of establishing)."),
-    "unknown_meeting": Setting("terminate", _choice(*UNKNOWN_MEETING_MODES),
-                               "Joining a meeting the emulator does not know: terminated 400/2203, or join (the meeting is invented)."),
-    "short_url_passcode": Setting("accepted", _choice(*SHORT_URL_PASSCODE_MODES),
-                                  "joinMeetingId joins carrying a passcode: accepted when it matches, or rejected (terminated 403/2206)."),
-    "join_meeting_id_tenant": Setting("optional", _choice(*JOIN_MEETING_ID_TENANT_MODES),
-                                      "A joinMeetingIdMeetingInfo join without top-level tenantId: accepted, or 400 (required)."),
-    "join_twice": Setting("second_call", _choice(*JOIN_TWICE_MODES),
-                          "The app joins a meeting it is already in: a second call, replace (the first ends 200/5000) or 409."),
-    "ended_calls": Setting("404", _status_choice(*ENDED_CALLS_MODES),
-                           "Graph requests to an ended call: 404 code 9997, or visible (GET shows it terminated with resultInfo)."),
-    "delete_ended_call": Setting("404", _status_choice(*STATUS_404_204), "DELETE on an ended call: 404, or 204 changing nothing."),
-    "group_call_on_hangup": Setting("continues", _choice(*GROUP_CALL_ON_HANGUP_MODES),
-                                    "After the bot hangs up a group call it created with targets: the others stay (admin view), or it ends."),
-    "remove_participant_permission": Setting(True, _boolean,
-                                             "DELETE .../participants/{id}: allowed, or 403 (no -AllowRemoveParticipantAppIds for the app)."),
-    "delete_missing_participant": Setting("404", _status_choice(*STATUS_404_204),
-                                          "DELETE .../participants/{id} of nobody in the roster: 404 itemNotFound, or 204."),
-    "cancel_invite_by": Setting("roster_entry", _choice(*CANCEL_INVITE_BY_MODES),
-                                "Which DELETE .../participants/{id} cancels a ringing invite: its lobby entry, also its operation id, or none."),
-    "meeting_user_upn": Setting("accepted", _choice(*MEETING_USER_UPN_MODES),
-                                "/users/{userId}/onlineMeetings with a userPrincipalName as userId: accepted, or 404."),
-    "meeting_access_policy": Setting("global", _access_policy,
-                                     "Users the application access policy is granted to: global, or a list of user object ids."),
-    "access_policy_error_status": Setting(403, _http_status(*ACCESS_POLICY_ERROR_STATUSES),
-                                          "HTTP status of the access-policy refusal (code Unauthorized): 403, 401 or 400."),
-    "create_or_get_updates": Setting(False, _boolean, "createOrGet of an existing meeting with another subject/times: ignored, or updates it."),
-})
+SETTINGS.update(
+    {
+        "call_establish_after": Setting(2, _seconds(), "Seconds a call created by POST /communications/calls stays establishing."),
+        "keep_alive_timeout": Setting(
+            2700, _seconds(minimum_exclusive=True), "Seconds without a keepAlive (or since creation) after which a call ends with 408/8537."
+        ),
+        "callback_uri": Setting("required", _choice(*CALLBACK_URI_MODES), "A create-call body without callbackUri: 400 (required) or accepted."),
+        "callback_delivery": Setting(
+            "ignored",
+            _choice(*CALLBACK_DELIVERY_MODES),
+            "Callbacks are never sent: ignored, or terminate_call (the call ends 500/8510 instead of establishing).",
+        ),
+        "unknown_meeting": Setting(
+            "terminate",
+            _choice(*UNKNOWN_MEETING_MODES),
+            "Joining a meeting the emulator does not know: terminated 400/2203, or join (the meeting is invented).",
+        ),
+        "short_url_passcode": Setting(
+            "accepted",
+            _choice(*SHORT_URL_PASSCODE_MODES),
+            "joinMeetingId joins carrying a passcode: accepted when it matches, or rejected (terminated 403/2206).",
+        ),
+        "join_meeting_id_tenant": Setting(
+            "optional", _choice(*JOIN_MEETING_ID_TENANT_MODES), "A joinMeetingIdMeetingInfo join without top-level tenantId: accepted, or 400 (required)."
+        ),
+        "join_twice": Setting(
+            "second_call", _choice(*JOIN_TWICE_MODES), "The app joins a meeting it is already in: a second call, replace (the first ends 200/5000) or 409."
+        ),
+        "ended_calls": Setting(
+            "404", _status_choice(*ENDED_CALLS_MODES), "Graph requests to an ended call: 404 code 9997, or visible (GET shows it terminated with resultInfo)."
+        ),
+        "delete_ended_call": Setting("404", _status_choice(*STATUS_404_204), "DELETE on an ended call: 404, or 204 changing nothing."),
+        "group_call_on_hangup": Setting(
+            "continues",
+            _choice(*GROUP_CALL_ON_HANGUP_MODES),
+            "After the bot hangs up a group call it created with targets: the others stay (admin view), or it ends.",
+        ),
+        "remove_participant_permission": Setting(
+            True, _boolean, "DELETE .../participants/{id}: allowed, or 403 (no -AllowRemoveParticipantAppIds for the app)."
+        ),
+        "delete_missing_participant": Setting(
+            "404", _status_choice(*STATUS_404_204), "DELETE .../participants/{id} of nobody in the roster: 404 itemNotFound, or 204."
+        ),
+        "cancel_invite_by": Setting(
+            "roster_entry",
+            _choice(*CANCEL_INVITE_BY_MODES),
+            "Which DELETE .../participants/{id} cancels a ringing invite: its lobby entry, also its operation id, or none.",
+        ),
+        "meeting_user_upn": Setting(
+            "accepted", _choice(*MEETING_USER_UPN_MODES), "/users/{userId}/onlineMeetings with a userPrincipalName as userId: accepted, or 404."
+        ),
+        "meeting_access_policy": Setting("global", _access_policy, "Users the application access policy is granted to: global, or a list of user object ids."),
+        "access_policy_error_status": Setting(
+            403, _http_status(*ACCESS_POLICY_ERROR_STATUSES), "HTTP status of the access-policy refusal (code Unauthorized): 403, 401 or 400."
+        ),
+        "create_or_get_updates": Setting(False, _boolean, "createOrGet of an existing meeting with another subject/times: ignored, or updates it."),
+    }
+)
 
 
 def defaults():

@@ -231,8 +231,7 @@ def error_for(rule, kind):
     status = rule["status"]
     headers = {"Retry-After": rule["retry_after"]} if "retry_after" in rule else {}
     if kind == "token":
-        error, aadsts, message = TOKEN_DEFAULTS.get(status, ("server_error" if status >= 500 else "invalid_request", 90033,
-                                                             "Injected fault."))
+        error, aadsts, message = TOKEN_DEFAULTS.get(status, ("server_error" if status >= 500 else "invalid_request", 90033, "Injected fault."))
         err = TokenError(status, rule.get("code", error), aadsts, rule.get("message", message))
         err.headers = headers
         return err

@@ -30,7 +30,7 @@ def _page(req, state, version, call_id, collection, items):
     start, size = int(token), state.config_for(call_id)["page_size"]
     body = {
         "@odata.context": f"{state.base_url}/{version}/$metadata#communications/calls('{call_id}')/{collection}",
-        "value": items[start:start + size],
+        "value": items[start : start + size],
     }
     if start + size < len(items):
         body["@odata.nextLink"] = f"{state.base_url}/{version}/{resources.call_path(call_id)}/{collection}?$skiptoken={start + size}"
@@ -90,9 +90,11 @@ def list_operations(req, state, version, call_id):
         raise GraphError(mode, code, message.format(path=resources.call_path(call_id)), headers)
     with state.lock:
         config = state.config_for(call_id)
-        operations = [invite_mod.render_operation(operation, config)
-                      for operation in lifecycle.load_call(state, call_id).operations.values()
-                      if mode != "running_only" or not invite_mod.is_finished(operation)]
+        operations = [
+            invite_mod.render_operation(operation, config)
+            for operation in lifecycle.load_call(state, call_id).operations.values()
+            if mode != "running_only" or not invite_mod.is_finished(operation)
+        ]
     return Response(200, _page(req, state, version, call_id, "operations", operations))
 
 
@@ -109,23 +111,25 @@ def get_operation(req, state, version, call_id, operation_id):  # pylint: disabl
         return Response(200, invite_mod.render_operation(operation, config))
 
 
-ROUTER = Router([
-    ("POST", "communications/calls", calls_api.create_call),
-    ("GET", "communications/calls", calls_api.list_calls),
-    ("GET", "communications/calls/{}", get_call),
-    ("DELETE", "communications/calls/{}", calls_api.hang_up),
-    ("POST", "communications/calls/{}/keepAlive", calls_api.keep_alive),
-    ("GET", "communications/calls/{}/participants", list_participants),
-    ("POST", "communications/calls/{}/participants/invite", invite),
-    ("GET", "communications/calls/{}/participants/{}", get_participant),
-    ("DELETE", "communications/calls/{}/participants/{}", calls_api.remove_participant),
-    ("GET", "communications/calls/{}/operations", list_operations),
-    ("GET", "communications/calls/{}/operations/{}", get_operation),
-    ("GET", "users", users_api.list_users),
-    ("GET", "users/{}", users_api.get_user),
-    ("POST", "users/{}/onlineMeetings/createOrGet", meetings_api.create_or_get),
-    ("GET", "users/{}/onlineMeetings/{}", meetings_api.get_meeting),
-])
+ROUTER = Router(
+    [
+        ("POST", "communications/calls", calls_api.create_call),
+        ("GET", "communications/calls", calls_api.list_calls),
+        ("GET", "communications/calls/{}", get_call),
+        ("DELETE", "communications/calls/{}", calls_api.hang_up),
+        ("POST", "communications/calls/{}/keepAlive", calls_api.keep_alive),
+        ("GET", "communications/calls/{}/participants", list_participants),
+        ("POST", "communications/calls/{}/participants/invite", invite),
+        ("GET", "communications/calls/{}/participants/{}", get_participant),
+        ("DELETE", "communications/calls/{}/participants/{}", calls_api.remove_participant),
+        ("GET", "communications/calls/{}/operations", list_operations),
+        ("GET", "communications/calls/{}/operations/{}", get_operation),
+        ("GET", "users", users_api.list_users),
+        ("GET", "users/{}", users_api.get_user),
+        ("POST", "users/{}/onlineMeetings/createOrGet", meetings_api.create_or_get),
+        ("GET", "users/{}/onlineMeetings/{}", meetings_api.get_meeting),
+    ]
+)
 
 
 def _authenticate(req, state):

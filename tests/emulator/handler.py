@@ -30,15 +30,17 @@ def _utc_now():
 
 def graph_error_body(err, req):
     """Graph's error envelope (graph-api.md 5.1)."""
-    return {"error": {
-        "code": err.code,
-        "message": err.message,
-        "innerError": {
-            "date": _utc_now().strftime("%Y-%m-%dT%H:%M:%S"),
-            "request-id": req.request_id,
-            "client-request-id": req.client_request_id,
-        },
-    }}
+    return {
+        "error": {
+            "code": err.code,
+            "message": err.message,
+            "innerError": {
+                "date": _utc_now().strftime("%Y-%m-%dT%H:%M:%S"),
+                "request-id": req.request_id,
+                "client-request-id": req.client_request_id,
+            },
+        }
+    }
 
 
 def token_error_response(err, req, state):
@@ -71,8 +73,12 @@ def dispatch(req, state):
         if response is not None:
             return response, kind
         kind = "other"
-        raise GraphError(404, "UnknownError", f"No route for {req.method} {req.raw_path}: Graph lives under /v1.0 and /beta, "
-                                              "the token service under /{tenant}/, the admin API under /_emulator/.")
+        raise GraphError(
+            404,
+            "UnknownError",
+            f"No route for {req.method} {req.raw_path}: Graph lives under /v1.0 and /beta, "
+            "the token service under /{tenant}/, the admin API under /_emulator/.",
+        )
     except GraphError as err:
         return Response(err.status, graph_error_body(err, req), err.headers), kind
     except TokenError as err:

@@ -29,7 +29,7 @@ class HeldRequest:
         self.max_hold = rule["max_hold_ms"] / 1000.0
         self._perform = perform
         self._finished = threading.Event()
-        self.result = None       # (response, kind) once performed; stays None if performing failed
+        self.result = None  # (response, kind) once performed; stays None if performing failed
         self.cancelled = False
 
     def releases(self, method, raw_path):

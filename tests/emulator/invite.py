@@ -31,8 +31,10 @@ def _bad(message):
 
 def unknown_property(name, type_name, hint=""):
     """400 with the wording of OData's model binder, which is what Graph answers for unknown properties."""
-    return _bad(f"The property '{name}' does not exist on type '{type_name}'. Make sure to only use property names "
-                f"that are defined by the type or mark the type as open type.{hint}")
+    return _bad(
+        f"The property '{name}' does not exist on type '{type_name}'. Make sure to only use property names "
+        f"that are defined by the type or mark the type as open type.{hint}"
+    )
 
 
 def check_participant(info, index, version, collection="participants"):
@@ -123,10 +125,10 @@ class Invitee:  # pylint: disable=too-many-instance-attributes
     # answer | decline | no_answer (rings first) | duplicate (ignored) | duplicate_failed
     result: str
     due: float
-    participant_id: str = None   # its roster entry while ringing (ringing_in_roster) or once answered
+    participant_id: str = None  # its roster entry while ringing (ringing_in_roster) or once answered
     done: bool = False
     done_at: float = None
-    failure: dict = None         # resultInfo when it failed
+    failure: dict = None  # resultInfo when it failed
 
 
 @dataclass
@@ -148,7 +150,7 @@ def result_info(kind, identity_set):
         "code": code,
         "subcode": subcode,
         "message": f"addParticipants failed for participant {resources.participant_label(identity_set)}. "
-                   f"Underlying reason: {reason}. DiagCode: {code}#{subcode}",
+        f"Underlying reason: {reason}. DiagCode: {code}#{subcode}",
     }
 
 
@@ -230,9 +232,12 @@ def _update_status(call, run):
 
 def advance(call, now):
     """Apply every outcome of the call's operations that is due at ``now`` (``state.clock.now()``; caller holds the lock)."""
-    due = [(invitee.due, run.seq, invitee.index, run, invitee)
-           for run in call.invite_runs.values() for invitee in run.invitees
-           if not invitee.done and invitee.due <= now + RESOLUTION]
+    due = [
+        (invitee.due, run.seq, invitee.index, run, invitee)
+        for run in call.invite_runs.values()
+        for invitee in run.invitees
+        if not invitee.done and invitee.due <= now + RESOLUTION
+    ]
     due.sort(key=lambda item: item[:3])
     for dummy, dummy2, dummy3, run, invitee in due:
         _settle(call, run, invitee)
@@ -313,8 +318,12 @@ def _plan(call, participants, config, now):
             mode = config["duplicate_invite"]
             if mode == "error":
                 kind, identity = resources.primary_identity(identity_set)
-                raise GraphError(409, "Conflict", f"Participant {kind} '{identity['id']}' ('participants[{index}]') is already in the call "
-                                                  "or is already being invited; the same identity can't be invited multiple times.")
+                raise GraphError(
+                    409,
+                    "Conflict",
+                    f"Participant {kind} '{identity['id']}' ('participants[{index}]') is already in the call "
+                    "or is already being invited; the same identity can't be invited multiple times.",
+                )
             invitees.append(Invitee(index, info, "duplicate" if mode == "ignored" else "duplicate_failed", now))
             continue
         busy |= ids
@@ -329,8 +338,7 @@ def _ring(call, run, ringing_in_roster):
         return
     for invitee in run.invitees:
         if invitee.result in RINGING_RESULTS:
-            entry = resources.invitee_participant(invitee.info["identity"], invitee.info.get("endpointType") or "default",
-                                                  run.roster_kind, in_lobby=True)
+            entry = resources.invitee_participant(invitee.info["identity"], invitee.info.get("endpointType") or "default", run.roster_kind, in_lobby=True)
             call.participants.append(entry)
             invitee.participant_id = entry["id"]
 

@@ -35,10 +35,13 @@ HANG_UP = ("hang_up", 200, 7000, "The conversation has ended by bot.")
 KEEP_ALIVE_TIMEOUT = ("keep_alive_timeout", 408, 8537, "Keep Alive timeout, cleaned up inactive call.")
 UNKNOWN_MEETING = ("unknown_meeting", 400, 2203, "Bad Request. DiagCode: 400#2203")
 PASSCODE_REJECTED = ("passcode_rejected", 403, 2206, "Forbidden. The meeting passcode was not accepted. DiagCode: 403#2206")
-CALLBACK_UNREACHABLE = ("callback_unreachable", 500, 8510,
-                        "Call was terminated because notifications could not be delivered to its callbackUri. DiagCode: 500#8510")
-REPLACED = ("replaced", 200, 5000,
-            "Removed from the conversation: the same application joined this meeting again in another call. DiagCode: 200#5000")
+CALLBACK_UNREACHABLE = (
+    "callback_unreachable",
+    500,
+    8510,
+    "Call was terminated because notifications could not be delivered to its callbackUri. DiagCode: 500#8510",
+)
+REPLACED = ("replaced", 200, 5000, "Removed from the conversation: the same application joined this meeting again in another call. DiagCode: 200#5000")
 
 # Graph's 404 for a call that has ended (field report, graph-api.md 11.5): a numeric-string code.
 ENDED_CALL_CODE = "9997"
@@ -75,8 +78,7 @@ def end_call(state, call, at, reason, hang_up=False):
     call.state, call.ended_at = "terminated", at
     call.establish_at = None
     call.targets_run = None
-    everyone = not call.group or (hang_up and call.meeting_id is None and call.origin == "graph"
-                                  and state.config_for(call)["group_call_on_hangup"] == "ends")
+    everyone = not call.group or (hang_up and call.meeting_id is None and call.origin == "graph" and state.config_for(call)["group_call_on_hangup"] == "ends")
     if everyone:
         call.participants[:] = []
     else:
@@ -110,8 +112,12 @@ def advance(state, call, now):
     """Apply everything due at ``now`` to ``call``, in time order (see the module docstring). Caller holds the lock."""
     config = state.config_for(call)
     deadline = keep_alive_deadline(call, config)
-    if call.establish_at is not None and call.state == "establishing" and call.establish_at <= now + RESOLUTION \
-            and (deadline is None or call.establish_at <= deadline + RESOLUTION):
+    if (
+        call.establish_at is not None
+        and call.state == "establishing"
+        and call.establish_at <= now + RESOLUTION
+        and (deadline is None or call.establish_at <= deadline + RESOLUTION)
+    ):
         invite_mod.advance(call, call.establish_at)
         _establish(state, call)
         deadline = keep_alive_deadline(call, config)

@@ -56,8 +56,11 @@ def _identity_client_id(req, state):
         return SYSTEM_ASSIGNED_CLIENT_ID
     known = {SYSTEM_ASSIGNED_CLIENT_ID} | {item.lower() for item in state.get_config()["managed_identities"]}
     if client_id.lower() not in known:
-        raise ManagedIdentityError(400, f"Unable to load the requested managed identity: no identity with client_id "
-                                        f"'{client_id}' is assigned to this resource (emulator config key 'managed_identities').")
+        raise ManagedIdentityError(
+            400,
+            f"Unable to load the requested managed identity: no identity with client_id "
+            f"'{client_id}' is assigned to this resource (emulator config key 'managed_identities').",
+        )
     return client_id.lower()
 
 
@@ -66,8 +69,9 @@ def _check_resource(resource, state):
         raise ManagedIdentityError(400, "The query parameter 'resource' is required (e.g. https://graph.microsoft.com).")
     normalised = resource.rstrip("/").lower()
     if normalised not in (GRAPH_RESOURCE, GRAPH_APP_ID, state.base_url.lower()):
-        raise ManagedIdentityError(400, f"The resource '{resource}' is not served by this emulator; ask for "
-                                        f"{GRAPH_RESOURCE} (a resource, not a scope: no /.default).")
+        raise ManagedIdentityError(
+            400, f"The resource '{resource}' is not served by this emulator; ask for {GRAPH_RESOURCE} (a resource, not a scope: no /.default)."
+        )
 
 
 def issue(req, state):
@@ -89,13 +93,16 @@ def issue(req, state):
     client_id = _identity_client_id(req, state)
     lifetime = state.get_config()["token_lifetime"]
     token = state.issue_token(client_id, lifetime)
-    return Response(200, {
-        "access_token": token,
-        "expires_on": str(int(state.clock.time() + lifetime)),
-        "resource": resource,
-        "token_type": "Bearer",
-        "client_id": client_id,
-    })
+    return Response(
+        200,
+        {
+            "access_token": token,
+            "expires_on": str(int(state.clock.time() + lifetime)),
+            "resource": resource,
+            "token_type": "Bearer",
+            "client_id": client_id,
+        },
+    )
 
 
 class ManagedIdentityHandler(EmulatorHandler):
@@ -130,6 +137,5 @@ class ManagedIdentityServer(QuietThreadingHTTPServer):
 def start(state, port=0):
     """Bind 127.0.0.1:port (0 picks a free one), serve in a daemon thread; return the server."""
     server = ManagedIdentityServer(("127.0.0.1", port), state)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True,
-                     name="managed-identity").start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True, name="managed-identity").start()
     return server

@@ -21,8 +21,7 @@ from emulator.messages import Response
 from emulator.state import Meeting, new_guid
 
 SHORT_URL = "https://teams.microsoft.com/meet/{join_meeting_id}"
-JOIN_URL = ("https://teams.microsoft.com/l/meetup-join/{thread}/0?context="
-            "%7b%22Tid%22%3a%22{tenant}%22%2c%22Oid%22%3a%22{organizer}%22%7d")
+JOIN_URL = "https://teams.microsoft.com/l/meetup-join/{thread}/0?context=%7b%22Tid%22%3a%22{tenant}%22%2c%22Oid%22%3a%22{organizer}%22%7d"
 DEFAULT_DURATION = timedelta(hours=1)
 PASSCODE_LENGTH = 18
 JOIN_MEETING_ID_DIGITS = 13
@@ -37,6 +36,7 @@ def _bad(message):
 
 
 # --- values that look like Teams' ----------------------------------------------------------------
+
 
 def _digits(count):
     return str(secrets.randbelow(9) + 1) + "".join(secrets.choice(string.digits) for _digit in range(count - 1))
@@ -104,6 +104,7 @@ def meeting_times(state, start_value, end_value):
 
 # --- building and finding meetings ---------------------------------------------------------------
 
+
 def _organizer(state, organizer_id):
     """The organizer meetingParticipantInfo; upn/displayName from the directory user when registered."""
     user = users_api.find_user(state, organizer_id) if organizer_id else None
@@ -126,8 +127,7 @@ def new_meeting(state, organizer_id, **options):
         "creationDateTime": format_time(now),
         "startDateTime": format_time(start),
         "endDateTime": format_time(end),
-        "joinWebUrl": JOIN_URL.format(thread=quote(thread_id, safe="").replace("%3A", "%3a"), tenant=state.app.tenant_id,
-                                      organizer=organizer_id or ""),
+        "joinWebUrl": JOIN_URL.format(thread=quote(thread_id, safe="").replace("%3A", "%3a"), tenant=state.app.tenant_id, organizer=organizer_id or ""),
         "subject": options.get("subject"),
         "externalId": options.get("external_id"),
         "isBroadcast": False,
@@ -143,14 +143,23 @@ def new_meeting(state, organizer_id, **options):
         },
         "lobbyBypassSettings": {"scope": "organization", "isDialInBypassEnabled": False},
         "audioConferencing": {
-            "conferenceId": conference_id, "tollNumber": None, "tollFreeNumber": None, "tollNumbers": [], "tollFreeNumbers": [],
+            "conferenceId": conference_id,
+            "tollNumber": None,
+            "tollFreeNumber": None,
+            "tollNumbers": [],
+            "tollFreeNumbers": [],
             "dialinUrl": None,
         },
         "chatInfo": {"threadId": thread_id, "messageId": "0", "replyChainMessageId": None},
         "joinMeetingIdSettings": {"isPasscodeRequired": passcode is not None, "joinMeetingId": join_meeting_id, "passcode": passcode},
     }
-    return Meeting(resource=resource, organizer_id=organizer_id, external_id=options.get("external_id"),
-                   roster=copy.deepcopy(options.get("roster") or []), origin=options.get("origin", "createOrGet"))
+    return Meeting(
+        resource=resource,
+        organizer_id=organizer_id,
+        external_id=options.get("external_id"),
+        roster=copy.deepcopy(options.get("roster") or []),
+        origin=options.get("origin", "createOrGet"),
+    )
 
 
 def normalise_join_meeting_id(value):
@@ -170,8 +179,10 @@ def find_by_join_meeting_id(state, join_meeting_id):
 
 
 def _find_external(state, organizer_id, external_id):
-    return next((meeting for meeting in state.meetings.values()
-                 if meeting.external_id == external_id and (meeting.organizer_id or "").lower() == organizer_id.lower()), None)
+    return next(
+        (meeting for meeting in state.meetings.values() if meeting.external_id == external_id and (meeting.organizer_id or "").lower() == organizer_id.lower()),
+        None,
+    )
 
 
 def store(state, meeting):
@@ -188,16 +199,19 @@ def short_url(meeting):
 def admin_view(state, meeting):
     """The onlineMeeting plus what only the admin API shows: short_url, roster, origin and the calls that joined it."""
     view = copy.deepcopy(meeting.resource)
-    view.update({
-        "short_url": short_url(meeting),
-        "roster": copy.deepcopy(meeting.roster),
-        "origin": meeting.origin,
-        "calls": [call.id for call in state.calls.values() if call.meeting_id == meeting.id],
-    })
+    view.update(
+        {
+            "short_url": short_url(meeting),
+            "roster": copy.deepcopy(meeting.roster),
+            "origin": meeting.origin,
+            "calls": [call.id for call in state.calls.values() if call.meeting_id == meeting.id],
+        }
+    )
     return view
 
 
 # --- Graph routes ---------------------------------------------------------------------------------
+
 
 def _resolve_user(state, key):
     """The directory user named by the path's userId: object id, or (config meeting_user_upn: accepted) a UPN; else 404."""
@@ -214,8 +228,11 @@ def _check_access_policy(state, user, action):
     policy = state.config["meeting_access_policy"]
     if policy == "global" or user["id"].lower() in policy:
         return
-    raise GraphError(state.config["access_policy_error_status"], "Unauthorized",
-                     f"App {state.app.client_id} is not authorized to {action} meeting on behalf of user {user['id']}")
+    raise GraphError(
+        state.config["access_policy_error_status"],
+        "Unauthorized",
+        f"App {state.app.client_id} is not authorized to {action} meeting on behalf of user {user['id']}",
+    )
 
 
 def _check_attendees(participants):
@@ -277,8 +294,7 @@ def create_or_get(req, state, version, user_key):
                 if body.get("startDateTime") is not None:
                     meeting.resource["startDateTime"], meeting.resource["endDateTime"] = format_time(start), format_time(end)
             return Response(200, _entity(state, version, user, meeting))
-        meeting = new_meeting(state, user["id"], subject=body.get("subject"), start=start, end=end,
-                              external_id=body["externalId"], attendees=attendees)
+        meeting = new_meeting(state, user["id"], subject=body.get("subject"), start=start, end=end, external_id=body["externalId"], attendees=attendees)
         store(state, meeting)
         return Response(201, _entity(state, version, user, meeting))
 
@@ -295,6 +311,7 @@ def get_meeting(req, state, version, user_key, meeting_id):  # pylint: disable=u
 
 
 # --- admin seeding (POST /_emulator/meetings) --------------------------------------------------------
+
 
 def _optional_string(body, key):
     value = body.get(key)

@@ -57,8 +57,9 @@ class Request:  # pylint: disable=too-many-instance-attributes
         try:
             return json.loads(self.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
-            raise GraphError(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set "
-                                                "and payload is of valid JSON format.") from exc
+            raise GraphError(
+                400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format."
+            ) from exc
 
     def form(self):
         """The body parsed as application/x-www-form-urlencoded (single values as strings)."""

@@ -17,8 +17,17 @@ IDENTITY_SET_TYPES = ("#microsoft.graph.identitySet", "#microsoft.graph.communic
 # Properties of identitySet / communicationsIdentitySet that hold an identity object
 # (graph-api.md 2.2, 2.3). Other keys are allowed too: identitySet is an open type.
 IDENTITY_KINDS = (
-    "application", "applicationInstance", "assertedIdentity", "azureCommunicationServicesUser",
-    "conversation", "device", "encrypted", "guest", "onPremises", "phone", "user",
+    "application",
+    "applicationInstance",
+    "assertedIdentity",
+    "azureCommunicationServicesUser",
+    "conversation",
+    "device",
+    "encrypted",
+    "guest",
+    "onPremises",
+    "phone",
+    "user",
 )
 
 
@@ -98,13 +107,15 @@ def participant(identity_set, endpoint_type="default", participant_id=None):
             "identity": normalise_identity_set(identity_set),
             "endpointType": endpoint_type,
         },
-        "mediaStreams": [{
-            "@odata.type": "#microsoft.graph.mediaStream",
-            "mediaType": "audio",
-            "sourceId": "1",
-            "direction": "sendReceive",
-            "serverMuted": False,
-        }],
+        "mediaStreams": [
+            {
+                "@odata.type": "#microsoft.graph.mediaStream",
+                "mediaType": "audio",
+                "sourceId": "1",
+                "direction": "sendReceive",
+                "serverMuted": False,
+            }
+        ],
         "isMuted": False,
         "isInLobby": False,
         "metadata": None,
@@ -154,6 +165,7 @@ def call_resource(call, state, version="v1.0"):
 
 
 # --- Identities of invitees: primary identity, ids, roster shape (invite lifecycle) -------------
+
 
 def primary_identity(identity_set):
     """``(kind, identity object)`` of the first identity with an id, in the order the keys were sent."""

@@ -60,8 +60,7 @@ def parse_args(argv):
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to bind, 0 picks a free one (default {DEFAULT_PORT})")
     parser.add_argument("--cert-dir", help="directory for ca.pem, server.pem, server-key.pem (default: a fresh temp dir, removed at exit)")
-    parser.add_argument("--mi-port", type=int, default=0,
-                        help="port of the plain-HTTP managed identity endpoint on 127.0.0.1, 0 picks a free one (default 0)")
+    parser.add_argument("--mi-port", type=int, default=0, help="port of the plain-HTTP managed identity endpoint on 127.0.0.1, 0 picks a free one (default 0)")
     return parser.parse_args(argv)
 
 

@@ -28,8 +28,16 @@ TOKEN_LIFETIME_SECONDS = 3599
 
 # call.state values documented for v1.0 (graph-api.md section 3.1).
 CALL_STATES = (
-    "incoming", "establishing", "ringing", "established", "hold", "transferring",
-    "transferAccepted", "redirecting", "terminating", "terminated",
+    "incoming",
+    "establishing",
+    "ringing",
+    "established",
+    "hold",
+    "transferring",
+    "transferAccepted",
+    "redirecting",
+    "terminating",
+    "terminated",
 )
 
 

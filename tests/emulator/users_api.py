@@ -19,13 +19,31 @@ from emulator.messages import Response
 USER_KEYS = ("id", "userPrincipalName", "displayName", "mail", "proxyAddresses")
 # What GET /users/{id} returns without $select (Graph's default user properties).
 DEFAULT_PROPERTIES = (
-    "businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone",
-    "officeLocation", "preferredLanguage", "surname", "userPrincipalName", "id",
+    "businessPhones",
+    "displayName",
+    "givenName",
+    "jobTitle",
+    "mail",
+    "mobilePhone",
+    "officeLocation",
+    "preferredLanguage",
+    "surname",
+    "userPrincipalName",
+    "id",
 )
 # Properties $select may name (a subset of microsoft.graph.user; unregistered ones are null).
 SELECTABLE = DEFAULT_PROPERTIES + (
-    "accountEnabled", "userType", "department", "companyName", "createdDateTime", "employeeId",
-    "onPremisesSyncEnabled", "otherMails", "proxyAddresses", "usageLocation", "identities",
+    "accountEnabled",
+    "userType",
+    "department",
+    "companyName",
+    "createdDateTime",
+    "employeeId",
+    "onPremisesSyncEnabled",
+    "otherMails",
+    "proxyAddresses",
+    "usageLocation",
+    "identities",
 )
 
 
@@ -55,8 +73,13 @@ def check_user(body):
     proxies = body.get("proxyAddresses", [])
     if not isinstance(proxies, list) or not all(isinstance(item, str) and ":" in item for item in proxies):
         raise _bad("'proxyAddresses' must be a list of strings like 'SMTP:ada@contoso.com' (primary) or 'smtp:alias@contoso.com'.")
-    return {"id": user_id, "userPrincipalName": body["userPrincipalName"], "displayName": body["displayName"],
-            "mail": body.get("mail"), "proxyAddresses": list(proxies)}
+    return {
+        "id": user_id,
+        "userPrincipalName": body["userPrincipalName"],
+        "displayName": body["displayName"],
+        "mail": body.get("mail"),
+        "proxyAddresses": list(proxies),
+    }
 
 
 def add_user(state, body):
@@ -82,8 +105,9 @@ def find_user(state, key):
 
 def _full(user):
     full = {name: None for name in SELECTABLE}
-    full.update(businessPhones=[], otherMails=[], identities=[], accountEnabled=True,
-                userType="Guest" if "#ext#" in user["userPrincipalName"].lower() else "Member")
+    full.update(
+        businessPhones=[], otherMails=[], identities=[], accountEnabled=True, userType="Guest" if "#ext#" in user["userPrincipalName"].lower() else "Member"
+    )
     full.update(user)
     return full
 
@@ -111,8 +135,7 @@ def get_user(req, state, version, key):
     selected = _select(req)
     user = find_user(state, key)
     if user is None:
-        raise GraphError(404, "Request_ResourceNotFound",
-                         f"Resource '{key}' does not exist or one of its queried reference-property objects are not present.")
+        raise GraphError(404, "Request_ResourceNotFound", f"Resource '{key}' does not exist or one of its queried reference-property objects are not present.")
     full = _full(user)
     names = selected or list(DEFAULT_PROPERTIES)
     context = f"users({','.join(names)})/$entity" if selected else "users/$entity"
@@ -124,8 +147,7 @@ def get_user(req, state, version, key):
 # The $filter clauses a module may send to find a user by e-mail address, joined by " or ":
 # mail eq '<address>', userPrincipalName eq '<address>', proxyAddresses/any(p:p eq '<smtp:address>').
 # Graph compares these strings case-insensitively; a quote inside a value is doubled ('').
-_CLAUSE = re.compile(r"^\s*(?:(mail|userPrincipalName) eq '((?:[^']|'')*)'|proxyAddresses/any\((\w+):\3 eq '((?:[^']|'')*)'\))\s*$",
-                     re.IGNORECASE)
+_CLAUSE = re.compile(r"^\s*(?:(mail|userPrincipalName) eq '((?:[^']|'')*)'|proxyAddresses/any\((\w+):\3 eq '((?:[^']|'')*)'\))\s*$", re.IGNORECASE)
 
 
 def _parse_filter(text):
@@ -134,8 +156,9 @@ def _parse_filter(text):
     for part in re.split(r"\s+or\s+", text.strip()):
         match = _CLAUSE.match(part)
         if match is None:
-            raise _bad(f"Invalid filter clause: the emulator supports mail eq, userPrincipalName eq and "
-                       f"proxyAddresses/any(p:p eq ...) joined by 'or'; got {part!r}.")
+            raise _bad(
+                f"Invalid filter clause: the emulator supports mail eq, userPrincipalName eq and proxyAddresses/any(p:p eq ...) joined by 'or'; got {part!r}."
+            )
         if match.group(1):
             clauses.append((match.group(1).lower(), match.group(2).replace("''", "'")))
         else:
@@ -168,5 +191,6 @@ def list_users(req, state, version):
         users = [copy.deepcopy(user) for user in state.users.values() if clauses is None or _matches(user, clauses)]
     names = selected or list(DEFAULT_PROPERTIES)
     context = f"users({','.join(names)})" if selected else "users"
-    return Response(200, {"@odata.context": f"{state.base_url}/{version}/$metadata#{context}",
-                          "value": [{name: _full(user)[name] for name in names} for user in users]})
+    return Response(
+        200, {"@odata.context": f"{state.base_url}/{version}/$metadata#{context}", "value": [{name: _full(user)[name] for name in names} for user in users]}
+    )

@@ -9,6 +9,7 @@ recorded. REQUESTS_CA_BUNDLE stays as the machine sets it, so a pass also proves
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import contextlib
@@ -96,18 +97,19 @@ def playbook(tmp_path, graph, transcripts):
             command.append('--diff')
         command.extend(extra_args)
         run_env = dict(os.environ)
-        run_env.update({
-            'MSGRAPH_TEST_RESULTS': str(records_path),
-            'ANSIBLE_CALLBACK_PLUGINS': os.path.join(HERE, 'callback_plugins'),
-            'ANSIBLE_CALLBACKS_ENABLED': 'result_recorder',
-            'ANSIBLE_NOCOLOR': '1',
-            'ANSIBLE_RETRY_FILES_ENABLED': '0',
-            'ANSIBLE_LOCALHOST_WARNING': '0',
-            'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
-        })
+        run_env.update(
+            {
+                'MSGRAPH_TEST_RESULTS': str(records_path),
+                'ANSIBLE_CALLBACK_PLUGINS': os.path.join(HERE, 'callback_plugins'),
+                'ANSIBLE_CALLBACKS_ENABLED': 'result_recorder',
+                'ANSIBLE_NOCOLOR': '1',
+                'ANSIBLE_RETRY_FILES_ENABLED': '0',
+                'ANSIBLE_LOCALHOST_WARNING': '0',
+                'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
+            }
+        )
         run_env.update(env or {})
-        proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=run_env,
-                              universal_newlines=True, timeout=300, check=False)
+        proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=run_env, universal_newlines=True, timeout=300, check=False)
         records = json.loads(records_path.read_text()) if records_path.exists() else []
         run_result = PlaybookRun(proc.returncode, proc.stdout, records)
         transcripts.append(run_result)
@@ -135,15 +137,19 @@ def tasks(tmp_path, playbook):
 
     def run(steps, **kwargs):
         counter[0] += 1
-        play = [{
-            'name': 'Tasks', 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local',
-            'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'},
-            'module_defaults': {'group/msgraph.calls.graph': {
-                key: '{{ graph.%s }}' % key for key in CONNECTION_OPTIONS}},
-            'tasks': [task_entry(*step) for step in steps],
-        }]
+        play = [
+            {
+                'name': 'Tasks',
+                'hosts': 'localhost',
+                'gather_facts': False,
+                'connection': 'local',
+                'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'},
+                'module_defaults': {'group/msgraph.calls.graph': {key: '{{ graph.%s }}' % key for key in CONNECTION_OPTIONS}},
+                'tasks': [task_entry(*step) for step in steps],
+            }
+        ]
         path = tmp_path / ('tasks-%d.yml' % counter[0])
-        path.write_text(json.dumps(play))      # JSON is YAML, and keeps every type exactly
+        path.write_text(json.dumps(play))  # JSON is YAML, and keeps every type exactly
         return playbook(str(path), **kwargs)
 
     return run
@@ -152,6 +158,7 @@ def tasks(tmp_path, playbook):
 @pytest.fixture
 def task(tasks):
     """Run one module task; ``run.task('Task')`` is its record, ``run.rc`` non-zero when it failed."""
+
     def run(module, args, **kwargs):
         result = tasks([('Task', module, args)], **kwargs)
         result.rc = 0 if result.task('Task')['status'] in ('ok', 'changed') else 2
@@ -178,7 +185,7 @@ def find_leaks(runs, secrets):
             if secret and secret in blob:
                 at = blob.index(secret)
                 # Where it leaked, with the secret itself masked in the report.
-                leaks.append((secret[:4] + '...', blob[max(0, at - 200):at + 60].replace(secret, '<SECRET>')))
+                leaks.append((secret[:4] + '...', blob[max(0, at - 200) : at + 60].replace(secret, '<SECRET>')))
         match = BEARER_RE.search(blob)
         if match:
             leaks.append(('a bearer token', match.group(0)[:12] + '...'))
@@ -192,9 +199,11 @@ BEARER_RE = re.compile(r'Bearer\s+(?!<redacted>)[A-Za-z0-9._~+/-]{16,}')
 
 def recorded(emu, method=None, suffix=None, contains=None):
     """The emulator's recorded requests of a method, whose path ends with ``suffix`` / contains ``contains``."""
-    return [r for r in emu.requests()
-            if (method is None or r['method'] == method) and (suffix is None or r['path'].endswith(suffix))
-            and (contains is None or contains in r['path'])]
+    return [
+        r
+        for r in emu.requests()
+        if (method is None or r['method'] == method) and (suffix is None or r['path'].endswith(suffix)) and (contains is None or contains in r['path'])
+    ]
 
 
 def invite_posts(emu, call_id=None):

@@ -9,6 +9,7 @@ emulated seconds to establish does so while the module polls, however busy the m
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
@@ -49,8 +50,12 @@ def meeting(emu):
 def test_join_from_the_link_then_keep_alive_on_the_rerun(emu, meeting, tasks):
     # The join and its re-run with the call id it reported, as two tasks of one play: nothing changes in between, and
     # each task is a module run of its own, as in two playbook runs.
-    run = tasks([('Join', 'graph_call', join(meeting['joinWebUrl']), {'register': 'joined'}),
-                 ('Rerun', 'graph_call', join(meeting['joinWebUrl'], call_id='{{ joined.call_id }}'))])
+    run = tasks(
+        [
+            ('Join', 'graph_call', join(meeting['joinWebUrl']), {'register': 'joined'}),
+            ('Rerun', 'graph_call', join(meeting['joinWebUrl'], call_id='{{ joined.call_id }}')),
+        ]
+    )
     first = run.task('Join')['result']
     assert run.task('Join')['status'] == 'changed', first
     assert (first['state'], first['created']) == ('established', True)
@@ -98,8 +103,7 @@ def test_a_join_graph_ends_before_it_is_established_fails_with_the_end_reason(em
     # and a meeting link carries no passcode, so each join ends for its own reason (checked below in the admin view).
     emu.config(short_url_passcode='rejected', callback_delivery='terminate_call', ended_calls=ended_calls)
     undeliverable = emu.add_meeting(ORGANIZER, subject='INC-2')
-    cases = [('passcode rejected', meeting, meeting['short_url']),
-             ('callback unreachable', undeliverable, undeliverable['joinWebUrl'])]
+    cases = [('passcode rejected', meeting, meeting['short_url']), ('callback unreachable', undeliverable, undeliverable['joinWebUrl'])]
     run = tasks([(case, 'graph_call', join(url)) for case, dummy, url in cases])
     problems = []
     for case, joined, dummy in cases:
@@ -146,11 +150,15 @@ def test_an_ended_call_is_joined_again_only_with_the_link(emu, meeting, tasks):
     joined = join_each(emu, meeting, tasks, ENDED_CALLS)
     for ended_calls, (dummy, first) in joined.items():
         emu.call_config(first['call_id'], ended_calls=ended_calls)
-    emu.clock(advance=2701)         # no keepAlive for 45 minutes: Graph ends the calls (408/8537)
+    emu.clock(advance=2701)  # no keepAlive for 45 minutes: Graph ends the calls (408/8537)
     steps = []
     for ended_calls, (each, first) in sorted(joined.items()):
-        steps.extend([('Keep only %s' % ended_calls, 'graph_call', dict(call_id=first['call_id'])),
-                      ('Rejoin %s' % ended_calls, 'graph_call', join(each['joinWebUrl'], call_id=first['call_id']))])
+        steps.extend(
+            [
+                ('Keep only %s' % ended_calls, 'graph_call', dict(call_id=first['call_id'])),
+                ('Rejoin %s' % ended_calls, 'graph_call', join(each['joinWebUrl'], call_id=first['call_id'])),
+            ]
+        )
     run = tasks(steps)
     problems = []
     for ended_calls, (each, first) in sorted(joined.items()):
@@ -159,15 +167,14 @@ def test_an_ended_call_is_joined_again_only_with_the_link(emu, meeting, tasks):
         if keep['status'] != 'failed' or 'has ended' not in msg or 'no join_url, meeting or targets' not in msg:
             problems.append('ended_calls=%s: keeping only: %s %r' % (ended_calls, keep['status'], msg))
         result = rejoin['result']
-        if rejoin['status'] != 'changed' or result.get('replaced_call_id') != first['call_id'] \
-                or result.get('call_id') in (None, first['call_id']):
+        if rejoin['status'] != 'changed' or result.get('replaced_call_id') != first['call_id'] or result.get('call_id') in (None, first['call_id']):
             problems.append('ended_calls=%s: the rejoin: %s %r' % (ended_calls, rejoin['status'], result))
         if len(create_posts(emu, each)) != 2:
             problems.append('ended_calls=%s: %d create requests' % (ended_calls, len(create_posts(emu, each))))
     assert not problems, '\n'.join(problems)
 
 
-HANG_UPS = [('404', '404'), ('visible', '204')]      # (ended_calls, delete_ended_call)
+HANG_UPS = [('404', '404'), ('visible', '204')]  # (ended_calls, delete_ended_call)
 
 
 def test_hang_up_once(emu, meeting, tasks):
@@ -180,8 +187,12 @@ def test_hang_up_once(emu, meeting, tasks):
     steps = []
     for case in cases:
         call_id = joined[case][1]['call_id']
-        steps.extend([('Hang up %s' % case, 'graph_call', dict(state='absent', call_id=call_id)),
-                      ('Again %s' % case, 'graph_call', dict(state='absent', call_id=call_id))])
+        steps.extend(
+            [
+                ('Hang up %s' % case, 'graph_call', dict(state='absent', call_id=call_id)),
+                ('Again %s' % case, 'graph_call', dict(state='absent', call_id=call_id)),
+            ]
+        )
     run = tasks(steps)
     problems = []
     for case in cases:
@@ -220,8 +231,12 @@ def test_the_call_id_keeps_one_call_whatever_graph_does_with_a_second_join(emu, 
     # join_twice is read when a call is created, so it is global: one run per value, the join and its re-run (with the call
     # id the join reported) as two tasks of it.
     emu.config(join_twice=join_twice)
-    run = tasks([('Join', 'graph_call', join(meeting['joinWebUrl']), {'register': 'joined'}),
-                 ('Join again', 'graph_call', join(meeting['joinWebUrl'], call_id='{{ joined.call_id }}'))])
+    run = tasks(
+        [
+            ('Join', 'graph_call', join(meeting['joinWebUrl']), {'register': 'joined'}),
+            ('Join again', 'graph_call', join(meeting['joinWebUrl'], call_id='{{ joined.call_id }}')),
+        ]
+    )
     first = run.task('Join')['result']
     assert len(create_posts(emu)) == 1
     assert emu.call(first['call_id'])['state'] == 'established'
@@ -230,8 +245,7 @@ def test_the_call_id_keeps_one_call_whatever_graph_does_with_a_second_join(emu, 
 @pytest.mark.parametrize('callback_uri', ['required', 'optional'])
 def test_the_callback_uri_is_always_sent(emu, meeting, tasks, callback_uri):
     emu.config(callback_uri=callback_uri)
-    run = tasks([('Join', 'graph_call', join(meeting['joinWebUrl'])),
-                 ('No callback', 'graph_call', dict(join_url=meeting['joinWebUrl']))])
+    run = tasks([('Join', 'graph_call', join(meeting['joinWebUrl'])), ('No callback', 'graph_call', dict(join_url=meeting['joinWebUrl']))])
     assert run.task('Join')['result']['state'] == 'established'
     assert create_posts(emu)[0]['body']['callbackUri'] == CALLBACK
     assert 'callback_uri must be' in run.task('No callback')['result']['msg']
@@ -243,8 +257,12 @@ def test_a_group_call_rings_its_targets_and_hangs_up(emu, tasks, group_call_on_h
     # The call and its hang-up (with the call id the call reported) as two tasks of one play: nothing changes in between.
     emu.clock(tick=1)
     emu.config(group_call_on_hangup=group_call_on_hangup)
-    run = tasks([('Call', 'graph_call', dict(targets=[{'user': A}], callback_uri=CALLBACK, wait_sleep=0.1), {'register': 'placed'}),
-                 ('Hang up', 'graph_call', dict(state='absent', call_id='{{ placed.call_id }}'))])
+    run = tasks(
+        [
+            ('Call', 'graph_call', dict(targets=[{'user': A}], callback_uri=CALLBACK, wait_sleep=0.1), {'register': 'placed'}),
+            ('Hang up', 'graph_call', dict(state='absent', call_id='{{ placed.call_id }}')),
+        ]
+    )
     result = run.task('Call')['result']
     assert result['state'] == 'established', result
     assert create_posts(emu)[0]['body']['targets'][0]['identity']['user']['id'] == A
@@ -258,8 +276,7 @@ def test_meeting_created_once_by_external_id(emu, tasks, meeting_user_upn):
     emu.add_user(id=ORGANIZER, userPrincipalName='ic@contoso.com', displayName='Incident commander')
     emu.config(meeting_user_upn=meeting_user_upn)
     args = dict(organizer='ic@contoso.com', external_id='INC-7', subject='INC-7: payments')
-    run = tasks([('First', 'graph_online_meeting', args),
-                 ('Again', 'graph_online_meeting', dict(args, subject='INC-7: renamed'))])
+    run = tasks([('First', 'graph_online_meeting', args), ('Again', 'graph_online_meeting', dict(args, subject='INC-7: renamed'))])
     first, again = run.task('First'), run.task('Again')
     assert (first['status'], again['status']) == ('changed', 'ok')
     assert first['result']['meeting_id'] == again['result']['meeting_id']

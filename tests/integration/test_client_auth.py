@@ -12,6 +12,7 @@ tests (make floors runs them on the lowest dependency versions) take in no other
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
@@ -48,8 +49,15 @@ def run_cases(emu, tasks, cases, env=None, environments=None):
     own, a case of ``environments`` with those environment variables too; return (run, {case: call id})."""
     environments = environments or {}
     calls = dict((case, emu.create_call()['id']) for case in cases)
-    steps = [(case, 'graph_call_invite', dict(call_id=calls[case], participants=[{'user': A}], **auth),
-              {'environment': environments[case]} if case in environments else {}) for case, auth in cases.items()]
+    steps = [
+        (
+            case,
+            'graph_call_invite',
+            dict(call_id=calls[case], participants=[{'user': A}], **auth),
+            {'environment': environments[case]} if case in environments else {},
+        )
+        for case, auth in cases.items()
+    ]
     return tasks(steps, env=env, extra_args=('-vvvv',)), calls
 
 
@@ -59,8 +67,9 @@ def certificate(tmp_path_factory):
     leaf = trustme.CA().issue_cert('msgraph-calls-app.example', key_type=trustme.KeyType.RSA)
     cert = leaf.cert_chain_pems[0].bytes().decode()
     key = serialization.load_pem_private_key(leaf.private_key_pem.bytes(), password=None)
-    encrypted = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                  serialization.BestAvailableEncryption(CERT_PASSWORD.encode())).decode()
+    encrypted = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.BestAvailableEncryption(CERT_PASSWORD.encode())
+    ).decode()
     combined = folder / 'app.pem'
     combined.write_text(cert + leaf.private_key_pem.bytes().decode())
     protected = folder / 'app-encrypted.pem'
@@ -79,10 +88,14 @@ def test_client_certificate(emu, tasks, certificate):
     # The combined and the password-protected file, one task each: every token request of the play is a certificate's.
     emu.config(client_certificates=[certificate['cert']])
     auth = {'auth_method': 'client_certificate', 'client_secret': None}
-    run, dummy = run_cases(emu, tasks, {
-        'combined': dict(auth, client_certificate_path=certificate['combined']),
-        'protected': dict(auth, client_certificate_path=certificate['protected'], client_certificate_password=CERT_PASSWORD),
-    })
+    run, dummy = run_cases(
+        emu,
+        tasks,
+        {
+            'combined': dict(auth, client_certificate_path=certificate['combined']),
+            'protected': dict(auth, client_certificate_path=certificate['protected'], client_certificate_password=CERT_PASSWORD),
+        },
+    )
     for variant in ('combined', 'protected'):
         ok(run.task(variant))
     forms = [r['body'] for r in token_requests(emu)]
@@ -96,9 +109,9 @@ def test_certificate_path_from_the_environment_in_auto_mode(emu, task, certifica
     # A run of its own: the variables are every task's client_certificate_* fallback; as one task's `environment`
     # instead, -vvvv would print the password (Ansible shows a task's environment), which a job's variables never are.
     emu.config(client_certificates=[certificate['cert']])
-    run, dummy = run_with(task, emu, {'client_secret': None},
-                          env={'AZURE_CLIENT_CERTIFICATE_PATH': certificate['protected'],
-                               'AZURE_CLIENT_CERTIFICATE_PASSWORD': CERT_PASSWORD})
+    run, dummy = run_with(
+        task, emu, {'client_secret': None}, env={'AZURE_CLIENT_CERTIFICATE_PATH': certificate['protected'], 'AZURE_CLIENT_CERTIFICATE_PASSWORD': CERT_PASSWORD}
+    )
     assert run.rc == 0, run.output
     assert token_requests(emu)[0]['body']['client_assertion'] == '<redacted>'
 
@@ -109,8 +122,9 @@ def managed_identity_env(emu):
 
 @pytest.mark.floors
 def test_system_assigned_managed_identity(emu, task):
-    run, dummy = run_with(task, emu, {'auth_method': 'managed_identity', 'client_secret': None, 'tenant_id': None,
-                                      'client_id': None}, env=managed_identity_env(emu))
+    run, dummy = run_with(
+        task, emu, {'auth_method': 'managed_identity', 'client_secret': None, 'tenant_id': None, 'client_id': None}, env=managed_identity_env(emu)
+    )
     assert run.rc == 0, run.output
     msi = [r for r in emu.requests() if r['path'] == '/msi/token']
     assert len(msi) == 1 and msi[0]['query'].get('resource') == emu.info['graph_endpoint']
@@ -127,12 +141,18 @@ def test_managed_identity_cases_under_its_environment(emu, tasks):
     user_assigned = 'user-assigned managed identity in auto mode'
     client_id_in_task = 'client_id in the task is not taken for a managed identity'
     unknown = 'unknown managed identity says so'
-    run, calls = run_cases(emu, tasks, {
-        machine_wide: {'auth_method': 'managed_identity', 'client_secret': None, 'tenant_id': None, 'client_id': None},
-        user_assigned: {'client_secret': None, 'tenant_id': None, 'client_id': None, 'managed_identity_client_id': USER_ASSIGNED},
-        client_id_in_task: {'auth_method': 'managed_identity', 'client_secret': None, 'tenant_id': None},
-        unknown: {'client_secret': None, 'tenant_id': None, 'client_id': None, 'managed_identity_client_id': UNKNOWN_IDENTITY},
-    }, env=managed_identity_env(emu), environments={machine_wide: {'AZURE_CLIENT_ID': MACHINE_WIDE_CLIENT_ID}})
+    run, calls = run_cases(
+        emu,
+        tasks,
+        {
+            machine_wide: {'auth_method': 'managed_identity', 'client_secret': None, 'tenant_id': None, 'client_id': None},
+            user_assigned: {'client_secret': None, 'tenant_id': None, 'client_id': None, 'managed_identity_client_id': USER_ASSIGNED},
+            client_id_in_task: {'auth_method': 'managed_identity', 'client_secret': None, 'tenant_id': None},
+            unknown: {'client_secret': None, 'tenant_id': None, 'client_id': None, 'managed_identity_client_id': UNKNOWN_IDENTITY},
+        },
+        env=managed_identity_env(emu),
+        environments={machine_wide: {'AZURE_CLIENT_ID': MACHINE_WIDE_CLIENT_ID}},
+    )
     msi = msi_requests(emu)
     problems = []
 
@@ -154,9 +174,12 @@ def test_managed_identity_cases_under_its_environment(emu, tasks):
         # No request at all: each one of the play is another case's. The managed identity endpoint saw only the
         # identities the others name (and one request without, checked above), Graph only their calls.
         others = [calls[case] for case in (machine_wide, user_assigned)]
-        strays = [(r['path'], r['query']) for r in emu.requests()
-                  if not (r['path'] == '/msi/token' and r['query'].get('client_id') in (None, USER_ASSIGNED, UNKNOWN_IDENTITY))
-                  and not any('/communications/calls/%s' % call_id in r['path'] for call_id in others)]
+        strays = [
+            (r['path'], r['query'])
+            for r in emu.requests()
+            if not (r['path'] == '/msi/token' and r['query'].get('client_id') in (None, USER_ASSIGNED, UNKNOWN_IDENTITY))
+            and not any('/communications/calls/%s' % call_id in r['path'] for call_id in others)
+        ]
         assert strays == []
 
     with case_checks(problems, unknown):
@@ -180,12 +203,16 @@ def test_tokens_and_certificates_without_environment(emu, tasks, certificate):
     rejected = 'rejected access token is a clear failure'
     unregistered = 'unregistered certificate is refused by Entra'
     cloud = 'explicit endpoints win over the cloud'
-    run, calls = run_cases(emu, tasks, {
-        used_as_is: {'auth_method': 'access_token', 'access_token': token, 'client_secret': None},
-        rejected: {'auth_method': 'access_token', 'access_token': 'not-a-valid-token-value', 'client_secret': None},
-        unregistered: {'auth_method': 'client_certificate', 'client_secret': None, 'client_certificate_path': certificate['combined']},
-        cloud: {'cloud': 'usgov'},
-    })
+    run, calls = run_cases(
+        emu,
+        tasks,
+        {
+            used_as_is: {'auth_method': 'access_token', 'access_token': token, 'client_secret': None},
+            rejected: {'auth_method': 'access_token', 'access_token': 'not-a-valid-token-value', 'client_secret': None},
+            unregistered: {'auth_method': 'client_certificate', 'client_secret': None, 'client_certificate_path': certificate['combined']},
+            cloud: {'cloud': 'usgov'},
+        },
+    )
     tokens = token_requests(emu)[before:]
     by_secret = [r for r in tokens if 'client_secret' in r['body']]
     by_assertion = [r for r in tokens if 'client_assertion' in r['body']]

@@ -15,6 +15,7 @@ cannot be aimed at one call (and the token is what those tests are about): they 
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import email.utils
@@ -61,8 +62,7 @@ def assert_read_between_posts(emu, call_id):
 
 
 def invite(playbook, call_id, people=({'user': A},), **options):
-    return playbook('invite.yml', invite=dict(call_id=call_id, participants=list(people), **options),
-                    extra_args=('-vvvv',))
+    return playbook('invite.yml', invite=dict(call_id=call_id, participants=list(people), **options), extra_args=('-vvvv',))
 
 
 def invite_step(name, call_id, people=({'user': A},), **options):
@@ -72,12 +72,12 @@ def invite_step(name, call_id, people=({'user': A},), **options):
 
 # --- The cases of the shared play: each sets up its call and faults, and returns (name, steps, check(run)). ---
 
+
 def throttled_invite_is_sent_again_after_retry_after(emu, kind):
     name = 'throttled invite is sent again after Retry-After as %s' % kind
     call = emu.create_call()
     retry_after = email.utils.formatdate(time.time() + 1, usegmt=True) if kind == 'http-date' else kind
-    emu.add_faults({'method': 'POST', 'path': on_call(call['id'], INVITE_PATH), 'action': 'status', 'status': 429,
-                    'retry_after': retry_after, 'times': 3})
+    emu.add_faults({'method': 'POST', 'path': on_call(call['id'], INVITE_PATH), 'action': 'status', 'status': 429, 'retry_after': retry_after, 'times': 3})
 
     def check(run):
         result = ok(run.task(name))
@@ -86,6 +86,7 @@ def throttled_invite_is_sent_again_after_retry_after(emu, kind):
         assert len(stored_operations(emu, call['id'])) == 1, 'exactly one invite reached Graph'
         assert len(retry_warnings(result)) == 3
         assert all('HTTP 429' in w and 'TooManyRequests' in w for w in retry_warnings(result))
+
     return name, [invite_step(name, call['id'])], check
 
 
@@ -99,6 +100,7 @@ def roster_read_is_retried(emu, status):
         roster_reads = [r['status'] for r in call_requests(emu, call['id']) if r['path'].endswith('/participants')]
         assert roster_reads == [status, status, 200]
         assert len(retry_warnings(result)) == 2 and len(invite_posts(emu, call['id'])) == 1
+
     return name, [invite_step(name, call['id'])], check
 
 
@@ -115,14 +117,16 @@ def roster_read_retries_exhausted_is_a_clear_failure(emu):
         for part in ('HTTP 503', 'serviceNotAvailable', result['error']['request_id'], 'gave up after 2 retries'):
             assert part in result['msg']
         assert invite_posts(emu, call['id']) == []
+
     return name, [invite_step(name, call['id'], retries=2)], check
 
 
 def lost_answer_is_found_by_client_context(emu, action):
     name = 'lost answer (%s) is found by clientContext' % action
     call = emu.create_call()
-    emu.add_faults({'method': 'POST', 'path': on_call(call['id'], INVITE_PATH), 'action': action,
-                    **({'status': 503} if action == 'commit_then_status' else {})})
+    emu.add_faults(
+        {'method': 'POST', 'path': on_call(call['id'], INVITE_PATH), 'action': action, **({'status': 503} if action == 'commit_then_status' else {})}
+    )
 
     def check(run):
         result = ok(run.task(name))
@@ -134,6 +138,7 @@ def lost_answer_is_found_by_client_context(emu, action):
         assert {p['status'] for p in result['participants']} == {'invited'}
         assert 'Graph lists it by its own clientContext' in ' '.join(result['warnings'])
         assert_read_between_posts(emu, call['id'])
+
     return name, [invite_step(name, call['id'], people=[{'user': A}, {'user': B}], batch_size=2)], check
 
 
@@ -141,8 +146,7 @@ def lost_answer_with_unprovable_absence_is_unknown(emu, action):
     # Operations unreadable and ringing people not in the roster: the invite cannot be found, and
     # its absence cannot be proven. The task must not guess.
     name = 'lost answer (%s) with unprovable absence is unknown' % action
-    call = emu.create_call(config={'list_operations': 404, 'ringing_in_roster': False,
-                                   'invite_outcome': {'result': 'answer', 'after': 60}})
+    call = emu.create_call(config={'list_operations': 404, 'ringing_in_roster': False, 'invite_outcome': {'result': 'answer', 'after': 60}})
     emu.add_faults({'method': 'POST', 'path': on_call(call['id'], INVITE_PATH), 'action': action})
 
     def check(run):
@@ -155,6 +159,7 @@ def lost_answer_with_unprovable_absence_is_unknown(emu, action):
         assert "Graph does not list the call's operations, and its people are not in the roster" in result['msg']
         assert result['participants'][0]['status'] == 'unknown' and result['changed'] is True
         assert len(invite_posts(emu, call['id'])) == 1 and len(stored_operations(emu, call['id'])) == 1
+
     return name, [invite_step(name, call['id'], settle_timeout=0)], check
 
 
@@ -162,8 +167,10 @@ def rerun_after_unknown_finds_the_invite(emu):
     # Two tasks in a row on one call, as two runs were: the second finds what the first could not.
     name = 'rerun after unknown finds the invite'
     call = emu.create_call(config={'invite_outcome': {'result': 'answer', 'after': 60}, 'ringing_in_roster': False})
-    emu.add_faults({'method': 'POST', 'path': on_call(call['id'], INVITE_PATH), 'action': 'commit_then_drop'},
-                   {'method': 'GET', 'path': on_call(call['id'], OPERATIONS_PATH), 'action': 'status', 'status': 404})
+    emu.add_faults(
+        {'method': 'POST', 'path': on_call(call['id'], INVITE_PATH), 'action': 'commit_then_drop'},
+        {'method': 'GET', 'path': on_call(call['id'], OPERATIONS_PATH), 'action': 'status', 'status': 404},
+    )
     first, again = name + ': first', name + ': again'
 
     def check(run):
@@ -172,6 +179,7 @@ def rerun_after_unknown_finds_the_invite(emu):
         result = ok(run.task(again))
         assert result['changed'] is False and result['participants'][0]['status'] == 'pending'
         assert len(invite_posts(emu, call['id'])) == 1
+
     return name, [invite_step(first, call['id'], retries=0, settle_timeout=0), invite_step(again, call['id'])], check
 
 
@@ -182,8 +190,10 @@ def plain_5xx_is_unknown_and_never_resent(emu, status):
     # the second one the 5xx: so both invites are tasks of one play, as two runs with a fault added between them were.
     name = 'plain %d is unknown and never resent' % status
     call = emu.create_call()
-    emu.add_faults({'method': 'POST', 'path': on_call(call['id'], INVITE_PATH), 'action': 'delay', 'delay_ms': 0},
-                   {'method': 'POST', 'path': on_call(call['id'], INVITE_PATH), 'action': 'status', 'status': status})
+    emu.add_faults(
+        {'method': 'POST', 'path': on_call(call['id'], INVITE_PATH), 'action': 'delay', 'delay_ms': 0},
+        {'method': 'POST', 'path': on_call(call['id'], INVITE_PATH), 'action': 'status', 'status': status},
+    )
     earlier, later = name + ': earlier invite', name + ': later invite'
 
     def check(run):
@@ -195,8 +205,8 @@ def plain_5xx_is_unknown_and_never_resent(emu, status):
         assert [p['status'] for p in invite_posts(emu, call['id'])] == [200, status]
         assert 'no operation with its clientContext was listed' in record['result']['msg']
         assert record['result']['error']['status'] == status
-    return name, [invite_step(earlier, call['id'], people=[{'user': B}]),
-                  invite_step(later, call['id'], people=[{'user': A}], settle_timeout=1)], check
+
+    return name, [invite_step(earlier, call['id'], people=[{'user': B}]), invite_step(later, call['id'], people=[{'user': A}], settle_timeout=1)], check
 
 
 def plain_503_on_a_fresh_call_is_unknown_not_resent(emu):
@@ -209,6 +219,7 @@ def plain_503_on_a_fresh_call_is_unknown_not_resent(emu):
         assert record['status'] == 'failed' and record['result']['outcome'] == 'unknown', record
         assert 'no operation with its clientContext was listed' in record['result']['msg']
         assert len(invite_posts(emu, call['id'])) == 1
+
     return name, [invite_step(name, call['id'], settle_timeout=0)], check
 
 
@@ -222,6 +233,7 @@ def malformed_json_is_a_clear_error(emu):
         assert record['status'] == 'failed', record
         assert 'not a JSON object' in record['result']['msg'] and record['result']['error']['code'] == 'malformedResponse'
         assert invite_posts(emu, call['id']) == []
+
     return name, [invite_step(name, call['id'])], check
 
 
@@ -235,13 +247,13 @@ def slow_answer_past_the_timeout(emu):
         record = run.task(name)
         assert record['status'] == 'failed', (call_requests(emu, call['id']), emu.faults(), record)
         # The emulator records a delayed request when it is done with it, after the module gave up.
-        reads = wait_for_request(emu, lambda r: r['path'].endswith('/%s/participants' % call['id']) and r.get('fault') == 'delay',
-                                 count=2)
+        reads = wait_for_request(emu, lambda r: r['path'].endswith('/%s/participants' % call['id']) and r.get('fault') == 'delay', count=2)
         assert len(reads) == 2, 'both attempts were delayed past the timeout'
         result = record['result']
         assert 'no answer within the timeout' in result['msg'] and 'gave up after 1 retries' in result['msg']
         assert len(retry_warnings(result)) == 1
         assert invite_posts(emu, call['id']) == []
+
     return name, [invite_step(name, call['id'], timeout=1, retries=1)], check
 
 

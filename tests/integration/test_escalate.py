@@ -9,6 +9,7 @@ still): the tier's wait_timeout ends it, not a race between two clocks.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from conftest import invite_posts
@@ -51,7 +52,7 @@ def test_a_decline_moves_on_without_the_full_wait(emu, tasks):
     call = emu.create_call()
     emu.config(invite_outcomes={A: DECLINE, B: ANSWER})
     args = escalate(call['id'], A, B)
-    args['tiers'][0]['wait_timeout'] = 3600     # a decline must not cost this
+    args['tiers'][0]['wait_timeout'] = 3600  # a decline must not cost this
     record = tasks([('Escalate', 'graph_call_escalate', args)]).task('Escalate')
     assert record['status'] == 'changed', record['result']
     assert statuses(record['result']) == {A: (1, 'declined'), B: (2, 'joined')}
@@ -80,8 +81,7 @@ def test_everybody_declines_fails_with_the_table(emu, tasks):
 def test_a_rerun_after_success_pages_nobody(emu, tasks):
     call = emu.create_call()
     emu.config(invite_outcomes={A: DECLINE, B: ANSWER})
-    run = tasks([('First', 'graph_call_escalate', escalate(call['id'], A, B, C)),
-                 ('Again', 'graph_call_escalate', escalate(call['id'], A, B, C))])
+    run = tasks([('First', 'graph_call_escalate', escalate(call['id'], A, B, C)), ('Again', 'graph_call_escalate', escalate(call['id'], A, B, C))])
     assert run.task('First')['status'] == 'changed'
     again = run.task('Again')
     assert again['status'] == 'ok' and again['result']['goal_met'], again['result']
@@ -121,12 +121,13 @@ def test_bad_tiers_fail_before_any_request(emu, tasks):
     cases = [
         ('no tiers', dict(call_id='c', tiers=[]), 'tiers must be a non-empty list'),
         ('tier without participants', dict(call_id='c', tiers=[{'name': 'x'}]), 'participants'),
-        ('bad phone', dict(call_id='c', tiers=[{'participants': [{'phone': '+12'}]}]),
-         'tiers[0].participants[0].phone must be a phone number'),
-        ('someone in two tiers', dict(call_id='c', tiers=[{'participants': [{'user': A}]}, {'participants': [{'user': A}]}]),
-         'is already in tiers[0]'),
-        ('tier wait too long', dict(call_id='c', tiers=[{'participants': [{'user': A}], 'wait_timeout': 7200}]),
-         'tiers[0].wait_timeout must be a whole number of seconds from 1 to 3600'),
+        ('bad phone', dict(call_id='c', tiers=[{'participants': [{'phone': '+12'}]}]), 'tiers[0].participants[0].phone must be a phone number'),
+        ('someone in two tiers', dict(call_id='c', tiers=[{'participants': [{'user': A}]}, {'participants': [{'user': A}]}]), 'is already in tiers[0]'),
+        (
+            'tier wait too long',
+            dict(call_id='c', tiers=[{'participants': [{'user': A}], 'wait_timeout': 7200}]),
+            'tiers[0].wait_timeout must be a whole number of seconds from 1 to 3600',
+        ),
         ('min_joined zero', dict(call_id='c', tiers=[{'participants': [{'user': A}]}], min_joined=0), 'min_joined'),
     ]
     run = tasks([(name, 'graph_call_escalate', args) for name, args, dummy in cases])

@@ -9,6 +9,7 @@ checked by what the emulator recorded for that call, naming the case that failed
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import hashlib
@@ -35,8 +36,7 @@ def invitation(kind, ident, name=None):
     identity = {'@odata.type': '#microsoft.graph.identity', 'id': ident}
     if name:
         identity['displayName'] = name
-    return {'@odata.type': '#microsoft.graph.invitationParticipantInfo',
-            'identity': {'@odata.type': '#microsoft.graph.identitySet', kind: identity}}
+    return {'@odata.type': '#microsoft.graph.invitationParticipantInfo', 'identity': {'@odata.type': '#microsoft.graph.identitySet', kind: identity}}
 
 
 def derived_base(call_id):
@@ -87,8 +87,11 @@ def graph_requests_on(emu, call_id):
 @pytest.mark.floors
 def test_invite_then_rerun_is_idempotent(emu, tasks, group_call):
     # Two tasks of one play, as two runs were: nothing changes between them but what the first task did.
-    invite = {'call_id': group_call['id'], 'participants': [{'user': A}, {'user': B.upper(), 'display_name': 'Bob'},
-                                                            {'phone': '+1 (234) 567-8901'}], 'batch_size': 5}
+    invite = {
+        'call_id': group_call['id'],
+        'participants': [{'user': A}, {'user': B.upper(), 'display_name': 'Bob'}, {'phone': '+1 (234) 567-8901'}],
+        'batch_size': 5,
+    }
     run = tasks([invite_step('Invite', invite), invite_step('Invite again', invite)])
     first = ok(run.task('Invite'))
     assert first['changed'] is True
@@ -118,11 +121,16 @@ UNKNOWN_CALL = '00000000-0000-4000-8000-00000000dead'
 
 def test_invite_cases_each_on_its_own_call(emu, tasks):
     steps = []
-    checks = []     # (case, check(record))
+    checks = []  # (case, check(record))
 
     check_call = new_group_call(emu)
-    steps.append(invite_step('check mode reads the roster and posts nothing', {
-        'call_id': check_call['id'], 'participants': [{'user': A}, {'user': B, 'display_name': 'Bob'}]}, {'check_mode': True, 'diff': True}))
+    steps.append(
+        invite_step(
+            'check mode reads the roster and posts nothing',
+            {'call_id': check_call['id'], 'participants': [{'user': A}, {'user': B, 'display_name': 'Bob'}]},
+            {'check_mode': True, 'diff': True},
+        )
+    )
 
     def check_mode(record, run):
         result = ok(record)
@@ -141,12 +149,16 @@ def test_invite_cases_each_on_its_own_call(emu, tasks):
         assert ('user', B) not in roster_ids(emu, check_call['id'])
         # The diff reaches the screen too, as a user previewing with --check --diff sees it.
         assert '\n+user:%s\n' % B in task_output(run, record['task'])
+
     checks.append(('check mode reads the roster and posts nothing', check_mode))
 
     seven_call = emu.create_call()
     people = ['%08x-0000-4000-8000-%012d' % (i, i) for i in range(7)]
-    steps.append(invite_step('seven participants are sent as five and two', {
-        'call_id': seven_call['id'], 'participants': [{'user': p} for p in people], 'batch_size': 5}))
+    steps.append(
+        invite_step(
+            'seven participants are sent as five and two', {'call_id': seven_call['id'], 'participants': [{'user': p} for p in people], 'batch_size': 5}
+        )
+    )
 
     def seven_participants(record, run):
         result = ok(record)
@@ -159,37 +171,40 @@ def test_invite_cases_each_on_its_own_call(emu, tasks):
         for context in contexts:
             assert_attempt_context(context, derived_base(seven_call['id']))
         assert len(result['operations']) == 2
+
     checks.append(('seven participants are sent as five and two', seven_participants))
 
     # Two participants per page for this call only.
-    paged_call = emu.create_call(participants=[user_set('%08x-0000-4000-8000-000000000000' % i) for i in range(4)] + [user_set(B)],
-                                 config={'page_size': 2})
+    paged_call = emu.create_call(participants=[user_set('%08x-0000-4000-8000-000000000000' % i) for i in range(4)] + [user_set(B)], config={'page_size': 2})
     steps.append(invite_step('roster pages are all read', {'call_id': paged_call['id'], 'participants': [{'user': B}]}))
 
     def roster_pages(record, run):
         assert ok(record)['changed'] is False, 'B is on the last page and must be found'
         pages = recorded(emu, 'GET', '/participants', contains='/communications/calls/%s/' % paged_call['id'])
-        assert len(pages) == 3   # 6 participants (bot + 5) at 2 per page
+        assert len(pages) == 3  # 6 participants (bot + 5) at 2 per page
         assert [p['query'].get('$skiptoken') for p in pages][1:] == ['2', '4']
         assert invite_posts(emu, paged_call['id']) == []
+
     checks.append(('roster pages are all read', roster_pages))
 
     context_call = new_group_call(emu)
-    steps.append(invite_step('user client_context is the base', {
-        'call_id': context_call['id'], 'client_context': 'incident-42', 'participants': [{'user': C}]}))
+    steps.append(
+        invite_step('user client_context is the base', {'call_id': context_call['id'], 'client_context': 'incident-42', 'participants': [{'user': C}]})
+    )
 
     def user_client_context(record, run):
         assert ok(record)['client_context'] == 'incident-42'
         assert_attempt_context(invite_posts(emu, context_call['id'])[0]['body']['clientContext'], 'incident-42')
+
     checks.append(('user client_context is the base', user_client_context))
 
     duplicates_call = new_group_call(emu)
-    steps.append(invite_step('duplicates are merged with a warning', {
-        'call_id': duplicates_call['id'], 'participants': [{'user': B}, {'user': B.upper()}]}))
+    steps.append(invite_step('duplicates are merged with a warning', {'call_id': duplicates_call['id'], 'participants': [{'user': B}, {'user': B.upper()}]}))
 
     def duplicates(record, run):
         assert 'participants[1] repeats participants[0]' in ' '.join(ok(record).get('warnings', []))
         assert len(invite_posts(emu, duplicates_call['id'])[0]['body']['participants']) == 1
+
     checks.append(('duplicates are merged with a warning', duplicates))
 
     for call_id in CALL_IDS:
@@ -203,6 +218,7 @@ def test_invite_cases_each_on_its_own_call(emu, tasks):
             ok(record)
             assert graph_requests_on(emu, call_id), 'the module read the call under its encoded id'
             assert ('user', B) in roster_ids(emu, call_id)
+
         checks.append((case, one_path_segment))
 
     steps.append(invite_step('unknown call reports the Graph error', {'call_id': UNKNOWN_CALL, 'participants': [{'user': B}]}))
@@ -219,11 +235,13 @@ def test_invite_cases_each_on_its_own_call(emu, tasks):
         assert invite_posts(emu, UNKNOWN_CALL) == []
         for part in ('HTTP 404', 'itemNotFound', error['request_id'], error['client_request_id']):
             assert part in result['msg']
+
     checks.append(('unknown call reports the Graph error', unknown_call))
 
     secret_call = new_group_call(emu)
-    steps.append(invite_step('wrong secret is a clear token error', {
-        'call_id': secret_call['id'], 'participants': [{'user': B}], 'client_secret': 'not-the-secret'}))
+    steps.append(
+        invite_step('wrong secret is a clear token error', {'call_id': secret_call['id'], 'participants': [{'user': B}], 'client_secret': 'not-the-secret'})
+    )
 
     def wrong_secret(record, run):
         assert record['status'] == 'failed', record
@@ -232,18 +250,19 @@ def test_invite_cases_each_on_its_own_call(emu, tasks):
         assert 'AADSTS7000215' in result['msg']
         assert 'not-the-secret' not in run.output
         assert recorded(emu, suffix='/participants', contains=secret_call['id']) == []
+
     checks.append(('wrong secret is a clear token error', wrong_secret))
 
     # The machine's REQUESTS_CA_BUNDLE does not hold the emulator's CA; without ca_path TLS must fail. The run sets
     # it (to what the machine sets anyway): every other case, with ca_path, then also shows that ca_path wins over it.
     no_ca_call = new_group_call(emu)
-    steps.append(invite_step('ca_path wins over REQUESTS_CA_BUNDLE', {
-        'call_id': no_ca_call['id'], 'participants': [{'user': B}], 'ca_path': None}))
+    steps.append(invite_step('ca_path wins over REQUESTS_CA_BUNDLE', {'call_id': no_ca_call['id'], 'participants': [{'user': B}], 'ca_path': None}))
 
     def ca_path_wins(record, run):
         assert record['status'] == 'failed', record
         assert 'certificate' in record['result']['msg'].lower()
         assert invite_posts(emu, no_ca_call['id']) == []
+
     checks.append(('ca_path wins over REQUESTS_CA_BUNDLE', ca_path_wins))
 
     run = tasks(steps, env={'REQUESTS_CA_BUNDLE': '/etc/ssl/certs/ca-certificates.crt'})

@@ -5,6 +5,7 @@
 """The whole incident playbook (tests/demo/incident_bridge.yml, what `make demo` runs): for real, and under --check --diff."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
@@ -18,8 +19,7 @@ CASEY = '4c1d3e7f-9a2b-4e6c-8d1f-2a3b4c5d6e7f'
 
 def graph_writes(emu):
     """Graph requests that are not reads (token requests aside)."""
-    return [(r['method'], r['path']) for r in emu.requests()
-            if r['method'] != 'GET' and r['path'].startswith(('/v1.0/', '/beta/'))]
+    return [(r['method'], r['path']) for r in emu.requests() if r['method'] != 'GET' and r['path'].startswith(('/v1.0/', '/beta/'))]
 
 
 def setup(emu):
@@ -46,13 +46,11 @@ def test_the_whole_chain_runs_and_a_second_run_keeps_the_bridge(emu, playbook):
     setup(emu)
     run = playbook(BRIDGE, hang_up=False)
     assert run.rc == 0, run.output
-    call_id = run.task('Join - the bot joins the meeting from its link (or keeps the call of an earlier run alive)')[
-        'result']['call_id']
+    call_id = run.task('Join - the bot joins the meeting from its link (or keeps the call of an earlier run alive)')['result']['call_id']
     writes = graph_writes(emu)
     # Blake and Casey paged, then the escalation's first tier (Dana, who answers by default).
     assert [method for method, path in writes if path.endswith('/participants/invite')] == ['POST'] * 3
-    assert [path for method, path in writes if method == 'DELETE'] and all(
-        CASEY not in str(p['info']) for p in emu.call(call_id)['participants'])
+    assert [path for method, path in writes if method == 'DELETE'] and all(CASEY not in str(p['info']) for p in emu.call(call_id)['participants'])
 
     again = playbook(BRIDGE, bridge_call_id=call_id)
     assert again.rc == 0, again.output

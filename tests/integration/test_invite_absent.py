@@ -10,6 +10,7 @@ alone; a failure names the case.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from conftest import check_each, recorded
@@ -45,6 +46,7 @@ def remove(call_id, *people):
 
 # People in the call (or not) ---------------------------------------------------------------------
 
+
 def test_removing_people_from_a_call(emu, tasks):
     # One call per case; each case's steps are the task(s) it used to run alone.
     calls = {
@@ -56,15 +58,23 @@ def test_removing_people_from_a_call(emu, tasks):
     }
     call_id = dict((name, call['id']) for name, call in calls.items())
     call_id['an ended call has nobody to remove'] = NO_SUCH_CALL
-    run = tasks([
-        ('Remove', 'graph_call_invite', remove(call_id['remove someone, then nothing to do'], {'user': A}, {'phone': PHONE})),
-        ('Again', 'graph_call_invite', remove(call_id['remove someone, then nothing to do'], {'user': A})),
-        # The task-level keywords preview exactly as `--check --diff` would.
-        ('Preview', 'graph_call_invite', remove(call_id['check and diff preview without deleting'], {'user': A}),
-         {'check_mode': True, 'diff': True}),
-    ] + [(name, 'graph_call_invite', remove(call_id[name], {'user': A})) for name in (
-        'without the tenant prerequisite the task names it', 'someone not in the call is not deleted (404)',
-        'someone not in the call is not deleted (204)', 'an ended call has nobody to remove')])
+    run = tasks(
+        [
+            ('Remove', 'graph_call_invite', remove(call_id['remove someone, then nothing to do'], {'user': A}, {'phone': PHONE})),
+            ('Again', 'graph_call_invite', remove(call_id['remove someone, then nothing to do'], {'user': A})),
+            # The task-level keywords preview exactly as `--check --diff` would.
+            ('Preview', 'graph_call_invite', remove(call_id['check and diff preview without deleting'], {'user': A}), {'check_mode': True, 'diff': True}),
+        ]
+        + [
+            (name, 'graph_call_invite', remove(call_id[name], {'user': A}))
+            for name in (
+                'without the tenant prerequisite the task names it',
+                'someone not in the call is not deleted (404)',
+                'someone not in the call is not deleted (204)',
+                'an ended call has nobody to remove',
+            )
+        ]
+    )
 
     def check(name):
         ident = call_id[name]
@@ -105,15 +115,17 @@ def test_removing_people_from_a_call(emu, tasks):
 # (case, cancel_invite_by, ringing_in_roster): an invite still ringing (no_answer after 600 s on the manual
 # clock, which stands still), then its removal. With a lobby entry, every value but 'none' cancels; without
 # one, only the operation's id can.
-RINGING = [('%s lobby entry, cancel_invite_by=%s' % ('with a' if lobby else 'without a', by), by, lobby)
-           for lobby in (True, False) for by in ('roster_entry', 'operation_id', 'none')]
+RINGING = [
+    ('%s lobby entry, cancel_invite_by=%s' % ('with a' if lobby else 'without a', by), by, lobby)
+    for lobby in (True, False)
+    for by in ('roster_entry', 'operation_id', 'none')
+]
 SHARED = 'an invite shared with someone else is left ringing'
 
 
 def test_removing_someone_whose_invite_still_rings(emu, tasks):
     ringing = {'result': 'no_answer', 'after': 600}
-    calls = dict((name, emu.create_call(config={'cancel_invite_by': by, 'ringing_in_roster': lobby, 'invite_outcome': ringing}))
-                 for name, by, lobby in RINGING)
+    calls = dict((name, emu.create_call(config={'cancel_invite_by': by, 'ringing_in_roster': lobby, 'invite_outcome': ringing})) for name, by, lobby in RINGING)
     calls[SHARED] = emu.create_call(config={'cancel_invite_by': 'operation_id', 'invite_outcome': ringing})
     steps = []
     for name, call in calls.items():

@@ -11,6 +11,7 @@ emulator between them are tasks of one play (``invite_in_order``): a run costs m
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
@@ -165,8 +166,11 @@ def test_operations_unreadable_invited_still_pages_from_the_roster(emu, tasks):
     # (test_role_page_responders.py pages under every listing value the emulator plays.) Each listing value on a
     # call of its own, in one play: 400 previewed, 404 for real.
     calls = {listing: emu.create_call(config={'list_operations': listing}) for listing in (400, 404)}
-    preview, real = invite_in_order(tasks, ('check', {'call_id': calls[400]['id'], 'participants': PEOPLE, 'state': 'invited'}),
-                                    {'call_id': calls[404]['id'], 'participants': PEOPLE, 'state': 'invited'})
+    preview, real = invite_in_order(
+        tasks,
+        ('check', {'call_id': calls[400]['id'], 'participants': PEOPLE, 'state': 'invited'}),
+        {'call_id': calls[404]['id'], 'participants': PEOPLE, 'state': 'invited'},
+    )
     for listing, result in ((400, preview), (404, real)):
         call_id = calls[listing]['id']
         warning = ' '.join(result['warnings'])
@@ -180,9 +184,12 @@ def test_operations_unreadable_invited_still_pages_from_the_roster(emu, tasks):
 def test_running_only_listing_still_sees_who_rings(emu, tasks, call):
     outcomes = {A: {'result': 'answer', 'after': 0}, B: {'result': 'answer', 'after': 60}}
     emu.config(list_operations='running_only', invite_outcomes=outcomes)
-    first, second, again = invite_in_order(tasks, {'call_id': call['id'], 'participants': PEOPLE[:1]},
-                                           {'call_id': call['id'], 'participants': PEOPLE[1:]},
-                                           {'call_id': call['id'], 'participants': PEOPLE})
+    first, second, again = invite_in_order(
+        tasks,
+        {'call_id': call['id'], 'participants': PEOPLE[:1]},
+        {'call_id': call['id'], 'participants': PEOPLE[1:]},
+        {'call_id': call['id'], 'participants': PEOPLE},
+    )
     assert first['changed'] is True and second['changed'] is True
     listed = recorded(emu, 'GET', '/operations')
     assert len(listed) >= 3 and {r['status'] for r in listed} == {200}, 'every task read the (running_only) listing'
@@ -194,13 +201,11 @@ def test_running_only_listing_still_sees_who_rings(emu, tasks, call):
 @pytest.mark.parametrize('person', [{'user': A}, {'phone': '+1 (425) 555-0100'}], ids=['user', 'phone'])
 def test_roster_lists_the_invitee_under_application(emu, tasks, call, person):
     emu.config(roster_kind='application')
-    first, again = invite_in_order(tasks, {'call_id': call['id'], 'participants': [person]},
-                                   {'call_id': call['id'], 'participants': [person]})
+    first, again = invite_in_order(tasks, {'call_id': call['id'], 'participants': [person]}, {'call_id': call['id'], 'participants': [person]})
     assert first['changed'] is True
     finished_operations(emu, call['id'])
     listed = [p['info']['identity'] for p in emu.call(call['id'])['participants'][1:]]
-    assert [sorted(k for k, v in ident.items() if isinstance(v, dict)) for ident in listed] == [['application']], \
-        'the switch took effect'
+    assert [sorted(k for k, v in ident.items() if isinstance(v, dict)) for ident in listed] == [['application']], 'the switch took effect'
     assert again['changed'] is False
     assert list(statuses(again).values()) == ['present']
     assert len(invite_posts(emu)) == 1
@@ -222,8 +227,7 @@ def test_duplicate_invite_answers_never_fail_the_task(emu, tasks, call, mode):
     # With the operations hidden, the module cannot see that A still rings and invites again:
     # whatever Graph answers to the duplicate, the task must not fail, and B is still invited.
     emu.config(duplicate_invite=mode, list_operations=404, invite_outcome={'result': 'answer', 'after': 60})
-    dummy, again = invite_in_order(tasks, {'call_id': call['id'], 'participants': PEOPLE[:1]},
-                                   {'call_id': call['id'], 'participants': PEOPLE})
+    dummy, again = invite_in_order(tasks, {'call_id': call['id'], 'participants': PEOPLE[:1]}, {'call_id': call['id'], 'participants': PEOPLE})
     posts = invite_posts(emu)
     invited_b = [p for p in posts if B in [i['identity']['user']['id'] for i in p['body']['participants']]]
     assert invited_b and invited_b[-1]['status'] == 200
@@ -237,26 +241,34 @@ def test_duplicate_invite_answers_never_fail_the_task(emu, tasks, call, mode):
 
 def test_duplicate_refused_batch_is_sent_again_one_by_one(emu, tasks, call):
     emu.config(duplicate_invite='error', list_operations=404, invite_outcome={'result': 'answer', 'after': 60})
-    dummy, again = invite_in_order(tasks, {'call_id': call['id'], 'participants': PEOPLE[:1]},
-                                   {'call_id': call['id'], 'participants': PEOPLE, 'batch_size': 2})
+    dummy, again = invite_in_order(tasks, {'call_id': call['id'], 'participants': PEOPLE[:1]}, {'call_id': call['id'], 'participants': PEOPLE, 'batch_size': 2})
     posts = [(p['status'], len(p['body']['participants'])) for p in invite_posts(emu)]
     assert posts[:2] == [(200, 1), (409, 2)], 'the batch was refused'
     assert sorted(posts[2:]) == [(200, 1), (409, 1)], 'then one at a time (sent at once, in either order)'
     assert statuses(again) == {'user:' + A: 'present', 'user:' + B: 'invited'}
 
 
-WORST = dict(list_operations=404, roster_kind='application', status_case='running', ringing_in_roster=False,
-             duplicate_invite='error', get_operation='404_when_finished',
-             invite_outcomes={A: {'result': 'answer', 'after': 0}, B: {'result': 'decline', 'after': 0}})
+WORST = dict(
+    list_operations=404,
+    roster_kind='application',
+    status_case='running',
+    ringing_in_roster=False,
+    duplicate_invite='error',
+    get_operation='404_when_finished',
+    invite_outcomes={A: {'result': 'answer', 'after': 0}, B: {'result': 'decline', 'after': 0}},
+)
 
 
 def test_worst_combination(emu, tasks, call):
     """Operations unreadable, invitees listed under application, lowercase status, no lobby, duplicates refused."""
     emu.config(**WORST)
     # Without Graph's listing and without a history file, both states decide from the roster: B is paged again.
-    dummy, strict, lenient = invite_in_order(tasks, {'call_id': call['id'], 'participants': PEOPLE},
-                                             {'call_id': call['id'], 'participants': PEOPLE, 'state': 'invited'},
-                                             {'call_id': call['id'], 'participants': PEOPLE})
+    dummy, strict, lenient = invite_in_order(
+        tasks,
+        {'call_id': call['id'], 'participants': PEOPLE},
+        {'call_id': call['id'], 'participants': PEOPLE, 'state': 'invited'},
+        {'call_id': call['id'], 'participants': PEOPLE},
+    )
     assert 'cannot see whom earlier runs invited' in ' '.join(strict['warnings'])
     for result in (strict, lenient):
         assert statuses(result) == {'user:' + A: 'present', 'user:' + B: 'invited'}

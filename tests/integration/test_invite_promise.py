@@ -15,6 +15,7 @@ alone, and a failure names the case.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
@@ -26,7 +27,7 @@ from conftest import check_each, finished_operations, invite_posts, ok, wait_for
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
 B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
 C = '0b7f5d1e-3c2a-4e9b-8d6f-1a2b3c4d5e6f'
-RINGS_ON = {'invite_outcome': {'result': 'answer', 'after': 60}}      # the manual clock never gets there
+RINGS_ON = {'invite_outcome': {'result': 'answer', 'after': 60}}  # the manual clock never gets there
 
 
 def invite(name, call_id, people=({'user': A},), **options):
@@ -44,8 +45,7 @@ def statuses(result):
 
 
 def roster_ids(emu, call_id):
-    return [ident['id'] for p in emu.call(call_id)['participants'][1:]
-            for ident in p['info']['identity'].values() if isinstance(ident, dict)]
+    return [ident['id'] for p in emu.call(call_id)['participants'][1:] for ident in p['info']['identity'].values() if isinstance(ident, dict)]
 
 
 # 1, 7, 8. One task against a faulted invite POST ------------------------------------------------------
@@ -57,16 +57,21 @@ ONE_TASK = {
     # 1 s timeout, it is carried out when the module next lists the call's operations.
     IN_FLIGHT: ({}, {'action': 'hold'}, [A], {'timeout': 1, 'retries': 3}),
     'an ambiguous 408 never sends twice in a task': (
-        dict(RINGS_ON, list_operations=404, ringing_in_roster=False), {'action': 'status', 'status': 408}, [A],
-        {'settle_timeout': 0, 'retries': 5}),
+        dict(RINGS_ON, list_operations=404, ringing_in_roster=False),
+        {'action': 'status', 'status': 408},
+        [A],
+        {'settle_timeout': 0, 'retries': 5},
+    ),
     'an ambiguous dropped connection never sends twice in a task': (
-        dict(RINGS_ON, list_operations=404, ringing_in_roster=False), {'action': 'commit_then_drop'}, [A],
-        {'settle_timeout': 0, 'retries': 5}),
+        dict(RINGS_ON, list_operations=404, ringing_in_roster=False),
+        {'action': 'commit_then_drop'},
+        [A],
+        {'settle_timeout': 0, 'retries': 5},
+    ),
     # 7. A failed task still returns everyone it rang.
     'a task that fails half way reports who was rung': (RINGS_ON, {'action': 'status', 'status': 403}, [A, B, C], {}),
     # 8. Retries are totals per request.
-    'a throttled POST is attempted retries plus one times': (
-        {}, {'action': 'status', 'status': 429, 'retry_after': '0', 'times': 10}, [A], {'retries': 2}),
+    'a throttled POST is attempted retries plus one times': ({}, {'action': 'status', 'status': 429, 'retry_after': '0', 'times': 10}, [A], {'retries': 2}),
     'the retry budget is a total': ({}, {'action': 'status', 'status': 429, 'retry_after': '10'}, [A], {'retries': 5, 'retry_budget': 5}),
 }
 
@@ -79,8 +84,9 @@ def test_a_faulted_invite_post_within_one_task(emu, tasks):
         if name == IN_FLIGHT:
             fault = dict(fault, release_on={'method': 'GET', 'path': '/calls/%s/operations$' % re.escape(call['id'])})
         emu.add_faults(dict(fault, method='POST', path=invite_path(call['id'])))
-    run = tasks([invite(name, calls[name]['id'], [{'user': person} for person in people], **options)
-                 for name, (config, fault, people, options) in ONE_TASK.items()])
+    run = tasks(
+        [invite(name, calls[name]['id'], [{'user': person} for person in people], **options) for name, (config, fault, people, options) in ONE_TASK.items()]
+    )
 
     def check(name):
         record = run.task(name)
@@ -124,13 +130,13 @@ def test_a_rerun_after_an_uncertain_or_earlier_invite(emu, tasks):
     slow, earlier, landing = (calls[name]['id'] for name in (SLOW, EARLIER, LANDING))
     # The observation as reported: timeout 1, the POST delayed 2.5 s. Whatever the module concluded, it sent
     # one POST, and a re-run once the POST has landed sends none.
-    emu.add_faults({'method': 'POST', 'path': invite_path(slow), 'action': 'delay', 'delay_ms': 2500},
-                   {'method': 'POST', 'path': invite_path(landing), 'action': 'hold'})
+    emu.add_faults(
+        {'method': 'POST', 'path': invite_path(slow), 'action': 'delay', 'delay_ms': 2500}, {'method': 'POST', 'path': invite_path(landing), 'action': 'hold'}
+    )
     # The held POST's task comes last, so that it is released well within the hold's own limit (max_hold_ms).
-    first = tasks([invite(SLOW, slow, timeout=1, retries=3), invite(EARLIER, earlier),
-                   invite(LANDING, landing, timeout=1, settle_timeout=1)])
+    first = tasks([invite(SLOW, slow, timeout=1, retries=3), invite(EARLIER, earlier), invite(LANDING, landing, timeout=1, settle_timeout=1)])
     wait_for_request(emu, lambda r: r['method'] == 'POST' and re.search(invite_path(slow), r['path']))
-    assert emu.release_held() == 1          # the request in flight lands now, after the task gave up
+    assert emu.release_held() == 1  # the request in flight lands now, after the task gave up
     # 2. Run 1 invited A, A joins and leaves. Run 2's POST gets a 503 that Graph never acted on: the operation of
     # run 1 (same family, same person) must not be taken for it.
     ok(first.task(EARLIER))
@@ -191,16 +197,19 @@ def test_history_file(emu, tasks, tmp_path):
     steps = []
     for name, call in calls.items():
         if name == RINGING:
-            steps += [invite(name + ': first', call['id'], history_file=history[name]),
-                      invite(name + ': again', call['id'], history_file=history[name])]
+            steps += [invite(name + ': first', call['id'], history_file=history[name]), invite(name + ': again', call['id'], history_file=history[name])]
         elif name == UNKNOWN:
-            steps += [invite(name + ': first', call['id'], state='invited', history_file=history[name], settle_timeout=0),
-                      invite(name + ': again', call['id'], state='invited', history_file=history[name])]
+            steps += [
+                invite(name + ': first', call['id'], state='invited', history_file=history[name], settle_timeout=0),
+                invite(name + ': again', call['id'], state='invited', history_file=history[name]),
+            ]
         else:
             # Without the file, the same run would have paged A again (and said so): the blind task.
-            steps += [invite(name + ': first', call['id'], state='invited', history_file=history[name]),
-                      invite(name + ': again', call['id'], state='invited', history_file=history[name]),
-                      invite(name + ': blind', call['id'], state='invited')]
+            steps += [
+                invite(name + ': first', call['id'], state='invited', history_file=history[name]),
+                invite(name + ': again', call['id'], state='invited', history_file=history[name]),
+                invite(name + ': blind', call['id'], state='invited'),
+            ]
     run = tasks(steps)
 
     def check(name):
@@ -227,8 +236,7 @@ def test_history_file(emu, tasks, tmp_path):
             blind = ok(run.task(name + ': blind'))
             assert statuses(blind) == {'user:' + A: 'invited'}
             # Two POSTs: the first task's and the blind one's (by their own clientContexts); the second task sent none.
-            assert [p['body']['clientContext'] for p in posts] == [
-                first['result']['operations'][0]['clientContext'], blind['operations'][0]['clientContext']]
+            assert [p['body']['clientContext'] for p in posts] == [first['result']['operations'][0]['clientContext'], blind['operations'][0]['clientContext']]
 
     check_each(calls, check)
 

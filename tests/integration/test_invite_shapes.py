@@ -10,6 +10,7 @@ directory lookups), naming the case that failed.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import copy
@@ -43,7 +44,7 @@ def test_shapes_are_sent_as_documented(emu, tasks):
     # play because no other case here reads /users (checked below).
     emu.config(users_permission=False)
     steps = []
-    checks = []     # (case, check(record, call_id), call_id)
+    checks = []  # (case, check(record, call_id), call_id)
 
     for vector in VECTORS:
         call = emu.create_call()
@@ -63,30 +64,55 @@ def test_shapes_are_sent_as_documented(emu, tasks):
             assert sent.pop('clientContext').startswith(result['client_context'] + '~')
             del expected['clientContext']
             assert sent == expected
+
         checks.append((case, documented, call['id']))
 
     call = emu.create_call()
-    steps.append(invite_step('every identity kind in one invite', call['id'], [
-        {'guest': '5D9C7A71-2F4E-4B8A-9C61-0E3D2B1A4F57', 'display_name': 'Vendor'},
-        {'application_instance': '0b7f5d1e-3c2a-4e9b-8d6f-1a2b3c4d5e6f'},
-        {'user': A, 'tenant_id': '72f988bf-86f1-41af-91ab-2d7cd011db47', 'identity_provider': 'AAD', 'hidden': True,
-         'remove_from_default_audio_routing_group': True},
-        {'identity': {'encrypted': {'id': 'ZW5jcnlwdGVk', 'displayName': 'E'}}},
-    ], batch_size=4))
+    steps.append(
+        invite_step(
+            'every identity kind in one invite',
+            call['id'],
+            [
+                {'guest': '5D9C7A71-2F4E-4B8A-9C61-0E3D2B1A4F57', 'display_name': 'Vendor'},
+                {'application_instance': '0b7f5d1e-3c2a-4e9b-8d6f-1a2b3c4d5e6f'},
+                {
+                    'user': A,
+                    'tenant_id': '72f988bf-86f1-41af-91ab-2d7cd011db47',
+                    'identity_provider': 'AAD',
+                    'hidden': True,
+                    'remove_from_default_audio_routing_group': True,
+                },
+                {'identity': {'encrypted': {'id': 'ZW5jcnlwdGVk', 'displayName': 'E'}}},
+            ],
+            batch_size=4,
+        )
+    )
 
     def every_identity_kind(record, call_id):
         result = ok(record)
         sent = invite_posts(emu, call_id)[0]['body']['participants']
-        assert sent[0]['identity']['guest'] == {'@odata.type': '#microsoft.graph.identity',
-                                                'id': '5d9c7a71-2f4e-4b8a-9c61-0e3d2b1a4f57', 'displayName': 'Vendor'}
+        assert sent[0]['identity']['guest'] == {
+            '@odata.type': '#microsoft.graph.identity',
+            'id': '5d9c7a71-2f4e-4b8a-9c61-0e3d2b1a4f57',
+            'displayName': 'Vendor',
+        }
         assert sent[1]['identity']['applicationInstance']['id'] == '0b7f5d1e-3c2a-4e9b-8d6f-1a2b3c4d5e6f'
         assert sent[2]['hidden'] is True and sent[2]['removeFromDefaultAudioRoutingGroup'] is True
-        assert sent[2]['identity']['user'] == {'@odata.type': '#microsoft.graph.identity', 'id': A,
-                                               'tenantId': '72f988bf-86f1-41af-91ab-2d7cd011db47', 'identityProvider': 'AAD'}
+        assert sent[2]['identity']['user'] == {
+            '@odata.type': '#microsoft.graph.identity',
+            'id': A,
+            'tenantId': '72f988bf-86f1-41af-91ab-2d7cd011db47',
+            'identityProvider': 'AAD',
+        }
         assert sent[3]['identity'] == {'encrypted': {'id': 'ZW5jcnlwdGVk', 'displayName': 'E'}}
         labels = [p['label'] for p in result['participants']]
-        assert labels == ['guest:5d9c7a71-2f4e-4b8a-9c61-0e3d2b1a4f57', 'applicationInstance:0b7f5d1e-3c2a-4e9b-8d6f-1a2b3c4d5e6f',
-                          'user:' + A, 'encrypted:ZW5jcnlwdGVk']
+        assert labels == [
+            'guest:5d9c7a71-2f4e-4b8a-9c61-0e3d2b1a4f57',
+            'applicationInstance:0b7f5d1e-3c2a-4e9b-8d6f-1a2b3c4d5e6f',
+            'user:' + A,
+            'encrypted:ZW5jcnlwdGVk',
+        ]
+
     checks.append(('every identity kind in one invite', every_identity_kind, call['id']))
 
     call = emu.create_call()
@@ -96,6 +122,7 @@ def test_shapes_are_sent_as_documented(emu, tasks):
         ok(record)
         post = invite_posts(emu, call_id)[0]
         assert post['path'].startswith('/beta/') and post['body']['participants'][0]['endpointType'] == 'voicemail'
+
     checks.append(('endpoint_type in beta', endpoint_type_in_beta, call['id']))
 
     refused_call = emu.create_call()
@@ -109,6 +136,7 @@ def test_shapes_are_sent_as_documented(emu, tasks):
         others = len(steps) - 1
         service = sorted(r['path'].rsplit('/', 1)[-1] for r in emu.requests() if '/communications/' not in r['path'] and '/users' not in r['path'])
         assert service == ['openid-configuration'] * others + ['token'] * others, service
+
     checks.append(('endpoint_type refused in v1.0', endpoint_type_refused_in_v1, refused_call['id']))
 
     call = emu.create_call()
@@ -121,6 +149,7 @@ def test_shapes_are_sent_as_documented(emu, tasks):
         # The switch could have touched no other case: only this one looked anyone up.
         everyone = [r for r in emu.requests() if '/users' in r['path']]
         assert everyone and lookups_of(emu, 'ann@contoso.com') == everyone, [(r['path'], r['query']) for r in everyone]
+
     checks.append(('lookup without permission says which', lookup_without_permission, call['id']))
 
     run = tasks(steps)
@@ -145,9 +174,13 @@ def test_principal_names_and_addresses_are_resolved(emu, tasks):
     emu.add_user(id=A, userPrincipalName=GUEST_UPN, displayName='Alex (guest)')
     emu.add_user(id=DANA, userPrincipalName='dana@contoso.com', displayName='Dana')
     emu.add_user(id=ERIN, userPrincipalName='erin@contoso.com', displayName='Erin Example')
-    emu.add_user(id=MAIL_USER, userPrincipalName='a1234@contoso.onmicrosoft.com', displayName='Ann Example',
-                 mail='ann.example@contoso.com',
-                 proxyAddresses=['SMTP:ann.example@contoso.com', 'smtp:oncall-alias@contoso.com'])
+    emu.add_user(
+        id=MAIL_USER,
+        userPrincipalName='a1234@contoso.onmicrosoft.com',
+        displayName='Ann Example',
+        mail='ann.example@contoso.com',
+        proxyAddresses=['SMTP:ann.example@contoso.com', 'smtp:oncall-alias@contoso.com'],
+    )
     emu.add_user(id=ANN, userPrincipalName='ann@contoso.com', displayName='Ann', proxyAddresses=['smtp:oncall@contoso.com'])
     emu.add_user(id=BOB, userPrincipalName='bob@contoso.com', displayName='Bob', proxyAddresses=['smtp:oncall@contoso.com'])
     calls = {
@@ -161,8 +194,16 @@ def test_principal_names_and_addresses_are_resolved(emu, tasks):
     }
     addresses = {'address by mail': 'ann.example@contoso.com', 'address by proxy': 'oncall-alias@contoso.com'}
     # The name each case looks up: every /users request of the run must be one case's.
-    names = dict({'resolved once': GUEST_UPN, 'already present by id': 'dana@contoso.com', 'resolved display name': 'erin@contoso.com',
-                  'address of several users': 'oncall@contoso.com', 'unknown name': 'nobody@contoso.com'}, **addresses)
+    names = dict(
+        {
+            'resolved once': GUEST_UPN,
+            'already present by id': 'dana@contoso.com',
+            'resolved display name': 'erin@contoso.com',
+            'address of several users': 'oncall@contoso.com',
+            'unknown name': 'nobody@contoso.com',
+        },
+        **addresses,
+    )
     participants = {
         'resolved once': [{'user': GUEST_UPN, 'display_name': 'Alex'}, {'user': GUEST_UPN.upper()}],
         'already present by id': [{'user': 'dana@contoso.com'}],
@@ -195,7 +236,10 @@ def test_principal_names_and_addresses_are_resolved(emu, tasks):
         call_id = calls['resolved display name']['id']
         ok(run.task('resolved display name'))
         assert invite_posts(emu, call_id)[0]['body']['participants'][0]['identity']['user'] == {
-            '@odata.type': '#microsoft.graph.identity', 'id': ERIN, 'displayName': 'Erin Example'}
+            '@odata.type': '#microsoft.graph.identity',
+            'id': ERIN,
+            'displayName': 'Erin Example',
+        }
         roster = emu.call(call_id)['participants']
         assert roster[-1]['info']['identity']['user']['displayName'] == 'Erin Example', 'the roster shows a name'
 

@@ -11,6 +11,7 @@ and its emulator_config must be accepted by POST /_emulator/config as it is.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 
@@ -20,8 +21,14 @@ A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
 B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
 PHONE = '+14255550123'
 SWITCHES = ('list_operations', 'get_operation', 'status_case', 'duplicate_invite', 'roster_kind', 'ringing_in_roster')
-DEFAULTS = {'list_operations': 'supported', 'get_operation': 'supported', 'status_case': 'Running',
-            'duplicate_invite': 'ignored', 'roster_kind': 'own', 'ringing_in_roster': False}
+DEFAULTS = {
+    'list_operations': 'supported',
+    'get_operation': 'supported',
+    'status_case': 'Running',
+    'duplicate_invite': 'ignored',
+    'roster_kind': 'own',
+    'ringing_in_roster': False,
+}
 # Graph requests the probe person rings for, in the ringing cases (the clock ticks 1 s per Graph request).
 RINGING = 6
 FAST = {'poll_interval': 0.05, 'answer_timeout': 30}
@@ -56,7 +63,7 @@ def assert_named_values_are_true(emu, result, config=None):
         else:
             assert name in result['undetermined'] and name not in result['emulator_config']
     assert sorted(result['undetermined'] + list(result['emulator_config'])) == sorted(SWITCHES)
-    emu.config(**result['emulator_config'])         # the emulator accepts it as it is
+    emu.config(**result['emulator_config'])  # the emulator accepts it as it is
 
 
 def assert_probe_invites(emu, call_id, count, identity=('user', A)):
@@ -74,14 +81,18 @@ def assert_probe_invites(emu, call_id, count, identity=('user', A)):
 
 # Every value of every switch ------------------------------------------------------------------------
 
-CASES = [(name, value) for name, values in (
-    ('list_operations', ['supported', 'running_only', 400, 403, 404, 405, 501]),
-    ('get_operation', ['supported', '404_when_finished', 'unsupported']),
-    ('status_case', ['Running', 'running']),
-    ('duplicate_invite', ['ignored', 'error', 'failed_operation']),
-    ('roster_kind', ['own', 'application']),
-    ('ringing_in_roster', [True, False]),
-) for value in values]
+CASES = [
+    (name, value)
+    for name, values in (
+        ('list_operations', ['supported', 'running_only', 400, 403, 404, 405, 501]),
+        ('get_operation', ['supported', '404_when_finished', 'unsupported']),
+        ('status_case', ['Running', 'running']),
+        ('duplicate_invite', ['ignored', 'error', 'failed_operation']),
+        ('roster_kind', ['own', 'application']),
+        ('ringing_in_roster', [True, False]),
+    )
+    for value in values
+]
 # Only a person who rings a while shows these: the others answer at once.
 NEEDS_RINGING = ('get_operation', 'ringing_in_roster')
 
@@ -94,7 +105,7 @@ def test_names_every_value(emu, tasks):
         calls[switch, value] = emu.create_call(config={switch: value, 'invite_outcomes': {A: {'result': 'answer', 'after': ringing}}})
     manual_clock(emu)
     run = tasks([('%s=%s' % case, 'graph_call_probe', dict(FAST, call_id=calls[case]['id'], probe_user=A)) for case in CASES])
-    base = emu.config()         # the global config the probes ran under (each check below merges into it)
+    base = emu.config()  # the global config the probes ran under (each check below merges into it)
     check_each(CASES, lambda case: assert_names_the_value(emu, run, base, calls[case]['id'], *case))
 
 
@@ -114,8 +125,7 @@ def assert_names_the_value(emu, run, base, call_id, switch, value):
     requests = [r for r in graph_requests(emu) if '/calls/' + call_id in r['path']]
     assert [(r['method'], r['path'].rsplit('/', 1)[-1]) for r in requests[:2]] == [('GET', call_id), ('GET', 'operations')]
     # The probe person is still in the call: the probe never removes anyone.
-    roster_ids = [ident.get('id') for p in emu.call(call_id)['participants'] for ident in p['info']['identity'].values()
-                  if isinstance(ident, dict)]
+    roster_ids = [ident.get('id') for p in emu.call(call_id)['participants'] for ident in p['info']['identity'].values() if isinstance(ident, dict)]
     assert A in roster_ids
     if switch == 'list_operations' and isinstance(value, int):
         listings = [r['status'] for r in recorded(emu, 'GET', '/operations', contains=call_id)]
@@ -128,8 +138,14 @@ def assert_names_the_value(emu, run, base, call_id, switch, value):
 
 def test_everything_determined_at_once_with_a_phone(emu, task):
     call = emu.create_call()
-    config = {'list_operations': 'running_only', 'get_operation': 'supported', 'status_case': 'running',
-              'duplicate_invite': 'failed_operation', 'roster_kind': 'application', 'ringing_in_roster': True}
+    config = {
+        'list_operations': 'running_only',
+        'get_operation': 'supported',
+        'status_case': 'running',
+        'duplicate_invite': 'failed_operation',
+        'roster_kind': 'application',
+        'ringing_in_roster': True,
+    }
     emu.config(**config)
     manual_clock(emu, {PHONE: {'result': 'answer', 'after': RINGING}})
     run = probe(task, call['id'], probe_phone='+1 (425) 555-0123')
@@ -152,8 +168,13 @@ def test_blind_tenant_names_only_what_it_can_prove(emu, task):
     assert run.rc == 0, run.output
     result = run.task('Task')['result']
     assert_named_values_are_true(emu, result)
-    assert result['emulator_config'] == {'list_operations': 404, 'get_operation': 'unsupported', 'status_case': 'Running',
-                                         'roster_kind': 'own', 'ringing_in_roster': False}
+    assert result['emulator_config'] == {
+        'list_operations': 404,
+        'get_operation': 'unsupported',
+        'status_case': 'Running',
+        'roster_kind': 'own',
+        'ringing_in_roster': False,
+    }
     assert result['undetermined'] == ['duplicate_invite']
     assert 'could not be read' in result['answers']['duplicate_invite']['evidence']
     assert result['verdict']['defaults_safe'] is False
@@ -171,12 +192,17 @@ def test_unreadable_duplicate_does_not_wait_for_answer_timeout(emu, task):
     assert run.rc == 0, run.output
     result = run.task('Task')['result']
     assert_named_values_are_true(emu, result)
-    assert result['emulator_config'] == {'list_operations': 'running_only', 'get_operation': '404_when_finished',
-                                         'status_case': 'Running', 'roster_kind': 'own', 'ringing_in_roster': False}
+    assert result['emulator_config'] == {
+        'list_operations': 'running_only',
+        'get_operation': '404_when_finished',
+        'status_case': 'Running',
+        'roster_kind': 'own',
+        'ringing_in_roster': False,
+    }
     duplicate = result['operations'][1]['id']
     assert len(recorded(emu, 'GET', '/operations/' + duplicate)) == 2
     posts = assert_probe_invites(emu, call['id'], 2)
-    after = graph_requests(emu)[graph_requests(emu).index(posts[1]) + 1:]
+    after = graph_requests(emu)[graph_requests(emu).index(posts[1]) + 1 :]
     assert [r['path'].rsplit('/', 1)[-1] for r in after] == [duplicate, 'operations', duplicate, 'operations']
 
 
@@ -194,11 +220,15 @@ def test_answer_at_once_leaves_404_when_finished_undetermined(emu, task):
 
 # Without ringing anyone ---------------------------------------------------------------------------
 
+
 def seed_invite(emu, call_id, who):
     """An earlier invite of someone else, straight to Graph, so the call has an operation to read."""
-    status, _headers, body = emu.graph('POST', '/v1.0/communications/calls/%s/participants/invite' % call_id,
-                                       body={'participants': [{'identity': {'user': {'id': who}}}], 'clientContext': 'earlier'},
-                                       token=emu.token())
+    status, _headers, body = emu.graph(
+        'POST',
+        '/v1.0/communications/calls/%s/participants/invite' % call_id,
+        body={'participants': [{'identity': {'user': {'id': who}}}], 'clientContext': 'earlier'},
+        token=emu.token(),
+    )
     assert status == 200, body
     return body
 
@@ -207,7 +237,7 @@ def test_check_mode_only_reads(emu, task):
     call = emu.create_call()
     emu.config(list_operations='running_only', get_operation='unsupported', status_case='running')
     manual_clock(emu, {B: {'result': 'no_answer', 'after': 600}})
-    seed_invite(emu, call['id'], B)                  # still ringing: listed even under running_only
+    seed_invite(emu, call['id'], B)  # still ringing: listed even under running_only
     before = len(emu.requests())
     run = probe(task, call['id'], check=True, probe_user=A)
     assert run.rc == 0, run.output
@@ -228,7 +258,7 @@ def test_check_mode_only_reads(emu, task):
 
 def test_no_probe_person_asks_the_read_only_questions(emu, task):
     call = emu.create_call()
-    earlier = seed_invite(emu, call['id'], B)        # answered at once: a finished operation
+    earlier = seed_invite(emu, call['id'], B)  # answered at once: a finished operation
     before = len(emu.requests())
     run = probe(task, call['id'])
     assert run.rc == 0, run.output
@@ -240,10 +270,14 @@ def test_no_probe_person_asks_the_read_only_questions(emu, task):
     assert any('no probe_user or probe_phone' in w for w in result['warnings'])
     base = '/v1.0/communications/calls/' + call['id']
     assert [(r['method'], r['path']) for r in emu.requests()[before:] if r['path'].startswith('/v1.0/')] == [
-        ('GET', base), ('GET', base + '/operations'), ('GET', base + '/operations/' + earlier['id'])]
+        ('GET', base),
+        ('GET', base + '/operations'),
+        ('GET', base + '/operations/' + earlier['id']),
+    ]
 
 
 # The probe person ------------------------------------------------------------------------------------
+
 
 def test_probe_person_declines(emu, task):
     call = emu.create_call()
@@ -257,7 +291,7 @@ def test_probe_person_declines(emu, task):
     assert 'did not join' in result['answers']['duplicate_invite']['evidence']
     assert_named_values_are_true(emu, result)
     assert result['emulator_config']['list_operations'] == 'supported' and result['emulator_config']['get_operation'] == 'supported'
-    assert_probe_invites(emu, call['id'], 1)         # never invited twice after a decline
+    assert_probe_invites(emu, call['id'], 1)  # never invited twice after a decline
 
 
 def test_probe_person_never_answers(emu, task):
@@ -290,8 +324,11 @@ CANNOT = [
 
 
 def test_calls_that_cannot_be_probed(emu, tasks):
-    calls = {'unknown': '00000000-0000-4000-8000-000000000000',
-             'terminated': emu.create_call(state='terminated')['id'], 'p2p': emu.create_call(group=False)['id']}
+    calls = {
+        'unknown': '00000000-0000-4000-8000-000000000000',
+        'terminated': emu.create_call(state='terminated')['id'],
+        'p2p': emu.create_call(group=False)['id'],
+    }
     run = tasks([(kind, 'graph_call_probe', dict(FAST, call_id=calls[kind], probe_user=A)) for kind, dummy in CANNOT])
     for kind, message in CANNOT:
         record = run.task(kind)

@@ -5,6 +5,7 @@
 """The page_responders role against the emulator: it pages once, previews in check mode, validates input."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -41,13 +42,29 @@ def pages_on_each_call(call_ids, participants):
     """One play that runs the role once per call (as role.yml does), each with a Result task of its own."""
     tasks = []
     for index, call_id in enumerate(call_ids):
-        tasks.append({'name': 'Page %d' % index, 'block': [{
-            'name': 'Page', 'ansible.builtin.include_role': {'name': 'msgraph.calls.page_responders'},
-            'vars': {'page_responders_connection': '{{ graph }}', 'page_responders_call_id': call_id,
-                     'page_responders_participants': participants}}],
-            'always': [{'name': 'Result %d' % index, 'ansible.builtin.debug': {'var': 'page_responders_result'}}]})
-    return [{'name': 'Page responders on each call', 'hosts': 'localhost', 'gather_facts': False, 'connection': 'local',
-             'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'}, 'tasks': tasks}]
+        tasks.append(
+            {
+                'name': 'Page %d' % index,
+                'block': [
+                    {
+                        'name': 'Page',
+                        'ansible.builtin.include_role': {'name': 'msgraph.calls.page_responders'},
+                        'vars': {'page_responders_connection': '{{ graph }}', 'page_responders_call_id': call_id, 'page_responders_participants': participants},
+                    }
+                ],
+                'always': [{'name': 'Result %d' % index, 'ansible.builtin.debug': {'var': 'page_responders_result'}}],
+            }
+        )
+    return [
+        {
+            'name': 'Page responders on each call',
+            'hosts': 'localhost',
+            'gather_facts': False,
+            'connection': 'local',
+            'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'},
+            'tasks': tasks,
+        }
+    ]
 
 
 def test_default_state_pages_whatever_graph_lists(emu, playbook, tmp_path):
@@ -63,8 +80,7 @@ def test_default_state_pages_whatever_graph_lists(emu, playbook, tmp_path):
         result = run.task('Result %d' % index)['result']['page_responders_result']
         assert result['changed'] is True and len(result['invited']) == 2, (listing, result)
         assert sorted(p['status'] for p in invite_posts(emu, call_id)) == [200, 200], listing
-        assert [r['status'] for r in emu.requests() if r['path'].endswith('/calls/%s/operations' % call_id)] == \
-            [200 if isinstance(listing, str) else listing]
+        assert [r['status'] for r in emu.requests() if r['path'].endswith('/calls/%s/operations' % call_id)] == [200 if isinstance(listing, str) else listing]
 
 
 def test_history_file_keeps_the_default_promise_without_graphs_listing(emu, playbook, tmp_path):
@@ -110,11 +126,15 @@ def test_argument_specs_refuse_bad_participants_before_any_request(emu, playbook
     assert emu.requests() == []
 
 
-@pytest.mark.parametrize('participants,message', [
-    ([{'phone': '+44 (0) 20 7946 095'}], 'not a valid phone number'),
-    ([{'phone': '+12'}], 'cannot be read'),
-    ([{'user': A}, {'user': A, 'phone': '+14255550100'}], 'exactly one of'),
-], ids=['short-phone', 'no-phone', 'two-identities'])
+@pytest.mark.parametrize(
+    'participants,message',
+    [
+        ([{'phone': '+44 (0) 20 7946 095'}], 'not a valid phone number'),
+        ([{'phone': '+12'}], 'cannot be read'),
+        ([{'user': A}, {'user': A, 'phone': '+14255550100'}], 'exactly one of'),
+    ],
+    ids=['short-phone', 'no-phone', 'two-identities'],
+)
 def test_bad_input_fails_before_any_request(emu, playbook, participants, message):
     call = emu.create_call()
     run = playbook('role.yml', role={'call_id': call['id'], 'participants': participants})

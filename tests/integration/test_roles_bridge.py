@@ -5,6 +5,7 @@
 """The escalate and incident_bridge roles against the emulator, with per-identity outcomes on the manual clock."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -18,8 +19,7 @@ B = '4c1d3e7f-9a2b-4e6c-8d1f-2a3b4c5d6e7f'
 ANSWER = {'result': 'answer', 'after': 0}
 DECLINE = {'result': 'decline', 'after': 0}
 SILENT = {'result': 'no_answer', 'after': 600}
-TIERS = [{'name': 'primary', 'participants': [{'user': A}], 'wait_timeout': 1},
-         {'name': 'secondary', 'participants': [{'user': B}], 'wait_timeout': 1}]
+TIERS = [{'name': 'primary', 'participants': [{'user': A}], 'wait_timeout': 1}, {'name': 'secondary', 'participants': [{'user': B}], 'wait_timeout': 1}]
 
 
 def role_vars(graph, role, connection_from='play', **more):
@@ -48,20 +48,36 @@ def run_roles(playbook, tmp_path, cases):
     inventory = tmp_path / ('cases-%d.json' % len(list(tmp_path.glob('cases-*.json'))))
     inventory.write_text(json.dumps({'cases': {'hosts': cases}}))
     play = tmp_path / ('any-role-%s.json' % inventory.stem)
-    play.write_text(json.dumps([{
-        'name': 'Run a role of the collection, on each case', 'hosts': 'cases', 'gather_facts': False, 'connection': 'local',
-        'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'},
-        'module_defaults': {'group/msgraph.calls.graph': '{{ play_connection | default({}) }}'},
-        'tasks': [{
-            'name': 'Role, and its result however it ends',
-            'block': [{'name': 'Role', 'ansible.builtin.include_role': {'name': '{{ role_name }}'}}],
-            'always': [{'name': 'Result', 'ansible.builtin.debug': {'msg': {
-                'case': '{{ inventory_hostname }}', 'result': "{{ lookup('ansible.builtin.vars', role_result, default=None) }}"}}}],
-        }],
-    }]))
+    play.write_text(
+        json.dumps(
+            [
+                {
+                    'name': 'Run a role of the collection, on each case',
+                    'hosts': 'cases',
+                    'gather_facts': False,
+                    'connection': 'local',
+                    'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'},
+                    'module_defaults': {'group/msgraph.calls.graph': '{{ play_connection | default({}) }}'},
+                    'tasks': [
+                        {
+                            'name': 'Role, and its result however it ends',
+                            'block': [{'name': 'Role', 'ansible.builtin.include_role': {'name': '{{ role_name }}'}}],
+                            'always': [
+                                {
+                                    'name': 'Result',
+                                    'ansible.builtin.debug': {
+                                        'msg': {'case': '{{ inventory_hostname }}', 'result': "{{ lookup('ansible.builtin.vars', role_result, default=None) }}"}
+                                    },
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ]
+        )
+    )
     run = playbook(str(play), extra_args=('-i', str(inventory)))
-    results = dict((r['result']['msg']['case'], r['result']['msg']['result']) for r in run.records
-                   if r['task'] == 'Result' and r['status'] == 'ok')
+    results = dict((r['result']['msg']['case'], r['result']['msg']['result']) for r in run.records if r['task'] == 'Result' and r['status'] == 'ok')
     return run, results
 
 
@@ -98,9 +114,11 @@ def test_escalate_stops_at_the_tier_that_answers_and_fails_with_the_table_when_n
     calls = dict((case, emu.create_call(config=config)['id']) for case, dummy, config, dummy, dummy in ESCALATIONS)
 
     def escalations(cases):
-        return dict((case, role_vars(graph, 'escalate', connection_from, escalate_call_id=calls[case], escalate_tiers=TIERS,
-                                     escalate_wait_sleep=0.2))
-                    for case, connection_from, dummy, dummy, dummy in ESCALATIONS if case in cases)
+        return dict(
+            (case, role_vars(graph, 'escalate', connection_from, escalate_call_id=calls[case], escalate_tiers=TIERS, escalate_wait_sleep=0.2))
+            for case, connection_from, dummy, dummy, dummy in ESCALATIONS
+            if case in cases
+        )
 
     run, results = run_roles(playbook, tmp_path, escalations(calls))
     assert run.rc != 0, 'one case fails the run'
@@ -142,13 +160,18 @@ def test_the_bridge_role_runs_the_incident_and_a_rerun_changes_nothing(emu, play
     emu.clock(tick=1)
     emu.config(invite_outcomes={A: DECLINE, B: ANSWER})
     sides = dict(('connection-from-' + side, side) for side in ('play', 'role'))
-    bridge = dict(incident_bridge_organizer='ic@contoso.com', incident_bridge_callback_uri='https://bot.example.com/api/calls',
-                  incident_bridge_tiers=TIERS, incident_bridge_wait_sleep=0.2)
+    bridge = dict(
+        incident_bridge_organizer='ic@contoso.com',
+        incident_bridge_callback_uri='https://bot.example.com/api/calls',
+        incident_bridge_tiers=TIERS,
+        incident_bridge_wait_sleep=0.2,
+    )
 
     def each_side(more):
         """Each side's host and variables: its connection, its incident and ``more(host)``."""
-        return dict((case, role_vars(graph, 'incident_bridge', side, incident_bridge_incident_id='INC-42-' + side, **more(case)))
-                    for case, side in sides.items())
+        return dict(
+            (case, role_vars(graph, 'incident_bridge', side, incident_bridge_incident_id='INC-42-' + side, **more(case))) for case, side in sides.items()
+        )
 
     run, results = run_roles(playbook, tmp_path, each_side(lambda case: bridge))
     assert run.rc == 0, run.output
@@ -167,8 +190,7 @@ def test_the_bridge_role_runs_the_incident_and_a_rerun_changes_nothing(emu, play
         assert len(invite_posts(emu, result['call_id'])) == 2, '%s: nobody paged twice' % case
     assert len(recorded(emu, 'POST', '/communications/calls')) == len(sides)
 
-    hang, dummy = run_roles(playbook, tmp_path, each_side(lambda case: dict(incident_bridge_state='absent',
-                                                                            incident_bridge_call_id=results[case]['call_id'])))
+    hang, dummy = run_roles(playbook, tmp_path, each_side(lambda case: dict(incident_bridge_state='absent', incident_bridge_call_id=results[case]['call_id'])))
     assert hang.rc == 0, hang.output
     for case, result in sorted(results.items()):
         assert emu.call(result['call_id'])['state'] == 'terminated', case
@@ -176,9 +198,16 @@ def test_the_bridge_role_runs_the_incident_and_a_rerun_changes_nothing(emu, play
 
 def test_the_bridge_role_previews_in_check_mode_without_a_write(emu, playbook, graph):
     emu.add_user(id=ORGANIZER, userPrincipalName='ic@contoso.com', displayName='Incident commander')
-    run, result = run_role(playbook, graph, 'incident_bridge', check=True, incident_bridge_incident_id='INC-43',
-                           incident_bridge_organizer=ORGANIZER, incident_bridge_callback_uri='https://bot.example.com/cb',
-                           incident_bridge_tiers=TIERS)
+    run, result = run_role(
+        playbook,
+        graph,
+        'incident_bridge',
+        check=True,
+        incident_bridge_incident_id='INC-43',
+        incident_bridge_organizer=ORGANIZER,
+        incident_bridge_callback_uri='https://bot.example.com/cb',
+        incident_bridge_tiers=TIERS,
+    )
     assert run.rc == 0, run.output
     assert result['escalation']['plan'][0] == 'primary would page user:%s now, then wait up to 1s' % A
     assert [r for r in emu.requests() if r['method'] != 'GET' and r['path'].startswith('/v1.0/')] == []
@@ -187,20 +216,38 @@ def test_the_bridge_role_previews_in_check_mode_without_a_write(emu, playbook, g
 # What the roles refuse before any request: the case (its host), the role, its variables, words of the message.
 BRIDGE_REFUSED = {'incident_bridge_incident_id': 'INC-44'}
 REFUSALS = [
-    ('escalate-unknown-participant-key', 'escalate',
-     {'escalate_call_id': 'c', 'escalate_tiers': [{'participants': [{'user': A, 'colour': 'blue'}]}]}, 'colour'),
-    ('escalate-short-phone', 'escalate',
-     {'escalate_call_id': 'c', 'escalate_tiers': [{'participants': [{'phone': '+12'}]}]}, 'tiers[0].participants[0].phone'),
-    ('escalate-link-without-callback', 'escalate',
-     {'escalate_join_url': 'https://teams.microsoft.com/meet/1?p=x', 'escalate_tiers': TIERS}, 'escalate_callback_uri is required'),
-    ('bridge-hang-up-without-call', 'incident_bridge',
-     dict(BRIDGE_REFUSED, incident_bridge_state='absent'), 'incident_bridge_call_id is required with incident_bridge_state=absent'),
-    ('bridge-organizer-without-callback', 'incident_bridge',
-     dict(BRIDGE_REFUSED, incident_bridge_organizer=ORGANIZER), 'incident_bridge_callback_uri is required'),
+    (
+        'escalate-unknown-participant-key',
+        'escalate',
+        {'escalate_call_id': 'c', 'escalate_tiers': [{'participants': [{'user': A, 'colour': 'blue'}]}]},
+        'colour',
+    ),
+    ('escalate-short-phone', 'escalate', {'escalate_call_id': 'c', 'escalate_tiers': [{'participants': [{'phone': '+12'}]}]}, 'tiers[0].participants[0].phone'),
+    (
+        'escalate-link-without-callback',
+        'escalate',
+        {'escalate_join_url': 'https://teams.microsoft.com/meet/1?p=x', 'escalate_tiers': TIERS},
+        'escalate_callback_uri is required',
+    ),
+    (
+        'bridge-hang-up-without-call',
+        'incident_bridge',
+        dict(BRIDGE_REFUSED, incident_bridge_state='absent'),
+        'incident_bridge_call_id is required with incident_bridge_state=absent',
+    ),
+    (
+        'bridge-organizer-without-callback',
+        'incident_bridge',
+        dict(BRIDGE_REFUSED, incident_bridge_organizer=ORGANIZER),
+        'incident_bridge_callback_uri is required',
+    ),
     ('bridge-nothing-to-join', 'incident_bridge', BRIDGE_REFUSED, 'give incident_bridge_organizer'),
-    ('bridge-short-phone', 'incident_bridge',
-     dict(BRIDGE_REFUSED, incident_bridge_call_id='c', incident_bridge_tiers=[{'participants': [{'phone': '+12'}]}]),
-     'tiers[0].participants[0].phone must be a phone number'),
+    (
+        'bridge-short-phone',
+        'incident_bridge',
+        dict(BRIDGE_REFUSED, incident_bridge_call_id='c', incident_bridge_tiers=[{'participants': [{'phone': '+12'}]}]),
+        'tiers[0].participants[0].phone must be a phone number',
+    ),
 ]
 
 
@@ -224,9 +271,15 @@ def test_escalate_joins_the_meeting_from_its_link_first(emu, playbook, graph):
     emu.clock(tick=1)
     meeting = emu.add_meeting(ORGANIZER)
     emu.config(invite_outcomes={A: ANSWER})
-    run, result = run_role(playbook, graph, 'escalate', escalate_join_url=meeting['joinWebUrl'],
-                           escalate_callback_uri='https://bot.example.com/api/calls', escalate_tiers=TIERS,
-                           escalate_wait_sleep=0.2)
+    run, result = run_role(
+        playbook,
+        graph,
+        'escalate',
+        escalate_join_url=meeting['joinWebUrl'],
+        escalate_callback_uri='https://bot.example.com/api/calls',
+        escalate_tiers=TIERS,
+        escalate_wait_sleep=0.2,
+    )
     assert run.rc == 0, run.output
     assert people(result) == {A: 'joined', B: 'not_paged'}
     assert len(recorded(emu, 'POST', '/communications/calls')) == 1
@@ -235,13 +288,18 @@ def test_escalate_joins_the_meeting_from_its_link_first(emu, playbook, graph):
 def test_escalate_takes_the_tiers_of_an_oncall_export(emu, playbook, graph):
     call = emu.create_call()
     emu.config(invite_outcomes={A: DECLINE, B: ANSWER})
-    oncall = [{'name': 'Bea', 'email': 'bea@example.com', 'tier': 2},
-              {'name': 'Al', 'email': 'al@example.com', 'tier': 1}]
+    oncall = [{'name': 'Bea', 'email': 'bea@example.com', 'tier': 2}, {'name': 'Al', 'email': 'al@example.com', 'tier': 1}]
     emu.add_user(id=A, userPrincipalName='al@example.com', displayName='Al')
     emu.add_user(id=B, userPrincipalName='bea@example.com', displayName='Bea')
-    run, result = run_role(playbook, graph, 'escalate', escalate_call_id=call['id'], oncall=oncall,
-                           escalate_tiers='{{ oncall | msgraph.calls.oncall_tiers }}', escalate_wait_timeout=1,
-                           escalate_wait_sleep=0.2)
+    run, result = run_role(
+        playbook,
+        graph,
+        'escalate',
+        escalate_call_id=call['id'],
+        oncall=oncall,
+        escalate_tiers='{{ oncall | msgraph.calls.oncall_tiers }}',
+        escalate_wait_timeout=1,
+        escalate_wait_sleep=0.2,
+    )
     assert run.rc == 0, run.output
-    assert [(p['tier'], p['user'], p['status']) for p in result['participants']] == [
-        (1, 'al@example.com', 'declined'), (2, 'bea@example.com', 'joined')]
+    assert [(p['tier'], p['user'], p['status']) for p in result['participants']] == [(1, 'al@example.com', 'declined'), (2, 'bea@example.com', 'joined')]

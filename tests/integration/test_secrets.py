@@ -10,6 +10,7 @@ password the tests used, and anything that looks like a bearer header.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -38,24 +39,29 @@ def test_the_scan_finds_a_leak():
 def test_preview_and_invite_verbose_with_diff(emu, playbook):
     call = emu.create_call()
     for check in (True, False):
-        run = playbook('invite.yml', check=check, diff=True, extra_args=VERBOSE,
-                       invite={'call_id': call['id'], 'participants': [{'user': A}], 'wait': True, 'wait_sleep': 0.2})
+        run = playbook(
+            'invite.yml',
+            check=check,
+            diff=True,
+            extra_args=VERBOSE,
+            invite={'call_id': call['id'], 'participants': [{'user': A}], 'wait': True, 'wait_sleep': 0.2},
+        )
         assert run.rc == 0, run.output
         assert_clean(run, emu)
         assert 'client_secret' in run.output, 'the invocation is shown at -vvvv, masked'
 
 
 def test_graph_error_verbose(emu, playbook):
-    run = playbook('invite.yml', extra_args=VERBOSE,
-                   invite={'call_id': '00000000-0000-4000-8000-000000000000', 'participants': [{'user': A}]})
+    run = playbook('invite.yml', extra_args=VERBOSE, invite={'call_id': '00000000-0000-4000-8000-000000000000', 'participants': [{'user': A}]})
     assert run.rc != 0
     assert_clean(run, emu)
 
 
 def test_token_error_verbose(emu, playbook, graph):
     wrong = 'wrong-secret-that-must-not-show'
-    run = playbook('invite.yml', graph=dict(graph, client_secret=wrong), extra_args=VERBOSE,
-                   invite={'call_id': emu.create_call()['id'], 'participants': [{'user': A}]})
+    run = playbook(
+        'invite.yml', graph=dict(graph, client_secret=wrong), extra_args=VERBOSE, invite={'call_id': emu.create_call()['id'], 'participants': [{'user': A}]}
+    )
     assert run.rc != 0 and 'invalid_client' in run.result['msg']
     assert_clean(run, emu, wrong)
 
@@ -64,8 +70,12 @@ def test_access_token_never_shown(emu, task):
     token = emu.token()
     SESSION_SECRETS.append(token)
     call = emu.create_call()
-    run = task('graph_call_invite', {'call_id': call['id'], 'participants': [{'user': A}], 'auth_method': 'access_token',
-                                     'access_token': token, 'client_secret': None}, diff=True, extra_args=VERBOSE)
+    run = task(
+        'graph_call_invite',
+        {'call_id': call['id'], 'participants': [{'user': A}], 'auth_method': 'access_token', 'access_token': token, 'client_secret': None},
+        diff=True,
+        extra_args=VERBOSE,
+    )
     assert run.rc == 0, run.output
     assert_clean(run, emu, token)
     reads = [r for r in emu.requests() if '/communications/' in r['path']]

@@ -10,6 +10,7 @@ call alone; a failure names the case.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 
@@ -30,11 +31,15 @@ def on_call(emu, call_id):
 
 def operation_reads(emu, call_id):
     """(kind, status) of each operation read of this call: ('list', 200) for the listing, ('get', 404) for one operation."""
-    return [('list' if r['path'].endswith('/operations') else 'get', r['status']) for r in on_call(emu, call_id)
-            if r['method'] == 'GET' and '/operations' in r['path']]
+    return [
+        ('list' if r['path'].endswith('/operations') else 'get', r['status'])
+        for r in on_call(emu, call_id)
+        if r['method'] == 'GET' and '/operations' in r['path']
+    ]
 
 
 # The wait -------------------------------------------------------------------------------------------
+
 
 def answer(after):
     return {'result': 'answer', 'after': after}
@@ -54,19 +59,28 @@ STILL = {
     'decline fails the task with the result info': ({'invite_outcomes': {A: answer(0), B: decline(0)}}, [A, B], WAIT, None),
     'decline tolerated when asked': ({'invite_outcome': decline(0)}, [A], dict(WAIT, fail_on_failed_invite=False), None),
     'no answer times out': ({'invite_outcome': {'result': 'no_answer', 'after': 600}}, [A], dict(WAIT, wait_timeout=2), None),
-    'no answer times out, tolerated': ({'invite_outcome': {'result': 'no_answer', 'after': 600}}, [A],
-                                       dict(WAIT, wait_timeout=2, fail_on_timeout=False), None),
+    'no answer times out, tolerated': ({'invite_outcome': {'result': 'no_answer', 'after': 600}}, [A], dict(WAIT, wait_timeout=2, fail_on_timeout=False), None),
     # No listing, and the operation answers 404 from the first GET: only the roster can tell.
     'operation never served: the roster decides a join': (
-        {'list_operations': 404, 'get_operation': '404_when_finished', 'invite_outcome': answer(0)}, [A], WAIT, None),
+        {'list_operations': 404, 'get_operation': '404_when_finished', 'invite_outcome': answer(0)},
+        [A],
+        WAIT,
+        None,
+    ),
     # Observation 5: with get_operation 404_when_finished, a decline before the first poll used to end as a
     # timeout after the whole wait_timeout. The listing shows the failed operation (or, running_only, drops it).
     'decline before the first poll is a failure, listing supported': (
-        {'list_operations': 'supported', 'get_operation': '404_when_finished', 'invite_outcome': decline(0)}, [A],
-        dict(WAIT, wait_timeout=600, fail_on_failed_invite=False), None),
+        {'list_operations': 'supported', 'get_operation': '404_when_finished', 'invite_outcome': decline(0)},
+        [A],
+        dict(WAIT, wait_timeout=600, fail_on_failed_invite=False),
+        None,
+    ),
     'decline before the first poll is a failure, listing running_only': (
-        {'list_operations': 'running_only', 'get_operation': '404_when_finished', 'invite_outcome': decline(0)}, [A],
-        dict(WAIT, wait_timeout=600, fail_on_failed_invite=False), None),
+        {'list_operations': 'running_only', 'get_operation': '404_when_finished', 'invite_outcome': decline(0)},
+        [A],
+        dict(WAIT, wait_timeout=600, fail_on_failed_invite=False),
+        None,
+    ),
     # A task-level check_mode previews as `--check` would.
     'check mode never posts nor polls': ({}, [A], {'wait': True}, {'check_mode': True}),
     # The earlier run (no wait): A keeps ringing, since the clock stands still through this whole run.
@@ -78,20 +92,26 @@ TICKING = {
     'answer after a few polls joins': ({'invite_outcome': answer(4)}, [A], WAIT),
     # No listing: the operation is read while it runs, then answers 404: it finished, and A is not in the roster.
     'operation gone after running and absent is a failure': (
-        {'list_operations': 404, 'get_operation': '404_when_finished', 'invite_outcome': decline(2)}, [A], dict(WAIT, wait_timeout=10)),
+        {'list_operations': 404, 'get_operation': '404_when_finished', 'invite_outcome': decline(2)},
+        [A],
+        dict(WAIT, wait_timeout=10),
+    ),
     # Observation 6: in one shared operation, the one who did not answer got the decliner's 603.
     'each person gets their own result info, batch_size=1': (
-        {'invite_outcomes': {A: decline(0), B: {'result': 'no_answer', 'after': 1}}}, [A, B],
-        dict(WAIT, batch_size=1, fail_on_failed_invite=False)),
+        {'invite_outcomes': {A: decline(0), B: {'result': 'no_answer', 'after': 1}}},
+        [A, B],
+        dict(WAIT, batch_size=1, fail_on_failed_invite=False),
+    ),
     'each person gets their own result info, batch_size=2': (
-        {'invite_outcomes': {A: decline(0), B: {'result': 'no_answer', 'after': 1}}}, [A, B],
-        dict(WAIT, batch_size=2, fail_on_failed_invite=False)),
+        {'invite_outcomes': {A: decline(0), B: {'result': 'no_answer', 'after': 1}}},
+        [A, B],
+        dict(WAIT, batch_size=2, fail_on_failed_invite=False),
+    ),
 }
 
 
 def step(name, call_id, people, args, keywords=None):
-    return (name, 'graph_call_invite', dict(call_id=call_id, participants=[{'user': person} for person in people], **args)) + (
-        (keywords,) if keywords else ())
+    return (name, 'graph_call_invite', dict(call_id=call_id, participants=[{'user': person} for person in people], **args)) + ((keywords,) if keywords else ())
 
 
 def test_wait_finds_each_outcome(emu, tasks):
@@ -102,8 +122,9 @@ def test_wait_finds_each_outcome(emu, tasks):
     # Now every Graph request moves the clock 1 s. The earlier run's A rings through the next run's reads (+3 s) and
     # answers while it waits (at 6 s). That task comes first, so no other case's request moves A's clock.
     emu.clock(tick=1)
-    ticking = tasks([step(EARLIER, calls[EARLIER]['id'], [A], WAIT)] +
-                    [step(name, calls[name]['id'], people, args) for name, (dummy, people, args) in TICKING.items()])
+    ticking = tasks(
+        [step(EARLIER, calls[EARLIER]['id'], [A], WAIT)] + [step(name, calls[name]['id'], people, args) for name, (dummy, people, args) in TICKING.items()]
+    )
 
     def check(name):
         call_id = calls[name]['id']
@@ -116,8 +137,9 @@ def test_wait_finds_each_outcome(emu, tasks):
             requests = emu.requests()
             following = calls[list(STILL)[1]]['id']
             first = next(at for at, r in enumerate(requests) if following in r['path'])
-            assert [(r['method'], r['path'].rsplit('/', 1)[-1]) for r in requests[:first]] == [
-                ('GET', 'openid-configuration'), ('POST', 'token')], 'the bad task sent no request, not even for a token'
+            assert [(r['method'], r['path'].rsplit('/', 1)[-1]) for r in requests[:first]] == [('GET', 'openid-configuration'), ('POST', 'token')], (
+                'the bad task sent no request, not even for a token'
+            )
             assert on_call(emu, call_id) == []
         elif name == 'decline fails the task with the result info':
             assert record['status'] == 'failed'
@@ -139,8 +161,11 @@ def test_wait_finds_each_outcome(emu, tasks):
             assert 1 <= result['wait_polls'] <= 2 / 0.5 + 2
         elif name == 'operation never served: the roster decides a join':
             assert by_label(ok(record))['user:' + A]['outcome'] == 'joined'
-            polls = [(r['method'], r['path'].rsplit('/', 2)[-2], r['status']) for r in on_call(emu, call_id)
-                     if r['path'].endswith('/participants') or '/operations/' in r['path']]
+            polls = [
+                (r['method'], r['path'].rsplit('/', 2)[-2], r['status'])
+                for r in on_call(emu, call_id)
+                if r['path'].endswith('/participants') or '/operations/' in r['path']
+            ]
             assert polls[-2:] == [('GET', 'operations', 404), ('GET', call_id, 200)], 'the 404, then the roster decided'
         elif name.startswith('decline before the first poll'):
             supported = name.endswith('supported')
@@ -171,8 +196,7 @@ def test_wait_finds_each_outcome(emu, tasks):
             assert [status for kind, status in operation_reads(emu, call_id) if kind == 'get'] == [200, 404]
         else:
             entries = by_label(ok(record))
-            codes = {label: (entry['outcome'], entry['result_info']['code'], entry['shared_operation'])
-                     for label, entry in entries.items()}
+            codes = {label: (entry['outcome'], entry['result_info']['code'], entry['shared_operation']) for label, entry in entries.items()}
             if name.endswith('batch_size=1'):
                 assert codes == {'user:' + A: ('failed', 603, False), 'user:' + B: ('failed', 408, False)}
                 assert A in entries['user:' + A]['result_info']['message'] and B in entries['user:' + B]['result_info']['message']
@@ -185,22 +209,25 @@ def test_wait_finds_each_outcome(emu, tasks):
 
 # The info modules ---------------------------------------------------------------------------
 
+
 def test_info_modules_on_each_kind_of_call(emu, tasks):
     calls = {
-        'info on a group call': emu.create_call(participants=[{'user': {'id': A, 'displayName': 'Ann'}},
-                                                              {'phone': {'id': '+12345678901'}}]),
+        'info on a group call': emu.create_call(participants=[{'user': {'id': A, 'displayName': 'Ann'}}, {'phone': {'id': '+12345678901'}}]),
         # Pages of one entry (the call's own page_size): every page must be read.
-        'participant filter': emu.create_call(participants=[{'user': {'id': A}}, {'phone': {'id': '+12345678901'}},
-                                                            {'user': {'id': B}}], config={'page_size': 1}),
+        'participant filter': emu.create_call(
+            participants=[{'user': {'id': A}}, {'phone': {'id': '+12345678901'}}, {'user': {'id': B}}], config={'page_size': 1}
+        ),
         'participant filter rejects bad values before any request': emu.create_call(),
         'info on a peer-to-peer call': emu.create_call(group=False),
         'info in check mode still reads': emu.create_call(),
     }
     call_id = dict((name, call['id']) for name, call in calls.items())
     call_id['info on an unknown call'] = '00000000-0000-4000-8000-000000000000'
-    options = {'info on a group call': ({'raw': True}, {'raw': True}),
-               'participant filter': ({}, {'identities': [A.upper(), '+1 234 567 8901']}),
-               'participant filter rejects bad values before any request': ({}, {'identities': ['bob']})}
+    options = {
+        'info on a group call': ({'raw': True}, {'raw': True}),
+        'participant filter': ({}, {'identities': [A.upper(), '+1 234 567 8901']}),
+        'participant filter rejects bad values before any request': ({}, {'identities': ['bob']}),
+    }
     steps = []
     for name, ident in call_id.items():
         # The two tasks of playbooks/info.yml; check mode as a task keyword previews as `--check` would.
@@ -221,8 +248,7 @@ def test_info_modules_on_each_kind_of_call(emu, tasks):
             assert info['call']['chat_info']['thread_id']
             assert info['raw']['id'] == ident
             assert roster['count'] == 3
-            assert [p['label'] for p in roster['participants']] == ['application:' + emu.info['client_id'], 'user:' + A,
-                                                                    'phone:+12345678901']
+            assert [p['label'] for p in roster['participants']] == ['application:' + emu.info['client_id'], 'user:' + A, 'phone:+12345678901']
             ann = roster['participants'][1]
             assert ann['display_name'] == 'Ann' and ann['in_lobby'] is False and ann['muted'] is False and ann['id']
             assert len(roster['raw']) == 3

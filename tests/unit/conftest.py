@@ -5,6 +5,7 @@
 """Fixtures shared by the unit tests."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import hashlib
@@ -27,7 +28,8 @@ def app_certificate():
     key = leaf.private_key_pem.bytes().decode()
     other = ca.issue_cert('other.example', key_type=trustme.KeyType.RSA).private_key_pem.bytes().decode()
     private = serialization.load_pem_private_key(key.encode(), password=None)
-    encrypted = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                      serialization.BestAvailableEncryption(APP_KEY_PASSWORD.encode())).decode()
+    encrypted = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.BestAvailableEncryption(APP_KEY_PASSWORD.encode())
+    ).decode()
     thumbprint = hashlib.sha1(ssl.PEM_cert_to_DER_cert(cert)).hexdigest().upper()
     return {'cert': cert, 'key': key, 'other': other, 'encrypted': encrypted, 'thumbprint': thumbprint}

@@ -21,8 +21,9 @@ SKIP_DIRS = {'.git', '.venv', '.tmp', '__pycache__', '.pytest_cache', '.mypy_cac
 def checkout_paths(src):
     """The relative paths of the checkout's files."""
     try:
-        out = subprocess.run(['git', '-C', src, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
-                             check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+        out = subprocess.run(
+            ['git', '-C', src, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        ).stdout
         return sorted(set(p for p in out.decode('utf-8', 'surrogateescape').split('\0') if p))
     except (OSError, subprocess.CalledProcessError):
         paths = []

@@ -12,6 +12,7 @@ needs are skipped (--skip).
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import argparse

@@ -46,8 +46,7 @@ def main():
     pip_args = [arg for arg in args if arg not in GET_PIP_ONLY_OPTIONS]
 
     base = getattr(sys, '_base_executable', None)
-    aimed = [base, '-m', 'pip', '--disable-pip-version-check', '--python', sys.executable,
-             'install', '--upgrade', '--force-reinstall'] + pip_args
+    aimed = [base, '-m', 'pip', '--disable-pip-version-check', '--python', sys.executable, 'install', '--upgrade', '--force-reinstall'] + pip_args
     if base and base != sys.executable and run(aimed, may_fail=True):
         return
 

@@ -21,6 +21,7 @@ then (its path is printed).
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -104,8 +105,7 @@ class Failure(Exception):
 
 def run(cmd, env=None, cwd=None):
     """Run a command; return its stdout (stderr is shown only when it fails)."""
-    proc = subprocess.run(cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, check=False)
+    proc = subprocess.run(cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, check=False)
     if proc.returncode != 0:
         raise Failure('%s exited %d' % (' '.join(cmd), proc.returncode), proc.stdout + proc.stderr)
     return proc.stdout
@@ -131,7 +131,7 @@ def build(work):
             shutil.copy2(os.path.join(REPO, rel), os.path.join(src, rel))
     dist = os.path.join(work, 'dist')
     run([os.path.join(MAIN_BIN, 'ansible-galaxy'), 'collection', 'build', src, '--output-path', dist])
-    tarball, = [os.path.join(dist, name) for name in os.listdir(dist) if name.endswith('.tar.gz')]
+    (tarball,) = [os.path.join(dist, name) for name in os.listdir(dist) if name.endswith('.tar.gz')]
     with tarfile.open(tarball) as tar:
         files = [m.name[2:] if m.name.startswith('./') else m.name for m in tar.getmembers() if m.isfile()]
     bad = [f for f in files if NEVER_SHIPPED.intersection(f.split('/')) or f.startswith('tests/output/')]
@@ -165,8 +165,7 @@ def clean_venv():
     if not os.path.exists(stamp) or read(stamp) != wanted:
         shutil.rmtree(CLEAN_VENV, ignore_errors=True)
         run([sys.executable, '-m', 'venv', CLEAN_VENV])
-        run([python, '-m', 'pip', 'install', '--disable-pip-version-check', '-q', ansible_core_requirement(),
-             '-r', os.path.join(REPO, 'requirements.txt')])
+        run([python, '-m', 'pip', 'install', '--disable-pip-version-check', '-q', ansible_core_requirement(), '-r', os.path.join(REPO, 'requirements.txt')])
         with open(stamp, 'w') as handle:
             handle.write(wanted)
     # The point of this venv: what a user installs, nothing the tests bring (the emulator's trustme above all).
@@ -182,9 +181,14 @@ def clean_env(work, collections):
     path = [p for p in env.get('PATH', '').split(os.pathsep) if p and not under(p, REPO)]
     cfg = os.path.join(work, 'ansible.cfg')
     open(cfg, 'w').close()
-    env.update(PATH=os.pathsep.join([CLEAN_BIN] + path), ANSIBLE_CONFIG=cfg, ANSIBLE_COLLECTIONS_PATH=collections,
-               # sys.path is scanned for ansible_collections too; the clean venv has none, and it stays that way.
-               ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false', ANSIBLE_NOCOLOR='1')
+    env.update(
+        PATH=os.pathsep.join([CLEAN_BIN] + path),
+        ANSIBLE_CONFIG=cfg,
+        ANSIBLE_COLLECTIONS_PATH=collections,
+        # sys.path is scanned for ansible_collections too; the clean venv has none, and it stays that way.
+        ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
+        ANSIBLE_NOCOLOR='1',
+    )
     return env
 
 
@@ -193,11 +197,13 @@ def install(tarball, work):
     env = clean_env(work, collections)
     run([os.path.join(CLEAN_BIN, 'ansible-galaxy'), 'collection', 'install', '--offline', '--force', '-p', collections, tarball], env=env, cwd=work)
     # Exactly one msgraph.calls is visible to the clean venv's Ansible, and it is the fresh copy.
-    listed = json.loads(run([os.path.join(CLEAN_BIN, 'ansible-galaxy'), 'collection', 'list', 'msgraph.calls', '--format', 'json'],
-                            env=env, cwd=work))
+    listed = json.loads(run([os.path.join(CLEAN_BIN, 'ansible-galaxy'), 'collection', 'list', 'msgraph.calls', '--format', 'json'], env=env, cwd=work))
     found = [(root, info['version']) for root, names in listed.items() for name, info in names.items() if name == 'msgraph.calls']
-    check(len(found) == 1 and under(found[0][0], collections),
-          'the clean venv sees msgraph.calls elsewhere than (or besides) %s' % collections, json.dumps(listed, indent=2))
+    check(
+        len(found) == 1 and under(found[0][0], collections),
+        'the clean venv sees msgraph.calls elsewhere than (or besides) %s' % collections,
+        json.dumps(listed, indent=2),
+    )
     return collections, env, found[0][1]
 
 
@@ -215,9 +221,14 @@ def play(emu, work, collections, env):
         handle.write(output)
 
     # From the emulator: one invite per person, all accepted, and all three in the call.
-    invited = [(kind, identity['id']) for post in emu.requests() if post['method'] == 'POST'
-               and post['path'].endswith('/participants/invite') and 200 <= post['status'] < 300
-               for p in post['body']['participants'] for kind, identity in p['identity'].items() if kind != '@odata.type']
+    invited = [
+        (kind, identity['id'])
+        for post in emu.requests()
+        if post['method'] == 'POST' and post['path'].endswith('/participants/invite') and 200 <= post['status'] < 300
+        for p in post['body']['participants']
+        for kind, identity in p['identity'].items()
+        if kind != '@odata.type'
+    ]
     expected = sorted([('user', ANN), ('phone', PHONE), ('user', BOB)])
     check(sorted(invited) == expected, 'invites sent %s, expected each of %s once' % (sorted(invited), expected), output)
     in_call = json.dumps(emu.call(call_id)['participants'])
@@ -257,8 +268,10 @@ def main():
         print('artefact: kept %s for a look' % work, file=sys.stderr)
         return 1
     shutil.rmtree(work)
-    print('artefact: ansible-core %s in .tmp/artefact-venv (requirements.txt only, no trustme); %d invites, one per person; '
-          'modules %s and %d tasks of the page_responders role ran from the installed copy' % (core, invites, ', '.join(modules), role_tasks))
+    print(
+        'artefact: ansible-core %s in .tmp/artefact-venv (requirements.txt only, no trustme); %d invites, one per person; '
+        'modules %s and %d tasks of the page_responders role ran from the installed copy' % (core, invites, ', '.join(modules), role_tasks)
+    )
     print('artefact: passed in %.0f s' % (time.monotonic() - start))
     return 0
 

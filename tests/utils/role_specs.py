@@ -15,6 +15,7 @@ description), never by hand:
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
@@ -33,8 +34,10 @@ PARTICIPANT_PATHS = {
     'escalate': [('escalate_tiers', 'participants')],
     'incident_bridge': [('incident_bridge_tiers', 'participants')],
 }
-HEADER = ('# Generated in part: the participant entries come from graph_call_invite (tests/utils/role_specs.py);\n'
-          '# edit the rest by hand, then run `make role-specs`.\n')
+HEADER = (
+    '# Generated in part: the participant entries come from graph_call_invite (tests/utils/role_specs.py);\n'
+    '# edit the rest by hand, then run `make role-specs`.\n'
+)
 
 
 def _first_sentence(description):
@@ -75,8 +78,7 @@ def generated(role):
         for name in path[1:]:
             option = option['options'][name]
         option['options'] = participant_entry_options()
-    return HEADER + yaml.dump(specs, Dumper=_IndentedDumper, explicit_start=True, sort_keys=False, width=110,
-                              default_flow_style=False, indent=2)
+    return HEADER + yaml.dump(specs, Dumper=_IndentedDumper, explicit_start=True, sort_keys=False, width=110, default_flow_style=False, indent=2)
 
 
 def main(argv):

@@ -12,6 +12,7 @@ the next run has.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_wait import result_info
@@ -25,8 +26,7 @@ MEDIA_CONFIG = {'@odata.type': '#microsoft.graph.serviceHostedMediaConfig'}
 # End reasons worth a sentence of advice, by (code, subcode) as Graph documents them (graph-api.md 12.1).
 END_ADVICE = {
     (408, 8537): 'no keepAlive reached Graph for 45 minutes; run graph_call with the call_id at least every 15 minutes',
-    (400, 2203): 'Graph could not join the meeting: check the link or the meeting coordinates, and that the meeting '
-                 'has not ended',
+    (400, 2203): 'Graph could not join the meeting: check the link or the meeting coordinates, and that the meeting has not ended',
 }
 
 
@@ -44,12 +44,10 @@ def end_reason(call):
     """(resultInfo as snake_case, one sentence) for a call that ended; the sentence never is empty."""
     info = result_info(call) if call else None
     if call is None:
-        return None, ('Graph no longer knows the call (404): it ended, and Graph told the reason only to the bot\'s '
-                      'callback_uri')
+        return None, ('Graph no longer knows the call (404): it ended, and Graph told the reason only to the bot\'s callback_uri')
     sentence = 'the call is %s' % call_state(call)
     if info:
-        sentence += ': %s (code %s, subcode %s)' % (
-            info.get('message') or 'no message', info.get('code'), info.get('subcode'))
+        sentence += ': %s (code %s, subcode %s)' % (info.get('message') or 'no message', info.get('code'), info.get('subcode'))
         advice = END_ADVICE.get((_int(info.get('code')), _int(info.get('subcode'))))
         if advice:
             sentence += '; %s' % advice
@@ -116,13 +114,17 @@ def group_call_body(invitees, callback_uri, tenant_id=None, subject=None):
 def check_targets(invitees):
     """Raise ValueError naming the option unless Graph can start a group call with ``invitees``."""
     if len(invitees) > MAX_TARGETS:
-        raise ValueError('targets: Graph starts a group call with at most %d people; got %d (invite the others with '
-                         'msgraph.calls.graph_call_invite once the call is established)' % (MAX_TARGETS, len(invitees)))
+        raise ValueError(
+            'targets: Graph starts a group call with at most %d people; got %d (invite the others with '
+            'msgraph.calls.graph_call_invite once the call is established)' % (MAX_TARGETS, len(invitees))
+        )
     for inv in invitees:
         if inv.kind == 'phone':
-            raise ValueError('%s.phone: Graph rings phones from a call only when its source is an application instance '
-                             'with a phone number; start the call with Teams users and invite phones with '
-                             'msgraph.calls.graph_call_invite' % inv.where)
+            raise ValueError(
+                '%s.phone: Graph rings phones from a call only when its source is an application instance '
+                'with a phone number; start the call with Teams users and invite phones with '
+                'msgraph.calls.graph_call_invite' % inv.where
+            )
 
 
 def same_meeting(call, coordinates):

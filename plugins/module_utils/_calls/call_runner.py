@@ -12,6 +12,7 @@ but is never kept alive ends by itself within 45 minutes.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import time
@@ -33,8 +34,7 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
     """One run of graph_call. ``present()``/``absent()`` return the result or raise TaskFailure/GraphError;
     ``self.result`` always holds what is known so far (the call id of a call created before a failure)."""
 
-    def __init__(self, client, check_mode=False, warn=None, wait_timeout=60, wait_sleep=1.0,
-                 clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, client, check_mode=False, warn=None, wait_timeout=60, wait_sleep=1.0, clock=time.monotonic, sleep=time.sleep):
         self.client = client
         self.check_mode = check_mode
         self.warn = warn or (lambda message: None)
@@ -42,9 +42,18 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
         self.wait_sleep = wait_sleep
         self.clock = clock
         self.sleep = sleep
-        self.result = dict(changed=False, call_id=None, state=None, my_participant_id=None, created=False,
-                           keep_alive_sent=False, replaced_call_id=None, result_info=None, call=None)
-        self.found = None           # (call id, state) of the live call the task found, for the diff
+        self.result = dict(
+            changed=False,
+            call_id=None,
+            state=None,
+            my_participant_id=None,
+            created=False,
+            keep_alive_sent=False,
+            replaced_call_id=None,
+            result_info=None,
+            call=None,
+        )
+        self.found = None  # (call id, state) of the live call the task found, for the diff
 
     # Reading --------------------------------------------------------------------------------
 
@@ -58,8 +67,12 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
             raise
 
     def _show(self, call_id, call):
-        self.result.update(call_id=call_id, state=call_state(call) or None, call=call_summary(call) if call else None,
-                           my_participant_id=(call or {}).get('myParticipantId') or self.result['my_participant_id'])
+        self.result.update(
+            call_id=call_id,
+            state=call_state(call) or None,
+            call=call_summary(call) if call else None,
+            my_participant_id=(call or {}).get('myParticipantId') or self.result['my_participant_id'],
+        )
 
     # state: present ---------------------------------------------------------------------------
 
@@ -79,8 +92,7 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
             info, sentence = end_reason(call)
             if body is None:
                 self.result.update(call_id=call_id, state=call_state(call) or 'gone', result_info=info)
-                raise TaskFailure('call %s has ended (%s), and no join_url, meeting or targets were given to join or '
-                                  'create it again' % (call_id, sentence))
+                raise TaskFailure('call %s has ended (%s), and no join_url, meeting or targets were given to join or create it again' % (call_id, sentence))
             self.warn('call %s has ended (%s); creating a new one' % (call_id, sentence))
             self.result['replaced_call_id'] = call_id
         elif body is None and call_id == NOT_CREATED_CALL_ID:
@@ -100,8 +112,7 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
             if exc.status == 404:
                 # It ended between the read and the keepAlive.
                 self.result.update(state='gone')
-                raise TaskFailure('call %s ended just now: Graph answered the keepAlive with 404 (%s)'
-                                  % (call_id, exc.summary()), error=exc.to_dict())
+                raise TaskFailure('call %s ended just now: Graph answered the keepAlive with 404 (%s)' % (call_id, exc.summary()), error=exc.to_dict())
             raise
         self.result['keep_alive_sent'] = True
 
@@ -119,12 +130,16 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
                     'unknown whether Graph created the call: %s. The request was not sent again, since a second one '
                     'could be a second call. Graph cannot list an app\'s calls: if one was created, it ends by itself '
                     'within 45 minutes without a keepAlive; run the task again to join anew.' % exc.summary(),
-                    error=exc.to_dict())
+                    error=exc.to_dict(),
+                )
             self.result['changed'] = False
             if exc.status == 409:
-                raise TaskFailure('Graph refused to create the call (%s): this app may be in that meeting already. '
-                                  'Graph cannot list an app\'s calls; pass the call_id an earlier run returned to keep '
-                                  'that call instead' % exc.summary(), error=exc.to_dict())
+                raise TaskFailure(
+                    'Graph refused to create the call (%s): this app may be in that meeting already. '
+                    'Graph cannot list an app\'s calls; pass the call_id an earlier run returned to keep '
+                    'that call instead' % exc.summary(),
+                    error=exc.to_dict(),
+                )
             raise
         call_id = call.get('id')
         if not isinstance(call_id, str) or not call_id:
@@ -146,8 +161,10 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
         while not has_ended(call) and call_state(call) != ESTABLISHED:
             if self.clock() >= deadline:
                 self._show(call_id, call)
-                raise TaskFailure('call %s is still %s after wait_timeout=%ss; it was not hung up (its call_id is in '
-                                  'the result)' % (call_id, call_state(call) or 'in no state', self.wait_timeout))
+                raise TaskFailure(
+                    'call %s is still %s after wait_timeout=%ss; it was not hung up (its call_id is in '
+                    'the result)' % (call_id, call_state(call) or 'in no state', self.wait_timeout)
+                )
             self.sleep(self.wait_sleep)
             call = self.read(call_id)
         return call
@@ -176,7 +193,7 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
         except GraphError as exc:
             if exc.status != 404:
                 raise
-            self.result['changed'] = False      # it ended between the read and the DELETE
+            self.result['changed'] = False  # it ended between the read and the DELETE
         self.result['state'] = 'terminated' if self.result['changed'] else 'gone'
         return self.result
 

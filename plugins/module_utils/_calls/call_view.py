@@ -6,6 +6,7 @@
 """Graph's call and participant objects, normalised into the snake_case summaries the info modules return."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import (
@@ -41,17 +42,23 @@ def call_summary(call):
             'thread_id': chat.get('threadId'),
             'message_id': chat.get('messageId'),
             'reply_chain_message_id': chat.get('replyChainMessageId'),
-        } if isinstance(chat, dict) else None,
+        }
+        if isinstance(chat, dict)
+        else None,
         'meeting_info': {
             'type': _odata_type(meeting),
             'join_web_url': meeting.get('joinWebUrl'),
             'organizer': _first_label((meeting.get('organizer') or {})),
-        } if isinstance(meeting, dict) else None,
+        }
+        if isinstance(meeting, dict)
+        else None,
         'result_info': {
             'code': result.get('code'),
             'subcode': result.get('subcode', result.get('subCode')),
             'message': result.get('message'),
-        } if isinstance(result, dict) else None,
+        }
+        if isinstance(result, dict)
+        else None,
     }
 
 
@@ -93,8 +100,7 @@ def identity_filter(values, option='identities'):
     for index, value in enumerate(values or []):
         where = '%s[%d]' % (option, index)
         if not isinstance(value, str) or not value.strip():
-            raise InputError('%s must be a non-empty string (an object id, a phone number or a kind:id label); got %r'
-                             % (where, value))
+            raise InputError('%s must be a non-empty string (an object id, a phone number or a kind:id label); got %r' % (where, value))
         text = value.strip()
         if ':' in text and not text.startswith('+'):
             kind, ident = (part.strip() for part in text.split(':', 1))
@@ -106,6 +112,5 @@ def identity_filter(values, option='identities'):
         elif text.startswith('+'):
             keys.add(match_key('phone', parse_phone(text, where)))
         else:
-            raise InputError('%s must be an object id (a GUID), a phone number starting with + or a kind:id label such '
-                             'as user:<id>; got %r' % (where, value))
+            raise InputError('%s must be an object id (a GUID), a phone number starting with + or a kind:id label such as user:<id>; got %r' % (where, value))
     return keys

@@ -13,6 +13,7 @@ that received one was fed a check-mode result by mistake.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 # Neither can be a Graph id or a Teams link: ``.invalid`` never resolves (RFC 2606).
@@ -28,5 +29,7 @@ def refuse_outside_check_mode(value, option):
     """The message for a placeholder in a real run, or None when ``value`` is not one."""
     if not is_placeholder(value):
         return None
-    return ('%s is %r, the marker a check-mode run returns for something it did not create: this run is not in '
-            'check mode, so it needs the real value from a run that created it' % (option, value))
+    return (
+        '%s is %r, the marker a check-mode run returns for something it did not create: this run is not in '
+        'check mode, so it needs the real value from a run that created it' % (option, value)
+    )

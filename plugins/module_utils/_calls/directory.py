@@ -11,6 +11,7 @@ renamed account, a guest). So a name is looked up as a principal name first, the
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
@@ -33,13 +34,13 @@ def lookup_user(client, name, where):
     except GraphError as exc:
         raise LookupFailure(_refused(name, where, exc), error=exc.to_dict())
     if not users:
-        raise LookupFailure('%s %r matches no user in the directory: it is no user principal name, and no user has it as '
-                            'mail or proxy address' % (where, name))
+        raise LookupFailure('%s %r matches no user in the directory: it is no user principal name, and no user has it as mail or proxy address' % (where, name))
     if len(users) > 1:
-        raise LookupFailure('%s %r is the e-mail address of %d users (%s): give the object id or the user principal name '
-                            'of the one you mean' % (where, name, len(users), ', '.join(
-                                '%s (%s, %s)' % (u.get('displayName'), u.get('userPrincipalName'), u.get('id'))
-                                for u in users)))
+        raise LookupFailure(
+            '%s %r is the e-mail address of %d users (%s): give the object id or the user principal name '
+            'of the one you mean'
+            % (where, name, len(users), ', '.join('%s (%s, %s)' % (u.get('displayName'), u.get('userPrincipalName'), u.get('id')) for u in users))
+        )
     return _one(users[0], name, where)
 
 
@@ -51,8 +52,10 @@ def _one(user, name, where):
 
 def _refused(name, where, exc):
     if exc.status == 403:
-        return ('%s %r could not be looked up: the app needs the User.Read.All application permission to resolve user '
-                'principal names and e-mail addresses, or give the object id instead (%s)' % (where, name, exc.summary()))
+        return (
+            '%s %r could not be looked up: the app needs the User.Read.All application permission to resolve user '
+            'principal names and e-mail addresses, or give the object id instead (%s)' % (where, name, exc.summary())
+        )
     return '%s %r could not be looked up: %s' % (where, name, exc.summary())
 
 
@@ -64,7 +67,7 @@ def resolve_principal_names(client, invitees):
     found = {}
     for inv in invitees:
         if inv.upn is None or inv.ident is not None:
-            continue        # given by id, or resolved already
+            continue  # given by id, or resolved already
         key = inv.upn.lower()
         if key not in found:
             found[key] = lookup_user(client, inv.upn, inv.where + '.user')

@@ -11,6 +11,7 @@ soon as the goal is met, or everyone of the tier has answered or failed, or the 
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
@@ -31,8 +32,20 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure 
 class EscalateRunner:  # pylint: disable=too-many-instance-attributes
     """One escalation; ``run()`` returns the result or raises TaskFailure/GraphError (``self.result`` stays complete)."""
 
-    def __init__(self, client, call_id, tiers, base, min_joined=1, check_mode=False, warn=None, wait_sleep=2.0,
-                 settle_timeout=10.0, history_file=None, fail_on_goal_not_met=True):
+    def __init__(
+        self,
+        client,
+        call_id,
+        tiers,
+        base,
+        min_joined=1,
+        check_mode=False,
+        warn=None,
+        wait_sleep=2.0,
+        settle_timeout=10.0,
+        history_file=None,
+        fail_on_goal_not_met=True,
+    ):
         self.client = client
         self.call_id = call_id
         self.tiers = tiers
@@ -44,7 +57,7 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
         self.settle_timeout = settle_timeout
         self.history_file = history_file
         self.fail_on_goal_not_met = fail_on_goal_not_met
-        self.people = []            # one dict per person, in tier order
+        self.people = []  # one dict per person, in tier order
         self.tier_results = []
         self.changed = False
         self.goal_met = False
@@ -63,29 +76,33 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
                 self._page(tier)
             self._goal_met()
         finally:
-            for tier in self.tiers[len(self.tier_results):]:
+            for tier in self.tiers[len(self.tier_results) :]:
                 self._not_paged(tier)
             self.result = self._report()
         if not self.goal_met and not self.check_mode:
             if not self.fail_on_goal_not_met:
                 self.warn('escalation ended with %d of %d people needed in the call' % (self._joined(), self.min_joined))
                 return self.result
-            raise TaskFailure('escalation ended with %d of %d people needed in the call after %d tier(s): %s'
-                              % (self._joined(), self.min_joined, len(self.tier_results), summary_table(self.people)))
+            raise TaskFailure(
+                'escalation ended with %d of %d people needed in the call after %d tier(s): %s'
+                % (self._joined(), self.min_joined, len(self.tier_results), summary_table(self.people))
+            )
         return self.result
 
     def _read_roster(self):
         """The roster before anything is paged: a goal already met pages nobody."""
         if self.call_id == NOT_CREATED_CALL_ID:
-            return []       # check mode: the call an earlier task would create is empty
+            return []  # check mode: the call an earlier task would create is empty
         try:
             return self.client.list_participants(self.call_id)
         except GraphError as exc:
             if exc.status == 404:
                 raise call_not_found(self.call_id, exc, 'nobody was paged')
             if exc.status == 400:
-                raise TaskFailure('call %s has no roster Graph will list (%s): escalation pages into group calls and '
-                                  'meetings only' % (self.call_id, exc.summary()), error=exc.to_dict())
+                raise TaskFailure(
+                    'call %s has no roster Graph will list (%s): escalation pages into group calls and meetings only' % (self.call_id, exc.summary()),
+                    error=exc.to_dict(),
+                )
             raise
 
     def _joined(self):
@@ -98,13 +115,22 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
     def _page(self, tier):
         family = tier_base(self.base, tier.number)
         history = InviteHistory(self.history_file, self.call_id, family) if self.history_file else None
-        runner = InviteRunner(self.client, self.call_id, tier.invitees, family, state='invited',
-                              check_mode=self.check_mode, warn=self.warn, batch_size=1,
-                              settle_timeout=self.settle_timeout, history=history)
+        runner = InviteRunner(
+            self.client,
+            self.call_id,
+            tier.invitees,
+            family,
+            state='invited',
+            check_mode=self.check_mode,
+            warn=self.warn,
+            batch_size=1,
+            settle_timeout=self.settle_timeout,
+            history=history,
+        )
         try:
             runner.run()
         except Exception:
-            self._record(tier, runner)      # whoever was rung before it failed is reported
+            self._record(tier, runner)  # whoever was rung before it failed is reported
             raise
         finally:
             self.changed = self.changed or runner.sent
@@ -126,26 +152,39 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
         for inv in runner.invitees:
             # Someone the invite run did not get to (it failed first) was not sent an invite.
             entry = entries.get(inv.label, {'status': 'not_sent'})
-            status = person_outcome(entry['status'], entry.get('outcome'), entry.get('result_info'),
-                                    bool(presence.get(inv.match)))
-            self.people.append(dict(inv.entry, label=inv.label, tier=tier.number, tier_name=tier.name, status=status,
-                                    result_info=entry.get('result_info'), operation_id=entry.get('operation_id')))
+            status = person_outcome(entry['status'], entry.get('outcome'), entry.get('result_info'), bool(presence.get(inv.match)))
+            self.people.append(
+                dict(
+                    inv.entry,
+                    label=inv.label,
+                    tier=tier.number,
+                    tier_name=tier.name,
+                    status=status,
+                    result_info=entry.get('result_info'),
+                    operation_id=entry.get('operation_id'),
+                )
+            )
             if entry['status'] == 'invited':
                 paged.append(inv.entry)
-        self.tier_results.append(dict(tier=tier.number, name=tier.name, wait_timeout=tier.wait_timeout,
-                                      paged=paged, operations=runner.result.get('operations', [])))
+        self.tier_results.append(
+            dict(tier=tier.number, name=tier.name, wait_timeout=tier.wait_timeout, paged=paged, operations=runner.result.get('operations', []))
+        )
 
     def _not_paged(self, tier):
         for inv in tier.invitees:
-            self.people.append(dict(inv.entry, label=inv.label, tier=tier.number, tier_name=tier.name,
-                                    status='not_paged', result_info=None, operation_id=None))
+            self.people.append(dict(inv.entry, label=inv.label, tier=tier.number, tier_name=tier.name, status='not_paged', result_info=None, operation_id=None))
 
     def _report(self):
-        joined = [dict((k, v) for k, v in p.items() if k not in ('result_info', 'operation_id'))
-                  for p in self.people if p['status'] == 'joined']
-        result = dict(changed=self.changed or (self.check_mode and any(t['paged'] for t in self.tier_results)),
-                      goal_met=self.goal_met, min_joined=self.min_joined, joined=joined,
-                      stopped_at_tier=self.stopped_at, tiers=list(self.tier_results), participants=list(self.people))
+        joined = [dict((k, v) for k, v in p.items() if k not in ('result_info', 'operation_id')) for p in self.people if p['status'] == 'joined']
+        result = dict(
+            changed=self.changed or (self.check_mode and any(t['paged'] for t in self.tier_results)),
+            goal_met=self.goal_met,
+            min_joined=self.min_joined,
+            joined=joined,
+            stopped_at_tier=self.stopped_at,
+            tiers=list(self.tier_results),
+            participants=list(self.people),
+        )
         if self.check_mode:
             result['plan'] = self.plan()
         return result
@@ -155,8 +194,12 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
         lines = []
         for number, tier in enumerate(self.tier_results, 1):
             who = ', '.join(entry.get('display_name') or _label(entry) for entry in tier['paged']) or 'nobody new'
-            when = 'now' if number == 1 else 'if fewer than %d have joined after %s' % (
-                self.min_joined, ' and '.join('%s (%ss)' % (t['name'], t['wait_timeout']) for t in self.tier_results[:number - 1]))
+            when = (
+                'now'
+                if number == 1
+                else 'if fewer than %d have joined after %s'
+                % (self.min_joined, ' and '.join('%s (%ss)' % (t['name'], t['wait_timeout']) for t in self.tier_results[: number - 1]))
+            )
             lines.append('%s would page %s %s, then wait up to %ss' % (tier['name'], who, when, tier['wait_timeout']))
         if self.goal_met and not self.tier_results:
             lines.append('nobody would be paged: %d of the people listed are in the call already' % self._joined())

@@ -12,6 +12,7 @@ counted on the roster: people of any tier who are in the call, out of the lobby.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import roster_presence
@@ -50,13 +51,11 @@ def parse_tiers(tiers, default_wait, api_version='v1.0'):
         wait = default_wait if wait is None else wait
         if isinstance(wait, bool) or not isinstance(wait, int) or not 1 <= wait <= 3600:
             raise InputError('%s.wait_timeout must be a whole number of seconds from 1 to 3600; got %r' % (where, wait))
-        invitees = parse_participants(tier.get('participants'), api_version=api_version,
-                                      option='%s.participants' % where)
+        invitees = parse_participants(tier.get('participants'), api_version=api_version, option='%s.participants' % where)
         for inv in invitees:
             if inv.upn is None:
                 if inv.match in seen:
-                    raise InputError('%s names %s, who is already in %s: page each person in one tier only'
-                                     % (inv.where, inv.label, seen[inv.match]))
+                    raise InputError('%s names %s, who is already in %s: page each person in one tier only' % (inv.where, inv.label, seen[inv.match]))
                 seen[inv.match] = where
         parsed.append(Tier(index + 1, tier.get('name') or 'tier %d' % (index + 1), invitees, wait))
     return parsed
@@ -66,8 +65,10 @@ def tier_base(base, number):
     """The clientContext family of tier ``number``."""
     family = base + TIER_SUFFIX % number
     if len(family) > MAX_CLIENT_CONTEXT:
-        raise InputError('client_context must be at most %d characters for escalation (a tier suffix is appended); '
-                         'got %d' % (MAX_CLIENT_CONTEXT - len(TIER_SUFFIX % MAX_TIERS), len(base)))
+        raise InputError(
+            'client_context must be at most %d characters for escalation (a tier suffix is appended); '
+            'got %d' % (MAX_CLIENT_CONTEXT - len(TIER_SUFFIX % MAX_TIERS), len(base))
+        )
     return family
 
 
@@ -100,7 +101,7 @@ def person_outcome(plan_status, wait_outcome, result_info, joined):
     if wait_outcome == 'ringing' or plan_status == 'pending':
         return 'ringing'
     if plan_status == 'done_before':
-        return 'not_joined'         # paged by an earlier run, not in the call, no longer rung
+        return 'not_joined'  # paged by an earlier run, not in the call, no longer rung
     return 'paged' if plan_status == 'invited' else 'not_paged'
 
 

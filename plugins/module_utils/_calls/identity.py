@@ -14,6 +14,7 @@ info modules and the probe all compare through ``match_key``; *labels* (``user:<
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import re

@@ -16,6 +16,7 @@ read and rewritten (forks and hosts of a run share it), and drops records older 
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -28,7 +29,7 @@ KEEP_DAYS = 30
 VERSION = 1
 # Record states: "attempt" (about to POST), "sent" (Graph answered 200), "unknown" (ambiguous
 # failure, no evidence found), "refused" (Graph answered that it did not carry it out).
-RECORDED = 'recorded'       # the status of an operation made from a record Graph did not list
+RECORDED = 'recorded'  # the status of an operation made from a record Graph did not list
 
 
 class HistoryError(Exception):
@@ -54,18 +55,35 @@ class InviteHistory:
         for record in self._read():
             if record.get('call_id') == self.call_id and record.get('base') == self.base:
                 latest[record.get('client_context')] = record
-        return [{'id': record.get('operation_id'), 'clientContext': context, 'status': RECORDED,
-                 'participants': record.get('participants') or [], 'recorded_state': record.get('state'),
-                 'recorded_at': record.get('at') or 0}
-                for context, record in latest.items() if record.get('state') != 'refused']
+        return [
+            {
+                'id': record.get('operation_id'),
+                'clientContext': context,
+                'status': RECORDED,
+                'participants': record.get('participants') or [],
+                'recorded_state': record.get('state'),
+                'recorded_at': record.get('at') or 0,
+            }
+            for context, record in latest.items()
+            if record.get('state') != 'refused'
+        ]
 
     def record(self, entries):
         """Append ``(client_context, state, operation_id, invitations)`` entries, in one locked rewrite."""
         now = self.clock()
-        new = [{'v': VERSION, 'at': now, 'call_id': self.call_id, 'base': self.base, 'client_context': context,
-                'state': state, 'operation_id': operation_id,
-                'participants': [{'identity': info.get('identity')} for info in invitations]}
-               for context, state, operation_id, invitations in entries]
+        new = [
+            {
+                'v': VERSION,
+                'at': now,
+                'call_id': self.call_id,
+                'base': self.base,
+                'client_context': context,
+                'state': state,
+                'operation_id': operation_id,
+                'participants': [{'identity': info.get('identity')} for info in invitations],
+            }
+            for context, state, operation_id, invitations in entries
+        ]
         try:
             with FileLock(self.path) as fd:
                 kept = [r for r in _parse(_read_fd(fd)) if now - (r.get('at') or 0) < KEEP_DAYS * 86400]

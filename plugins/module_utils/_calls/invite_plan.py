@@ -15,6 +15,7 @@ run's operation can never be taken as evidence that this run's POST arrived.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import hashlib
@@ -28,10 +29,10 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity impo
 )
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import InputError
 
-MAX_PER_INVITE = 5            # Graph: "Inviting up to 5 participants is supported."
-ATTEMPT_ID_LENGTH = 15        # hex digits of the per-POST part
-MAX_CLIENT_CONTEXT = 256 - 1 - ATTEMPT_ID_LENGTH   # Graph allows 256; "~" and the attempt id are appended
-CONTEXT_PREFIX = 'mgc1-'      # Version tag of the derived base: it lives on in Graph.
+MAX_PER_INVITE = 5  # Graph: "Inviting up to 5 participants is supported."
+ATTEMPT_ID_LENGTH = 15  # hex digits of the per-POST part
+MAX_CLIENT_CONTEXT = 256 - 1 - ATTEMPT_ID_LENGTH  # Graph allows 256; "~" and the attempt id are appended
+CONTEXT_PREFIX = 'mgc1-'  # Version tag of the derived base: it lives on in Graph.
 CONTEXT_SEPARATOR = '~'
 PENDING_STATUSES = ('notstarted', 'running')
 
@@ -46,11 +47,12 @@ def base_client_context(call_id, client_context=None):
         if not client_context:
             raise InputError('client_context must not be empty; leave it unset to derive one from call_id')
         if len(client_context) > MAX_CLIENT_CONTEXT:
-            raise InputError('client_context must be at most %d characters (Graph allows 256 and %d are appended); '
-                             'got %d' % (MAX_CLIENT_CONTEXT, 256 - MAX_CLIENT_CONTEXT, len(client_context)))
+            raise InputError(
+                'client_context must be at most %d characters (Graph allows 256 and %d are appended); '
+                'got %d' % (MAX_CLIENT_CONTEXT, 256 - MAX_CLIENT_CONTEXT, len(client_context))
+            )
         if CONTEXT_SEPARATOR in client_context:
-            raise InputError('client_context must not contain %r: it separates the base from the attempt id'
-                             % CONTEXT_SEPARATOR)
+            raise InputError('client_context must not contain %r: it separates the base from the attempt id' % CONTEXT_SEPARATOR)
         return client_context
     return CONTEXT_PREFIX + hashlib.sha256(call_id.encode('utf-8')).hexdigest()[:32]
 
@@ -74,8 +76,8 @@ class InvitePlan:
     """The decision: who is present, pending, done before, and the batches to invite."""
 
     def __init__(self):
-        self.outcomes = []     # (invitee, status, operation_id) in request order
-        self.batches = []      # [invitee, ...] per invite POST
+        self.outcomes = []  # (invitee, status, operation_id) in request order
+        self.batches = []  # [invitee, ...] per invite POST
         self.roster_labels = []
 
     @property
@@ -90,8 +92,7 @@ class InvitePlan:
         """
         before = sorted(set(self.roster_labels))
         after = sorted(set(self.roster_labels) | set(inv.label for inv in self.to_invite))
-        return {'before': ''.join(label + '\n' for label in before),
-                'after': ''.join(label + '\n' for label in after)}
+        return {'before': ''.join(label + '\n' for label in before), 'after': ''.join(label + '\n' for label in after)}
 
 
 def plan_invite(invitees, roster, base, operations=None, state='present', batch_size=1):
@@ -112,7 +113,7 @@ def plan_invite(invitees, roster, base, operations=None, state='present', batch_
             in_call.add(match_key(kind, ident))
             plan.roster_labels.append(identity_label(kind, ident))
 
-    named = {}      # match key -> [(status, operation id)], oldest first
+    named = {}  # match key -> [(status, operation id)], oldest first
     for op in operations or []:
         if in_family(op, base):
             for key in operation_keys(op):
@@ -134,7 +135,7 @@ def plan_invite(invitees, roster, base, operations=None, state='present', batch_
             remaining.append(inv)
 
     size = max(1, min(batch_size, MAX_PER_INVITE))
-    plan.batches = [remaining[start:start + size] for start in range(0, len(remaining), size)]
+    plan.batches = [remaining[start : start + size] for start in range(0, len(remaining), size)]
     return plan
 
 

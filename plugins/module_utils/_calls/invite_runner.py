@@ -12,6 +12,7 @@ when the task fails half-way: it always lists everyone who was rung.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import time
@@ -36,8 +37,9 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
     were sent still reports them, with the operations they created.
     """
 
-    def __init__(self, client, call_id, invitees, base, state='present', check_mode=False, warn=None,
-                 batch_size=1, settle_timeout=10.0, history=None, clock=time.time):
+    def __init__(
+        self, client, call_id, invitees, base, state='present', check_mode=False, warn=None, batch_size=1, settle_timeout=10.0, history=None, clock=time.time
+    ):
         self.client = client
         self.call_id = call_id
         self.invitees = invitees
@@ -49,14 +51,14 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
         self.settle_timeout = settle_timeout
         self.history = history
         self.clock = clock
-        self.people = {}            # match key -> {'status', 'operation_id', 'client_context', 'shared'}
-        self.operations = []        # the operations this run created, as Graph returned (or listed) them
-        self.unknown = []           # (context, [invitee], GraphError, why) whose fate is unknown
-        self.listing = None         # the operations Graph listed at the start; None when it did not
+        self.people = {}  # match key -> {'status', 'operation_id', 'client_context', 'shared'}
+        self.operations = []  # the operations this run created, as Graph returned (or listed) them
+        self.unknown = []  # (context, [invitee], GraphError, why) whose fate is unknown
+        self.listing = None  # the operations Graph listed at the start; None when it did not
         self.group = True
         self.plan = None
-        self.roster = None          # the roster as last read (by run(), then by wait())
-        self.sent = False           # an invite was sent that may have reached Graph
+        self.roster = None  # the roster as last read (by run(), then by wait())
+        self.sent = False  # an invite was sent that may have reached Graph
         self.result = self._report()
 
     def run(self):
@@ -67,13 +69,12 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
                 self.warn(warning)
             roster, operations = self._read_call()
             self.roster = roster
-            self.plan = plan_invite(self.invitees, roster, self.base, operations=operations, state=self.state,
-                                    batch_size=self.batch_size)
+            self.plan = plan_invite(self.invitees, roster, self.base, operations=operations, state=self.state, batch_size=self.batch_size)
             for inv, status, operation_id in self.plan.outcomes:
                 self.people[inv.match] = dict(status=status, operation_id=operation_id, client_context=None, shared=False)
             if self.plan.batches and not self.check_mode:
                 sender = Sender(self, self.settle_timeout)
-                self.unknown = sender.unknown       # the same list: reported even if sending stops half-way
+                self.unknown = sender.unknown  # the same list: reported even if sending stops half-way
                 sender.send(self.plan.batches)
                 _fail_on(sender)
         finally:
@@ -96,14 +97,15 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             raise call_error
         state = str(call.get('state') or 'unknown')
         if state.lower() != 'established':
-            raise TaskFailure('call %s is %s, not established: Graph invites only into an established call; nothing '
-                              'was sent' % (self.call_id, state))
+            raise TaskFailure('call %s is %s, not established: Graph invites only into an established call; nothing was sent' % (self.call_id, state))
         self.group = isinstance(call.get('chatInfo'), dict)
         if not self.group:
             # Graph refuses the roster read on peer-to-peer calls; only the operations can tell.
             if len(self.invitees) > 1:
-                raise TaskFailure('call %s is a peer-to-peer call (it has no chatInfo): Graph invites several '
-                                  'participants only into group calls; got %d' % (self.call_id, len(self.invitees)))
+                raise TaskFailure(
+                    'call %s is a peer-to-peer call (it has no chatInfo): Graph invites several '
+                    'participants only into group calls; got %d' % (self.call_id, len(self.invitees))
+                )
             roster = roster if roster_error is None else None
         elif roster_error is not None:
             raise roster_error
@@ -115,12 +117,16 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
     def _listing_unreadable(self, error):
         why = 'the call\'s operations could not be read (%s)' % error.summary()
         if not self.group:
-            self.warn('%s, and Graph does not list the roster of a peer-to-peer call; inviting without knowing '
-                      'whether the participant is already there or ringing' % why)
+            self.warn(
+                '%s, and Graph does not list the roster of a peer-to-peer call; inviting without knowing '
+                'whether the participant is already there or ringing' % why
+            )
         elif self.history is None and self.state == 'invited':
-            self.warn('%s, so state=invited cannot see whom earlier runs invited: deciding from the roster alone, and '
-                      'someone who declined an earlier invite may be rung again. Set history_file to keep that promise '
-                      'without Graph\'s listing' % why)
+            self.warn(
+                '%s, so state=invited cannot see whom earlier runs invited: deciding from the roster alone, and '
+                'someone who declined an earlier invite may be rung again. Set history_file to keep that promise '
+                'without Graph\'s listing' % why
+            )
         elif self.history is None:
             self.warn('%s; deciding from the roster alone, so people still ringing may be invited again' % why)
 
@@ -163,8 +169,7 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
         if self.history is None or not entries:
             return
         try:
-            self.history.record([(context, state, operation_id, [inv.invitation() for inv in batch])
-                                 for context, state, operation_id, batch in entries])
+            self.history.record([(context, state, operation_id, [inv.invitation() for inv in batch]) for context, state, operation_id, batch in entries])
         except HistoryError as exc:
             if any(state == 'attempt' for dummy, state, dummy, dummy in entries):
                 raise TaskFailure('%s; nothing was sent' % exc)
@@ -175,15 +180,13 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             self.operations.append(operation)
         operation_id = operation.get('id') if isinstance(operation, dict) else None
         for inv in batch:
-            self.people[inv.match] = dict(status='invited', operation_id=operation_id, client_context=context,
-                                          shared=len(batch) > 1)
+            self.people[inv.match] = dict(status='invited', operation_id=operation_id, client_context=context, shared=len(batch) > 1)
         self.sent = True
 
     def mark_unknown(self, context, batch, seen):
         """An ambiguous POST without its operation: those seen in the roster keep that status, the rest are unknown."""
         for inv in batch:
-            self.people[inv.match] = dict(status=seen.get(inv.match, 'unknown'), operation_id=None,
-                                          client_context=context, shared=len(batch) > 1)
+            self.people[inv.match] = dict(status=seen.get(inv.match, 'unknown'), operation_id=None, client_context=context, shared=len(batch) > 1)
         self.sent = True
 
     def set_status(self, inv, status, operation_id=None):
@@ -208,19 +211,31 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             status = person['status']
             if status == 'to_invite':
                 status = 'invited' if self.check_mode else 'not_sent'
-            entry = dict(inv.entry, label=inv.label, status=status, operation_id=person['operation_id'],
-                         client_context=person['client_context'], shared_operation=person['shared'])
+            entry = dict(
+                inv.entry,
+                label=inv.label,
+                status=status,
+                operation_id=person['operation_id'],
+                client_context=person['client_context'],
+                shared_operation=person['shared'],
+            )
             participants.append(entry)
             if status == 'invited':
                 invited.append(inv.entry)
             elif status == 'present':
                 present.append(inv.entry)
-        result = dict(changed=self.sent or (self.check_mode and bool(invited)), client_context=self.base,
-                      invited=invited, already_present=present, operations=list(self.operations),
-                      participants=participants)
+        result = dict(
+            changed=self.sent or (self.check_mode and bool(invited)),
+            client_context=self.base,
+            invited=invited,
+            already_present=present,
+            operations=list(self.operations),
+            participants=participants,
+        )
         if self.unknown:
-            result.update(outcome='unknown', unknown_client_context=self.unknown[0][0],
-                          unknown_client_contexts=[context for context, dummy, dummy, dummy in self.unknown])
+            result.update(
+                outcome='unknown', unknown_client_context=self.unknown[0][0], unknown_client_contexts=[context for context, dummy, dummy, dummy in self.unknown]
+            )
         return result
 
     def wait(self, timeout, interval, stop=None):
@@ -230,11 +245,11 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
         early) and ``result_info`` to each of them in ``participants``, and returns (failed labels,
         timed-out labels). ``self.roster`` is the last roster read.
         """
-        waiting = dict((key, person['operation_id']) for key, person in self.people.items()
-                       if person['status'] in ('invited', 'pending') and person['operation_id'])
+        waiting = dict(
+            (key, person['operation_id']) for key, person in self.people.items() if person['status'] in ('invited', 'pending') and person['operation_id']
+        )
         known = dict((op.get('id'), op) for op in (self.listing or []) + self.operations if isinstance(op, dict))
-        waiter = InviteWaiter(self.client, self.call_id, timeout, interval, read_roster=self.group,
-                              use_listing=self.listing is not None)
+        waiter = InviteWaiter(self.client, self.call_id, timeout, interval, read_roster=self.group, use_listing=self.listing is not None)
         outcomes = waiter.wait(waiting, known, stop=stop) if waiting else {}
         self.roster = waiter.roster if waiter.roster is not None else self.roster
         failed, timed_out = [], []
@@ -267,15 +282,14 @@ def _fail_on(sender):
     if sender.unknown:
         parts = []
         for context, batch, error, why in sender.unknown:
-            parts.append('%s (clientContext %s): %s, and %s' % (', '.join(inv.label for inv in batch), context,
-                                                                error.summary(), why))
+            parts.append('%s (clientContext %s): %s, and %s' % (', '.join(inv.label for inv in batch), context, error.summary(), why))
         raise TaskFailure(
             'the invite of %s may or may not have reached Graph; it was not sent again, since a request still in flight '
             'may land. Check the call (msgraph.calls.graph_call_participant_info), or wait until it would have stopped '
             'ringing (a minute) and re-run the task: it finds the invite by its clientContext if Graph carried it out, '
             'and invites only whom it finds no trace of' % '; '.join(parts),
-            error=sender.unknown[0][2].to_dict())
+            error=sender.unknown[0][2].to_dict(),
+        )
     if sender.refusals:
         batch, error = sender.refusals[0]
-        raise TaskFailure('Graph refused the invite of %s: %s' % (', '.join(inv.label for inv in batch), error.summary()),
-                          error=error.to_dict())
+        raise TaskFailure('Graph refused the invite of %s: %s' % (', '.join(inv.label for inv in batch), error.summary()), error=error.to_dict())

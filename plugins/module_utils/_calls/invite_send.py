@@ -16,6 +16,7 @@ The evidence rules are pure functions (``classify``, ``evidence``); ``Sender`` d
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import time
@@ -24,7 +25,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import roster_presence
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import attempt_client_context, invite_body
 
-SETTLE_INTERVAL = 1.0     # seconds between two looks for a lost invite
+SETTLE_INTERVAL = 1.0  # seconds between two looks for a lost invite
 
 
 def classify(error):
@@ -66,8 +67,8 @@ class Sender:
         self.settle_timeout = settle_timeout
         self.clock = clock
         self.sleep = sleep
-        self.refusals = []      # (batch, GraphError): Graph refused, nothing was rung
-        self.unknown = []       # (context, [invitee], GraphError, why): fate unknown
+        self.refusals = []  # (batch, GraphError): Graph refused, nothing was rung
+        self.unknown = []  # (context, [invitee], GraphError, why): fate unknown
 
     def send(self, batches):
         """POST every batch (in parallel: each is its own round trip); settle the ambiguous ones."""
@@ -103,8 +104,8 @@ class Sender:
         """Look for each ambiguous attempt until found or settle_timeout passes; return history records."""
         runner = self.runner
         deadline = self.clock() + self.settle_timeout
-        landed = {}                                             # context -> its operation
-        seen = dict((context, {}) for context, dummy, dummy in ambiguous)   # context -> {key: status}
+        landed = {}  # context -> its operation
+        seen = dict((context, {}) for context, dummy, dummy in ambiguous)  # context -> {key: status}
         why = 'no read could look for it'
         open_ = [(context, batch) for context, batch, dummy in ambiguous]
         while open_:
@@ -115,9 +116,12 @@ class Sender:
             else:
                 if roster is None and operations is None:
                     why = 'Graph lists neither the operations nor the roster of this call'
-                    break       # nothing here can ever show it
-                why = ('no operation with its clientContext was listed' if operations is not None else
-                       'Graph does not list the call\'s operations, and its people are not in the roster')
+                    break  # nothing here can ever show it
+                why = (
+                    'no operation with its clientContext was listed'
+                    if operations is not None
+                    else 'Graph does not list the call\'s operations, and its people are not in the roster'
+                )
                 for context, batch in open_:
                     operation, seen[context] = evidence(context, batch, roster, operations)
                     if operation is not None:
@@ -129,8 +133,7 @@ class Sender:
         records = []
         for context, batch, error in ambiguous:
             if context in landed:
-                runner.warn('the invite %s failed ambiguously (%s), but Graph lists it by its own clientContext'
-                            % (context, error.summary()))
+                runner.warn('the invite %s failed ambiguously (%s), but Graph lists it by its own clientContext' % (context, error.summary()))
                 runner.mark_sent(context, batch, landed[context])
                 records.append((context, 'sent', landed[context].get('id'), batch))
                 continue
@@ -140,8 +143,7 @@ class Sender:
             if missing:
                 self.unknown.append((context, missing, error, why))
             else:
-                runner.warn('the invite %s failed ambiguously (%s); its fate is unknown, but everyone in it is now in '
-                            'the call' % (context, error.summary()))
+                runner.warn('the invite %s failed ambiguously (%s); its fate is unknown, but everyone in it is now in the call' % (context, error.summary()))
         return records
 
     def _conflict(self, batch, error):
@@ -152,8 +154,7 @@ class Sender:
         """
         runner = self.runner
         if len(batch) == 1:
-            runner.warn('Graph refused to invite %s as a duplicate (%s): already in the call or being invited'
-                        % (batch[0].label, error.summary()))
+            runner.warn('Graph refused to invite %s as a duplicate (%s): already in the call or being invited' % (batch[0].label, error.summary()))
             runner.set_status(batch[0], 'present')
             return
         replan = runner.replan(batch)

@@ -13,6 +13,7 @@ finished, and the roster then says whether its people joined.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import time
@@ -33,12 +34,12 @@ def result_info(operation):
 
 # Stands for an operation known to have existed that Graph no longer serves: it has finished.
 VANISHED = {'status': 'vanished'}
-VANISHED_INFO = {'code': None, 'subcode': None,
-                 'message': 'The invite operation finished and can no longer be read, and the participant is not in '
-                            'the roster.'}
-UNREADABLE_INFO = {'code': None, 'subcode': None,
-                   'message': 'Graph did not serve this invite\'s operation and the participant is not in the roster: '
-                              'they may have declined, or may still be ringing.'}
+VANISHED_INFO = {'code': None, 'subcode': None, 'message': 'The invite operation finished and can no longer be read, and the participant is not in the roster.'}
+UNREADABLE_INFO = {
+    'code': None,
+    'subcode': None,
+    'message': 'Graph did not serve this invite\'s operation and the participant is not in the roster: they may have declined, or may still be ringing.',
+}
 # Listings in a row that must miss an operation before it counts as finished (one could lag).
 ABSENT_LISTINGS = 2
 
@@ -78,8 +79,7 @@ class InviteWaiter:
     one at all. ``clock`` and ``sleep`` are injectable for tests; the clock is monotonic.
     """
 
-    def __init__(self, client, call_id, timeout, interval, read_roster=True, use_listing=False,
-                 clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, client, call_id, timeout, interval, read_roster=True, use_listing=False, clock=time.monotonic, sleep=time.sleep):
         self.client = client
         self.call_id = call_id
         self.timeout = timeout
@@ -90,8 +90,8 @@ class InviteWaiter:
         self.sleep = sleep
         self.polls = 0
         self.roster = None
-        self.last = {}           # operation id -> its last readable state
-        self._absent = {}        # operation id -> listings in a row without it
+        self.last = {}  # operation id -> its last readable state
+        self._absent = {}  # operation id -> listings in a row without it
         self._unreadable = set()  # answered 404 to a GET
         self._get_works = False
 
@@ -132,7 +132,7 @@ class InviteWaiter:
             try:
                 return self._from_listing(operation_ids)
             except GraphError:
-                self.use_listing = False    # the listing stopped answering: read them one by one
+                self.use_listing = False  # the listing stopped answering: read them one by one
         return self._one_by_one(operation_ids)
 
     def _from_listing(self, operation_ids):

@@ -14,6 +14,7 @@ give the coordinates under ``meeting`` instead.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -27,8 +28,7 @@ _THREAD = re.compile(r'^19:[^/?#\s]+@thread\.[a-z0-9]+$', re.IGNORECASE)
 _DIGITS = re.compile(r'^[0-9]+$')
 # Personal Teams (teams.live.com) meetings are outside what an app registration can join.
 _PERSONAL_HOSTS = ('teams.live.com',)
-MEETING_KEYS = ('thread_id', 'message_id', 'reply_chain_message_id', 'organizer_id', 'tenant_id',
-                'join_meeting_id', 'passcode')
+MEETING_KEYS = ('thread_id', 'message_id', 'reply_chain_message_id', 'organizer_id', 'tenant_id', 'join_meeting_id', 'passcode')
 
 
 class JoinInfoError(ValueError):
@@ -44,8 +44,7 @@ def parse_join_url(url, option='join_url'):
     if parts.scheme.lower() != 'https' or not host:
         raise JoinInfoError('%s must be an https:// Teams meeting link; got %r' % (option, url))
     if host in _PERSONAL_HOSTS:
-        raise JoinInfoError('%s is a Teams (free) personal meeting (%s): an app registration cannot join those'
-                            % (option, host))
+        raise JoinInfoError('%s is a Teams (free) personal meeting (%s): an app registration cannot join those' % (option, host))
     found = dict.fromkeys(MEETING_KEYS)
     # Split first, then decode each piece once: a decoded thread id holds ':' and '@', and the
     # context holds JSON, which must not be split on what decoding reveals.
@@ -59,13 +58,14 @@ def parse_join_url(url, option='join_url'):
     elif len(segments) == 2 and lowered[0] == 'meet':
         found.update(join_meeting_id=segments[1], passcode=query.get('p') or None)
         if not _DIGITS.match(found['join_meeting_id']):
-            raise JoinInfoError('%s: the meeting id in a /meet/ link must be digits; got %r'
-                                % (option, found['join_meeting_id']))
+            raise JoinInfoError('%s: the meeting id in a /meet/ link must be digits; got %r' % (option, found['join_meeting_id']))
     else:
-        raise JoinInfoError('%s is not a Teams meeting link this module can read (expected '
-                            'https://teams.microsoft.com/l/meetup-join/<thread>/<message>?context=… or '
-                            'https://teams.microsoft.com/meet/<id>?p=<passcode>); give the meeting\'s coordinates '
-                            'under meeting instead' % option)
+        raise JoinInfoError(
+            '%s is not a Teams meeting link this module can read (expected '
+            'https://teams.microsoft.com/l/meetup-join/<thread>/<message>?context=… or '
+            'https://teams.microsoft.com/meet/<id>?p=<passcode>); give the meeting\'s coordinates '
+            'under meeting instead' % option
+        )
     return found
 
 
@@ -89,7 +89,7 @@ def _check_thread(found, option):
 def _context(text, found, option):
     """Organizer (Oid), tenant (Tid) and reply-chain message (MessageId) from the link's context JSON."""
     if text is None:
-        return      # a link without context: the organizer must come from meeting.organizer_id
+        return  # a link without context: the organizer must come from meeting.organizer_id
     try:
         context = json.loads(text)
     except ValueError:
@@ -120,8 +120,9 @@ def meeting_coordinates(join_url=None, meeting=None, default_tenant_id=None):
     found['tenant_id'] = found['tenant_id'] or default_tenant_id
     if found['join_meeting_id']:
         if found['thread_id']:
-            raise JoinInfoError('join_url and meeting name a meeting two ways: give either a thread (thread_id with '
-                                'organizer_id) or a join_meeting_id, not both')
+            raise JoinInfoError(
+                'join_url and meeting name a meeting two ways: give either a thread (thread_id with organizer_id) or a join_meeting_id, not both'
+            )
         if not _DIGITS.match(str(found['join_meeting_id'])):
             raise JoinInfoError('meeting.join_meeting_id must be digits; got %r' % found['join_meeting_id'])
         found['kind'] = 'join_meeting_id'
@@ -131,8 +132,10 @@ def meeting_coordinates(join_url=None, meeting=None, default_tenant_id=None):
     found['message_id'] = found['message_id'] or '0'
     _check_thread(found, 'meeting' if not join_url else 'join_url')
     if not found['organizer_id']:
-        raise JoinInfoError('%s names no organizer (a link without its ?context=…): give meeting.organizer_id, the '
-                            'organizer\'s Entra object id' % ('join_url' if join_url else 'meeting'))
+        raise JoinInfoError(
+            '%s names no organizer (a link without its ?context=…): give meeting.organizer_id, the '
+            'organizer\'s Entra object id' % ('join_url' if join_url else 'meeting')
+        )
     if not is_guid(found['organizer_id']):
         raise JoinInfoError('the meeting organizer must be an Entra object id (a GUID); got %r' % found['organizer_id'])
     found['kind'] = 'organizer'

@@ -10,14 +10,17 @@ and ``externalId`` identify the meeting, 201 means created, 200 means it existed
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from datetime import datetime
 
 # Words Graph uses when the organizer has no application access policy for this app (graph-api.md 13.4).
-ACCESS_POLICY_HINT = ('the app may create meetings only for users granted an application access policy: a Teams '
-                      'administrator runs New-CsApplicationAccessPolicy -AppIds <client id> and '
-                      'Grant-CsApplicationAccessPolicy for the organizer (or -Global); changes take up to 30 minutes')
+ACCESS_POLICY_HINT = (
+    'the app may create meetings only for users granted an application access policy: a Teams '
+    'administrator runs New-CsApplicationAccessPolicy -AppIds <client id> and '
+    'Grant-CsApplicationAccessPolicy for the organizer (or -Global); changes take up to 30 minutes'
+)
 
 
 def _when(name, value):
@@ -52,14 +55,14 @@ def meeting_result(meeting, organizer_id, tenant_id=None):
     """What the module returns of an onlineMeeting; ``meeting`` plugs into graph_call's option of that name."""
     chat = meeting.get('chatInfo') if isinstance(meeting.get('chatInfo'), dict) else {}
     join_settings = meeting.get('joinMeetingIdSettings') if isinstance(meeting.get('joinMeetingIdSettings'), dict) else {}
-    coordinates = dict(thread_id=chat.get('threadId'), message_id=chat.get('messageId'),
-                       reply_chain_message_id=chat.get('replyChainMessageId'), organizer_id=organizer_id)
+    coordinates = dict(
+        thread_id=chat.get('threadId'), message_id=chat.get('messageId'), reply_chain_message_id=chat.get('replyChainMessageId'), organizer_id=organizer_id
+    )
     if tenant_id:
         coordinates['tenant_id'] = tenant_id
     if not coordinates['thread_id']:
         # Graph did not say the chat thread: the numeric meeting id joins just as well.
-        coordinates = dict(join_meeting_id=join_settings.get('joinMeetingId'), passcode=join_settings.get('passcode'),
-                           tenant_id=tenant_id)
+        coordinates = dict(join_meeting_id=join_settings.get('joinMeetingId'), passcode=join_settings.get('passcode'), tenant_id=tenant_id)
     return dict(
         meeting_id=meeting.get('id'),
         join_url=meeting.get('joinWebUrl'),
@@ -68,8 +71,7 @@ def meeting_result(meeting, organizer_id, tenant_id=None):
         start_date_time=meeting.get('startDateTime'),
         end_date_time=meeting.get('endDateTime'),
         organizer_id=organizer_id,
-        chat_info=dict(thread_id=chat.get('threadId'), message_id=chat.get('messageId'),
-                       reply_chain_message_id=chat.get('replyChainMessageId')),
+        chat_info=dict(thread_id=chat.get('threadId'), message_id=chat.get('messageId'), reply_chain_message_id=chat.get('replyChainMessageId')),
         join_meeting_id=join_settings.get('joinMeetingId'),
         passcode=join_settings.get('passcode'),
         meeting=coordinates,

@@ -10,6 +10,7 @@ the module resolves it through the client and calls ``Invitee.resolve``.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import re
@@ -86,16 +87,16 @@ def parse_phone(value, where):
     if not isinstance(value, str):
         raise InputError('%s must be a string' % where)
     try:
-        number = phonenumbers.parse(' '.join(value.split()), None)     # tabs and newlines are spaces too
+        number = phonenumbers.parse(' '.join(value.split()), None)  # tabs and newlines are spaces too
     except phonenumbers.NumberParseException as exc:
-        raise InputError('%s must be a phone number in international form: + and the country code, such as '
-                         '+14255550123; %r cannot be read (%s)' % (where, value, str(exc).split(') ', 1)[-1]))
+        raise InputError(
+            '%s must be a phone number in international form: + and the country code, such as '
+            '+14255550123; %r cannot be read (%s)' % (where, value, str(exc).split(') ', 1)[-1])
+        )
     if number.extension:
-        raise InputError('%s: %r has an extension (%s), which an invite cannot dial; give the number alone'
-                         % (where, value, number.extension))
+        raise InputError('%s: %r has an extension (%s), which an invite cannot dial; give the number alone' % (where, value, number.extension))
     if not phonenumbers.is_valid_number(number):
-        raise InputError('%s: %r is not a valid phone number for country code +%d; check the digits'
-                         % (where, value, number.country_code))
+        raise InputError('%s: %r is not a valid phone number for country code +%d; check the digits' % (where, value, number.country_code))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -105,8 +106,8 @@ class Invitee:
     def __init__(self, kind, ident, entry, where, upn=None, raw_identity=None):
         self.kind = kind
         self.ident = ident
-        self.entry = entry                  # the user's keys only, identity values normalised
-        self.where = where                  # e.g. "participants[2]", for messages
+        self.entry = entry  # the user's keys only, identity values normalised
+        self.where = where  # e.g. "participants[2]", for messages
         self.upn = upn
         self.raw_identity = raw_identity
         self.resolved_name = None
@@ -127,7 +128,7 @@ class Invitee:
     def invitation(self):
         """The invitationParticipantInfo, field for field as Graph documents it."""
         if self.raw_identity is not None:
-            identity_set = self.raw_identity        # passed through unchanged
+            identity_set = self.raw_identity  # passed through unchanged
         else:
             identity = {'@odata.type': '#microsoft.graph.identity', 'id': self.ident}
             for option, key in IDENTITY_FIELDS:
@@ -157,8 +158,7 @@ def _identity(option, value, where):
     if option == 'identity':
         pairs = identities_of(value)
         if not pairs:
-            raise InputError('%s.identity must be an identitySet holding at least one identity with an id, such as '
-                             '{"user": {"id": "<object id>"}}' % where)
+            raise InputError('%s.identity must be an identitySet holding at least one identity with an id, such as {"user": {"id": "<object id>"}}' % where)
         return pairs[0][0], pairs[0][1], None, value
     if not isinstance(value, str):
         raise InputError('%s.%s must be a string' % (where, option))
@@ -169,8 +169,7 @@ def _identity(option, value, where):
     if option == 'user':
         if _UPN_RE.match(value):
             return 'user', None, value, None
-        raise InputError('%s.user must be an Entra user object id (a GUID) or a user principal name '
-                         '(name@domain); got %r' % (where, value))
+        raise InputError('%s.user must be an Entra user object id (a GUID) or a user principal name (name@domain); got %r' % (where, value))
     raise InputError('%s.%s must be an object id (a GUID); got %r' % (where, option, value))
 
 
@@ -188,8 +187,7 @@ def parse_participants(entries, api_version='v1.0', option='participants'):
             raise InputError('%s must be a dictionary with one of %s' % (where, ', '.join(IDENTITY_OPTIONS)))
         given = [name for name in IDENTITY_OPTIONS if _given(raw.get(name)) is not None]
         if len(given) != 1:
-            raise InputError('%s must have exactly one of %s; it has %s'
-                             % (where, ', '.join(IDENTITY_OPTIONS), ', '.join(given) if given else 'none'))
+            raise InputError('%s must have exactly one of %s; it has %s' % (where, ', '.join(IDENTITY_OPTIONS), ', '.join(given) if given else 'none'))
         name = given[0]
         kind, ident, upn, raw_identity = _identity(name, _given(raw[name]), where)
         entry = {}
@@ -202,8 +200,10 @@ def parse_participants(entries, api_version='v1.0', option='participants'):
         invitees.append(Invitee(kind, ident, entry, where, upn=upn, raw_identity=raw_identity))
     single = [inv.where + '.' + key for inv in invitees for key in SINGLE_ONLY if key in inv.entry]
     if single and len(invitees) != 1:
-        raise InputError('%s: %s allow exactly one participant (Graph reads only the first of such an invite); '
-                         'got %d participants' % (option, ', '.join(single), len(invitees)))
+        raise InputError(
+            '%s: %s allow exactly one participant (Graph reads only the first of such an invite); '
+            'got %d participants' % (option, ', '.join(single), len(invitees))
+        )
     return invitees
 
 
@@ -211,8 +211,7 @@ def _check_fields(entry, name, where, api_version):
     if name == 'identity':
         clash = [option for option, dummy in IDENTITY_FIELDS if option in entry]
         if clash:
-            raise InputError('%s.%s cannot be combined with identity, which is sent unchanged; put it inside the '
-                             'identitySet' % (where, clash[0]))
+            raise InputError('%s.%s cannot be combined with identity, which is sent unchanged; put it inside the identitySet' % (where, clash[0]))
     if 'tenant_id' in entry:
         if not is_guid(entry['tenant_id']):
             raise InputError('%s.tenant_id must be a tenant id (a GUID); got %r' % (where, entry['tenant_id']))
@@ -221,8 +220,7 @@ def _check_fields(entry, name, where, api_version):
         if api_version != 'beta':
             raise InputError('%s.endpoint_type exists only in the beta API: set api_version: beta' % where)
         if entry['endpoint_type'] not in ENDPOINT_TYPES:
-            raise InputError('%s.endpoint_type must be one of %s; got %r'
-                             % (where, ', '.join(ENDPOINT_TYPES), entry['endpoint_type']))
+            raise InputError('%s.endpoint_type must be one of %s; got %r' % (where, ', '.join(ENDPOINT_TYPES), entry['endpoint_type']))
 
 
 def merge_duplicates(invitees):
@@ -233,8 +231,7 @@ def merge_duplicates(invitees):
     for inv in invitees:
         first = seen.get(inv.match)
         if first is not None:
-            warnings.append('%s repeats %s (%s); the two were merged and %s is used'
-                            % (inv.where, first.where, inv.label, first.where))
+            warnings.append('%s repeats %s (%s); the two were merged and %s is used' % (inv.where, first.where, inv.label, first.where))
             continue
         seen[inv.match] = inv
         unique.append(inv)

@@ -18,6 +18,7 @@ participant) invite was still ringing.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import number_in_range
@@ -43,6 +44,7 @@ class ProbeInputError(ValueError):
 
 
 # Input ------------------------------------------------------------------------------------------
+
 
 class Probe:
     """The consenting person the probe rings: identity kind (``user`` or ``phone``) and id."""
@@ -75,8 +77,7 @@ def parse_probe(probe_user=None, probe_phone=None):
     user = _given(probe_user)
     phone = _given(probe_phone)
     if user is not None and not is_guid(user):
-        raise ProbeInputError('probe_user must be the object id (a GUID) of an Entra user who agreed to be rung; got %r'
-                              % (user,))
+        raise ProbeInputError('probe_user must be the object id (a GUID) of an Entra user who agreed to be rung; got %r' % (user,))
     if phone is not None:
         try:
             number = parse_phone(phone, 'probe_phone')
@@ -84,8 +85,9 @@ def parse_probe(probe_user=None, probe_phone=None):
             raise ProbeInputError(str(exc))
         warnings = []
         if user is not None:
-            warnings.append('probe_user and probe_phone are both set: only the phone %s is rung (it also shows how Graph '
-                            'lists a phone); probe_user is not used' % number)
+            warnings.append(
+                'probe_user and probe_phone are both set: only the phone %s is rung (it also shows how Graph lists a phone); probe_user is not used' % number
+            )
         return Probe('phone', number), warnings
     if user is not None:
         return Probe('user', user.lower()), []
@@ -105,11 +107,15 @@ def check_call(call, call_id):
     """Why the call cannot be probed (not established, not a group call), or None."""
     state = call.get('state') if isinstance(call, dict) else None
     if not isinstance(state, str) or state.lower() != 'established':
-        return ('call %s is %s, not established: the probe needs a live call (the bot must be in it); nothing was sent'
-                % (call_id, state or 'in an unknown state'))
+        return 'call %s is %s, not established: the probe needs a live call (the bot must be in it); nothing was sent' % (
+            call_id,
+            state or 'in an unknown state',
+        )
     if not isinstance(call.get('chatInfo'), dict):
-        return ('call %s is a peer-to-peer call (it has no chatInfo): Graph does not list the roster of such a call, and the '
-                'probe needs a group call; nothing was sent' % call_id)
+        return (
+            'call %s is a peer-to-peer call (it has no chatInfo): Graph does not list the roster of such a call, and the '
+            'probe needs a group call; nothing was sent' % call_id
+        )
     return None
 
 
@@ -142,6 +148,7 @@ def listed_operations(operations):
 
 
 # Evidence ---------------------------------------------------------------------------------------
+
 
 def _low(status):
     return status.lower() if isinstance(status, str) else None
@@ -179,8 +186,7 @@ class Evidence:
         return self._add('roster', entries=list(entries))
 
     def invite(self, purpose, http, operation_id=None, status=None):
-        return self._add('invite', purpose=purpose, http=http, op=operation_id if _ok(http) else None,
-                         status=status if _ok(http) else None)
+        return self._add('invite', purpose=purpose, http=http, op=operation_id if _ok(http) else None, status=status if _ok(http) else None)
 
     # Queries --------------------------------------------------------------------------------------
 
@@ -270,8 +276,13 @@ class Evidence:
     def absent_from_listings(self, operation_id):
         """How many 2xx listings after the operation's invite left it out."""
         created = dict((op, at) for at, op in self.created())
-        return len([obs for obs in self.of('list') if obs['operations'] is not None and operation_id in created
-                    and obs['seq'] > created[operation_id] and operation_id not in obs['operations']])
+        return len(
+            [
+                obs
+                for obs in self.of('list')
+                if obs['operations'] is not None and operation_id in created and obs['seq'] > created[operation_id] and operation_id not in obs['operations']
+            ]
+        )
 
     def gets(self, operation_id):
         return [obs for obs in self.of('get') if obs['op'] == operation_id]
@@ -313,26 +324,29 @@ def describe(obs):
             return head + '%s -> HTTP %s' % (OPERATIONS, obs['http'])
         listed = obs['operations']
         return head + '%s -> %s (%d operation%s%s)' % (
-            OPERATIONS, obs['http'], len(listed), '' if len(listed) == 1 else 's',
-            ': ' + ', '.join('%s %s' % (op, status) for op, status in sorted(listed.items())) if listed else '')
+            OPERATIONS,
+            obs['http'],
+            len(listed),
+            '' if len(listed) == 1 else 's',
+            ': ' + ', '.join('%s %s' % (op, status) for op, status in sorted(listed.items())) if listed else '',
+        )
     if obs['kind'] == 'get':
         answer = '%s, status %s' % (obs['http'], obs['status']) if _ok(obs['http']) else 'HTTP %s' % obs['http']
         return head + '%s (%s) -> %s' % (OPERATION, obs['op'], answer)
     if obs['kind'] == 'roster':
         return head + '%s -> the probe person is %s' % (ROSTER, _roster_text(obs['entries']))
-    answer = ('%s, operation %s, status %s' % (obs['http'], obs['op'], obs['status']) if _ok(obs['http'])
-              else 'HTTP %s' % obs['http'])
+    answer = '%s, operation %s, status %s' % (obs['http'], obs['op'], obs['status']) if _ok(obs['http']) else 'HTTP %s' % obs['http']
     return head + '%s (%s) -> %s' % (INVITE, 'the probe person' if obs['purpose'] == 'probe' else 'the same person again', answer)
 
 
 def _roster_text(entries):
     if not entries:
         return 'not listed'
-    return ', '.join('%s (under %s)' % ('in the lobby' if entry['in_lobby'] else 'joined', '/'.join(entry['kinds']))
-                     for entry in entries)
+    return ', '.join('%s (under %s)' % ('in the lobby' if entry['in_lobby'] else 'joined', '/'.join(entry['kinds'])) for entry in entries)
 
 
 # Answers ----------------------------------------------------------------------------------------
+
 
 def _answer(value, evidence):
     return {'value': value, 'evidence': evidence}
@@ -346,28 +360,38 @@ def answer_list_operations(ev):
     if errors:
         statuses = sorted(set(str(obs['http']) for obs in errors))
         if len(errors) < len(lists):
-            return _answer(None, '%s answered both 2xx and HTTP %s (%s): inconsistent.'
-                           % (OPERATIONS, '/'.join(statuses), ', '.join('#%d' % obs['seq'] for obs in errors)))
+            return _answer(
+                None, '%s answered both 2xx and HTTP %s (%s): inconsistent.' % (OPERATIONS, '/'.join(statuses), ', '.join('#%d' % obs['seq'] for obs in errors))
+            )
         status = errors[0]['http']
         if len(statuses) == 1 and status in LIST_ERROR_STATUSES:
-            return _answer(status, '%s answered HTTP %s (#%d) on a call that exists: the listing is refused.'
-                           % (OPERATIONS, status, errors[0]['seq']))
+            return _answer(status, '%s answered HTTP %s (#%d) on a call that exists: the listing is refused.' % (OPERATIONS, status, errors[0]['seq']))
         plays = ', '.join(str(s) for s in LIST_ERROR_STATUSES)
-        return _answer(None, '%s answered HTTP %s (#%d), which is none of the refusals the emulator plays (%s); it may be '
-                       'transient: run the probe again.' % (OPERATIONS, '/'.join(statuses), errors[0]['seq'], plays))
+        return _answer(
+            None,
+            '%s answered HTTP %s (#%d), which is none of the refusals the emulator plays (%s); it may be '
+            'transient: run the probe again.' % (OPERATIONS, '/'.join(statuses), errors[0]['seq'], plays),
+        )
     shown = [(obs['seq'], op) for obs in lists for op, status in obs['operations'].items() if _low(status) in FINISHED]
     missing = [(ev.missing_from_listing(op), op) for dummy, op in ev.created() if ev.missing_from_listing(op)]
     if shown and missing:
-        return _answer(None, '%s listed a finished operation (#%d) but later left out the finished operation %s (#%d): '
-                       'inconsistent.' % (OPERATIONS, shown[0][0], missing[0][1], missing[0][0]))
+        return _answer(
+            None,
+            '%s listed a finished operation (#%d) but later left out the finished operation %s (#%d): '
+            'inconsistent.' % (OPERATIONS, shown[0][0], missing[0][1], missing[0][0]),
+        )
     if shown:
-        return _answer('supported', '%s listed the finished operation %s (#%d): finished operations stay listed.'
-                       % (OPERATIONS, shown[0][1], shown[0][0]))
+        return _answer('supported', '%s listed the finished operation %s (#%d): finished operations stay listed.' % (OPERATIONS, shown[0][1], shown[0][0]))
     if missing:
-        return _answer('running_only', '%s no longer listed the probe\'s finished operation %s (#%d): only running '
-                       'operations are listed.' % (OPERATIONS, missing[0][1], missing[0][0]))
-    return _answer(None, '%s worked (#%d) but never listed a finished operation, so "supported" and "running_only" look '
-                   'alike; a probe person who answers settles it.' % (OPERATIONS, lists[0]['seq']))
+        return _answer(
+            'running_only',
+            '%s no longer listed the probe\'s finished operation %s (#%d): only running operations are listed.' % (OPERATIONS, missing[0][1], missing[0][0]),
+        )
+    return _answer(
+        None,
+        '%s worked (#%d) but never listed a finished operation, so "supported" and "running_only" look '
+        'alike; a probe person who answers settles it.' % (OPERATIONS, lists[0]['seq']),
+    )
 
 
 def answer_get_operation(ev):
@@ -389,26 +413,38 @@ def answer_get_operation(ev):
     if not ev.of('get'):
         return _answer(None, 'Not asked: no operation was there to read with %s.' % OPERATION)
     if rf and not (gf or gr):
-        return _answer('supported', '%s answered 200 with status %s for an operation that had finished (#%d): operations '
-                       'stay readable.' % (OPERATION, rf[0]['status'], rf[0]['seq']))
+        return _answer(
+            'supported',
+            '%s answered 200 with status %s for an operation that had finished (#%d): operations stay readable.' % (OPERATION, rf[0]['status'], rf[0]['seq']),
+        )
     if rr and gf and not (rf or gr):
-        return _answer('404_when_finished', '%s answered 200 while the operation was running (#%d) and 404 once it had '
-                       'finished (#%d).' % (OPERATION, rr[0]['seq'], gf[0]['seq']))
+        return _answer(
+            '404_when_finished',
+            '%s answered 200 while the operation was running (#%d) and 404 once it had finished (#%d).' % (OPERATION, rr[0]['seq'], gf[0]['seq']),
+        )
     if gr and not (rr or rf):
-        return _answer('unsupported', '%s answered 404 while the operation was still running (#%d%s): invite operations '
-                       'are never readable.' % (OPERATION, gr[0]['seq'], ''.join(', #%d' % obs['seq'] for obs in gr[1:3])))
+        return _answer(
+            'unsupported',
+            '%s answered 404 while the operation was still running (#%d%s): invite operations '
+            'are never readable.' % (OPERATION, gr[0]['seq'], ''.join(', #%d' % obs['seq'] for obs in gr[1:3])),
+        )
     if (rf and (gf or gr)) or (gr and rr):
-        return _answer(None, '%s answered 200 (#%d) and 404 (#%d) in a way no emulator value plays: inconsistent.'
-                       % (OPERATION, (rf + rr)[0]['seq'], (gf + gr)[0]['seq']))
+        return _answer(
+            None, '%s answered 200 (#%d) and 404 (#%d) in a way no emulator value plays: inconsistent.' % (OPERATION, (rf + rr)[0]['seq'], (gf + gr)[0]['seq'])
+        )
     if rr:
-        return _answer(None, '%s answered 200 while the operation was running (#%d), but it was never read after it '
-                       'finished, so "supported" and "404_when_finished" look alike.' % (OPERATION, rr[0]['seq']))
+        return _answer(
+            None,
+            '%s answered 200 while the operation was running (#%d), but it was never read after it '
+            'finished, so "supported" and "404_when_finished" look alike.' % (OPERATION, rr[0]['seq']),
+        )
     if gf:
-        return _answer(None, '%s answered 404 (#%d), but only once the operation had finished, so "404_when_finished" '
-                       'and "unsupported" look alike; a probe person who lets it ring a few seconds settles it.'
-                       % (OPERATION, gf[0]['seq']))
-    return _answer(None, '%s answered 404 (#%d), and nothing shows whether the operation was still running then.'
-                   % (OPERATION, facts['unclear'][0]['seq']))
+        return _answer(
+            None,
+            '%s answered 404 (#%d), but only once the operation had finished, so "404_when_finished" '
+            'and "unsupported" look alike; a probe person who lets it ring a few seconds settles it.' % (OPERATION, gf[0]['seq']),
+        )
+    return _answer(None, '%s answered 404 (#%d), and nothing shows whether the operation was still running then.' % (OPERATION, facts['unclear'][0]['seq']))
 
 
 def answer_status_case(ev):
@@ -420,21 +456,24 @@ def answer_status_case(ev):
         status = invites[0]['status']
         if status in ('Running', 'running'):
             return _answer(status, '%s answered 200 with status %r (#%d).' % (INVITE, status, invites[0]['seq']))
-        return _answer(None, '%s answered 200 with status %r (#%d), neither "Running" nor "running".'
-                       % (INVITE, status, invites[0]['seq']))
+        return _answer(None, '%s answered 200 with status %r (#%d), neither "Running" nor "running".' % (INVITE, status, invites[0]['seq']))
     # No invite: the spelling of the statuses read (PascalCase or camelCase), when they agree.
     read = [(obs['seq'], obs['status']) for obs in ev.of('get') if isinstance(obs['status'], str) and obs['status']]
-    read += [(obs['seq'], status) for obs in ev.of('list') if obs['operations']
-             for status in obs['operations'].values() if isinstance(status, str) and status]
+    read += [(obs['seq'], status) for obs in ev.of('list') if obs['operations'] for status in obs['operations'].values() if isinstance(status, str) and status]
     if not read:
         return _answer(None, 'Not asked: no invite was sent and no operation status was read.')
     cases = set('Running' if status[:1].isupper() else 'running' for dummy, status in read)
     if len(cases) > 1:
-        return _answer(None, 'The operation statuses read mix PascalCase and camelCase (%s): inconsistent.'
-                       % ', '.join('%r #%d' % (status, seq) for seq, status in read[:4]))
+        return _answer(
+            None,
+            'The operation statuses read mix PascalCase and camelCase (%s): inconsistent.' % ', '.join('%r #%d' % (status, seq) for seq, status in read[:4]),
+        )
     case = cases.pop()
-    return _answer(case, 'No invite was sent; the operation statuses read are %s (%r, #%d), the spelling "%s" stands for.'
-                   % ('PascalCase' if case == 'Running' else 'camelCase', read[0][1], read[0][0], case))
+    return _answer(
+        case,
+        'No invite was sent; the operation statuses read are %s (%r, #%d), the spelling "%s" stands for.'
+        % ('PascalCase' if case == 'Running' else 'camelCase', read[0][1], read[0][0], case),
+    )
 
 
 def answer_ringing_in_roster(ev, not_asked):
@@ -447,19 +486,22 @@ def answer_ringing_in_roster(ev, not_asked):
     lobby = [obs for obs in reads if any(entry['in_lobby'] for entry in obs['entries'])]
     absent = [obs for obs in reads if not obs['entries'] and ev.running_at(operation, obs['seq'])]
     if lobby and absent:
-        return _answer(None, '%s listed the probe person in the lobby (#%d) and left them out while still ringing (#%d): '
-                       'inconsistent.' % (ROSTER, lobby[0]['seq'], absent[0]['seq']))
+        return _answer(
+            None,
+            '%s listed the probe person in the lobby (#%d) and left them out while still ringing (#%d): '
+            'inconsistent.' % (ROSTER, lobby[0]['seq'], absent[0]['seq']),
+        )
     if lobby:
-        return _answer(True, '%s listed the probe person with isInLobby true before they joined (#%d).'
-                       % (ROSTER, lobby[0]['seq']))
+        return _answer(True, '%s listed the probe person with isInLobby true before they joined (#%d).' % (ROSTER, lobby[0]['seq']))
     if absent:
-        return _answer(False, '%s did not list the probe person (#%d) while their invite was still running.'
-                       % (ROSTER, absent[0]['seq']))
+        return _answer(False, '%s did not list the probe person (#%d) while their invite was still running.' % (ROSTER, absent[0]['seq']))
     if joined is not None and not any(obs['seq'] < joined for obs in ev.of('roster') if obs['seq'] > invite['seq']):
-        return _answer(None, '%s already showed the probe person joined at the first read after the invite (#%d): they '
-                       'answered before the roster could be seen while ringing.' % (ROSTER, joined))
-    return _answer(None, '%s never listed the probe person while ringing, and no request proves their invite was still '
-                   'running at those reads.' % ROSTER)
+        return _answer(
+            None,
+            '%s already showed the probe person joined at the first read after the invite (#%d): they '
+            'answered before the roster could be seen while ringing.' % (ROSTER, joined),
+        )
+    return _answer(None, '%s never listed the probe person while ringing, and no request proves their invite was still running at those reads.' % ROSTER)
 
 
 def answer_roster_kind(ev, probe, not_asked):
@@ -468,8 +510,7 @@ def answer_roster_kind(ev, probe, not_asked):
         return _answer(None, not_asked)
     joined = [(obs['seq'], entry) for obs in ev.of('roster') for entry in obs['entries'] if not entry['in_lobby']]
     if not joined:
-        return _answer(None, '%s never listed the probe person joined, so how Graph lists an invitee who joined is '
-                       'unknown.' % ROSTER)
+        return _answer(None, '%s never listed the probe person joined, so how Graph lists an invitee who joined is unknown.' % ROSTER)
     kinds = set(kind for dummy, entry in joined for kind in entry['kinds'])
     where = '%s listed the probe person, joined, under %s (#%d)' % (ROSTER, '/'.join(sorted(kinds)), joined[0][0])
     if kinds == set([probe.kind]):
@@ -484,22 +525,30 @@ def answer_duplicate_invite(ev, not_asked):
     if duplicate is None:
         return _answer(None, not_asked)
     if duplicate['http'] == 409:
-        return _answer('error', '%s of the probe person, already in the call, answered HTTP 409 (#%d).'
-                       % (INVITE, duplicate['seq']))
+        return _answer('error', '%s of the probe person, already in the call, answered HTTP 409 (#%d).' % (INVITE, duplicate['seq']))
     if not _ok(duplicate['http']):
-        return _answer(None, '%s of the probe person, already in the call, answered HTTP %s (#%d), which no emulator value '
-                       'plays.' % (INVITE, duplicate['http'], duplicate['seq']))
+        return _answer(
+            None,
+            '%s of the probe person, already in the call, answered HTTP %s (#%d), which no emulator value '
+            'plays.' % (INVITE, duplicate['http'], duplicate['seq']),
+        )
     final = ev.final_status(duplicate['op'])
     reads = [seq for seq, status in ev.statuses(duplicate['op']) if status in FINISHED]
     if final == 'failed':
-        return _answer('failed_operation', '%s of the probe person, already in the call, answered 200 (#%d) and its '
-                       'operation failed (#%d).' % (INVITE, duplicate['seq'], reads[-1]))
+        return _answer(
+            'failed_operation',
+            '%s of the probe person, already in the call, answered 200 (#%d) and its operation failed (#%d).' % (INVITE, duplicate['seq'], reads[-1]),
+        )
     if final == 'completed':
-        return _answer('ignored', '%s of the probe person, already in the call, answered 200 (#%d) and its operation '
-                       'completed (#%d).' % (INVITE, duplicate['seq'], reads[-1]))
-    return _answer(None, '%s of the probe person, already in the call, answered 200 (#%d), but the outcome of its operation '
-                   '%s could not be read (neither %s nor %s showed it finish).'
-                   % (INVITE, duplicate['seq'], duplicate['op'], OPERATION, OPERATIONS))
+        return _answer(
+            'ignored',
+            '%s of the probe person, already in the call, answered 200 (#%d) and its operation completed (#%d).' % (INVITE, duplicate['seq'], reads[-1]),
+        )
+    return _answer(
+        None,
+        '%s of the probe person, already in the call, answered 200 (#%d), but the outcome of its operation '
+        '%s could not be read (neither %s nor %s showed it finish).' % (INVITE, duplicate['seq'], duplicate['op'], OPERATION, OPERATIONS),
+    )
 
 
 def not_asked_reason(mode, outcome=None):
@@ -524,8 +573,7 @@ def answers(ev, probe, mode, outcome=None):
         'list_operations': answer_list_operations(ev),
         'get_operation': answer_get_operation(ev),
         'status_case': answer_status_case(ev),
-        'duplicate_invite': answer_duplicate_invite(ev, reason if mode != 'probe' or outcome != 'joined'
-                                                    else 'Not asked: the second invite was not sent.'),
+        'duplicate_invite': answer_duplicate_invite(ev, reason if mode != 'probe' or outcome != 'joined' else 'Not asked: the second invite was not sent.'),
         'roster_kind': answer_roster_kind(ev, probe, reason),
         'ringing_in_roster': answer_ringing_in_roster(ev, reason),
     }
@@ -569,22 +617,30 @@ def result_info(operation):
 
 def probe_summary(probe, outcome, operation, invites_sent, answer_timeout):
     """The ``probe`` result: who was rung, what became of them, and that they are left in the call."""
-    summary = {'identity': probe.label if probe else None, 'outcome': outcome,
-               'result_info': result_info(operation) if outcome == 'failed' else None,
-               'invites_sent': invites_sent, 'left_in_call': outcome == 'joined'}
+    summary = {
+        'identity': probe.label if probe else None,
+        'outcome': outcome,
+        'result_info': result_info(operation) if outcome == 'failed' else None,
+        'invites_sent': invites_sent,
+        'left_in_call': outcome == 'joined',
+    }
     if outcome is None:
         summary['message'] = 'Nobody was rung.'
     elif outcome == 'joined':
-        summary['message'] = ('%s joined and was left in the call: the probe never removes anyone; hang up or remove them '
-                              'yourself when you are done.' % probe.label)
+        summary['message'] = (
+            '%s joined and was left in the call: the probe never removes anyone; hang up or remove them yourself when you are done.' % probe.label
+        )
     elif outcome == 'failed':
-        summary['message'] = ('%s did not join: the invite failed (declined or not answered), so roster_kind and '
-                              'duplicate_invite stay undetermined.' % probe.label)
+        summary['message'] = (
+            '%s did not join: the invite failed (declined or not answered), so roster_kind and duplicate_invite stay undetermined.' % probe.label
+        )
     elif outcome == 'timeout':
-        summary['message'] = ('%s had not joined after answer_timeout=%ss and no outcome was seen; they may still be '
-                              'ringing (the probe never cancels an invite).' % (probe.label, answer_timeout))
+        summary['message'] = (
+            '%s had not joined after answer_timeout=%ss and no outcome was seen; they may still be '
+            'ringing (the probe never cancels an invite).' % (probe.label, answer_timeout)
+        )
     else:
-        summary['message'] = ('%s: the invite completed, but the roster never showed them joined.' % probe.label)
+        summary['message'] = '%s: the invite completed, but the roster never showed them joined.' % probe.label
     return summary
 
 
@@ -600,7 +656,7 @@ def duplicate_settled(ev, operation_id):
     if ev.final_status(operation_id):
         return True
     if ev.missing_from_listing(operation_id) or ev.absent_from_listings(operation_id) >= 2:
-        return True             # finished (a running operation is listed), but the listing no longer shows how
+        return True  # finished (a running operation is listed), but the listing no longer shows how
     gone = any(obs['http'] == 404 for obs in ev.gets(operation_id))
     return gone and not ev.listing_works()
 
@@ -613,8 +669,7 @@ def duplicate_settled(ev, operation_id):
 #   after a decline, without any extra setting.
 # Options that are off by default (wait, history_file) get notes, not a false verdict.
 
-HISTORY_FILE = ('unless `history_file` is set (graph_call_invite then records its own invites in that file and reads '
-                'them back)')
+HISTORY_FILE = 'unless `history_file` is set (graph_call_invite then records its own invites in that file and reads them back)'
 
 
 def verdict(answered):
@@ -625,69 +680,93 @@ def verdict(answered):
     listing = value['list_operations']
     ringing = value['ringing_in_roster']
     if listing == 'supported':
-        notes.append('list_operations supported: graph_call_invite sees every earlier invite by its clientContext, so '
-                     '`state: present` never re-invites someone still ringing and `state: invited` (the page_responders '
-                     'default) never pages anyone twice.')
+        notes.append(
+            'list_operations supported: graph_call_invite sees every earlier invite by its clientContext, so '
+            '`state: present` never re-invites someone still ringing and `state: invited` (the page_responders '
+            'default) never pages anyone twice.'
+        )
     elif listing == 'running_only':
         unsafe = True
-        notes.append('list_operations running_only: `state: present` still sees people ringing, but finished invites '
-                     'vanish, so `state: invited` (the page_responders default) cannot see earlier invites from Graph: it '
-                     'falls back to the roster and people who declined or did not answer are rung again on a re-run, '
-                     + HISTORY_FILE + '. Not safe for the role\'s defaults.')
+        notes.append(
+            'list_operations running_only: `state: present` still sees people ringing, but finished invites '
+            'vanish, so `state: invited` (the page_responders default) cannot see earlier invites from Graph: it '
+            'falls back to the roster and people who declined or did not answer are rung again on a re-run, '
+            + HISTORY_FILE
+            + '. Not safe for the role\'s defaults.'
+        )
     elif listing is not None:
         unsafe = True
         if ringing is True:
-            present = ('`state: present` decides from the roster alone, which lists people still ringing (in the lobby), '
-                       'so they are not rung twice')
+            present = '`state: present` decides from the roster alone, which lists people still ringing (in the lobby), so they are not rung twice'
         else:
-            present = ('`state: present` decides from the roster alone (with a warning), which does not list people still '
-                       'ringing: a re-run while someone rings invites them again')
-        notes.append('list_operations HTTP %s: Graph refuses the operations listing. `state: invited` (the page_responders '
-                     'default) cannot see earlier invites from Graph: it falls back to the roster (people who declined may be '
-                     'rung again) %s. %s. Not safe for the defaults.' % (listing, HISTORY_FILE, present))
+            present = (
+                '`state: present` decides from the roster alone (with a warning), which does not list people still '
+                'ringing: a re-run while someone rings invites them again'
+            )
+        notes.append(
+            'list_operations HTTP %s: Graph refuses the operations listing. `state: invited` (the page_responders '
+            'default) cannot see earlier invites from Graph: it falls back to the roster (people who declined may be '
+            'rung again) %s. %s. Not safe for the defaults.' % (listing, HISTORY_FILE, present)
+        )
     get = value['get_operation']
     by_listing = listing in ('supported', 'running_only')
-    prefix = ('`wait: true` follows invites through the operations listing, so this matters only if the listing '
-              'fails: then ' if by_listing else '`wait: true` must read operations one by one here: ')
+    prefix = (
+        '`wait: true` follows invites through the operations listing, so this matters only if the listing fails: then '
+        if by_listing
+        else '`wait: true` must read operations one by one here: '
+    )
     if get == 'supported':
-        notes.append('get_operation supported: ' + prefix + 'each invite operation is read until it finishes, and '
-                     'joins, declines and unanswered rings are reported with Graph\'s resultInfo.')
+        notes.append(
+            'get_operation supported: ' + prefix + 'each invite operation is read until it finishes, and '
+            'joins, declines and unanswered rings are reported with Graph\'s resultInfo.'
+        )
     elif get == '404_when_finished':
-        notes.append('get_operation 404_when_finished: ' + prefix + 'each operation is read while it rings; once it '
-                     'answers 404 the roster decides: joins are seen, and a decline or an unanswered ring is reported '
-                     'failed without Graph\'s reason (resultInfo).')
+        notes.append(
+            'get_operation 404_when_finished: ' + prefix + 'each operation is read while it rings; once it '
+            'answers 404 the roster decides: joins are seen, and a decline or an unanswered ring is reported '
+            'failed without Graph\'s reason (resultInfo).'
+        )
     elif get == 'unsupported':
-        notes.append('get_operation unsupported: ' + prefix + 'joins are seen (through the roster) but not declines or '
-                     'unanswered rings: they end as `timeout` after `wait_timeout` (failing the task unless '
-                     '`fail_on_timeout: false`). `wait` is off by default.')
+        notes.append(
+            'get_operation unsupported: ' + prefix + 'joins are seen (through the roster) but not declines or '
+            'unanswered rings: they end as `timeout` after `wait_timeout` (failing the task unless '
+            '`fail_on_timeout: false`). `wait` is off by default.'
+        )
     if value['status_case'] is not None:
-        notes.append('status_case %s: the collection compares operation statuses case-insensitively; either spelling '
-                     'is handled.' % value['status_case'])
+        notes.append('status_case %s: the collection compares operation statuses case-insensitively; either spelling is handled.' % value['status_case'])
     duplicate = value['duplicate_invite']
     if duplicate == 'ignored':
-        notes.append('duplicate_invite ignored: a re-invite of someone in the call does nothing; graph_call_invite does '
-                     'not send one anyway (it reads the roster first).')
+        notes.append(
+            'duplicate_invite ignored: a re-invite of someone in the call does nothing; graph_call_invite does not send one anyway (it reads the roster first).'
+        )
     elif duplicate == 'error':
-        notes.append('duplicate_invite error: Graph answers 409 to a re-invite; graph_call_invite handles it (the person '
-                     'is reported present, with a warning, and the rest of the batch is sent one by one).')
+        notes.append(
+            'duplicate_invite error: Graph answers 409 to a re-invite; graph_call_invite handles it (the person '
+            'is reported present, with a warning, and the rest of the batch is sent one by one).'
+        )
     elif duplicate == 'failed_operation':
-        notes.append('duplicate_invite failed_operation: a re-invite that slips through (a race with someone joining) '
-                     'makes a failed operation; graph_call_invite still reports the person by the roster (present, or '
-                     'joined with `wait: true`).')
+        notes.append(
+            'duplicate_invite failed_operation: a re-invite that slips through (a race with someone joining) '
+            'makes a failed operation; graph_call_invite still reports the person by the roster (present, or '
+            'joined with `wait: true`).'
+        )
     kind = value['roster_kind']
     if kind == 'own':
         notes.append('roster_kind own: invitees are listed under the identity kind they were invited as.')
     elif kind == 'application':
-        notes.append('roster_kind application: invitees are listed under `application`; the collection matches by id '
-                     'whatever the kind, so they are found, but labels from graph_call_participant_info read '
-                     '`application:<id>` (filter your own playbooks by id, not by kind).')
+        notes.append(
+            'roster_kind application: invitees are listed under `application`; the collection matches by id '
+            'whatever the kind, so they are found, but labels from graph_call_participant_info read '
+            '`application:<id>` (filter your own playbooks by id, not by kind).'
+        )
     if ringing is True:
-        notes.append('ringing_in_roster true: people still ringing are in the roster with isInLobby true; '
-                     'graph_call_invite counts them present (never rings them twice) and `wait` does not count them '
-                     'joined; `until:` loops on graph_call_participant_info must check `in_lobby`.')
+        notes.append(
+            'ringing_in_roster true: people still ringing are in the roster with isInLobby true; '
+            'graph_call_invite counts them present (never rings them twice) and `wait` does not count them '
+            'joined; `until:` loops on graph_call_participant_info must check `in_lobby`.'
+        )
     elif ringing is False:
-        notes.append('ringing_in_roster false: people still ringing are not in the roster; only the operations listing '
-                     'shows them (see list_operations).')
+        notes.append('ringing_in_roster false: people still ringing are not in the roster; only the operations listing shows them (see list_operations).')
     missing = undetermined(answered)
     if missing:
         notes.append('Undetermined, so not part of this verdict: %s.' % ', '.join(missing))

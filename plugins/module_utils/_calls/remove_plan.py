@@ -14,6 +14,7 @@ removed, since it may cancel them all. People are matched exactly as ``present``
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import (
@@ -38,8 +39,7 @@ class RemovalPlan:
     def diff(self, invitees):
         """Sorted ``kind:id`` labels of the people in the call or rung, before and after the removal."""
         going = set(inv.label for inv in invitees if self.status.get(inv.match) in ('remove', 'cancel'))
-        return {'before': ''.join(label + '\n' for label in sorted(self.labels)),
-                'after': ''.join(label + '\n' for label in sorted(self.labels - going))}
+        return {'before': ''.join(label + '\n' for label in sorted(self.labels)), 'after': ''.join(label + '\n' for label in sorted(self.labels - going))}
 
 
 def _entry_keys(participant):
@@ -67,7 +67,7 @@ def plan_removal(invitees, roster, operations, own_participant_id=None):
                 if plan.status.get(key) != 'remove':
                     plan.status[key] = kind
 
-    ringing = {}        # operation id -> everyone it still rings
+    ringing = {}  # operation id -> everyone it still rings
     for op in operations or []:
         if status_of(op) in PENDING_STATUSES and op.get('id'):
             ringing[op['id']] = operation_keys(op)

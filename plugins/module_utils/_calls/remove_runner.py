@@ -12,6 +12,7 @@ is reported ``not_cancelled``, never ``cancelled``.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_CALL_ID
@@ -23,8 +24,10 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.remove_plan i
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
 
 # Graph's tenant prerequisite for this request (graph-api.md 12.2).
-TENANT_PREREQUISITE = ('Graph removes participants only for apps a Teams administrator allowed with '
-                       'Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds @{Add="<client id>"}')
+TENANT_PREREQUISITE = (
+    'Graph removes participants only for apps a Teams administrator allowed with '
+    'Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds @{Add="<client id>"}'
+)
 # What each planned status reports before the DELETEs (check mode shows these); a DELETE Graph refused
 # turns it into 'failed'.
 PLANNED = {'remove': 'removed', 'cancel': 'cancelled', 'absent': 'absent', 'shared_invite': 'not_cancelled'}
@@ -40,7 +43,7 @@ class RemoveRunner:
         self.check_mode = check_mode
         self.warn = warn or (lambda message: None)
         self.plan = None
-        self.status = {}        # match key -> reported status
+        self.status = {}  # match key -> reported status
         self.result = self._report()
 
     def run(self):
@@ -61,7 +64,7 @@ class RemoveRunner:
 
     def _read(self):
         if self.call_id == NOT_CREATED_CALL_ID:
-            return [], [], None         # check mode: the call an earlier task would create has nobody in it
+            return [], [], None  # check mode: the call an earlier task would create has nobody in it
         (call, call_error), (roster, roster_error), (listing, listing_error) = self.client.read_call(self.call_id)
         if call_error is not None and call_error.status == 404:
             # An ended call has nobody in it: the wanted state holds.
@@ -71,8 +74,10 @@ class RemoveRunner:
             if error is not None:
                 raise error
         if listing_error is not None:
-            self.warn('the call\'s operations could not be read (%s): an invite still ringing without a lobby entry in '
-                      'the roster cannot be seen, so it is not cancelled' % listing_error.summary())
+            self.warn(
+                'the call\'s operations could not be read (%s): an invite still ringing without a lobby entry in '
+                'the roster cannot be seen, so it is not cancelled' % listing_error.summary()
+            )
             listing = None
         return roster, listing, call.get('myParticipantId')
 
@@ -89,16 +94,17 @@ class RemoveRunner:
                     self.status[key] = 'absent' if self.status[key] == 'removed' else 'unconfirmed'
                 continue
             for key in keys:
-                self.status[key] = 'failed'     # reported as such, whatever the others' outcome
+                self.status[key] = 'failed'  # reported as such, whatever the others' outcome
             refused = refused or (keys, error)
         if any(status in ('cancelled', 'unconfirmed') for status in self.status.values()):
             self._check_cancels()
         if refused is not None:
             keys, error = refused
             if error.status == 403:
-                raise TaskFailure('Graph refused to remove %s from call %s (%s). %s'
-                                  % (', '.join(keys), self.call_id, error.summary(), TENANT_PREREQUISITE),
-                                  error=error.to_dict())
+                raise TaskFailure(
+                    'Graph refused to remove %s from call %s (%s). %s' % (', '.join(keys), self.call_id, error.summary(), TENANT_PREREQUISITE),
+                    error=error.to_dict(),
+                )
             raise error
 
     def _deleter(self, participant_id):
@@ -143,8 +149,7 @@ class RemoveRunner:
                 removed.append(inv.entry)
             elif status == 'cancelled':
                 cancelled.append(inv.entry)
-        return dict(changed=bool(removed or cancelled), removed=removed, cancelled=cancelled,
-                    participants=participants)
+        return dict(changed=bool(removed or cancelled), removed=removed, cancelled=cancelled, participants=participants)
 
     def diff(self):
         diff = self.plan.diff(self.invitees)
@@ -156,6 +161,8 @@ class RemoveRunner:
 def _fail_on(invitees, status):
     stuck = [inv.label for inv in invitees if status.get(inv.match) == 'not_cancelled']
     if stuck:
-        raise TaskFailure('the ringing invite of %s could not be cancelled: Graph offered no id that cancels it (no lobby '
-                          'entry in the roster, or the invite also rings people not listed here). It stops ringing by '
-                          'itself when unanswered; run the task again to remove them if they answer' % ', '.join(stuck))
+        raise TaskFailure(
+            'the ringing invite of %s could not be cancelled: Graph offered no id that cancels it (no lobby '
+            'entry in the roster, or the invite also rings people not listed here). It stops ringing by '
+            'itself when unanswered; run the task again to remove them if they answer' % ', '.join(stuck)
+        )

@@ -6,6 +6,7 @@
 """The one way a calls-domain runner stops a task: a sentence for the user, and Graph's error if one caused it."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 
@@ -20,5 +21,8 @@ class TaskFailure(Exception):
 
 def call_not_found(call_id, error, consequence):
     """The failure for a call Graph answered 404 for; ``consequence`` says what the task did not do."""
-    return TaskFailure('call %s was not found: Graph knows no such call for this app (it ended, or the app never joined '
-                       'it); %s (%s)' % (call_id, consequence, error.summary()), error=error.to_dict())
+    return TaskFailure(
+        'call %s was not found: Graph knows no such call for this app (it ended, or the app never joined '
+        'it); %s (%s)' % (call_id, consequence, error.summary()),
+        error=error.to_dict(),
+    )

@@ -11,6 +11,7 @@ next request fetches a fresh one.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import importlib.util
@@ -29,6 +30,7 @@ HAS_MSAL_EXTENSIONS = importlib.util.find_spec('msal_extensions') is not None
 def msal_module():
     """The msal package; ImportError if it is missing or broken (GraphModule reports it)."""
     import msal
+
     return msal
 
 
@@ -40,6 +42,7 @@ def token_cache(settings):
     """The MSAL token cache: a locked file shared by every task and fork when token_cache is set."""
     if settings.get('token_cache'):
         from msal_extensions import FilePersistence, PersistedTokenCache
+
         return PersistedTokenCache(FilePersistence(settings['token_cache']))
     return msal_module().TokenCache()
 
@@ -69,7 +72,7 @@ class _MsalAuth:
     """Shared by the methods that go through an MSAL client application."""
 
     what = 'token request'
-    renewable = True        # a token Graph rejects is dropped and a new one fetched, once
+    renewable = True  # a token Graph rejects is dropped and a new one fetched, once
 
     def __init__(self, settings, transport):
         self.settings = settings
@@ -102,26 +105,26 @@ class _MsalAuth:
             result = self._acquire(self._app)
         except msal_module().exceptions.MsalServiceError as exc:
             # MSAL raises this for a 5xx from the token endpoint.
-            raise GraphError('%s to %s failed: Entra answered %s' % (self.what, self.where(), str(exc).splitlines()[0]),
-                             code='server_error', retryable=True)
+            raise GraphError('%s to %s failed: Entra answered %s' % (self.what, self.where(), str(exc).splitlines()[0]), code='server_error', retryable=True)
         except self.transport.errors as exc:
             code, sentence = transport_error_kind(exc)
-            raise GraphError('%s to %s failed: %s' % (self.what, self.where(), sentence), code=code,
-                             retryable=True)
+            raise GraphError('%s to %s failed: %s' % (self.what, self.where(), sentence), code=code, retryable=True)
         except ValueError as exc:
             # MSAL raises ValueError for an authority whose OpenID configuration cannot be read, and a
             # JSON decode error (a ValueError) for an answer that is not JSON.
-            raise GraphError('%s to %s failed: %s' % (self.what, self.where(), str(exc).splitlines()[0]),
-                             code='authorityError', retryable=True)
+            raise GraphError('%s to %s failed: %s' % (self.what, self.where(), str(exc).splitlines()[0]), code='authorityError', retryable=True)
         if result and result.get('access_token'):
             return result['access_token']
         result = result or {}
         description = str(result.get('error_description') or 'no access token in the answer').splitlines()[0]
         error = result.get('error')
-        raise GraphError('%s to %s was refused: %s' % (self.what, self.where(), description),
-                         code=self.refused_code(error) if isinstance(error, str) else 'tokenError',
-                         request_id=result.get('trace_id'), client_request_id=result.get('correlation_id'),
-                         retryable=error in TRANSIENT_TOKEN_ERRORS)
+        raise GraphError(
+            '%s to %s was refused: %s' % (self.what, self.where(), description),
+            code=self.refused_code(error) if isinstance(error, str) else 'tokenError',
+            request_id=result.get('trace_id'),
+            client_request_id=result.get('correlation_id'),
+            retryable=error in TRANSIENT_TOKEN_ERRORS,
+        )
 
     def where(self):
         return self.settings['authority']
@@ -146,9 +149,14 @@ class ClientSecretAuth(_MsalAuth):
     def _build(self):
         settings = self.settings
         return msal_module().ConfidentialClientApplication(
-            settings['client_id'], client_credential=settings['client_secret'], authority=settings['authority'],
-            http_client=self.transport, instance_discovery=settings['instance_discovery'], token_cache=self.cache,
-            http_cache=self.http_cache)
+            settings['client_id'],
+            client_credential=settings['client_secret'],
+            authority=settings['authority'],
+            http_client=self.transport,
+            instance_discovery=settings['instance_discovery'],
+            token_cache=self.cache,
+            http_cache=self.http_cache,
+        )
 
     def _acquire(self, app):
         return app.acquire_token_for_client(scopes=[self.settings['scope']])
@@ -159,14 +167,18 @@ class ClientCertificateAuth(ClientSecretAuth):
 
     def _build(self):
         settings = self.settings
-        credential = {'private_key': settings['certificate']['private_key'],
-                      'thumbprint': settings['certificate']['thumbprint']}
+        credential = {'private_key': settings['certificate']['private_key'], 'thumbprint': settings['certificate']['thumbprint']}
         if settings['certificate'].get('password'):
             credential['passphrase'] = settings['certificate']['password']
         return msal_module().ConfidentialClientApplication(
-            settings['client_id'], client_credential=credential, authority=settings['authority'],
-            http_client=self.transport, instance_discovery=settings['instance_discovery'], token_cache=self.cache,
-            http_cache=self.http_cache)
+            settings['client_id'],
+            client_credential=credential,
+            authority=settings['authority'],
+            http_client=self.transport,
+            instance_discovery=settings['instance_discovery'],
+            token_cache=self.cache,
+            http_cache=self.http_cache,
+        )
 
 
 class ManagedIdentityAuth(_MsalAuth):
@@ -178,8 +190,7 @@ class ManagedIdentityAuth(_MsalAuth):
         client_id = self.settings.get('managed_identity_client_id')
         msal = msal_module()
         identity = msal.UserAssignedManagedIdentity(client_id=client_id) if client_id else msal.SystemAssignedManagedIdentity()
-        return msal.ManagedIdentityClient(identity, http_client=self.transport, token_cache=self.cache,
-                                          http_cache=self.http_cache)
+        return msal.ManagedIdentityClient(identity, http_client=self.transport, token_cache=self.cache, http_cache=self.http_cache)
 
     def _acquire(self, app):
         # Managed identity endpoints take a resource, not scopes.
@@ -187,8 +198,11 @@ class ManagedIdentityAuth(_MsalAuth):
 
     def where(self):
         chosen = self.settings.get('managed_identity_client_id')
-        return ('the managed identity endpoint (user-assigned identity %s, managed_identity_client_id)' % chosen
-                if chosen else 'the managed identity endpoint (system-assigned identity)')
+        return (
+            'the managed identity endpoint (user-assigned identity %s, managed_identity_client_id)' % chosen
+            if chosen
+            else 'the managed identity endpoint (system-assigned identity)'
+        )
 
     def refused_code(self, error):
         # MSAL reports every refusal of an App Service / Arc identity endpoint as invalid_scope, whatever it was.

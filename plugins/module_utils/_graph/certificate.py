@@ -6,6 +6,7 @@
 """Reading a client certificate and its private key from PEM files, checked locally before any request."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import hashlib
@@ -38,8 +39,9 @@ def load_certificate(path, key_path=None, password=None, thumbprint=None):
     key_text = _read(key_path, key_option) if key_path else text
     key = _KEY_RE.search(key_text)
     if not key:
-        raise ValueError('%s %r holds no PEM private key; put the key in the certificate file or set '
-                         'client_certificate_key_path' % (key_option, key_path or path))
+        raise ValueError(
+            '%s %r holds no PEM private key; put the key in the certificate file or set client_certificate_key_path' % (key_option, key_path or path)
+        )
     encrypted = key.group(1) == 'ENCRYPTED PRIVATE KEY' or 'Proc-Type: 4,ENCRYPTED' in key.group(0)
     if encrypted and not password:
         raise ValueError('the private key in %r is encrypted: set client_certificate_password' % (key_path or path))
@@ -48,8 +50,7 @@ def load_certificate(path, key_path=None, password=None, thumbprint=None):
         if not _THUMBPRINT_RE.match(thumbprint.replace(':', '')):
             raise ValueError('client_certificate_thumbprint must be 40 hex digits (a SHA-1); got %r' % thumbprint)
         if thumbprint.replace(':', '').upper() != computed:
-            raise ValueError('client_certificate_thumbprint %s is not the thumbprint of the certificate in %r (%s)'
-                             % (thumbprint, path, computed))
+            raise ValueError('client_certificate_thumbprint %s is not the thumbprint of the certificate in %r (%s)' % (thumbprint, path, computed))
     _check_key(certificate.group(0), key.group(0), password if encrypted else None, key_path or path)
     return {'private_key': key.group(0), 'thumbprint': computed, 'password': password if encrypted else None}
 
@@ -67,15 +68,13 @@ def _check_key(certificate_pem, key_pem, password, where):
     except ImportError:
         return
     try:
-        key = serialization.load_pem_private_key(key_pem.encode('ascii'),
-                                                 password=password.encode('utf-8') if password else None)
+        key = serialization.load_pem_private_key(key_pem.encode('ascii'), password=password.encode('utf-8') if password else None)
     except (ValueError, TypeError) as exc:
         if password:
             raise ValueError('client_certificate_password does not open the private key in %r' % where)
         raise ValueError('the private key in %r cannot be read: %s' % (where, exc))
     if not isinstance(key, rsa.RSAPrivateKey):
-        raise ValueError('the private key in %r must be an RSA key: Entra accepts client assertions signed with RS256 '
-                         'or PS256 only' % where)
+        raise ValueError('the private key in %r must be an RSA key: Entra accepts client assertions signed with RS256 or PS256 only' % where)
     public = serialization.PublicFormat.SubjectPublicKeyInfo
     encoding = serialization.Encoding.PEM
     certificate_key = load_pem_x509_certificate(certificate_pem.encode('ascii')).public_key()

@@ -6,6 +6,7 @@
 """The collection's one Graph client: every module and role reaches Graph through this class."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import uuid
@@ -95,21 +96,18 @@ class GraphClient:
                 rejected = getattr(exc, 'rejected_token', None)
                 if exc.status == 401 and rejected and not self.auth.renewable:
                     # Graph's own answer (status, code, request ids) is the report; no second request.
-                    exc.message = ('%s (the access_token given was rejected, and it cannot be renewed here: pass a '
-                                   'fresh one)' % exc.message)
+                    exc.message = '%s (the access_token given was rejected, and it cannot be renewed here: pass a fresh one)' % exc.message
                     raise
                 if exc.status == 401 and not refreshed and rejected:
                     refreshed = True
                     self.auth.forget(rejected)
-                    self.warn('%s: Graph rejected the access token (%s); fetching a new one and sending again'
-                              % (what, exc.code))
+                    self.warn('%s: Graph rejected the access token (%s); fetching a new one and sending again' % (what, exc.code))
                     continue
                 if not (exc.retryable and (idempotent or exc.status == 429 or exc.sent is False)):
                     raise
                 delay = attempts.next_delay(exc.retry_after)
                 if delay is None:
-                    exc.message = '%s (gave up after %d retries within retry_budget=%ss)' % (
-                        exc.message, attempts.done, self.retry.budget)
+                    exc.message = '%s (gave up after %d retries within retry_budget=%ss)' % (exc.message, attempts.done, self.retry.budget)
                     raise
                 self.warn('%s; retry %d of %d in %.1f s' % (exc.summary(), attempts.done, self.retry.retries, delay))
                 self.auth.before_retry()
@@ -124,7 +122,7 @@ class GraphClient:
         try:
             token = self.auth.token()
         except GraphError as exc:
-            exc.sent = False        # the Graph request itself never left
+            exc.sent = False  # the Graph request itself never left
             raise
         client_request_id = str(uuid.uuid4())
         headers = {
@@ -138,8 +136,7 @@ class GraphClient:
         except self.transport.errors as exc:
             code, sentence = transport_error_kind(exc)
             sent = request_was_sent(exc)
-            raise GraphError(sentence, code=code, client_request_id=client_request_id, method=method, url=url,
-                             retryable=code != 'tlsError', sent=sent)
+            raise GraphError(sentence, code=code, client_request_id=client_request_id, method=method, url=url, retryable=code != 'tlsError', sent=sent)
 
         parsed = None
         malformed = False
@@ -158,10 +155,15 @@ class GraphClient:
                 error.rejected_token = token
             raise error
         if malformed or (response.content and not isinstance(parsed, dict)):
-            raise GraphError('Graph answered HTTP %s with a body that is not a JSON object' % response.status_code,
-                             status=response.status_code, code='malformedResponse',
-                             request_id=response.headers.get('request-id'),
-                             client_request_id=client_request_id, method=method, url=url)
+            raise GraphError(
+                'Graph answered HTTP %s with a body that is not a JSON object' % response.status_code,
+                status=response.status_code,
+                code='malformedResponse',
+                request_id=response.headers.get('request-id'),
+                client_request_id=client_request_id,
+                method=method,
+                url=url,
+            )
         return parsed or {}, response.status_code
 
     def get_all(self, url):
@@ -171,16 +173,16 @@ class GraphClient:
             body = self.request('GET', url)
             value = body.get('value')
             if not isinstance(value, list):
-                raise GraphError('Graph answered a collection read without a "value" list',
-                                 code='malformedResponse', method='GET', url=url)
+                raise GraphError('Graph answered a collection read without a "value" list', code='malformedResponse', method='GET', url=url)
             items.extend(value)
             url = body.get('@odata.nextLink')
             if not url:
                 return items
             # The bearer token goes only to the configured Graph host, whatever a response says.
             if _origin(url) != self._origin:
-                raise GraphError('Graph sent a nextLink to another host (%s); refusing to follow it' % _origin(url),
-                                 code='malformedResponse', method='GET', url=url)
+                raise GraphError(
+                    'Graph sent a nextLink to another host (%s); refusing to follow it' % _origin(url), code='malformedResponse', method='GET', url=url
+                )
         raise GraphError('Graph kept sending nextLinks after %d pages' % MAX_PAGES, code='malformedResponse')
 
     def parallel(self, *reads):
@@ -219,8 +221,7 @@ class GraphClient:
 
     def read_call(self, call_id):
         """The call, its roster and its operations, read at once: three (result, GraphError or None) pairs."""
-        return self.parallel(lambda: self.get_call(call_id), lambda: self.list_participants(call_id),
-                             lambda: self.list_operations(call_id))
+        return self.parallel(lambda: self.get_call(call_id), lambda: self.list_participants(call_id), lambda: self.list_operations(call_id))
 
     def get_operation(self, call_id, operation_id):
         return self.request('GET', self.call_url(call_id, 'operations', operation_id))
@@ -232,8 +233,7 @@ class GraphClient:
     def find_users_by_address(self, address):
         """Every user whose mail or proxy address is ``address`` (case-insensitive, as Graph compares them)."""
         quoted = address.replace("'", "''")
-        query = urlencode({'$filter': "mail eq '%s' or proxyAddresses/any(p:p eq 'smtp:%s')" % (quoted, quoted),
-                           '$select': USER_PROPERTIES}, quote_via=quote)
+        query = urlencode({'$filter': "mail eq '%s' or proxyAddresses/any(p:p eq 'smtp:%s')" % (quoted, quoted), '$select': USER_PROPERTIES}, quote_via=quote)
         return self.get_all(self.url('users') + '?' + query)
 
     def invite(self, call_id, body):
@@ -264,8 +264,7 @@ class GraphClient:
 
         Safe to send again: Graph keys the meeting by organizer and externalId.
         """
-        meeting, status = self.exchange('POST', self.url('users', organizer_id, 'onlineMeetings', 'createOrGet'),
-                                        body, idempotent=True)
+        meeting, status = self.exchange('POST', self.url('users', organizer_id, 'onlineMeetings', 'createOrGet'), body, idempotent=True)
         return meeting, status == 201
 
 

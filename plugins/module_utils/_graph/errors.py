@@ -10,14 +10,27 @@ objects, so nothing un-serialisable (or secret) can leak into a task result.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 
 class GraphError(Exception):
     """A failed Graph or token request, with the identifiers Microsoft support asks for."""
 
-    def __init__(self, message, status=None, code=None, request_id=None, client_request_id=None,
-                 date=None, method=None, url=None, retryable=False, retry_after=None, sent=None):
+    def __init__(
+        self,
+        message,
+        status=None,
+        code=None,
+        request_id=None,
+        client_request_id=None,
+        date=None,
+        method=None,
+        url=None,
+        retryable=False,
+        retry_after=None,
+        sent=None,
+    ):
         super(GraphError, self).__init__(message)
         # retryable: sending again may succeed (throttling, a 5xx, a network fault). retry_after: the
         # seconds Graph asked us to wait, if it said. sent: False when the request provably never

@@ -10,6 +10,7 @@ does not exist (not POSIX) the lock is a no-op: a single controller process is t
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os

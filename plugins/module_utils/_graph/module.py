@@ -6,6 +6,7 @@
 """AnsibleModule with the shared Graph options, dependency checks and error reporting."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import traceback
@@ -88,7 +89,7 @@ class GraphModule:
         """
         sent = _load_params().get('call_id')
         if not required and (sent is None or (isinstance(sent, str) and not sent.strip())):
-            return None     # optional: unset, or an unset template variable rendered as ""
+            return None  # optional: unset, or an unset template variable rendered as ""
         if isinstance(sent, bool) or not isinstance(sent, (str, int)):
             # Ansible would turn a list or a mapping into its Python text and send that as an id.
             self.fail('call_id must be a string; got a %s' % type(sent).__name__)

@@ -11,6 +11,7 @@ the token request included, and is unit-testable.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import math
@@ -41,8 +42,10 @@ CLOUD_OF_AUTHORITY = {
 # AZURE_CLOUD_ENVIRONMENT, as AWX's Azure credential and the Azure SDKs name the clouds (any case), and
 # this collection's own names. Germany's sovereign cloud closed in 2021.
 CLOUD_OF_ENVIRONMENT = {
-    'azurecloud': 'global', 'azurepubliccloud': 'global',
-    'azureusgovernment': 'usgov', 'azureusgovernmentcloud': 'usgov',
+    'azurecloud': 'global',
+    'azurepubliccloud': 'global',
+    'azureusgovernment': 'usgov',
+    'azureusgovernmentcloud': 'usgov',
     'azurechinacloud': 'china',
 }
 CLOUD_OF_ENVIRONMENT.update((name, name) for name in CLOUDS)
@@ -50,23 +53,27 @@ CLOUD_OF_ENVIRONMENT.update((name, name) for name in CLOUDS)
 # Hosts of Microsoft's own authorities: MSAL may run instance discovery against them. Any other host
 # (a test double such as the emulator, an AD FS-like proxy) must have discovery off, or MSAL asks
 # login.microsoftonline.com about it first and fails offline.
-MICROSOFT_AUTHORITY_HOSTS = frozenset([
-    'login.microsoftonline.com',
-    'login.microsoft.com',
-    'login.windows.net',
-    'login.microsoftonline.us',
-    'login.chinacloudapi.cn',
-    'login.partner.microsoftonline.cn',
-])
+MICROSOFT_AUTHORITY_HOSTS = frozenset(
+    [
+        'login.microsoftonline.com',
+        'login.microsoft.com',
+        'login.windows.net',
+        'login.microsoftonline.us',
+        'login.chinacloudapi.cn',
+        'login.partner.microsoftonline.cn',
+    ]
+)
 
 AUTH_METHODS = ('auto', 'client_secret', 'client_certificate', 'managed_identity', 'access_token')
 # The options that belong to one method only, with the environment variables that may fill them.
 METHOD_OPTIONS = {
     'client_secret': [('client_secret', ('AZURE_CLIENT_SECRET', 'AZURE_SECRET'))],
-    'client_certificate': [('client_certificate_path', ('AZURE_CLIENT_CERTIFICATE_PATH',)),
-                           ('client_certificate_key_path', ()),
-                           ('client_certificate_password', ('AZURE_CLIENT_CERTIFICATE_PASSWORD',)),
-                           ('client_certificate_thumbprint', ())],
+    'client_certificate': [
+        ('client_certificate_path', ('AZURE_CLIENT_CERTIFICATE_PATH',)),
+        ('client_certificate_key_path', ()),
+        ('client_certificate_password', ('AZURE_CLIENT_CERTIFICATE_PASSWORD',)),
+        ('client_certificate_thumbprint', ()),
+    ],
     'access_token': [('access_token', ())],
     'managed_identity': [('managed_identity_client_id', ())],
 }
@@ -90,8 +97,13 @@ def number_in_range(name, value, low, high, low_excluded=False, unit='a number o
     NaN and infinity are refused explicitly: they pass no comparison, so a plain ``value <= 0`` lets
     them through (and ``timeout: inf`` then overflows deep inside the socket layer).
     """
-    ok = (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-          and (value > low if low_excluded else value >= low) and value <= high)
+    ok = (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and (value > low if low_excluded else value >= low)
+        and value <= high
+    )
     if not ok:
         bounds = ('greater than %s and at most %s' if low_excluded else 'from %s to %s') % (low, high)
         raise ValueError('%s must be %s %s; got %r' % (name, unit, bounds, value))
@@ -107,8 +119,7 @@ def graph_argument_spec():
         client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['AZURE_CLIENT_SECRET', 'AZURE_SECRET'])),
         client_certificate_path=dict(type='path', fallback=(env_fallback, ['AZURE_CLIENT_CERTIFICATE_PATH'])),
         client_certificate_key_path=dict(type='path', no_log=False),
-        client_certificate_password=dict(type='str', no_log=True,
-                                         fallback=(env_fallback, ['AZURE_CLIENT_CERTIFICATE_PASSWORD'])),
+        client_certificate_password=dict(type='str', no_log=True, fallback=(env_fallback, ['AZURE_CLIENT_CERTIFICATE_PASSWORD'])),
         client_certificate_thumbprint=dict(type='str', no_log=False),
         access_token=dict(type='str', no_log=True),
         # No environment fallback: a machine-wide AZURE_CLIENT_ID must never pick a managed identity.
@@ -146,8 +157,10 @@ def _host_url(value, option):
     elif not _valid_host_port(netloc):
         problem = 'it needs a host name, and at most a port from 1 to 65535'
     if problem:
-        raise ValueError('%s must be an https URL of a host, with no path, query or fragment, such as '
-                         'https://login.microsoftonline.com; %s; got %r' % (option, problem, _without_userinfo(value)))
+        raise ValueError(
+            '%s must be an https URL of a host, with no path, query or fragment, such as '
+            'https://login.microsoftonline.com; %s; got %r' % (option, problem, _without_userinfo(value))
+        )
     return 'https://' + netloc
 
 
@@ -187,8 +200,10 @@ def _environment_cloud(environ):
     if not name:
         return None
     if name.lower() not in CLOUD_OF_ENVIRONMENT:
-        raise ValueError('AZURE_CLOUD_ENVIRONMENT must be AzureCloud, AzureUSGovernment, AzureChinaCloud or one of '
-                         'the cloud option\'s values (%s); got %r' % (', '.join(sorted(CLOUDS)), name))
+        raise ValueError(
+            'AZURE_CLOUD_ENVIRONMENT must be AzureCloud, AzureUSGovernment, AzureChinaCloud or one of '
+            'the cloud option\'s values (%s); got %r' % (', '.join(sorted(CLOUDS)), name)
+        )
     return CLOUD_OF_ENVIRONMENT[name.lower()]
 
 
@@ -245,8 +260,10 @@ def _check_conflicts(method, params, environ):
             continue
         for name, variables in options:
             if _given_in_task(params, name, variables, environ):
-                raise ValueError('auth_method=%s conflicts with %s, an option of auth_method=%s: remove it, or set '
-                                 'auth_method to the method you mean' % (method, name, other))
+                raise ValueError(
+                    'auth_method=%s conflicts with %s, an option of auth_method=%s: remove it, or set '
+                    'auth_method to the method you mean' % (method, name, other)
+                )
 
 
 def _auth_method(params, environ):
@@ -260,9 +277,11 @@ def _auth_method(params, environ):
         for partial, key in (('client_certificate', 'client_certificate_path'), ('client_secret', 'client_secret')):
             if _text(params, key):
                 _require(params, [('tenant_id', 'AZURE_TENANT_ID'), ('client_id', 'AZURE_CLIENT_ID')], partial)
-        raise ValueError('auth_method=auto found no complete credentials: set tenant_id and client_id with '
-                         'client_secret or client_certificate_path (or AZURE_TENANT_ID, AZURE_CLIENT_ID, '
-                         'AZURE_CLIENT_SECRET), or access_token, or run where a managed identity is available')
+        raise ValueError(
+            'auth_method=auto found no complete credentials: set tenant_id and client_id with '
+            'client_secret or client_certificate_path (or AZURE_TENANT_ID, AZURE_CLIENT_ID, '
+            'AZURE_CLIENT_SECRET), or access_token, or run where a managed identity is available'
+        )
     return complete[0]
 
 
@@ -278,13 +297,14 @@ def _managed_identity(params, environ):
     chosen = _text(params, 'managed_identity_client_id')
     if chosen is not None:
         if not _GUID_RE.match(chosen):
-            raise ValueError('managed_identity_client_id must be the client id (a GUID) of a user-assigned managed '
-                             'identity; got %r' % chosen)
+            raise ValueError('managed_identity_client_id must be the client id (a GUID) of a user-assigned managed identity; got %r' % chosen)
         return chosen.lower()
     if _given_in_task(params, 'client_id', ('AZURE_CLIENT_ID',), environ):
-        raise ValueError('client_id is the id of an app registration, which auth_method=managed_identity does not use: '
-                         'set managed_identity_client_id to pick a user-assigned managed identity, or remove client_id '
-                         'to use the system-assigned one')
+        raise ValueError(
+            'client_id is the id of an app registration, which auth_method=managed_identity does not use: '
+            'set managed_identity_client_id to pick a user-assigned managed identity, or remove client_id '
+            'to use the system-assigned one'
+        )
     return None
 
 
@@ -295,8 +315,9 @@ def _check_token_cache(path):
         if not stat.S_ISREG(info.st_mode):
             raise ValueError('token_cache %r must be a regular file' % path)
         if info.st_mode & 0o077:
-            raise ValueError('token_cache %r is accessible to other users (mode %o): it holds bearer tokens; run '
-                             'chmod 600 on it' % (path, stat.S_IMODE(info.st_mode)))
+            raise ValueError(
+                'token_cache %r is accessible to other users (mode %o): it holds bearer tokens; run chmod 600 on it' % (path, stat.S_IMODE(info.st_mode))
+            )
     elif not os.path.isdir(os.path.dirname(os.path.abspath(path))):
         raise ValueError('token_cache %r: the directory %r does not exist' % (path, os.path.dirname(os.path.abspath(path))))
 
@@ -312,16 +333,18 @@ def resolve_settings(params, environ=None):
     if method in ('client_secret', 'client_certificate'):
         _require(params, [('tenant_id', 'AZURE_TENANT_ID'), ('client_id', 'AZURE_CLIENT_ID')], method)
         if not _TENANT_RE.match(settings['tenant_id']):
-            raise ValueError('tenant_id must be a tenant GUID or domain name (letters, digits, dots and hyphens); got '
-                             '%r' % settings['tenant_id'])
+            raise ValueError('tenant_id must be a tenant GUID or domain name (letters, digits, dots and hyphens); got %r' % settings['tenant_id'])
     if method == 'client_secret':
         _require(params, [('client_secret', 'AZURE_CLIENT_SECRET')], method)
         settings['client_secret'] = _text(params, 'client_secret')
     elif method == 'client_certificate':
         _require(params, [('client_certificate_path', 'AZURE_CLIENT_CERTIFICATE_PATH')], method)
         settings['certificate'] = load_certificate(
-            params['client_certificate_path'], params.get('client_certificate_key_path'),
-            params.get('client_certificate_password'), params.get('client_certificate_thumbprint'))
+            params['client_certificate_path'],
+            params.get('client_certificate_key_path'),
+            params.get('client_certificate_password'),
+            params.get('client_certificate_thumbprint'),
+        )
     elif method == 'access_token':
         _require(params, [('access_token', None)], method)
         settings['access_token'] = _text(params, 'access_token')
@@ -331,11 +354,11 @@ def resolve_settings(params, environ=None):
     cloud, authority_host, graph_endpoint = _endpoints(params, environ)
     api_version = params.get('api_version') or 'v1.0'
     if cloud == 'china':
-        raise ValueError('cloud=china: Microsoft does not offer the Graph cloud-communications API (calls, rosters, '
-                         'invites) in the China cloud operated by 21Vianet')
+        raise ValueError(
+            'cloud=china: Microsoft does not offer the Graph cloud-communications API (calls, rosters, invites) in the China cloud operated by 21Vianet'
+        )
     if api_version == 'beta' and cloud != 'global':
-        raise ValueError('api_version=beta: the beta cloud-communications API exists only in the global cloud, not '
-                         'in cloud=%s' % cloud)
+        raise ValueError('api_version=beta: the beta cloud-communications API exists only in the global cloud, not in cloud=%s' % cloud)
 
     number_in_range('timeout', params.get('timeout'), *TIMEOUT_RANGE)
     number_in_range('retry_budget', params.get('retry_budget'), *RETRY_BUDGET_RANGE)

@@ -11,6 +11,7 @@ bounded twice: by a number of retries and by a total time budget, so a throttled
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import email.utils
@@ -19,7 +20,7 @@ import random
 import time
 from datetime import datetime, timezone
 
-MAX_BACKOFF = 30.0   # seconds; one exponential step never waits longer
+MAX_BACKOFF = 30.0  # seconds; one exponential step never waits longer
 
 
 def parse_retry_after(value, now=None):
@@ -80,7 +81,7 @@ class _Attempts:
         if retry_after is not None:
             delay = retry_after
         else:
-            delay = min(MAX_BACKOFF, 0.5 * (2 ** self.done) + policy.jitter())
+            delay = min(MAX_BACKOFF, 0.5 * (2**self.done) + policy.jitter())
         if policy.clock() - self.started + delay > policy.budget:
             return None
         self.done += 1

@@ -6,6 +6,7 @@
 """The one HTTP session of a task, shared by MSAL (token requests) and the Graph client."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import importlib.util
@@ -18,6 +19,7 @@ HAS_REQUESTS = importlib.util.find_spec('requests') is not None
 def requests_module():
     """The requests package; ImportError if it is missing or broken (GraphModule reports it)."""
     import requests
+
     return requests
 
 

@@ -8,6 +8,7 @@ The integration tests assert on these results (and on the emulator's records), n
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -39,12 +40,14 @@ class CallbackModule(CallbackBase):
         data = dict(result._result)
         if status == 'ok' and data.get('changed'):
             status = 'changed'
-        self._records.append({
-            'task': result._task.get_name(),
-            'action': result._task.action,
-            'status': status,
-            'result': json.loads(json.dumps(data, default=str)),
-        })
+        self._records.append(
+            {
+                'task': result._task.get_name(),
+                'action': result._task.action,
+                'status': status,
+                'result': json.loads(json.dumps(data, default=str)),
+            }
+        )
 
     def v2_runner_on_ok(self, result):
         self._record(result, 'ok')

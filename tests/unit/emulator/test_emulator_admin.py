@@ -37,14 +37,17 @@ def test_create_call_options(emu):
     assert excinfo.value.status == 409
 
 
-@pytest.mark.parametrize("body, word", [
-    ({"participants": [{"user": {"name": "no id"}}]}, "participants[0]"),
-    ({"participants": "u1"}, "participants"),
-    ({"group": "yes"}, "group"),
-    ({"state": "sleeping"}, "state"),
-    ({"colour": "red"}, "colour"),
-    ({"chat_info": "x"}, "chat_info"),
-])
+@pytest.mark.parametrize(
+    "body, word",
+    [
+        ({"participants": [{"user": {"name": "no id"}}]}, "participants[0]"),
+        ({"participants": "u1"}, "participants"),
+        ({"group": "yes"}, "group"),
+        ({"state": "sleeping"}, "state"),
+        ({"colour": "red"}, "colour"),
+        ({"chat_info": "x"}, "chat_info"),
+    ],
+)
 def test_create_call_refusals(emu, body, word):
     with pytest.raises(AdminError) as excinfo:
         emu.admin("POST", "/calls", body)
@@ -65,10 +68,10 @@ def test_unknown_admin_call_and_route(emu):
 def test_request_log_shape_and_redaction(emu, http):
     token = emu.token()
     call = emu.create_call()
-    http.get(f"/v1.0/communications/calls/{call['id']}/participants?$skiptoken=0&a=1&a=2",
-             headers={"Authorization": f"Bearer {token}", "client-request-id": "cr-9"})
-    http.post(f"/v1.0/communications/calls/{call['id']}/participants/invite", json={"participants": []},
-              headers={"Authorization": f"Bearer {token}"})
+    http.get(
+        f"/v1.0/communications/calls/{call['id']}/participants?$skiptoken=0&a=1&a=2", headers={"Authorization": f"Bearer {token}", "client-request-id": "cr-9"}
+    )
+    http.post(f"/v1.0/communications/calls/{call['id']}/participants/invite", json={"participants": []}, headers={"Authorization": f"Bearer {token}"})
     log = emu.requests()
     assert [entry["status"] for entry in log] == [200, 200, 400]  # admin requests are not recorded
     for entry in log:
@@ -135,11 +138,14 @@ def test_a_call_answers_with_its_own_config(emu, graph):
     assert emu.config()["list_operations"] == "supported" and emu.config()["page_size"] == 100
 
 
-@pytest.mark.parametrize("body, word", [
-    ({"config": {"colour": 1}}, "colour"),
-    ({"config": {"list_operations": 418}}, "list_operations"),
-    ({"config": [1]}, "config"),
-])
+@pytest.mark.parametrize(
+    "body, word",
+    [
+        ({"config": {"colour": 1}}, "colour"),
+        ({"config": {"list_operations": 418}}, "list_operations"),
+        ({"config": [1]}, "config"),
+    ],
+)
 def test_call_config_refusals(emu, body, word):
     with pytest.raises(AdminError) as excinfo:
         emu.admin("POST", "/calls", body)
@@ -154,10 +160,21 @@ def test_call_config_refusals(emu, body, word):
     assert emu.call(call["id"])["config"] == {}
 
 
-@pytest.mark.parametrize("host, expected", [
-    ("127.0.0.1", True), ("127.8.9.10", True), ("::1", True), ("::ffff:127.0.0.1", True),
-    ("10.0.0.5", False), ("192.168.1.2", False), ("::ffff:10.0.0.5", False), ("2001:db8::1", False), ("", False), ("localhost", False),
-])
+@pytest.mark.parametrize(
+    "host, expected",
+    [
+        ("127.0.0.1", True),
+        ("127.8.9.10", True),
+        ("::1", True),
+        ("::ffff:127.0.0.1", True),
+        ("10.0.0.5", False),
+        ("192.168.1.2", False),
+        ("::ffff:10.0.0.5", False),
+        ("2001:db8::1", False),
+        ("", False),
+        ("localhost", False),
+    ],
+)
 def test_is_loopback(host, expected):
     assert admin_api.is_loopback(host) is expected
 

@@ -28,12 +28,17 @@ class Credential:  # pylint: disable=too-few-public-methods
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         now = datetime.now(timezone.utc)
         subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-        self.cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
-                     .public_key(self.key.public_key()).serial_number(x509.random_serial_number())
-                     .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
-                     .sign(self.key, hashes.SHA256()))
-        self.key_pem = self.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                              serialization.NoEncryption()).decode()
+        self.cert = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(subject)
+            .public_key(self.key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=30))
+            .sign(self.key, hashes.SHA256())
+        )
+        self.key_pem = self.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
         self.cert_pem = self.cert.public_bytes(serialization.Encoding.PEM).decode()
         self.sha1_hex = self.cert.fingerprint(hashes.SHA1()).hex()  # nosec - x5t is SHA-1 by definition
 
@@ -78,20 +83,33 @@ def _token_url(emu):
 
 def _claims(emu, **overrides):
     now = int(time.time())
-    claims = {"aud": _token_url(emu), "iss": emu.info["client_id"], "sub": emu.info["client_id"],
-              "exp": now + 600, "nbf": now, "iat": now, "jti": str(uuid.uuid4())}
+    claims = {
+        "aud": _token_url(emu),
+        "iss": emu.info["client_id"],
+        "sub": emu.info["client_id"],
+        "exp": now + 600,
+        "nbf": now,
+        "iat": now,
+        "jti": str(uuid.uuid4()),
+    }
     claims.update(overrides)
     return {key: value for key, value in claims.items() if value is not None}
 
 
 def _assertion_form(emu, assertion):
-    return {"grant_type": "client_credentials", "client_id": emu.info["client_id"], "scope": GRAPH_SCOPE[0],
-            "client_assertion_type": JWT_BEARER, "client_assertion": assertion}
+    return {
+        "grant_type": "client_credentials",
+        "client_id": emu.info["client_id"],
+        "scope": GRAPH_SCOPE[0],
+        "client_assertion_type": JWT_BEARER,
+        "client_assertion": assertion,
+    }
 
 
 def _msal_cert_app(emu, make_session, credential):
-    return msal.ConfidentialClientApplication(emu.info["client_id"], client_credential=credential, authority=_authority(emu),
-                                              instance_discovery=False, http_client=make_session(emu.ca_path))
+    return msal.ConfidentialClientApplication(
+        emu.info["client_id"], client_credential=credential, authority=_authority(emu), instance_discovery=False, http_client=make_session(emu.ca_path)
+    )
 
 
 def _graph_ok(http, emu, token):
@@ -100,6 +118,7 @@ def _graph_ok(http, emu, token):
 
 
 # --- certificate credentials -------------------------------------------------------------------
+
 
 def test_msal_thumbprint_credential_rs256_x5t(with_cert, http, make_session, registered):
     emu = with_cert
@@ -133,13 +152,16 @@ def test_no_certificate_registered_by_default(emu, make_session, registered):
     assert app.acquire_token_for_client(scopes=GRAPH_SCOPE)["error_codes"] == [700027]
 
 
-@pytest.mark.parametrize("case, overrides, code, words", [
-    ("wrong audience", {"aud": "https://login.microsoftonline.com/common/oauth2/v2.0/token"}, 700023, "audience"),
-    ("expired", {"exp": int(time.time()) - 60, "nbf": int(time.time()) - 660}, 700024, "not within its valid time range"),
-    ("not yet valid", {"nbf": int(time.time()) + 600, "exp": int(time.time()) + 1200}, 700024, "valid time range"),
-    ("issuer", {"iss": "11111111-2222-3333-4444-555555555555"}, 700021, "'iss'"),
-    ("subject", {"sub": "someone-else"}, 700021, "'sub'"),
-])
+@pytest.mark.parametrize(
+    "case, overrides, code, words",
+    [
+        ("wrong audience", {"aud": "https://login.microsoftonline.com/common/oauth2/v2.0/token"}, 700023, "audience"),
+        ("expired", {"exp": int(time.time()) - 60, "nbf": int(time.time()) - 660}, 700024, "not within its valid time range"),
+        ("not yet valid", {"nbf": int(time.time()) + 600, "exp": int(time.time()) + 1200}, 700024, "valid time range"),
+        ("issuer", {"iss": "11111111-2222-3333-4444-555555555555"}, 700021, "'iss'"),
+        ("subject", {"sub": "someone-else"}, 700021, "'sub'"),
+    ],
+)
 # pylint: disable-next=too-many-arguments,too-many-positional-arguments
 def test_assertion_claims_are_checked(with_cert, http, registered, case, overrides, code, words):
     assertion = registered.assertion(_claims(with_cert, **overrides))
@@ -183,12 +205,15 @@ def test_client_certificates_config_is_validated(emu, registered):
 
 # --- token lifetime ----------------------------------------------------------------------------
 
+
 def test_token_lifetime_makes_tokens_expire(emu, http):
     assert emu.config()["token_lifetime"] == 3599
     emu.config(token_lifetime=1)
-    emu.clock(mode="manual")   # the 1 s passes when the test says so, not when the machine gets round to it
-    response = http.post(_token_url(emu), data={"grant_type": "client_credentials", "client_id": emu.info["client_id"],
-                                                "client_secret": emu.info["client_secret"], "scope": GRAPH_SCOPE[0]})
+    emu.clock(mode="manual")  # the 1 s passes when the test says so, not when the machine gets round to it
+    response = http.post(
+        _token_url(emu),
+        data={"grant_type": "client_credentials", "client_id": emu.info["client_id"], "client_secret": emu.info["client_secret"], "scope": GRAPH_SCOPE[0]},
+    )
     body = response.json()
     assert body["expires_in"] == 1 and body["ext_expires_in"] == 1
     call = emu.create_call()
@@ -207,6 +232,7 @@ def test_token_lifetime_makes_tokens_expire(emu, http):
 
 
 # --- managed identity ---------------------------------------------------------------------------
+
 
 @pytest.fixture
 def mi_env(emu, monkeypatch):

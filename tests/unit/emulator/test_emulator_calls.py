@@ -30,31 +30,44 @@ UNKNOWN_MEETING = (400, 2203, "Bad Request. DiagCode: 400#2203")
 
 
 def _target(user_id, name=None):
-    return {"@odata.type": "#microsoft.graph.invitationParticipantInfo",
-            "identity": {"@odata.type": "#microsoft.graph.identitySet",
-                         "user": {"@odata.type": "#microsoft.graph.identity", "id": user_id, "displayName": name}}}
+    return {
+        "@odata.type": "#microsoft.graph.invitationParticipantInfo",
+        "identity": {"@odata.type": "#microsoft.graph.identitySet", "user": {"@odata.type": "#microsoft.graph.identity", "id": user_id, "displayName": name}},
+    }
 
 
 def _call_body(*targets, **extra):
-    body = {"callbackUri": CALLBACK, "targets": [_target(user_id) for user_id in targets] or [_target(BOB)],
-            "requestedModalities": ["audio"], "mediaConfig": dict(SERVICE_HOSTED)}
+    body = {
+        "callbackUri": CALLBACK,
+        "targets": [_target(user_id) for user_id in targets] or [_target(BOB)],
+        "requestedModalities": ["audio"],
+        "mediaConfig": dict(SERVICE_HOSTED),
+    }
     body.update(extra)
     return body
 
 
 def _organizer_join(thread_id, organizer=ORGANIZER, **extra):
-    body = {"callbackUri": CALLBACK, "mediaConfig": dict(SERVICE_HOSTED),
-            "chatInfo": {"@odata.type": "#microsoft.graph.chatInfo", "threadId": thread_id, "messageId": "0"},
-            "meetingInfo": {"@odata.type": "#microsoft.graph.organizerMeetingInfo",
-                            "organizer": {"@odata.type": "#microsoft.graph.identitySet", "user": {"id": organizer}}}}
+    body = {
+        "callbackUri": CALLBACK,
+        "mediaConfig": dict(SERVICE_HOSTED),
+        "chatInfo": {"@odata.type": "#microsoft.graph.chatInfo", "threadId": thread_id, "messageId": "0"},
+        "meetingInfo": {
+            "@odata.type": "#microsoft.graph.organizerMeetingInfo",
+            "organizer": {"@odata.type": "#microsoft.graph.identitySet", "user": {"id": organizer}},
+        },
+    }
     body.update(extra)
     return body
 
 
 def _id_join(join_meeting_id, passcode=None, **extra):
-    body = {"callbackUri": CALLBACK, "mediaConfig": dict(SERVICE_HOSTED), "tenantId": "5b7c9e3a-1d2f-4c6b-8a9e-0f1e2d3c4b5a",
-            "meetingInfo": {"@odata.type": "#microsoft.graph.joinMeetingIdMeetingInfo", "joinMeetingId": join_meeting_id,
-                            "passcode": passcode}}
+    body = {
+        "callbackUri": CALLBACK,
+        "mediaConfig": dict(SERVICE_HOSTED),
+        "tenantId": "5b7c9e3a-1d2f-4c6b-8a9e-0f1e2d3c4b5a",
+        "meetingInfo": {"@odata.type": "#microsoft.graph.joinMeetingIdMeetingInfo", "joinMeetingId": join_meeting_id, "passcode": passcode},
+    }
     body.update(extra)
     return body
 
@@ -99,6 +112,7 @@ def manual(emu):
 
 # --- the documented examples ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_documented_examples_are_accepted_verbatim(emu, graph, name):
     with open(os.path.join(VECTORS, name), "rb") as handle:
@@ -126,8 +140,11 @@ def test_documented_examples_show_what_they_were_sent_with(emu, graph):
 
     group = send("example3_group_call")
     assert group["subject"] == "Create a group call with service hosted media"
-    assert group["source"]["identity"]["application"] == {"@odata.type": "#microsoft.graph.identity", "displayName": "TestBot",
-                                                          "id": "dd3885da-f9ab-486b-bfae-85de3d445555"}
+    assert group["source"]["identity"]["application"] == {
+        "@odata.type": "#microsoft.graph.identity",
+        "displayName": "TestBot",
+        "id": "dd3885da-f9ab-486b-bfae-85de3d445555",
+    }
     targets = [t["identity"]["user"]["id"] for t in group["targets"]]
     assert targets == ["98da8a1a-1b87-452c-a713-65d3f10b5555", "bf5aae9a-d11d-47a8-93b1-782504c95555"]
     assert group["mediaConfig"]["removeFromDefaultAudioGroup"] is False
@@ -139,7 +156,7 @@ def test_documented_examples_show_what_they_were_sent_with(emu, graph):
     assert join["targets"] == [] and join["tenantId"] == "86dc81db-c112-4228-9222-63f3esaa1edb"
     assert join["chatInfo"]["threadId"] == EXAMPLE_THREAD and join["chatInfo"]["replyChainMessageId"] is None
     assert join["meetingInfo"]["allowConversationWithoutHost"] is True
-    assert len(join["mediaConfig"]["preFetchMedia"]) == 2     # parsed despite the documented trailing comma
+    assert len(join["mediaConfig"]["preFetchMedia"]) == 2  # parsed despite the documented trailing comma
 
 
 def test_documented_joins_establish_when_the_meeting_is_known(manual, graph):
@@ -187,9 +204,11 @@ def test_listing_calls_is_not_supported(graph):
 
 # --- validation -------------------------------------------------------------------------------------
 
+
 def _without(key):
     def change(body):
         del body[key]
+
     return change
 
 
@@ -199,36 +218,42 @@ def _set(path, value):
         for key in path[:-1]:
             target = target[key]
         target[path[-1]] = value
+
     return change
 
 
-@pytest.mark.parametrize("change, words", [
-    (_without("mediaConfig"), "'mediaConfig' is required"),
-    (_set(["mediaConfig"], {"@odata.type": "#microsoft.graph.appHostedMediaConfig", "blob": "x"}), "Calls.AccessMedia.All"),
-    (_set(["mediaConfig"], {"removeFromDefaultAudioGroup": False}), "mediaConfig.@odata.type"),
-    (_set(["mediaConfig", "preFetchMedia"], "beep.wav"), "preFetchMedia"),
-    (_set(["callbackUri"], "http://bot.contoso.com/callback"), "HTTPS"),
-    (_set(["callbackUri"], "bot.contoso.com/callback"), "HTTPS"),
-    (_set(["targets"], [_target(f"00000000-0000-0000-0000-00000000000{i}") for i in range(6)]), "at most 5"),
-    (_set(["targets"], [{"identity": {"user": {"displayName": "no id"}}}]), "targets[0]"),
-    (_set(["targets"], []), "Neither 'targets' nor 'meetingInfo'"),
-    (_without("targets"), "Neither 'targets' nor 'meetingInfo'"),
-    (_set(["colour"], "red"), "does not exist on type 'microsoft.graph.call'"),
-    (_set(["@odata.type"], "#microsoft.graph.participant"), "@odata.type"),
-    (_set(["direction"], "incoming"), "direction"),
-    (_set(["requestedModalities"], ["smell"]), "requestedModalities"),
-    (_set(["subject"], 42), "subject"),
-    (_set(["source"], {"identity": {"application": {"displayName": "no id"}}}), "source.identity"),
-    (_set(["chatInfo"], {"threadId": "19:x@thread.v2", "colour": "red"}), "microsoft.graph.chatInfo"),
-    (_set(["meetingInfo"], {"joinMeetingId": "123"}), "meetingInfo.@odata.type"),
-    (_set(["meetingInfo"], {"@odata.type": "#microsoft.graph.organizerMeetingInfo", "organizer": {"user": {"id": ORGANIZER}}}),
-     "'chatInfo' with a 'threadId' is required"),
-    (_set(["meetingInfo"], {"@odata.type": "#microsoft.graph.organizerMeetingInfo"}), "meetingInfo.organizer"),
-    (_set(["meetingInfo"], {"@odata.type": "#microsoft.graph.joinMeetingIdMeetingInfo", "passcode": "x"}), "joinMeetingId"),
-    (_set(["meetingInfo"], {"@odata.type": "#microsoft.graph.joinMeetingIdMeetingInfo", "joinMeetingId": "1", "passcode": 7}), "passcode"),
-    (_set(["meetingInfo"], {"@odata.type": "#microsoft.graph.tokenMeetingInfo"}), "meetingInfo.token"),
-    (_set(["ringingTimeoutInSeconds"], -1), "ringingTimeoutInSeconds"),
-])
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (_without("mediaConfig"), "'mediaConfig' is required"),
+        (_set(["mediaConfig"], {"@odata.type": "#microsoft.graph.appHostedMediaConfig", "blob": "x"}), "Calls.AccessMedia.All"),
+        (_set(["mediaConfig"], {"removeFromDefaultAudioGroup": False}), "mediaConfig.@odata.type"),
+        (_set(["mediaConfig", "preFetchMedia"], "beep.wav"), "preFetchMedia"),
+        (_set(["callbackUri"], "http://bot.contoso.com/callback"), "HTTPS"),
+        (_set(["callbackUri"], "bot.contoso.com/callback"), "HTTPS"),
+        (_set(["targets"], [_target(f"00000000-0000-0000-0000-00000000000{i}") for i in range(6)]), "at most 5"),
+        (_set(["targets"], [{"identity": {"user": {"displayName": "no id"}}}]), "targets[0]"),
+        (_set(["targets"], []), "Neither 'targets' nor 'meetingInfo'"),
+        (_without("targets"), "Neither 'targets' nor 'meetingInfo'"),
+        (_set(["colour"], "red"), "does not exist on type 'microsoft.graph.call'"),
+        (_set(["@odata.type"], "#microsoft.graph.participant"), "@odata.type"),
+        (_set(["direction"], "incoming"), "direction"),
+        (_set(["requestedModalities"], ["smell"]), "requestedModalities"),
+        (_set(["subject"], 42), "subject"),
+        (_set(["source"], {"identity": {"application": {"displayName": "no id"}}}), "source.identity"),
+        (_set(["chatInfo"], {"threadId": "19:x@thread.v2", "colour": "red"}), "microsoft.graph.chatInfo"),
+        (_set(["meetingInfo"], {"joinMeetingId": "123"}), "meetingInfo.@odata.type"),
+        (
+            _set(["meetingInfo"], {"@odata.type": "#microsoft.graph.organizerMeetingInfo", "organizer": {"user": {"id": ORGANIZER}}}),
+            "'chatInfo' with a 'threadId' is required",
+        ),
+        (_set(["meetingInfo"], {"@odata.type": "#microsoft.graph.organizerMeetingInfo"}), "meetingInfo.organizer"),
+        (_set(["meetingInfo"], {"@odata.type": "#microsoft.graph.joinMeetingIdMeetingInfo", "passcode": "x"}), "joinMeetingId"),
+        (_set(["meetingInfo"], {"@odata.type": "#microsoft.graph.joinMeetingIdMeetingInfo", "joinMeetingId": "1", "passcode": 7}), "passcode"),
+        (_set(["meetingInfo"], {"@odata.type": "#microsoft.graph.tokenMeetingInfo"}), "meetingInfo.token"),
+        (_set(["ringingTimeoutInSeconds"], -1), "ringingTimeoutInSeconds"),
+    ],
+)
 def test_create_refusals(emu, graph, change, words):
     body = _call_body()
     change(body)
@@ -247,8 +272,13 @@ def test_create_needs_json(emu, graph):
 
 
 def test_extra_keys_the_examples_carry_are_accepted(graph):
-    body = _organizer_join(EXAMPLE_THREAD, ringingTimeoutInSeconds=30, tenantId="86dc81db-c112-4228-9222-63f3esaa1edb",
-                           direction="outgoing", callOptions={"hideBotAfterEscalation": True})
+    body = _organizer_join(
+        EXAMPLE_THREAD,
+        ringingTimeoutInSeconds=30,
+        tenantId="86dc81db-c112-4228-9222-63f3esaa1edb",
+        direction="outgoing",
+        callOptions={"hideBotAfterEscalation": True},
+    )
     body["meetingInfo"]["allowConversationWithoutHost"] = True
     body["meetingInfo"]["organizer"]["user"]["tenantId"] = "86dc81db-c112-4228-9222-63f3esaa1edb"
     body["mediaConfig"]["removeFromDefaultAudioGroup"] = False
@@ -257,6 +287,7 @@ def test_extra_keys_the_examples_carry_are_accepted(graph):
 
 
 # --- config callback_uri [14] -------------------------------------------------------------------------
+
 
 def test_callback_uri_required_by_default(graph):
     error = _refused(graph, _call_body(callbackUri=None))
@@ -271,24 +302,25 @@ def test_callback_uri_optional(emu, graph):
     body = _call_body()
     del body["callbackUri"]
     assert _create(graph, body)["callbackUri"] is None
-    assert "HTTPS" in _refused(graph, _call_body(callbackUri="http://x"))["message"]   # still checked when present
+    assert "HTTPS" in _refused(graph, _call_body(callbackUri="http://x"))["message"]  # still checked when present
 
 
 # --- establishing -> established ---------------------------------------------------------------------------
+
 
 def test_established_after_call_establish_after(manual, graph):
     emu = manual
     created = _create(graph, _call_body())
     emu.clock(advance=1.9)
     assert _state(graph, created["id"]) == "establishing"
-    emu.clock(advance=0.1)                              # default call_establish_after: 2 s
+    emu.clock(advance=0.1)  # default call_establish_after: 2 s
     assert _state(graph, created["id"]) == "established"
     emu.config(call_establish_after=10)
     later = _create(graph, _call_body())
     emu.clock(advance=9.5)
     assert _state(graph, later["id"]) == "establishing"
     emu.clock(advance=0.5)
-    assert emu.call(later["id"])["state"] == "established"   # the admin view advances too
+    assert emu.call(later["id"])["state"] == "established"  # the admin view advances too
 
 
 def test_establish_after_zero_still_answers_establishing(manual, graph):
@@ -299,9 +331,19 @@ def test_establish_after_zero_still_answers_establishing(manual, graph):
     assert _state(graph, created["id"]) == "established"
 
 
-@pytest.mark.parametrize("key, value", [("call_establish_after", -1), ("call_establish_after", "2"), ("keep_alive_timeout", 0),
-                                        ("keep_alive_timeout", True), ("ended_calls", "410"), ("cancel_invite_by", "anything"),
-                                        ("join_twice", None), ("remove_participant_permission", "no")])
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("call_establish_after", -1),
+        ("call_establish_after", "2"),
+        ("keep_alive_timeout", 0),
+        ("keep_alive_timeout", True),
+        ("ended_calls", "410"),
+        ("cancel_invite_by", "anything"),
+        ("join_twice", None),
+        ("remove_participant_permission", "no"),
+    ],
+)
 def test_bad_config_values(emu, key, value):
     with pytest.raises(AdminError) as excinfo:
         emu.config(**{key: value})
@@ -318,14 +360,14 @@ def test_targets_ring_once_the_call_is_established(manual, graph):
     emu.config(invite_outcomes={BOB: {"result": "answer", "after": 3}, CAT: {"result": "decline", "after": 1}})
     created = _create(graph, _call_body(ADA, BOB, CAT))
     emu.clock(advance=1.5)
-    assert _roster_users(emu, created["id"]) == [None]                       # establishing: nobody rings yet
-    emu.clock(advance=0.5)                                                   # established at 2 s: ADA answers at once
+    assert _roster_users(emu, created["id"]) == [None]  # establishing: nobody rings yet
+    emu.clock(advance=0.5)  # established at 2 s: ADA answers at once
     assert _roster_users(emu, created["id"]) == [None, ADA]
     emu.clock(advance=3)
-    assert _roster_users(emu, created["id"]) == [None, ADA, BOB]             # CAT declined at 3 s
+    assert _roster_users(emu, created["id"]) == [None, ADA, BOB]  # CAT declined at 3 s
     roster = graph.get(f"/v1.0/communications/calls/{created['id']}/participants").json()["value"]
     assert [entry["info"]["identity"].get("user", {}).get("id") for entry in roster] == [None, ADA, BOB]
-    assert emu.call(created["id"])["operations"] == []                        # targets are no invite operation
+    assert emu.call(created["id"])["operations"] == []  # targets are no invite operation
 
 
 def test_ringing_targets_are_in_the_lobby_under_ringing_in_roster(manual, graph):
@@ -352,13 +394,14 @@ def test_invite_into_a_created_call_once_established(manual, graph):
     created = _create(graph, _call_body(ADA, BOB))
     url = f"/v1.0/communications/calls/{created['id']}/participants/invite"
     invite = {"participants": [_target(CAT)]}
-    assert graph.post(url, json=invite).status_code == 400                   # still establishing
+    assert graph.post(url, json=invite).status_code == 400  # still establishing
     emu.clock(advance=2)
     assert graph.post(url, json=invite).status_code == 200
     assert CAT in _roster_users(emu, created["id"])
 
 
 # --- meetings a join names: unknown_meeting, organizer, passcode, tenant --------------------------------------
+
 
 def test_unknown_meeting_terminates_with_2203(manual, graph):
     emu = manual
@@ -379,8 +422,9 @@ def test_unknown_meeting_join_invents_the_meeting(manual, graph):
     emu.config(unknown_meeting="join")
     by_thread = _create(graph, _organizer_join("19:meeting_nobodyknows@thread.v2"))
     by_id = _create(graph, _id_join("9876543210123", "Secret1"))
-    by_token = _create(graph, {"callbackUri": CALLBACK, "mediaConfig": SERVICE_HOSTED,
-                               "meetingInfo": {"@odata.type": "#microsoft.graph.tokenMeetingInfo", "token": "opaque"}})
+    by_token = _create(
+        graph, {"callbackUri": CALLBACK, "mediaConfig": SERVICE_HOSTED, "meetingInfo": {"@odata.type": "#microsoft.graph.tokenMeetingInfo", "token": "opaque"}}
+    )
     emu.clock(advance=2)
     assert [_state(graph, call["id"]) for call in (by_thread, by_id, by_token)] == ["established"] * 3
     meetings = {meeting["id"]: meeting for meeting in emu.meetings()}
@@ -413,7 +457,7 @@ def test_join_meeting_id_and_passcode(manual, graph):
         "missing": _create(graph, _id_join(settings["joinMeetingId"])),
     }
     assert calls["right"]["chatInfo"]["threadId"] == meeting["chatInfo"]["threadId"]
-    assert calls["wrong"]["chatInfo"] is None                 # not resolved: the join will fail
+    assert calls["wrong"]["chatInfo"] is None  # not resolved: the join will fail
     emu.clock(advance=2)
     assert _state(graph, calls["right"]["id"]) == _state(graph, calls["spaced"]["id"]) == "established"
     assert _info(emu, calls["wrong"]["id"]) == _info(emu, calls["missing"]["id"]) == UNKNOWN_MEETING
@@ -422,8 +466,11 @@ def test_join_meeting_id_and_passcode(manual, graph):
 def test_meeting_without_passcode(manual, graph):
     emu = manual
     meeting = emu.add_meeting(ORGANIZER, passcode=None)
-    assert meeting["joinMeetingIdSettings"] == {"isPasscodeRequired": False, "joinMeetingId": meeting["joinMeetingIdSettings"]["joinMeetingId"],
-                                                "passcode": None}
+    assert meeting["joinMeetingIdSettings"] == {
+        "isPasscodeRequired": False,
+        "joinMeetingId": meeting["joinMeetingIdSettings"]["joinMeetingId"],
+        "passcode": None,
+    }
     assert meeting["short_url"] == f"https://teams.microsoft.com/meet/{meeting['joinMeetingIdSettings']['joinMeetingId']}"
     created = _create(graph, _id_join(meeting["joinMeetingIdSettings"]["joinMeetingId"]))
     emu.clock(advance=2)
@@ -449,11 +496,11 @@ def test_join_meeting_id_tenant(manual, graph):
     meeting = emu.add_meeting(ORGANIZER)
     body = _id_join(meeting["joinMeetingIdSettings"]["joinMeetingId"], meeting["joinMeetingIdSettings"]["passcode"])
     del body["tenantId"]
-    _create(graph, body)                                       # optional (default)
+    _create(graph, body)  # optional (default)
     emu.config(join_meeting_id_tenant="required")
     assert "'tenantId' is required" in _refused(graph, body)["message"]
     _create(graph, {**body, "tenantId": emu.info["tenant_id"]})
-    _create(graph, _call_body())                               # other calls need no tenantId
+    _create(graph, _call_body())  # other calls need no tenantId
 
 
 def test_meeting_people_are_in_the_roster_of_a_join(manual, graph):
@@ -467,6 +514,7 @@ def test_meeting_people_are_in_the_roster_of_a_join(manual, graph):
 
 
 # --- config callback_delivery [13] --------------------------------------------------------------------------
+
 
 def test_callback_delivery_ignored_by_default(manual, graph):
     emu = manual
@@ -486,12 +534,13 @@ def test_callback_delivery_terminate_call(manual, graph):
     emu.config(callback_uri="optional")
     body = _call_body()
     del body["callbackUri"]
-    silent = _create(graph, body)                               # nothing to deliver to: it establishes
+    silent = _create(graph, body)  # nothing to deliver to: it establishes
     emu.clock(advance=2)
     assert _state(graph, silent["id"]) == "established"
 
 
 # --- config join_twice [18] ------------------------------------------------------------------------------------
+
 
 def test_join_twice_second_call(manual, graph):
     emu = manual
@@ -534,6 +583,7 @@ def test_join_twice_error(manual, graph):
 
 # --- keepAlive and the 45-minute rule [15] ----------------------------------------------------------------------
 
+
 def test_keep_alive_answers_200_with_no_body(manual, graph):
     emu = manual
     created = _create(graph, _call_body())
@@ -553,20 +603,20 @@ def test_keep_alive_timeout_ends_the_call(manual, graph):
     emu.clock(advance=2000)
     assert graph.post(url + "/keepAlive").status_code == 200
     emu.clock(advance=2699.5)
-    graph.headers["Authorization"] = f"Bearer {emu.token()}"     # the first token expired at 3599 s
-    assert _state(graph, created["id"]) == "established"        # 2699.5 s after the keepAlive
+    graph.headers["Authorization"] = f"Bearer {emu.token()}"  # the first token expired at 3599 s
+    assert _state(graph, created["id"]) == "established"  # 2699.5 s after the keepAlive
     emu.clock(advance=0.5)
     _assert_ended_404(graph.get(url))
     view = emu.call(created["id"])
     assert _info(emu, created["id"]) == KEEP_ALIVE and view["end_reason"] == "keep_alive_timeout"
     assert view["ended_at"] == view["created_at"] + 2000 + 2700
-    _assert_ended_404(graph.post(url + "/keepAlive"))           # too late
+    _assert_ended_404(graph.post(url + "/keepAlive"))  # too late
 
 
 def test_seeded_calls_end_too_at_the_moment_due(manual, graph):
     emu = manual
     call = emu.create_call()
-    emu.clock(advance=3000)                                      # evaluated when the clock moves, dated when due
+    emu.clock(advance=3000)  # evaluated when the clock moves, dated when due
     view = emu.call(call["id"])
     assert view["state"] == "terminated" and view["ended_at"] == view["created_at"] + 2700
     assert _info(emu, call["id"]) == KEEP_ALIVE
@@ -596,10 +646,11 @@ def test_ending_fails_pending_invites(manual, graph):
     (operation,) = view["operations"]
     assert operation["status"] == "Failed" and (operation["resultInfo"]["code"], operation["resultInfo"]["subcode"]) == (487, 10012)
     assert "the call ended before the participant answered" in operation["resultInfo"]["message"]
-    assert view["participants"] == []                            # lobby entry gone, the bot's leg ended
+    assert view["participants"] == []  # lobby entry gone, the bot's leg ended
 
 
 # --- hang up and ended calls [26] ----------------------------------------------------------------------------------
+
 
 def test_hang_up(manual, graph):
     emu = manual
@@ -612,7 +663,7 @@ def test_hang_up(manual, graph):
     _assert_ended_404(graph.get(url + "/participants"))
     _assert_ended_404(graph.post(url + "/keepAlive"))
     _assert_ended_404(graph.post(url + "/participants/invite", json={"participants": [_target(CAT)]}))
-    _assert_ended_404(graph.delete(url))                         # delete_ended_call: 404 (default)
+    _assert_ended_404(graph.delete(url))  # delete_ended_call: 404 (default)
     view = emu.call(created["id"])
     assert view["state"] == "terminated" and _info(emu, created["id"]) == HANG_UP and view["end_reason"] == "hang_up"
     assert created["id"] in [call["id"] for call in emu.admin("GET", "/calls")["value"]]
@@ -623,7 +674,7 @@ def test_hang_up_while_establishing_and_seeded_calls(manual, graph):
     created = _create(graph, _call_body())
     assert graph.delete(f"/v1.0/communications/calls/{created['id']}").status_code == 204
     emu.clock(advance=2)
-    assert emu.call(created["id"])["state"] == "terminated"      # never established
+    assert emu.call(created["id"])["state"] == "terminated"  # never established
     seeded = emu.create_call([{"user": {"id": ADA}}])
     assert graph.delete(f"/v1.0/communications/calls/{seeded['id']}").status_code == 204
     assert _info(emu, seeded["id"]) == HANG_UP
@@ -638,8 +689,7 @@ def test_ended_calls_visible(manual, graph):
     assert graph.delete(url).status_code == 204
     body = graph.get(url).json()
     assert body["state"] == "terminated"
-    assert body["resultInfo"] == {"@odata.type": "#microsoft.graph.resultInfo", "code": 200, "subcode": 7000,
-                                  "message": "The conversation has ended by bot."}
+    assert body["resultInfo"] == {"@odata.type": "#microsoft.graph.resultInfo", "code": 200, "subcode": 7000, "message": "The conversation has ended by bot."}
     assert graph.get(url + "/participants").status_code == 200
     _assert_ended_404(graph.post(url + "/keepAlive"))
     response = graph.post(url + "/participants/invite", json={"participants": [_target(BOB)]})
@@ -656,13 +706,13 @@ def test_delete_ended_call_204(manual, graph):
     before = emu.call(call["id"])
     emu.clock(advance=5)
     assert graph.delete(url).status_code == 204
-    assert emu.call(call["id"]) == before                         # changed nothing (not even ended_at)
+    assert emu.call(call["id"]) == before  # changed nothing (not even ended_at)
     _assert_ended_404(graph.get(url))
 
 
 def test_admin_terminated_calls_stay_readable(emu, graph):
     call = emu.create_call()
-    emu.set_call_state(call["id"], "terminated")                 # not ended in the lifecycle: readable as before
+    emu.set_call_state(call["id"], "terminated")  # not ended in the lifecycle: readable as before
     url = f"/v1.0/communications/calls/{call['id']}"
     assert graph.get(url).json()["state"] == "terminated"
     _assert_ended_404(graph.post(url + "/keepAlive"))
@@ -684,10 +734,11 @@ def test_patch_replaces_a_pending_establishment(manual, graph):
     created = _create(graph, _organizer_join("19:meeting_unknown@thread.v2"))
     emu.set_call_state(created["id"], "established")
     emu.clock(advance=5)
-    assert _state(graph, created["id"]) == "established"         # the pending 2203 failure was dropped
+    assert _state(graph, created["id"]) == "established"  # the pending 2203 failure was dropped
 
 
 # --- config group_call_on_hangup [27] ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("mode, left", [("continues", [ADA, BOB]), ("ends", [])])
 def test_group_call_on_hangup(manual, graph, mode, left):
@@ -711,6 +762,7 @@ def test_a_joined_meeting_continues_whatever_group_call_on_hangup(manual, graph)
 
 # --- DELETE .../participants/{id} [21] ------------------------------------------------------------------------------
 
+
 def test_remove_participant(emu, graph):
     call = emu.create_call([{"user": {"id": ADA}}, {"user": {"id": BOB}}])
     ada = call["participants"][1]["id"]
@@ -721,9 +773,9 @@ def test_remove_participant(emu, graph):
     assert graph.get(url + ada).status_code == 404
     error = graph.delete(url + call["myParticipantId"])
     assert error.status_code == 400 and "hang up" in error.json()["error"]["message"]
-    missing = graph.delete(url + ada)                              # delete_missing_participant: 404 (default)
+    missing = graph.delete(url + ada)  # delete_missing_participant: 404 (default)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "itemNotFound"
-    assert graph.delete(url + "invite").status_code == 405        # the invite action, not a participant
+    assert graph.delete(url + "invite").status_code == 405  # the invite action, not a participant
     p2p = emu.create_call(group=False)
     response = graph.delete(f"/v1.0/communications/calls/{p2p['id']}/participants/x")
     assert response.status_code == 400 and "peer-to-peer" in response.json()["error"]["message"]
@@ -750,6 +802,7 @@ def test_remove_participant_permission(emu, graph):
 
 # --- cancelling a ringing invite: config cancel_invite_by [22] -------------------------------------------------------
 
+
 def _ringing_invite(emu, graph, ringing_in_roster):
     emu.config(invite_outcome={"result": "answer", "after": 10}, ringing_in_roster=ringing_in_roster)
     call = emu.create_call()
@@ -768,7 +821,7 @@ def test_cancel_by_roster_entry(manual, graph):
     emu = manual
     call, operation_id, (entry,) = _ringing_invite(emu, graph, True)
     url = f"/v1.0/communications/calls/{call['id']}/participants/"
-    assert graph.delete(url + operation_id).status_code == 404      # an operation id cancels nothing
+    assert graph.delete(url + operation_id).status_code == 404  # an operation id cancels nothing
     assert graph.delete(url + entry).status_code == 204
     operation = _operation(emu, call["id"])
     assert operation["status"] == "Failed" and operation["resultInfo"]["code"] == 487
@@ -812,7 +865,7 @@ def test_cancel_by_none(manual, graph):
     emu.config(cancel_invite_by="none")
     call, operation_id, (entry,) = _ringing_invite(emu, graph, True)
     url = f"/v1.0/communications/calls/{call['id']}/participants/"
-    assert graph.delete(url + entry).status_code == 204               # answered, but the invite keeps ringing
+    assert graph.delete(url + entry).status_code == 204  # answered, but the invite keeps ringing
     assert graph.delete(url + operation_id).status_code == 404
     assert _operation(emu, call["id"])["status"] == "Running" and entry in [e["id"] for e in emu.call(call["id"])["participants"]]
     emu.clock(advance=10)
@@ -828,6 +881,7 @@ def test_removing_an_answered_participant_under_none(manual, graph):
 
 
 # --- the admin view -----------------------------------------------------------------------------------------------
+
 
 def test_admin_view_shows_the_lifecycle(manual, graph):
     emu = manual

@@ -35,6 +35,7 @@ def _bob_in_roster(graph, call_id):
 
 # --- modes -----------------------------------------------------------------------------------
 
+
 def test_real_by_default(emu):
     clock = emu.clock()
     assert set(clock) == {"mode", "now", "time", "tick"}
@@ -92,6 +93,7 @@ def test_reset_puts_the_real_clock_back(emu):
 
 # --- what the clock governs ------------------------------------------------------------------
 
+
 def test_advance_decides_when_the_invitee_answers(emu, graph):
     emu.clock(mode="manual")
     emu.config(invite_outcome={"result": "answer", "after": 5})
@@ -101,7 +103,7 @@ def test_advance_decides_when_the_invitee_answers(emu, graph):
     assert _status(graph, call["id"], operation["id"]) == "Running"
     assert not _bob_in_roster(graph, call["id"])
     assert emu.call(call["id"])["operations"][0]["status"] == "Running"
-    emu.clock(advance=0.1)   # 4.9 + 0.1: exactly 5 s after the invite
+    emu.clock(advance=0.1)  # 4.9 + 0.1: exactly 5 s after the invite
     # The admin view right after the advance already shows it.
     assert emu.call(call["id"])["operations"][0]["status"] == "Completed"
     assert _status(graph, call["id"], operation["id"]) == "Completed"
@@ -111,14 +113,17 @@ def test_advance_decides_when_the_invitee_answers(emu, graph):
 def test_tick_advances_per_graph_request_only(emu, graph, http):
     emu.config(invite_outcome={"result": "answer", "after": 3})
     start = emu.clock(mode="manual", tick=1)
-    call = emu.create_call()                     # admin: no tick
-    operation = _invite(graph, call["id"])       # Graph request 1: t0 = start + 1
+    call = emu.create_call()  # admin: no tick
+    operation = _invite(graph, call["id"])  # Graph request 1: t0 = start + 1
     assert emu.clock()["now"] == pytest.approx(start["now"] + 1)
-    emu.token()                                  # token service: no tick
-    response = requests.get(emu.info["managed_identity_endpoint"], timeout=30,
-                            params={"api-version": "2019-08-01", "resource": "https://graph.microsoft.com"},
-                            headers={"X-IDENTITY-HEADER": emu.info["identity_header"]})
-    assert response.status_code == 200          # managed identity: no tick
+    emu.token()  # token service: no tick
+    response = requests.get(
+        emu.info["managed_identity_endpoint"],
+        timeout=30,
+        params={"api-version": "2019-08-01", "resource": "https://graph.microsoft.com"},
+        headers={"X-IDENTITY-HEADER": emu.info["identity_header"]},
+    )
+    assert response.status_code == 200  # managed identity: no tick
     assert http.get(f"/{emu.info['tenant_id']}/v2.0/.well-known/openid-configuration").status_code == 200
     assert emu.clock()["now"] == pytest.approx(start["now"] + 1)
     # "The invitee answers after 3 Graph requests": the 1st and 2nd still see it ringing, the 3rd sees it done.
@@ -153,31 +158,38 @@ def test_token_expires_when_advanced_past_its_lifetime(emu, http):
 
 def test_managed_identity_expires_on_follows_the_clock(emu):
     clock = emu.clock(mode="manual", advance=86400)
-    response = requests.get(emu.info["managed_identity_endpoint"], timeout=30,
-                            params={"api-version": "2019-08-01", "resource": "https://graph.microsoft.com"},
-                            headers={"X-IDENTITY-HEADER": emu.info["identity_header"]})
+    response = requests.get(
+        emu.info["managed_identity_endpoint"],
+        timeout=30,
+        params={"api-version": "2019-08-01", "resource": "https://graph.microsoft.com"},
+        headers={"X-IDENTITY-HEADER": emu.info["identity_header"]},
+    )
     assert response.json()["expires_on"] == str(int(clock["time"] + 3599))
 
 
 # --- validation ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("body, key", [
-    ({"mode": "fast"}, "mode"),
-    ({"mode": True}, "mode"),
-    ({"mode": None}, "mode"),
-    ({"speed": 2}, "speed"),
-    ({"mode": "manual", "advance": -1}, "advance"),
-    ({"mode": "manual", "advance": "5"}, "advance"),
-    ({"mode": "manual", "advance": True}, "advance"),
-    ({"mode": "manual", "advance": math.nan}, "advance"),
-    ({"mode": "manual", "advance": math.inf}, "advance"),
-    ({"mode": "manual", "tick": -0.5}, "tick"),
-    ({"mode": "manual", "tick": [1]}, "tick"),
-    ({"mode": "manual", "tick": math.inf}, "tick"),
-    ({"advance": 1}, "advance"),                    # real mode
-    ({"tick": 1}, "tick"),                          # real mode
-    ({"mode": "real", "advance": 1}, "advance"),
-])
+
+@pytest.mark.parametrize(
+    "body, key",
+    [
+        ({"mode": "fast"}, "mode"),
+        ({"mode": True}, "mode"),
+        ({"mode": None}, "mode"),
+        ({"speed": 2}, "speed"),
+        ({"mode": "manual", "advance": -1}, "advance"),
+        ({"mode": "manual", "advance": "5"}, "advance"),
+        ({"mode": "manual", "advance": True}, "advance"),
+        ({"mode": "manual", "advance": math.nan}, "advance"),
+        ({"mode": "manual", "advance": math.inf}, "advance"),
+        ({"mode": "manual", "tick": -0.5}, "tick"),
+        ({"mode": "manual", "tick": [1]}, "tick"),
+        ({"mode": "manual", "tick": math.inf}, "tick"),
+        ({"advance": 1}, "advance"),  # real mode
+        ({"tick": 1}, "tick"),  # real mode
+        ({"mode": "real", "advance": 1}, "advance"),
+    ],
+)
 def test_clock_refuses_bad_bodies_and_changes_nothing(emu, body, key):
     before = emu.clock()
     with pytest.raises(AdminError) as excinfo:

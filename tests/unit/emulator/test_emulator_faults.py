@@ -16,11 +16,18 @@ INVITEE_ID = "5d0c7a3e-2f4b-4c1d-9e8f-7a6b5c4d3e2f"
 
 
 def _invite_body():
-    return {"participants": [{
-        "@odata.type": "#microsoft.graph.invitationParticipantInfo",
-        "identity": {"@odata.type": "#microsoft.graph.identitySet",
-                     "user": {"@odata.type": "#microsoft.graph.identity", "id": INVITEE_ID, "displayName": "Grace"}},
-    }], "clientContext": "fault-test"}
+    return {
+        "participants": [
+            {
+                "@odata.type": "#microsoft.graph.invitationParticipantInfo",
+                "identity": {
+                    "@odata.type": "#microsoft.graph.identitySet",
+                    "user": {"@odata.type": "#microsoft.graph.identity", "id": INVITEE_ID, "displayName": "Grace"},
+                },
+            }
+        ],
+        "clientContext": "fault-test",
+    }
 
 
 def _invite_path(call_id):
@@ -32,8 +39,12 @@ def _token_url(emu):
 
 
 def _token_form(emu):
-    return {"grant_type": "client_credentials", "client_id": emu.info["client_id"],
-            "client_secret": emu.info["client_secret"], "scope": "https://graph.microsoft.com/.default"}
+    return {
+        "grant_type": "client_credentials",
+        "client_id": emu.info["client_id"],
+        "client_secret": emu.info["client_secret"],
+        "scope": "https://graph.microsoft.com/.default",
+    }
 
 
 def _last(emu):
@@ -42,9 +53,11 @@ def _last(emu):
 
 # --- admin API -------------------------------------------------------------------------------
 
+
 def test_rules_are_listed_with_remaining_counts_and_cleared(emu):
-    rules = emu.add_faults({"path": "/participants$", "action": "status", "status": 503},
-                           {"method": "post", "path": "/invite$", "times": 3, "action": "delay", "delay_ms": 10})
+    rules = emu.add_faults(
+        {"path": "/participants$", "action": "status", "status": 503}, {"method": "post", "path": "/invite$", "times": 3, "action": "delay", "delay_ms": 10}
+    )
     assert [rule["remaining"] for rule in rules] == [1, 3]
     assert rules[0]["method"] == "*" and rules[1]["method"] == "POST"
     assert rules[0]["times"] == 1 and rules[1]["delay_ms"] == 10
@@ -57,16 +70,19 @@ def test_rules_are_listed_with_remaining_counts_and_cleared(emu):
     assert not emu.faults()
 
 
-@pytest.mark.parametrize("rule, words", [
-    ({"action": "explode"}, "'action' must be one of"),
-    ({"action": "status"}, "needs 'status'"),
-    ({"action": "status", "status": 200}, "400 to 599"),
-    ({"action": "delay"}, "needs 'delay_ms'"),
-    ({"action": "malformed", "path": "(unclosed"}, "not a valid regular expression"),
-    ({"action": "malformed", "times": 0}, "'times' must be an integer >= 1"),
-    ({"action": "malformed", "status": 500}, "does not apply to action 'malformed'"),
-    ({"action": "status", "status": 429, "retry_after": ["2"]}, "'retry_after'"),
-])
+@pytest.mark.parametrize(
+    "rule, words",
+    [
+        ({"action": "explode"}, "'action' must be one of"),
+        ({"action": "status"}, "needs 'status'"),
+        ({"action": "status", "status": 200}, "400 to 599"),
+        ({"action": "delay"}, "needs 'delay_ms'"),
+        ({"action": "malformed", "path": "(unclosed"}, "not a valid regular expression"),
+        ({"action": "malformed", "times": 0}, "'times' must be an integer >= 1"),
+        ({"action": "malformed", "status": 500}, "does not apply to action 'malformed'"),
+        ({"action": "status", "status": 429, "retry_after": ["2"]}, "'retry_after'"),
+    ],
+)
 def test_invalid_rules_are_refused_all_or_nothing(emu, rule, words):
     with pytest.raises(AdminError) as excinfo:
         emu.add_faults({"action": "malformed"}, rule)
@@ -77,14 +93,14 @@ def test_invalid_rules_are_refused_all_or_nothing(emu, rule, words):
 
 
 def test_admin_paths_are_never_faulted(emu):
-    emu.add_faults({"path": "", "action": "status", "status": 500, "times": 5},
-                   {"path": "^/_emulator", "action": "commit_then_drop", "times": 5})
+    emu.add_faults({"path": "", "action": "status", "status": 500, "times": 5}, {"path": "^/_emulator", "action": "commit_then_drop", "times": 5})
     emu.create_call()
     assert emu.config()["page_size"] >= 1
     assert emu.faults()[0]["remaining"] == 5 and emu.faults()[1]["remaining"] == 5
 
 
 # --- status ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("retry_after", ["2", "0.5", "http-date"])
 def test_status_429_with_retry_after_forms(emu, graph, retry_after):
@@ -107,9 +123,10 @@ def test_status_429_with_retry_after_forms(emu, graph, retry_after):
 
 def test_status_does_not_perform_the_request_and_takes_code_and_message(emu, graph):
     call = emu.create_call()
-    emu.add_faults({"method": "POST", "path": "/participants/invite$", "action": "status", "status": 503,
-                    "code": "UnknownError", "message": "Service busy"},
-                   {"path": "/participants/invite$", "action": "status", "status": 504})
+    emu.add_faults(
+        {"method": "POST", "path": "/participants/invite$", "action": "status", "status": 503, "code": "UnknownError", "message": "Service busy"},
+        {"path": "/participants/invite$", "action": "status", "status": 504},
+    )
     response = graph.post(_invite_path(call["id"]), json=_invite_body())
     assert response.status_code == 503 and "Retry-After" not in response.headers
     assert response.json()["error"]["code"] == "UnknownError" and response.json()["error"]["message"] == "Service busy"
@@ -121,6 +138,7 @@ def test_status_does_not_perform_the_request_and_takes_code_and_message(emu, gra
 
 
 # --- delay ------------------------------------------------------------------------------------
+
 
 def test_delay_then_normal_answer(emu, graph):
     call = emu.create_call()
@@ -134,6 +152,7 @@ def test_delay_then_normal_answer(emu, graph):
 
 
 # --- commit_then_drop / commit_then_status ----------------------------------------------------
+
 
 def test_commit_then_drop_records_the_invite_and_drops_the_connection(emu, graph):
     call = emu.create_call()
@@ -153,9 +172,10 @@ def test_commit_then_drop_records_the_invite_and_drops_the_connection(emu, graph
 
 def test_commit_then_status_performs_then_answers_an_error(emu, graph):
     call = emu.create_call()
-    emu.add_faults({"method": "POST", "path": "/participants/invite$", "action": "commit_then_status", "status": 503,
-                    "retry_after": "1"},
-                   {"method": "POST", "path": "/participants/invite$", "action": "commit_then_status"})
+    emu.add_faults(
+        {"method": "POST", "path": "/participants/invite$", "action": "commit_then_status", "status": 503, "retry_after": "1"},
+        {"method": "POST", "path": "/participants/invite$", "action": "commit_then_status"},
+    )
     response = graph.post(_invite_path(call["id"]), json=_invite_body())
     assert response.status_code == 503 and response.headers["Retry-After"] == "1"
     assert response.json()["error"]["code"] == "serviceNotAvailable"
@@ -168,6 +188,7 @@ def test_commit_then_status_performs_then_answers_an_error(emu, graph):
 
 
 # --- malformed --------------------------------------------------------------------------------
+
 
 def test_malformed_json_body(emu, graph):
     call = emu.create_call()
@@ -183,11 +204,14 @@ def test_malformed_json_body(emu, graph):
 
 # --- counting and matching --------------------------------------------------------------------
 
+
 def test_times_counting_and_first_match_wins(emu, graph):
     call = emu.create_call()
     url = f"/v1.0/communications/calls/{call['id']}"
-    emu.add_faults({"method": "GET", "path": r"/calls/[^/]+$", "action": "status", "status": 503, "times": 2},
-                   {"method": "GET", "path": r"/calls/", "action": "status", "status": 504})
+    emu.add_faults(
+        {"method": "GET", "path": r"/calls/[^/]+$", "action": "status", "status": 503, "times": 2},
+        {"method": "GET", "path": r"/calls/", "action": "status", "status": 504},
+    )
     assert [graph.get(url, headers={"client-request-id": f"attempt-{attempt}"}).status_code for attempt in range(4)] == [503, 503, 504, 200]
     assert [rule["remaining"] for rule in emu.faults()] == [0, 0]
 
@@ -224,6 +248,7 @@ def test_concurrent_requests_consume_exactly_times(emu, graph):
 
 # --- token service ----------------------------------------------------------------------------
 
+
 def test_token_endpoint_faulted_then_ok(emu, http):
     emu.add_faults({"method": "POST", "path": "/oauth2/v2.0/token$", "action": "status", "status": 503, "retry_after": "0"})
     response = http.post(_token_url(emu), data=_token_form(emu))
@@ -239,9 +264,12 @@ def test_token_endpoint_faulted_then_ok(emu, http):
 def test_msal_sees_token_fault_then_succeeds(emu, make_session):
     emu.add_faults({"method": "POST", "path": "/oauth2/v2.0/token$", "action": "status", "status": 429, "retry_after": "0"})
     app = msal.ConfidentialClientApplication(
-        emu.info["client_id"], client_credential=emu.info["client_secret"],
-        authority=f"{emu.info['authority_host']}/{emu.info['tenant_id']}", instance_discovery=False,
-        http_client=make_session(emu.ca_path))
+        emu.info["client_id"],
+        client_credential=emu.info["client_secret"],
+        authority=f"{emu.info['authority_host']}/{emu.info['tenant_id']}",
+        instance_discovery=False,
+        http_client=make_session(emu.ca_path),
+    )
     first = app.acquire_token_for_client(scopes=["https://graph.microsoft.com/.default"])
     assert first["error"] == "temporarily_unavailable" and first["error_codes"] == [90055]
     # Retry-After "0": MSAL's throttle cache keeps nothing, the retry reaches the emulator.

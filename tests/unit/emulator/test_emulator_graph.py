@@ -87,13 +87,17 @@ def test_roster_bot_first_and_participant_shape(emu, graph):
     assert body["@odata.context"].endswith(f"/v1.0/$metadata#communications/calls('{call['id']}')/participants")
     bot, ada, phone = body["value"]
     assert bot["info"]["identity"]["application"] == {
-        "@odata.type": "#microsoft.graph.identity", "id": emu.info["client_id"], "displayName": "msgraph.calls emulator bot"}
+        "@odata.type": "#microsoft.graph.identity",
+        "id": emu.info["client_id"],
+        "displayName": "msgraph.calls emulator bot",
+    }
     assert ada["info"]["identity"]["user"]["displayName"] == "Ada"
     assert phone["info"]["identity"]["phone"]["id"] == "+12345678901"
     assert ada["@odata.type"] == "#microsoft.graph.participant" and GUID.match(ada["id"])
     assert ada["info"]["@odata.type"] == "#microsoft.graph.participantInfo" and ada["info"]["endpointType"] == "default"
-    assert ada["mediaStreams"] == [{"@odata.type": "#microsoft.graph.mediaStream", "mediaType": "audio", "sourceId": "1",
-                                    "direction": "sendReceive", "serverMuted": False}]
+    assert ada["mediaStreams"] == [
+        {"@odata.type": "#microsoft.graph.mediaStream", "mediaType": "audio", "sourceId": "1", "direction": "sendReceive", "serverMuted": False}
+    ]
     assert (ada["isMuted"], ada["isInLobby"], ada["metadata"]) == (False, False, None)
     one = graph.get(f"/v1.0/communications/calls/{call['id']}/participants/{ada['id']}")
     assert one.status_code == 200 and one.json()["info"] == ada["info"]

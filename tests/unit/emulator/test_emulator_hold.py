@@ -31,8 +31,9 @@ def _invite_url(emu, call_id):
 
 def _post_invite(emu, token, call_id, context="hold-test"):
     """The invite on its own connection (a held request blocks its connection)."""
-    return requests.post(_invite_url(emu, call_id), json=_invite_body(context), headers={"Authorization": f"Bearer {token}"},
-                         verify=emu.ca_path, timeout=PATIENCE)
+    return requests.post(
+        _invite_url(emu, call_id), json=_invite_body(context), headers={"Authorization": f"Bearer {token}"}, verify=emu.ca_path, timeout=PATIENCE
+    )
 
 
 def _held(emu):
@@ -61,27 +62,29 @@ def _hold(emu, **extra):
 
 # --- the rule ----------------------------------------------------------------------------------
 
+
 def test_hold_rule_defaults_and_held_count(emu):
-    rules = emu.add_faults({"action": "hold"},
-                           {"action": "hold", "path": "/invite$", "times": 2, "max_hold_ms": 0,
-                            "release_on": {"path": "/operations"}})
+    rules = emu.add_faults({"action": "hold"}, {"action": "hold", "path": "/invite$", "times": 2, "max_hold_ms": 0, "release_on": {"path": "/operations"}})
     assert rules[0]["release_on"] is None and rules[0]["max_hold_ms"] == 60000 and rules[0]["held"] == 0
     assert rules[1]["release_on"] == {"method": "*", "path": "/operations"} and rules[1]["max_hold_ms"] == 0
     assert emu.add_faults({"action": "malformed"})[-1].get("held") is None  # only hold rules count held requests
 
 
-@pytest.mark.parametrize("rule, words", [
-    ({"action": "hold", "release_on": "/operations"}, "release_on must be an object"),
-    ({"action": "hold", "release_on": {"method": "GET"}}, "release_on needs 'path'"),
-    ({"action": "hold", "release_on": {"path": "(x"}}, "not a valid regular expression"),
-    ({"action": "hold", "release_on": {"path": "x", "times": 1}}, "unknown key 'times'"),
-    ({"action": "hold", "release_on": {"path": "x", "method": ""}}, "'method'"),
-    ({"action": "hold", "max_hold_ms": -1}, "'max_hold_ms'"),
-    ({"action": "hold", "max_hold_ms": 120001}, "'max_hold_ms'"),
-    ({"action": "hold", "max_hold_ms": "10"}, "'max_hold_ms'"),
-    ({"action": "hold", "status": 503}, "does not apply to action 'hold'"),
-    ({"action": "delay", "delay_ms": 1, "release_on": {"path": "x"}}, "does not apply to action 'delay'"),
-])
+@pytest.mark.parametrize(
+    "rule, words",
+    [
+        ({"action": "hold", "release_on": "/operations"}, "release_on must be an object"),
+        ({"action": "hold", "release_on": {"method": "GET"}}, "release_on needs 'path'"),
+        ({"action": "hold", "release_on": {"path": "(x"}}, "not a valid regular expression"),
+        ({"action": "hold", "release_on": {"path": "x", "times": 1}}, "unknown key 'times'"),
+        ({"action": "hold", "release_on": {"path": "x", "method": ""}}, "'method'"),
+        ({"action": "hold", "max_hold_ms": -1}, "'max_hold_ms'"),
+        ({"action": "hold", "max_hold_ms": 120001}, "'max_hold_ms'"),
+        ({"action": "hold", "max_hold_ms": "10"}, "'max_hold_ms'"),
+        ({"action": "hold", "status": 503}, "does not apply to action 'hold'"),
+        ({"action": "delay", "delay_ms": 1, "release_on": {"path": "x"}}, "does not apply to action 'delay'"),
+    ],
+)
 def test_invalid_hold_rules_are_refused(emu, rule, words):
     with pytest.raises(AdminError) as excinfo:
         emu.add_faults(rule)
@@ -91,6 +94,7 @@ def test_invalid_hold_rules_are_refused(emu, rule, words):
 
 # --- releases ----------------------------------------------------------------------------------
 
+
 def test_release_on_performs_the_held_post_before_the_releasing_get(emu, graph, token):
     call = emu.create_call()
     _hold(emu, release_on={"method": "GET", "path": "/operations$"})
@@ -98,11 +102,11 @@ def test_release_on_performs_the_held_post_before_the_releasing_get(emu, graph, 
     with ThreadPoolExecutor(max_workers=1) as pool:
         posted = pool.submit(_post_invite, emu, token, call["id"])
         _wait_held(emu, 1)
-        assert emu.call(call["id"])["operations"] == []            # held: not performed
+        assert emu.call(call["id"])["operations"] == []  # held: not performed
         assert graph.get(f"/v1.0/communications/calls/{call['id']}").status_code == 200
-        assert graph.post(operations_url).status_code == 405       # wrong method: not a release
+        assert graph.post(operations_url).status_code == 405  # wrong method: not a release
         assert _held(emu) == 1
-        listing = graph.get(operations_url).json()["value"]        # releases it, and sees it
+        listing = graph.get(operations_url).json()["value"]  # releases it, and sees it
         response = posted.result(timeout=PATIENCE)
     assert response.status_code == 200, response.text
     operation = response.json()
@@ -157,6 +161,7 @@ def test_every_request_held_by_the_rule_is_released_in_arrival_order(emu, graph,
 
 # --- cancelling ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("cancel", ["reset", "clear_faults"])
 def test_reset_and_clearing_faults_cancel_held_requests(emu, token, cancel):
     call = emu.create_call()
@@ -171,17 +176,20 @@ def test_reset_and_clearing_faults_cancel_held_requests(emu, token, cancel):
     assert not _invites_logged(emu)
     assert emu.release_held() == 0
     if cancel == "clear_faults":
-        assert emu.call(call["id"])["operations"] == []   # never performed
+        assert emu.call(call["id"])["operations"] == []  # never performed
 
 
 # --- robustness --------------------------------------------------------------------------------
+
 
 def _send_raw(emu, token, call_id):
     """Send the invite over a raw TLS connection; return the open connection (the caller gives up on it)."""
     body = json.dumps(_invite_body("gone")).encode()
     path = f"/v1.0/communications/calls/{call_id}/participants/invite"
-    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{emu.info['port']}\r\nAuthorization: Bearer {token}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{emu.info['port']}\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode()
     raw = socket.create_connection(("127.0.0.1", emu.info["port"]), timeout=PATIENCE)
     tls = emu.ssl_context().wrap_socket(raw, server_hostname="127.0.0.1")
     tls.sendall(head + body)
@@ -193,7 +201,7 @@ def test_a_client_gone_before_the_release_does_not_break_the_server(emu, graph, 
     _hold(emu)
     connection, path = _send_raw(emu, token, call["id"])
     _wait_held(emu, 1)
-    connection.close()   # the client's timeout: it gives up while the request is held
+    connection.close()  # the client's timeout: it gives up while the request is held
     assert emu.release_held() == 1
     _wait_until(lambda: f'"POST {path} HTTP/1.1" 200' in emu.log_text(), "the held request's answer was written (or dropped)")
     assert "Traceback" not in emu.log_text()
@@ -208,8 +216,7 @@ def test_held_requests_are_performed_once_whatever_races(emu, graph, token):
     url = f"/v1.0/communications/calls/{call['id']}/operations"
     with ThreadPoolExecutor(max_workers=16) as pool:
         posts = [pool.submit(_post_invite, emu, token, call["id"], f"c{index}") for index in range(5)]
-        gets = [pool.submit(requests.get, emu.base_url + url, headers=graph.headers, verify=emu.ca_path, timeout=PATIENCE)
-                for _get in range(6)]
+        gets = [pool.submit(requests.get, emu.base_url + url, headers=graph.headers, verify=emu.ca_path, timeout=PATIENCE) for _get in range(6)]
         releases = [pool.submit(emu.release_held) for _release in range(3)]
         assert [future.result(timeout=PATIENCE).status_code for future in posts] == [200] * 5
         assert all(future.result(timeout=PATIENCE).status_code == 200 for future in gets)

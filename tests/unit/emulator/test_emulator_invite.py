@@ -114,27 +114,30 @@ def _body(**changes):
     return body
 
 
-@pytest.mark.parametrize("case, body, words", [
-    ("unknown top-level key", _body(callbackUri="https://x"), ["callbackUri"]),
-    ("not an object", [_invitee()], ["JSON object"]),
-    ("missing participants", {"clientContext": "c"}, ["participants"]),
-    ("empty participants", _body(participants=[]), ["participants"]),
-    ("participants not a list", _body(participants=_invitee()), ["participants"]),
-    ("6 participants", _body(participants=[_invitee(f"u{i}") for i in range(6)]), ["participants", "5"]),
-    ("clientContext 257 chars", _body(clientContext="x" * 257), ["clientContext", "256"]),
-    ("clientContext not a string", _body(clientContext=5), ["clientContext"]),
-    ("unknown participant key", _body(participants=[_invitee(mediaConfig={})]), ["mediaConfig", "invitationParticipantInfo"]),
-    ("participant not an object", _body(participants=["u1"]), ["participants[0]"]),
-    ("missing identity", _body(participants=[{"replacesCallId": "x"}]), ["participants[0].identity"]),
-    ("identity not an object", _body(participants=[{"identity": "u1"}]), ["participants[0].identity"]),
-    ("identity without id", _body(participants=[{"identity": {"user": {"displayName": "x"}}}]), ["participants[0].identity"]),
-    ("identity kind not an object", _body(participants=[{"identity": {"user": "u1"}}]), ["participants[0].identity.user"]),
-    ("only unknown identity kinds", _body(participants=[{"identity": {"robot": {"id": "r1"}}}]), ["participants[0].identity"]),
-    ("wrong identity type", _body(participants=[{"identity": {"@odata.type": "#microsoft.graph.identity", "user": {"id": "u"}}}]), ["@odata.type"]),
-    ("wrong participant type", _body(participants=[_invitee(**{"@odata.type": "#microsoft.graph.participant"})]), ["@odata.type"]),
-    ("hidden not boolean", _body(participants=[_invitee(hidden="yes")]), ["hidden"]),
-    ("replacesCallId not a string", _body(participants=[_invitee(replacesCallId=5)]), ["replacesCallId"]),
-])
+@pytest.mark.parametrize(
+    "case, body, words",
+    [
+        ("unknown top-level key", _body(callbackUri="https://x"), ["callbackUri"]),
+        ("not an object", [_invitee()], ["JSON object"]),
+        ("missing participants", {"clientContext": "c"}, ["participants"]),
+        ("empty participants", _body(participants=[]), ["participants"]),
+        ("participants not a list", _body(participants=_invitee()), ["participants"]),
+        ("6 participants", _body(participants=[_invitee(f"u{i}") for i in range(6)]), ["participants", "5"]),
+        ("clientContext 257 chars", _body(clientContext="x" * 257), ["clientContext", "256"]),
+        ("clientContext not a string", _body(clientContext=5), ["clientContext"]),
+        ("unknown participant key", _body(participants=[_invitee(mediaConfig={})]), ["mediaConfig", "invitationParticipantInfo"]),
+        ("participant not an object", _body(participants=["u1"]), ["participants[0]"]),
+        ("missing identity", _body(participants=[{"replacesCallId": "x"}]), ["participants[0].identity"]),
+        ("identity not an object", _body(participants=[{"identity": "u1"}]), ["participants[0].identity"]),
+        ("identity without id", _body(participants=[{"identity": {"user": {"displayName": "x"}}}]), ["participants[0].identity"]),
+        ("identity kind not an object", _body(participants=[{"identity": {"user": "u1"}}]), ["participants[0].identity.user"]),
+        ("only unknown identity kinds", _body(participants=[{"identity": {"robot": {"id": "r1"}}}]), ["participants[0].identity"]),
+        ("wrong identity type", _body(participants=[{"identity": {"@odata.type": "#microsoft.graph.identity", "user": {"id": "u"}}}]), ["@odata.type"]),
+        ("wrong participant type", _body(participants=[_invitee(**{"@odata.type": "#microsoft.graph.participant"})]), ["@odata.type"]),
+        ("hidden not boolean", _body(participants=[_invitee(hidden="yes")]), ["hidden"]),
+        ("replacesCallId not a string", _body(participants=[_invitee(replacesCallId=5)]), ["replacesCallId"]),
+    ],
+)
 def test_validation_refusals(emu, graph, case, body, words):  # pylint: disable=unused-argument
     call = emu.create_call()
     _assert_bad_request(_invite(graph, call["id"], body), *words)
@@ -219,7 +222,6 @@ def test_chunked_request_body(emu, graph):
         yield b'{"participants": [{"identity": {"user": {"id": "u9"}}}],'
         yield b' "clientContext": "chunked"}'
 
-    response = graph.post(f"/v1.0/communications/calls/{call['id']}/participants/invite", data=chunks(),
-                          headers={"Content-Type": "application/json"})
+    response = graph.post(f"/v1.0/communications/calls/{call['id']}/participants/invite", data=chunks(), headers={"Content-Type": "application/json"})
     assert response.status_code == 200 and response.json()["clientContext"] == "chunked"
     assert emu.requests()[-1]["body"]["clientContext"] == "chunked"

@@ -16,19 +16,21 @@ PHONE = "+12345678901"
 
 
 def _user(user_id, name=None):
-    return {"@odata.type": "#microsoft.graph.invitationParticipantInfo",
-            "identity": {"@odata.type": "#microsoft.graph.identitySet",
-                         "user": {"@odata.type": "#microsoft.graph.identity", "id": user_id, "displayName": name}}}
+    return {
+        "@odata.type": "#microsoft.graph.invitationParticipantInfo",
+        "identity": {"@odata.type": "#microsoft.graph.identitySet", "user": {"@odata.type": "#microsoft.graph.identity", "id": user_id, "displayName": name}},
+    }
 
 
 def _phone(number=PHONE):
-    return {"@odata.type": "#microsoft.graph.invitationParticipantInfo",
-            "identity": {"@odata.type": "#microsoft.graph.identitySet", "phone": {"@odata.type": "#microsoft.graph.identity", "id": number}}}
+    return {
+        "@odata.type": "#microsoft.graph.invitationParticipantInfo",
+        "identity": {"@odata.type": "#microsoft.graph.identitySet", "phone": {"@odata.type": "#microsoft.graph.identity", "id": number}},
+    }
 
 
 def _invite(graph, call_id, *participants, context="ctx"):
-    response = graph.post(f"/v1.0/communications/calls/{call_id}/participants/invite",
-                          json={"participants": list(participants), "clientContext": context})
+    response = graph.post(f"/v1.0/communications/calls/{call_id}/participants/invite", json={"participants": list(participants), "clientContext": context})
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -58,11 +60,16 @@ def _roster(graph, call_id):
 
 def _roster_ids(graph, call_id):
     """(kind, id) of every identity in the roster, bot included."""
-    return {(kind, identity["id"]) for entry in _roster(graph, call_id)
-            for kind, identity in entry["info"]["identity"].items() if isinstance(identity, dict) and "id" in identity}
+    return {
+        (kind, identity["id"])
+        for entry in _roster(graph, call_id)
+        for kind, identity in entry["info"]["identity"].items()
+        if isinstance(identity, dict) and "id" in identity
+    }
 
 
 # --- lifecycle -----------------------------------------------------------------------------------
+
 
 def test_answer_after_a_delay(manual, graph):
     emu = manual
@@ -100,9 +107,10 @@ def test_decline(manual, graph):
     finished = _operation(graph, call["id"], operation["id"])
     assert finished["status"] == "Failed"
     assert finished["resultInfo"] == {
-        "@odata.type": "#microsoft.graph.resultInfo", "code": 603, "subcode": 10003,
-        "message": f"addParticipants failed for participant 8:orgid:{BOB}. Underlying reason: the participant declined the call. "
-                   "DiagCode: 603#10003",
+        "@odata.type": "#microsoft.graph.resultInfo",
+        "code": 603,
+        "subcode": 10003,
+        "message": f"addParticipants failed for participant 8:orgid:{BOB}. Underlying reason: the participant declined the call. DiagCode: 603#10003",
     }
     assert ("user", BOB) not in _roster_ids(graph, call["id"])
 
@@ -118,8 +126,7 @@ def test_no_answer_per_identity(manual, graph):
     assert finished["status"] == "Failed"
     info = finished["resultInfo"]
     assert (info["code"], info["subcode"]) == (408, 10057)
-    assert info["message"] == (f"addParticipants failed for participant 4:{PHONE}. Underlying reason: the call was not answered. "
-                               "DiagCode: 408#10057")
+    assert info["message"] == (f"addParticipants failed for participant 4:{PHONE}. Underlying reason: the call was not answered. DiagCode: 408#10057")
     assert ("phone", PHONE) not in _roster_ids(graph, call["id"])
 
 
@@ -131,7 +138,7 @@ def test_mixed_outcomes_fail_with_the_first_failure(manual, graph):
     operation = _invite(graph, call["id"], _user(BOB), _user(ADA), _user(CAT))
     assert ("user", ADA) in _roster_ids(graph, call["id"])
     assert _operation(graph, call["id"], operation["id"])["status"] == "Running"
-    _advance(emu, 3)   # CAT has failed, BOB still rings: the operation waits for him
+    _advance(emu, 3)  # CAT has failed, BOB still rings: the operation waits for him
     assert _operation(graph, call["id"], operation["id"])["status"] == "Running"
     _advance(emu, 1)
     finished = _operation(graph, call["id"], operation["id"])
@@ -166,12 +173,13 @@ def test_invite_into_a_terminated_call_is_refused(emu, graph):
 
 # --- duplicate_invite ------------------------------------------------------------------------------
 
+
 def test_duplicate_ignored_by_default(manual, graph):
     emu = manual
     emu.config(invite_outcomes={BOB: {"result": "answer", "after": 30}})
     call = emu.create_call([{"user": {"id": ADA.upper()}}])
     ringing = _invite(graph, call["id"], _user(BOB))
-    again = _invite(graph, call["id"], _user(ADA), _user(BOB))   # ADA in the roster, BOB still ringing
+    again = _invite(graph, call["id"], _user(ADA), _user(BOB))  # ADA in the roster, BOB still ringing
     assert again["status"] == "Running"
     assert _operation(graph, call["id"], again["id"])["status"] == "Completed"
     assert _operation(graph, call["id"], ringing["id"])["status"] == "Running"
@@ -189,7 +197,7 @@ def test_duplicate_error_is_409(manual, graph):
     assert error["code"] == "Conflict" and ADA in error["message"] and "participants[1]" in error["message"]
     assert emu.call(call["id"])["operations"] == [] and len(_roster(graph, call["id"])) == 2
     _invite(graph, call["id"], _user(BOB))
-    response = graph.post(url, json={"participants": [_user(BOB.upper())]})   # ringing counts too
+    response = graph.post(url, json={"participants": [_user(BOB.upper())]})  # ringing counts too
     assert response.status_code == 409 and BOB.upper() in response.json()["error"]["message"]
     response = graph.post(url, json={"participants": [_user(CAT), _user(CAT)]})  # twice in one request
     assert response.status_code == 409
@@ -209,8 +217,8 @@ def test_duplicate_failed_operation(emu, graph):
 
 # --- list_operations / get_operation / status_case ------------------------------------------------
 
-@pytest.mark.parametrize("status, code", [(400, "BadRequest"), (403, "accessDenied"), (404, "UnknownError"),
-                                          (405, "BadRequest"), (501, "notSupported")])
+
+@pytest.mark.parametrize("status, code", [(400, "BadRequest"), (403, "accessDenied"), (404, "UnknownError"), (405, "BadRequest"), (501, "notSupported")])
 def test_list_operations_refused(emu, graph, status, code):
     emu.config(list_operations=status)
     call = emu.create_call()
@@ -247,10 +255,12 @@ def test_get_operation_unsupported(emu, graph):
     emu.config(get_operation="unsupported")
     call = emu.create_call()
     operation = _invite(graph, call["id"], _user(ADA))
-    for url in (f"/v1.0/communications/calls/{call['id']}/operations/{operation['id']}",
-                f"/beta/communications/calls/{call['id']}/operations/{operation['id']}",
-                f"/v1.0/communications/calls/{call['id']}/operations/no-such-operation",
-                "/v1.0/communications/calls/no-such-call/operations/x"):
+    for url in (
+        f"/v1.0/communications/calls/{call['id']}/operations/{operation['id']}",
+        f"/beta/communications/calls/{call['id']}/operations/{operation['id']}",
+        f"/v1.0/communications/calls/{call['id']}/operations/no-such-operation",
+        "/v1.0/communications/calls/no-such-call/operations/x",
+    ):
         response = graph.get(url)
         assert response.status_code == 404, url
         assert (response.json()["error"]["code"], response.json()["error"]["message"]) == ("itemNotFound", "Operation not found.")
@@ -294,6 +304,7 @@ def test_status_case_lowercase(emu, graph):
 
 # --- roster_kind / ringing_in_roster ---------------------------------------------------------------
 
+
 def test_roster_kind_application(emu, graph):
     emu.config(roster_kind="application")
     call = emu.create_call()
@@ -315,13 +326,12 @@ def test_roster_kind_own_by_default(emu, graph):
 
 def test_ringing_in_roster(manual, graph):
     emu = manual
-    emu.config(ringing_in_roster=True, invite_outcomes={BOB: {"result": "answer", "after": 3},
-                                                        CAT: {"result": "decline", "after": 2}})
+    emu.config(ringing_in_roster=True, invite_outcomes={BOB: {"result": "answer", "after": 3}, CAT: {"result": "decline", "after": 2}})
     call = emu.create_call()
     operation = _invite(graph, call["id"], _user(BOB), _user(CAT))
     lobby = {e["info"]["identity"]["user"]["id"]: e for e in _roster(graph, call["id"])[1:]}
     assert set(lobby) == {BOB, CAT} and all(e["isInLobby"] is True for e in lobby.values())
-    _advance(emu, 2)   # CAT declined and left the lobby; BOB still rings there
+    _advance(emu, 2)  # CAT declined and left the lobby; BOB still rings there
     assert [(e["id"], e["isInLobby"]) for e in _roster(graph, call["id"])[1:]] == [(lobby[BOB]["id"], True)]
     _advance(emu, 1)
     assert _operation(graph, call["id"], operation["id"])["status"] == "Failed"
@@ -350,25 +360,29 @@ def test_removing_a_ringing_participant_cancels_the_invite(manual, graph):
 
 # --- config validation ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("key, value", [
-    ("invite_outcome", {"result": "maybe"}),
-    ("invite_outcome", {"result": "answer", "after": -1}),
-    ("invite_outcome", {"result": "answer", "after": True}),
-    ("invite_outcome", {"result": "answer", "later": 1}),
-    ("invite_outcome", "answer"),
-    ("invite_outcomes", {BOB: {"result": "nope"}}),
-    ("invite_outcomes", {BOB: {"result": "answer"}, BOB.upper(): {"result": "decline"}}),
-    ("invite_outcomes", [BOB]),
-    ("duplicate_invite", "silently"),
-    ("list_operations", 500),
-    ("list_operations", "yes"),
-    ("list_operations", True),
-    ("get_operation", "never"),
-    ("status_case", "RUNNING"),
-    ("roster_kind", "user"),
-    ("ringing_in_roster", "true"),
-    ("users_permission", 1),
-])
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("invite_outcome", {"result": "maybe"}),
+        ("invite_outcome", {"result": "answer", "after": -1}),
+        ("invite_outcome", {"result": "answer", "after": True}),
+        ("invite_outcome", {"result": "answer", "later": 1}),
+        ("invite_outcome", "answer"),
+        ("invite_outcomes", {BOB: {"result": "nope"}}),
+        ("invite_outcomes", {BOB: {"result": "answer"}, BOB.upper(): {"result": "decline"}}),
+        ("invite_outcomes", [BOB]),
+        ("duplicate_invite", "silently"),
+        ("list_operations", 500),
+        ("list_operations", "yes"),
+        ("list_operations", True),
+        ("get_operation", "never"),
+        ("status_case", "RUNNING"),
+        ("roster_kind", "user"),
+        ("ringing_in_roster", "true"),
+        ("users_permission", 1),
+    ],
+)
 def test_config_refuses_bad_values(emu, key, value):
     with pytest.raises(AdminError) as excinfo:
         emu.admin("POST", "/config", {key: value})

@@ -20,18 +20,7 @@ DOC_EXAMPLE = {
     "endDateTime": "2020-02-06T02:19:21.3524945+00:00",
     "subject": "Create a meeting with customId provided",
     "externalId": "7eb8263f-d0e0-4149-bb1c-1f0476083c56",
-    "participants": {
-        "attendees": [
-            {
-                "identity": {
-                    "user": {
-                        "id": "1f35f2e6-9cab-44ad-8d5a-b74c14720000"
-                    }
-                },
-                "upn": "test1@contoso.com"
-            }
-        ]
-    }
+    "participants": {"attendees": [{"identity": {"user": {"id": "1f35f2e6-9cab-44ad-8d5a-b74c14720000"}}, "upn": "test1@contoso.com"}]},
 }
 THREAD = re.compile(r"^19:meeting_[A-Za-z0-9]+@thread\.v2$")
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$")
@@ -59,6 +48,7 @@ def _parse(value):
 
 # --- createOrGet -------------------------------------------------------------------------------------------
 
+
 def test_create_then_get(users, graph):
     emu = users
     first = _create_or_get(graph, ADA, {"externalId": "incident-42", "subject": "Incident 42"}, 201).json()
@@ -73,8 +63,10 @@ def test_create_then_get(users, graph):
     assert settings["isPasscodeRequired"] is True and re.match(r"^[1-9]\d{12}$", settings["joinMeetingId"])
     assert re.match(r"^[A-Za-z0-9]{18}$", settings["passcode"])
     url = first["joinWebUrl"]
-    assert url == (f"https://teams.microsoft.com/l/meetup-join/{quote(thread, safe='').replace('%3A', '%3a')}/0?context="
-                   f"%7b%22Tid%22%3a%22{emu.info['tenant_id']}%22%2c%22Oid%22%3a%22{ADA}%22%7d")
+    assert url == (
+        f"https://teams.microsoft.com/l/meetup-join/{quote(thread, safe='').replace('%3A', '%3a')}/0?context="
+        f"%7b%22Tid%22%3a%22{emu.info['tenant_id']}%22%2c%22Oid%22%3a%22{ADA}%22%7d"
+    )
     assert unquote(url).endswith(f'/0?context={{"Tid":"{emu.info["tenant_id"]}","Oid":"{ADA}"}}')
     organizer = first["participants"]["organizer"]
     assert organizer["upn"] == ADA_UPN and organizer["role"] == "presenter"
@@ -107,7 +99,7 @@ def test_same_external_id_other_organizer_is_another_meeting(graph):
     ada = _create_or_get(graph, ADA, {"externalId": "x"}, 201).json()
     bob = _create_or_get(graph, BOB, {"externalId": "x"}, 201).json()
     assert ada["id"] != bob["id"] and ada["chatInfo"]["threadId"] != bob["chatInfo"]["threadId"]
-    assert _create_or_get(graph, ADA, {"externalId": "X"}, 201).json()["id"] != ada["id"]    # externalId is case-sensitive
+    assert _create_or_get(graph, ADA, {"externalId": "X"}, 201).json()["id"] != ada["id"]  # externalId is case-sensitive
 
 
 @pytest.mark.usefixtures("users")
@@ -118,17 +110,20 @@ def test_times(graph):
     _create_or_get(graph, ADA, equal, 201)
 
 
-@pytest.mark.parametrize("body, words", [
-    ({}, "'externalId' is required"),
-    ({"externalId": ""}, "non-empty"),
-    ({"externalId": 7}, "non-empty"),
-    ({"externalId": "e", "endDateTime": "2030-01-01T10:00:00Z"}, "without 'startDateTime'"),
-    ({"externalId": "e", "startDateTime": "2030-01-01T10:00:00Z", "endDateTime": "2030-01-01T09:59:59Z"}, "earlier"),
-    ({"externalId": "e", "startDateTime": "tomorrow"}, "ISO 8601"),
-    ({"externalId": "e", "startDateTime": "2030-02-30T10:00:00Z"}, "not a valid date-time"),
-    ({"externalId": "e", "subject": ["x"]}, "'subject'"),
-    ({"externalId": "e", "participants": {"attendees": [{"identity": {"user": {}}}]}}, "attendees[0]"),
-])
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ({}, "'externalId' is required"),
+        ({"externalId": ""}, "non-empty"),
+        ({"externalId": 7}, "non-empty"),
+        ({"externalId": "e", "endDateTime": "2030-01-01T10:00:00Z"}, "without 'startDateTime'"),
+        ({"externalId": "e", "startDateTime": "2030-01-01T10:00:00Z", "endDateTime": "2030-01-01T09:59:59Z"}, "earlier"),
+        ({"externalId": "e", "startDateTime": "tomorrow"}, "ISO 8601"),
+        ({"externalId": "e", "startDateTime": "2030-02-30T10:00:00Z"}, "not a valid date-time"),
+        ({"externalId": "e", "subject": ["x"]}, "'subject'"),
+        ({"externalId": "e", "participants": {"attendees": [{"identity": {"user": {}}}]}}, "attendees[0]"),
+    ],
+)
 def test_create_or_get_refusals(users, graph, body, words):
     error = _create_or_get(graph, ADA, body, 400).json()["error"]
     assert words in error["message"], error
@@ -155,6 +150,7 @@ def test_path_is_case_insensitive(graph):
 
 # --- config create_or_get_updates [23] ---------------------------------------------------------------------
 
+
 @pytest.mark.usefixtures("users")
 def test_create_or_get_ignores_changes_by_default(graph):
     first = _create_or_get(graph, ADA, {"externalId": "e", "subject": "Old"}, 201).json()
@@ -169,11 +165,12 @@ def test_create_or_get_updates(users, graph):
     again = _create_or_get(graph, ADA, {"externalId": "e", "subject": "New", "startDateTime": "2031-01-01T00:00:00Z"}, 200).json()
     assert again["id"] == first["id"] and again["subject"] == "New"
     assert (again["startDateTime"], again["endDateTime"]) == ("2031-01-01T00:00:00.0000000Z", "2031-01-01T01:00:00.0000000Z")
-    assert _create_or_get(graph, ADA, {"externalId": "e"}, 200).json()["subject"] == "New"   # no subject sent: kept
+    assert _create_or_get(graph, ADA, {"externalId": "e"}, 200).json()["subject"] == "New"  # no subject sent: kept
     assert emu.meeting(first["id"])["subject"] == "New"
 
 
 # --- config meeting_user_upn -------------------------------------------------------------------------------
+
 
 @pytest.mark.usefixtures("users")
 def test_user_principal_name_accepted(graph):
@@ -191,6 +188,7 @@ def test_user_principal_name_rejected(users, graph):
 
 
 # --- config meeting_access_policy and access_policy_error_status [23] ----------------------------------------------
+
 
 def test_global_policy_lets_every_user(users, graph):
     assert users.config()["meeting_access_policy"] == "global"
@@ -235,6 +233,7 @@ def test_bad_access_policy_error_status(users):
 
 # --- GET /users/{userId}/onlineMeetings/{id} ---------------------------------------------------------------------
 
+
 def test_get_meeting(users, graph):
     emu = users
     created = _create_or_get(graph, ADA, {"externalId": "e"}, 201).json()
@@ -250,6 +249,7 @@ def test_get_meeting(users, graph):
 
 # --- admin: /_emulator/meetings ----------------------------------------------------------------------------------
 
+
 def test_admin_meetings(users):
     emu = users
     seeded = emu.add_meeting(ADA, subject="Bridge", external_id="ext-1")
@@ -261,7 +261,7 @@ def test_admin_meetings(users):
     chosen = emu.add_meeting(STRANGER, thread_id="19:meeting_chosen@thread.v2", join_meeting_id="1234567", passcode="psw123")
     assert chosen["chatInfo"]["threadId"] == "19:meeting_chosen@thread.v2"
     assert chosen["joinMeetingIdSettings"] == {"isPasscodeRequired": True, "joinMeetingId": "1234567", "passcode": "psw123"}
-    assert chosen["participants"]["organizer"]["upn"] is None            # not in the directory: allowed
+    assert chosen["participants"]["organizer"]["upn"] is None  # not in the directory: allowed
     with pytest.raises(AdminError) as excinfo:
         emu.meeting("nope")
     assert excinfo.value.status == 404
@@ -272,15 +272,18 @@ def test_seeded_meeting_is_what_create_or_get_returns(users, graph):
     assert _create_or_get(graph, ADA, {"externalId": "ext-1"}, 200).json()["id"] == seeded["id"]
 
 
-@pytest.mark.parametrize("body, status", [
-    ({}, 400),
-    ({"organizer": "ada"}, 400),
-    ({"organizer": ADA, "colour": "red"}, 400),
-    ({"organizer": ADA, "subject": 5}, 400),
-    ({"organizer": ADA, "join_meeting_id": "12ab"}, 400),
-    ({"organizer": ADA, "participants": [{"user": {}}]}, 400),
-    ({"organizer": ADA, "participants": "x"}, 400),
-])
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        ({}, 400),
+        ({"organizer": "ada"}, 400),
+        ({"organizer": ADA, "colour": "red"}, 400),
+        ({"organizer": ADA, "subject": 5}, 400),
+        ({"organizer": ADA, "join_meeting_id": "12ab"}, 400),
+        ({"organizer": ADA, "participants": [{"user": {}}]}, 400),
+        ({"organizer": ADA, "participants": "x"}, 400),
+    ],
+)
 def test_admin_meeting_refusals(users, body, status):
     with pytest.raises(AdminError) as excinfo:
         users.admin("POST", "/meetings", body)
@@ -294,7 +297,7 @@ def test_admin_meeting_conflicts(users):
         with pytest.raises(AdminError) as excinfo:
             emu.add_meeting(ADA, **extra)
         assert excinfo.value.status == 409
-    emu.add_meeting(BOB, external_id="e")                     # another organizer may use the same externalId
+    emu.add_meeting(BOB, external_id="e")  # another organizer may use the same externalId
 
 
 def test_reset_forgets_meetings(users, graph):
@@ -308,20 +311,34 @@ def test_reset_forgets_meetings(users, graph):
 
 # --- joining what createOrGet made ---------------------------------------------------------------------------------
 
+
 def test_a_bot_joins_the_meeting_it_created(users, graph):
     emu = users
     meeting = _create_or_get(graph, ADA, {"externalId": "incident-7"}, 201).json()
     media = {"@odata.type": "#microsoft.graph.serviceHostedMediaConfig"}
-    by_organizer = graph.post("/v1.0/communications/calls", json={
-        "callbackUri": "https://bot.contoso.com/callback", "mediaConfig": media,
-        "chatInfo": meeting["chatInfo"], "tenantId": emu.info["tenant_id"],
-        "meetingInfo": {"@odata.type": "#microsoft.graph.organizerMeetingInfo",
-                        "organizer": meeting["participants"]["organizer"]["identity"]}})
-    by_id = graph.post("/v1.0/communications/calls", json={
-        "callbackUri": "https://bot.contoso.com/callback", "mediaConfig": media, "tenantId": emu.info["tenant_id"],
-        "meetingInfo": {"@odata.type": "#microsoft.graph.joinMeetingIdMeetingInfo",
-                        "joinMeetingId": meeting["joinMeetingIdSettings"]["joinMeetingId"],
-                        "passcode": meeting["joinMeetingIdSettings"]["passcode"]}})
+    by_organizer = graph.post(
+        "/v1.0/communications/calls",
+        json={
+            "callbackUri": "https://bot.contoso.com/callback",
+            "mediaConfig": media,
+            "chatInfo": meeting["chatInfo"],
+            "tenantId": emu.info["tenant_id"],
+            "meetingInfo": {"@odata.type": "#microsoft.graph.organizerMeetingInfo", "organizer": meeting["participants"]["organizer"]["identity"]},
+        },
+    )
+    by_id = graph.post(
+        "/v1.0/communications/calls",
+        json={
+            "callbackUri": "https://bot.contoso.com/callback",
+            "mediaConfig": media,
+            "tenantId": emu.info["tenant_id"],
+            "meetingInfo": {
+                "@odata.type": "#microsoft.graph.joinMeetingIdMeetingInfo",
+                "joinMeetingId": meeting["joinMeetingIdSettings"]["joinMeetingId"],
+                "passcode": meeting["joinMeetingIdSettings"]["passcode"],
+            },
+        },
+    )
     assert by_organizer.status_code == by_id.status_code == 201
     emu.clock(advance=2)
     for response in (by_organizer, by_id):

@@ -38,8 +38,7 @@ def test_first_line_keys_and_format(server):
 
 
 def test_first_line_is_flushed_at_once_and_alone():
-    with subprocess.Popen([sys.executable, SERVER_SCRIPT, "--port", "0"], stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL) as proc:
+    with subprocess.Popen([sys.executable, SERVER_SCRIPT, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL) as proc:
         try:
             line = proc.stdout.readline()
             info = json.loads(line)
@@ -60,6 +59,7 @@ def test_certificate_valid_for_loopback_names(server, hostname):
 
 def test_certificate_names_include_ipv6_loopback(server):
     from cryptography import x509  # pylint: disable=import-outside-toplevel
+
     with open(os.path.join(server.info["cert_dir"], "server.pem"), "rb") as handle:
         cert = x509.load_pem_x509_certificate(handle.read())
     names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value

@@ -86,19 +86,28 @@ def test_openid_configuration_unknown_tenant(http):
     assert body["error_codes"] == [90002] and body["error_description"].startswith("AADSTS90002: ")
 
 
-@pytest.mark.parametrize("case, tenant, overrides, status, error, code", [
-    ("unknown tenant", "00000000-1111-2222-3333-444444444444", {}, 400, "invalid_request", 90002),
-    ("unknown client", None, {"client_id": "11111111-2222-3333-4444-555555555555"}, 400, "unauthorized_client", 700016),
-    ("wrong secret", None, {"client_secret": "wrong"}, 401, "invalid_client", 7000215),
-    ("missing secret", None, {"client_secret": None}, 401, "invalid_client", 7000218),
-    ("certificate", None, {"client_secret": None, "client_assertion": "a.b.c",
-                           "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}, 401, "invalid_client", 700027),
-    ("bad grant", None, {"grant_type": "password"}, 400, "unsupported_grant_type", 70003),
-    ("missing grant", None, {"grant_type": None}, 400, "invalid_request", 900144),
-    ("not .default", None, {"scope": "https://graph.microsoft.com/Calls.Initiate.All"}, 400, "invalid_scope", 1002012),
-    ("other resource", None, {"scope": "https://management.azure.com/.default"}, 400, "invalid_scope", 1002012),
-    ("missing scope", None, {"scope": None}, 400, "invalid_request", 900144),
-])
+@pytest.mark.parametrize(
+    "case, tenant, overrides, status, error, code",
+    [
+        ("unknown tenant", "00000000-1111-2222-3333-444444444444", {}, 400, "invalid_request", 90002),
+        ("unknown client", None, {"client_id": "11111111-2222-3333-4444-555555555555"}, 400, "unauthorized_client", 700016),
+        ("wrong secret", None, {"client_secret": "wrong"}, 401, "invalid_client", 7000215),
+        ("missing secret", None, {"client_secret": None}, 401, "invalid_client", 7000218),
+        (
+            "certificate",
+            None,
+            {"client_secret": None, "client_assertion": "a.b.c", "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
+            401,
+            "invalid_client",
+            700027,
+        ),
+        ("bad grant", None, {"grant_type": "password"}, 400, "unsupported_grant_type", 70003),
+        ("missing grant", None, {"grant_type": None}, 400, "invalid_request", 900144),
+        ("not .default", None, {"scope": "https://graph.microsoft.com/Calls.Initiate.All"}, 400, "invalid_scope", 1002012),
+        ("other resource", None, {"scope": "https://management.azure.com/.default"}, 400, "invalid_scope", 1002012),
+        ("missing scope", None, {"scope": None}, 400, "invalid_request", 900144),
+    ],
+)
 def test_token_errors(emu, http, case, tenant, overrides, status, error, code):  # pylint: disable=too-many-arguments,too-many-positional-arguments
     response = http.post(_token_url(emu, tenant), data=_form(emu, **overrides), headers={"client-request-id": "corr-" + case})
     assert response.status_code == status, response.text

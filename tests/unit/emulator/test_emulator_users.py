@@ -20,6 +20,7 @@ def _admin_error(excinfo, status, code=None):
 
 # --- PATCH /_emulator/calls/{id} -------------------------------------------------------------------
 
+
 def test_set_call_state(emu, graph):
     call = emu.create_call()
     changed = emu.set_call_state(call["id"], "terminated")
@@ -43,6 +44,7 @@ def test_set_state_of_unknown_call(emu):
 
 
 # --- people leaving ---------------------------------------------------------------------------------
+
 
 def test_remove_participant_by_participant_id(emu, graph):
     call = emu.create_call([{"user": {"id": ADA}}, {"phone": {"id": "+15550100"}}])
@@ -85,24 +87,27 @@ def test_someone_who_left_can_be_invited_again(emu, graph):
 
 # --- directory users (admin) ---------------------------------------------------------------------
 
+
 def test_add_user_and_reset(emu):
     user = emu.add_user(id=ADA, userPrincipalName="ada@contoso.com", displayName="Ada Lovelace", mail="ada@contoso.com")
-    assert user == {"id": ADA, "userPrincipalName": "ada@contoso.com", "displayName": "Ada Lovelace", "mail": "ada@contoso.com",
-                    "proxyAddresses": []}
+    assert user == {"id": ADA, "userPrincipalName": "ada@contoso.com", "displayName": "Ada Lovelace", "mail": "ada@contoso.com", "proxyAddresses": []}
     assert emu.add_user(id=GUEST, userPrincipalName=GUEST_UPN, displayName="Grace")["mail"] is None
     assert [u["id"] for u in emu.admin("GET", "/users")["value"]] == [ADA, GUEST]
     emu.reset()
     assert emu.admin("GET", "/users")["value"] == []
 
 
-@pytest.mark.parametrize("user, status", [
-    ({"id": "not-a-guid", "userPrincipalName": "x@contoso.com", "displayName": "X"}, 400),
-    ({"id": ADA, "displayName": "X"}, 400),
-    ({"id": ADA, "userPrincipalName": "x@contoso.com", "displayName": ""}, 400),
-    ({"id": ADA, "userPrincipalName": "x@contoso.com", "displayName": "X", "jobTitle": "y"}, 400),
-    ({"id": ADA.upper(), "userPrincipalName": "other@contoso.com", "displayName": "X"}, 409),
-    ({"id": GUEST, "userPrincipalName": "ADA@contoso.com", "displayName": "X"}, 409),
-])
+@pytest.mark.parametrize(
+    "user, status",
+    [
+        ({"id": "not-a-guid", "userPrincipalName": "x@contoso.com", "displayName": "X"}, 400),
+        ({"id": ADA, "displayName": "X"}, 400),
+        ({"id": ADA, "userPrincipalName": "x@contoso.com", "displayName": ""}, 400),
+        ({"id": ADA, "userPrincipalName": "x@contoso.com", "displayName": "X", "jobTitle": "y"}, 400),
+        ({"id": ADA.upper(), "userPrincipalName": "other@contoso.com", "displayName": "X"}, 409),
+        ({"id": GUEST, "userPrincipalName": "ADA@contoso.com", "displayName": "X"}, 409),
+    ],
+)
 def test_add_user_refusals(emu, user, status):
     emu.add_user(id=ADA, userPrincipalName="ada@contoso.com", displayName="Ada")
     with pytest.raises(AdminError) as excinfo:
@@ -111,6 +116,7 @@ def test_add_user_refusals(emu, user, status):
 
 
 # --- GET /users/{id | upn} --------------------------------------------------------------------------
+
 
 @pytest.fixture
 def users(emu):
@@ -140,8 +146,12 @@ def test_get_guest_by_percent_encoded_upn(users, graph):
 def test_get_user_select(users, graph):
     response = graph.get(f"/v1.0/users/{ADA}", params={"$select": "id,displayName,userType"})
     assert response.status_code == 200, response.text
-    assert response.json() == {"@odata.context": f"{users.base_url}/v1.0/$metadata#users(id,displayName,userType)/$entity",
-                               "id": ADA, "displayName": "Ada Lovelace", "userType": "Member"}
+    assert response.json() == {
+        "@odata.context": f"{users.base_url}/v1.0/$metadata#users(id,displayName,userType)/$entity",
+        "id": ADA,
+        "displayName": "Ada Lovelace",
+        "userType": "Member",
+    }
     response = graph.get(f"/v1.0/users/{ADA}", params={"$select": "id,shoeSize"})
     assert response.status_code == 400 and "shoeSize" in response.json()["error"]["message"]
 
@@ -151,8 +161,7 @@ def test_unknown_user_is_404(users, graph):
     assert response.status_code == 404
     error = response.json()["error"]
     assert error["code"] == "Request_ResourceNotFound"
-    assert error["message"] == ("Resource 'nobody@contoso.com' does not exist or one of its queried reference-property "
-                                "objects are not present.")
+    assert error["message"] == ("Resource 'nobody@contoso.com' does not exist or one of its queried reference-property objects are not present.")
     assert set(error["innerError"]) >= {"date", "request-id", "client-request-id"}
 
 

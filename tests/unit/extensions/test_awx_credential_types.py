@@ -11,6 +11,7 @@ os.environ, and through resolve_settings: the settings a module would use.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
@@ -23,8 +24,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from jinja2 import StrictUndefined, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import (
-    MANAGED_IDENTITY_VARIABLES, graph_argument_spec, resolve_settings)
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import MANAGED_IDENTITY_VARIABLES, graph_argument_spec, resolve_settings
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 TYPES_DIR = os.path.join(ROOT, 'extensions', 'awx', 'credential_types')
@@ -33,7 +33,7 @@ SECRET_TYPE, CERTIFICATE_TYPE = 'msgraph_calls_secret.yml', 'msgraph_calls_certi
 TENANT = '5b7c9e3a-1d2f-4c6b-8a9e-0f1e2d3c4b5a'
 CLIENT = '3f1c8e2a-7b4d-4c9e-a5f6-1d2e3c4b5a69'
 SECRET = 'not-a-real-secret~0123456789'
-PASSWORD = 'pa55'   # the shared test certificate's (tests/unit/conftest.py)
+PASSWORD = 'pa55'  # the shared test certificate's (tests/unit/conftest.py)
 GLOBAL = ('https://login.microsoftonline.com', 'https://graph.microsoft.com')
 USGOV = ('https://login.microsoftonline.us', 'https://graph.microsoft.us')
 USGOV_DOD = ('https://login.microsoftonline.us', 'https://dod-graph.microsoft.us')
@@ -41,8 +41,7 @@ USGOV_DOD = ('https://login.microsoftonline.us', 'https://dod-graph.microsoft.us
 
 def fallbacks():
     """Environment variable -> the option it fills, from the modules' argspec."""
-    return dict((name, option) for option, spec in graph_argument_spec().items()
-                for name in (spec.get('fallback') or (None, []))[1])
+    return dict((name, option) for option, spec in graph_argument_spec().items() for name in (spec.get('fallback') or (None, []))[1])
 
 
 # Every name the collection reads: the argspec's env fallbacks, and the two resolve_settings reads itself.
@@ -54,10 +53,27 @@ MASKED = frozenset(name for name, option in fallbacks().items() if graph_argumen
 FIELD_KEYS = {'id', 'label', 'type', 'format', 'choices', 'help_text', 'multiline', 'secret', 'ask_at_runtime', 'default'}
 NAME_RE = re.compile(r'^[a-zA-Z_]+[a-zA-Z0-9_]*$')
 FILE_RE = re.compile(r'^template(\.[a-zA-Z_]+[a-zA-Z0-9_]*)?$')
-ENV_BLOCKLIST = {'VIRTUAL_ENV', 'PATH', 'PYTHONPATH', 'JOB_ID', 'INVENTORY_ID', 'INVENTORY_SOURCE_ID', 'INVENTORY_UPDATE_ID',
-                 'AD_HOC_COMMAND_ID', 'REST_API_URL', 'REST_API_TOKEN', 'MAX_EVENT_RES', 'CALLBACK_QUEUE',
-                 'CALLBACK_CONNECTION', 'CACHE', 'JOB_CALLBACK_DEBUG', 'INVENTORY_HOSTVARS', 'AWX_HOST', 'PROJECT_REVISION',
-                 'SUPERVISOR_CONFIG_PATH'}
+ENV_BLOCKLIST = {
+    'VIRTUAL_ENV',
+    'PATH',
+    'PYTHONPATH',
+    'JOB_ID',
+    'INVENTORY_ID',
+    'INVENTORY_SOURCE_ID',
+    'INVENTORY_UPDATE_ID',
+    'AD_HOC_COMMAND_ID',
+    'REST_API_URL',
+    'REST_API_TOKEN',
+    'MAX_EVENT_RES',
+    'CALLBACK_QUEUE',
+    'CALLBACK_CONNECTION',
+    'CACHE',
+    'JOB_CALLBACK_DEBUG',
+    'INVENTORY_HOSTVARS',
+    'AWX_HOST',
+    'PROJECT_REVISION',
+    'SUPERVISOR_CONFIG_PATH',
+}
 HIDDEN = '**********'
 
 
@@ -135,8 +151,7 @@ def settings_for(monkeypatch, credential_type, inputs, private_dir):
 @pytest.fixture
 def pems(app_certificate):
     """A certificate with its RSA private key, in clear and encrypted, pasted as one PEM (the shared test certificate)."""
-    return {'clear': app_certificate['cert'] + app_certificate['key'],
-            'encrypted': app_certificate['cert'] + app_certificate['encrypted']}
+    return {'clear': app_certificate['cert'] + app_certificate['key'], 'encrypted': app_certificate['cert'] + app_certificate['encrypted']}
 
 
 # --- what AWX checks when the credential type is saved --------------------------------------------------------
@@ -233,13 +248,16 @@ def test_secrets_only_reach_masked_variables_or_files(tmp_path, name):
 # --- the rendered environment, through the modules' argspec and resolve_settings -------------------------------
 
 
-@pytest.mark.parametrize('inputs,endpoints', [
-    ({'cloud': 'global'}, GLOBAL),
-    ({}, GLOBAL),  # created through the API without a cloud
-    ({'cloud': ''}, GLOBAL),
-    ({'cloud': 'usgov'}, USGOV),
-    ({'cloud': 'usgov_dod'}, USGOV_DOD),
-])
+@pytest.mark.parametrize(
+    'inputs,endpoints',
+    [
+        ({'cloud': 'global'}, GLOBAL),
+        ({}, GLOBAL),  # created through the API without a cloud
+        ({'cloud': ''}, GLOBAL),
+        ({'cloud': 'usgov'}, USGOV),
+        ({'cloud': 'usgov_dod'}, USGOV_DOD),
+    ],
+)
 def test_client_secret_credential_authenticates(monkeypatch, tmp_path, inputs, endpoints):
     inputs = dict(inputs, tenant_id=TENANT, client_id=CLIENT, client_secret=SECRET)
     settings, masked = settings_for(monkeypatch, load(SECRET_TYPE), inputs, str(tmp_path))
@@ -251,11 +269,14 @@ def test_client_secret_credential_authenticates(monkeypatch, tmp_path, inputs, e
     assert SECRET in masked
 
 
-@pytest.mark.parametrize('pem,password,cloud,endpoints', [
-    ('clear', None, 'global', GLOBAL),  # the password field absent
-    ('clear', '', 'global', GLOBAL),  # left empty: rendered as "", which must not break an unencrypted key
-    ('encrypted', PASSWORD, 'usgov', USGOV),
-])
+@pytest.mark.parametrize(
+    'pem,password,cloud,endpoints',
+    [
+        ('clear', None, 'global', GLOBAL),  # the password field absent
+        ('clear', '', 'global', GLOBAL),  # left empty: rendered as "", which must not break an unencrypted key
+        ('encrypted', PASSWORD, 'usgov', USGOV),
+    ],
+)
 def test_certificate_credential_authenticates(monkeypatch, tmp_path, pems, pem, password, cloud, endpoints):
     inputs = {'tenant_id': TENANT, 'client_id': CLIENT, 'certificate': pems[pem], 'cloud': cloud}
     if password is not None:
@@ -271,8 +292,7 @@ def test_certificate_credential_authenticates(monkeypatch, tmp_path, pems, pem, 
 
 
 def test_certificate_file_is_private(tmp_path, pems):
-    env, safe_env = inject(load(CERTIFICATE_TYPE), {'tenant_id': TENANT, 'client_id': CLIENT, 'certificate': pems['clear']},
-                           str(tmp_path))
+    env, safe_env = inject(load(CERTIFICATE_TYPE), {'tenant_id': TENANT, 'client_id': CLIENT, 'certificate': pems['clear']}, str(tmp_path))
     path = env['AZURE_CLIENT_CERTIFICATE_PATH']
     assert os.path.dirname(path) == str(tmp_path) and os.stat(path).st_mode & 0o077 == 0
     assert open(path).read() == pems['clear']

@@ -10,6 +10,7 @@ GUIDs) then run before any request.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
@@ -21,8 +22,7 @@ from ansible_collections.msgraph.calls.plugins.modules.graph_call_invite import 
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 # Role variable -> the module option it is passed to.
-PASSED = ('state', 'client_context', 'batch_size', 'history_file', 'wait', 'wait_timeout', 'fail_on_failed_invite',
-          'fail_on_timeout')
+PASSED = ('state', 'client_context', 'batch_size', 'history_file', 'wait', 'wait_timeout', 'fail_on_failed_invite', 'fail_on_timeout')
 
 
 def role_options():
@@ -32,16 +32,14 @@ def role_options():
 
 def shape(option):
     """What Ansible validates of an option: type, elements, choices, and the same for suboptions."""
-    result = {'type': option.get('type', 'str'), 'elements': option.get('elements'),
-              'choices': sorted(option['choices']) if option.get('choices') else None}
+    result = {'type': option.get('type', 'str'), 'elements': option.get('elements'), 'choices': sorted(option['choices']) if option.get('choices') else None}
     if option.get('options'):
         result['options'] = dict((name, shape(sub)) for name, sub in option['options'].items())
     return result
 
 
 def test_participants_are_the_modules():
-    assert shape(role_options()['page_responders_participants']) == dict(
-        shape(argument_spec()['participants']))
+    assert shape(role_options()['page_responders_participants']) == dict(shape(argument_spec()['participants']))
 
 
 # The role pages people; the module's choices that stand them down are not the role's to offer.

@@ -5,6 +5,7 @@
 """Every role's participant entries are what tests/utils/role_specs.py generates from graph_call_invite."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os

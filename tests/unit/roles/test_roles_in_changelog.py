@@ -5,6 +5,7 @@
 """Every role is announced to antsibull-changelog, which finds new modules and plugins by itself but not roles."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import glob

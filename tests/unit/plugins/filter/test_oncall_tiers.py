@@ -9,6 +9,7 @@ docs/docsite/rst/guide_oncall_input.rst, so the documented exports cannot drift 
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -60,7 +61,7 @@ EXPECTED = {
     'opsgenie.yml': [
         tier(1, user('kenji.watanabe@example.com', 'Kenji Watanabe')),
         tier(2, user('laura.chen@example.com', 'Laura Chen')),
-        tier(3, user('tomas.ruiz@example.com', u'Tom\u00e1s Ruiz')),
+        tier(3, user('tomas.ruiz@example.com', 'Tom\u00e1s Ruiz')),
     ],
     'splunk_oncall.yml': [
         tier(1, phone('+1 425 555 0121', 'Noah Bergstrom'), user('aisha.karimi@example.com', 'Aisha Karimi')),
@@ -111,6 +112,7 @@ def message_of(records, **options):
 
 # --- the example exports ---------------------------------------------------------------------------------------
 
+
 def test_every_example_file_has_its_expected_tiers():
     files = sorted(name for name in os.listdir(EXAMPLES) if name.endswith(('.yml', '.yaml')))
     assert files == sorted(EXPECTED), 'an example file without expected tiers here, or the other way round'
@@ -159,34 +161,58 @@ def test_example_header_summarises_its_tiers(name):
 
 # --- the output ------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('records,options,expected', [
-    pytest.param([], {}, [], id='empty list'),
-    pytest.param((), {}, [], id='empty tuple'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com', 'name': 'A'}], {},
-                 [tier(1, user('a@example.com', 'A'))], id='one record'),
-    pytest.param([{'tier': 3, 'email': 'c@example.com'}, {'tier': 1, 'email': 'a@example.com'},
-                  {'tier': 3, 'email': 'b@example.com'}, {'tier': 1, 'phone': '+1 425 555 0100'}], {},
-                 [tier(1, user('a@example.com'), phone('+1 425 555 0100')),
-                  tier(3, user('c@example.com'), user('b@example.com'))], id='sorted by tier, record order within'),
-    pytest.param([{'tier': 10, 'email': 'a@example.com'}, {'tier': 2, 'email': 'b@example.com'}], {},
-                 [tier(2, user('b@example.com')), tier(10, user('a@example.com'))],
-                 id='numeric order, gaps kept'),
-    pytest.param([{'tier': '2', 'email': 'a@example.com'}, {'tier': ' 1 ', 'email': 'b@example.com'},
-                  {'tier': '01', 'email': 'c@example.com'}], {},
-                 [tier(1, user('b@example.com'), user('c@example.com')), tier(2, user('a@example.com'))],
-                 id='digit strings are tiers'),
-    pytest.param([{'tier': 1, 'email': '  a@example.com\t', 'phone': ' +1 425 555 0100 ', 'name': ' A B '}], {},
-                 [tier(1, user('a@example.com', 'A B'))], id='whitespace stripped'),
-    pytest.param([{'tier': 1, 'phone': '+1 (425) 555-0100\n', 'name': 'P'}], {},
-                 [tier(1, phone('+1 (425) 555-0100', 'P'))], id='phone passed as written'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com', 'name': ''},
-                  {'tier': 1, 'email': 'b@example.com', 'name': None}], {},
-                 [tier(1, user('a@example.com'), user('b@example.com'))], id='no name, no display_name'),
-    pytest.param([{'tier': 1, 'email': '', 'phone': '+1 425 555 0100'}], {},
-                 [tier(1, phone('+1 425 555 0100'))], id='blank e-mail is missing'),
-    pytest.param([{'tier': None, 'level': 2, 'mail': None, 'email_address': 'a@example.com'}], {},
-                 [tier(2, user('a@example.com'))], id='null values are missing, next candidate'),
-])
+
+@pytest.mark.parametrize(
+    'records,options,expected',
+    [
+        pytest.param([], {}, [], id='empty list'),
+        pytest.param((), {}, [], id='empty tuple'),
+        pytest.param([{'tier': 1, 'email': 'a@example.com', 'name': 'A'}], {}, [tier(1, user('a@example.com', 'A'))], id='one record'),
+        pytest.param(
+            [
+                {'tier': 3, 'email': 'c@example.com'},
+                {'tier': 1, 'email': 'a@example.com'},
+                {'tier': 3, 'email': 'b@example.com'},
+                {'tier': 1, 'phone': '+1 425 555 0100'},
+            ],
+            {},
+            [tier(1, user('a@example.com'), phone('+1 425 555 0100')), tier(3, user('c@example.com'), user('b@example.com'))],
+            id='sorted by tier, record order within',
+        ),
+        pytest.param(
+            [{'tier': 10, 'email': 'a@example.com'}, {'tier': 2, 'email': 'b@example.com'}],
+            {},
+            [tier(2, user('b@example.com')), tier(10, user('a@example.com'))],
+            id='numeric order, gaps kept',
+        ),
+        pytest.param(
+            [{'tier': '2', 'email': 'a@example.com'}, {'tier': ' 1 ', 'email': 'b@example.com'}, {'tier': '01', 'email': 'c@example.com'}],
+            {},
+            [tier(1, user('b@example.com'), user('c@example.com')), tier(2, user('a@example.com'))],
+            id='digit strings are tiers',
+        ),
+        pytest.param(
+            [{'tier': 1, 'email': '  a@example.com\t', 'phone': ' +1 425 555 0100 ', 'name': ' A B '}],
+            {},
+            [tier(1, user('a@example.com', 'A B'))],
+            id='whitespace stripped',
+        ),
+        pytest.param([{'tier': 1, 'phone': '+1 (425) 555-0100\n', 'name': 'P'}], {}, [tier(1, phone('+1 (425) 555-0100', 'P'))], id='phone passed as written'),
+        pytest.param(
+            [{'tier': 1, 'email': 'a@example.com', 'name': ''}, {'tier': 1, 'email': 'b@example.com', 'name': None}],
+            {},
+            [tier(1, user('a@example.com'), user('b@example.com'))],
+            id='no name, no display_name',
+        ),
+        pytest.param([{'tier': 1, 'email': '', 'phone': '+1 425 555 0100'}], {}, [tier(1, phone('+1 425 555 0100'))], id='blank e-mail is missing'),
+        pytest.param(
+            [{'tier': None, 'level': 2, 'mail': None, 'email_address': 'a@example.com'}],
+            {},
+            [tier(2, user('a@example.com'))],
+            id='null values are missing, next candidate',
+        ),
+    ],
+)
 def test_output(records, options, expected):
     assert oncall_tiers(records, **options) == expected
 
@@ -197,10 +223,11 @@ def test_output_is_plain_data_and_input_untouched():
     result = oncall_tiers(records)
     assert json.dumps(records, sort_keys=True) == before
     assert json.loads(json.dumps(result)) == result
-    assert type(result[0]['tier']) is int         # pylint: disable=unidiomatic-typecheck
+    assert type(result[0]['tier']) is int  # pylint: disable=unidiomatic-typecheck
 
 
 # --- default paths ---------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize('path', plugin.TIER_KEYS)
 def test_each_default_tier_path(path):
@@ -233,22 +260,27 @@ def nest(path, value, record):
     return record
 
 
-@pytest.mark.parametrize('field,candidates', [
-    ('tier', plugin.TIER_KEYS), ('email', plugin.EMAIL_KEYS), ('phone', plugin.PHONE_KEYS), ('name', plugin.NAME_KEYS),
-])
+@pytest.mark.parametrize(
+    'field,candidates',
+    [
+        ('tier', plugin.TIER_KEYS),
+        ('email', plugin.EMAIL_KEYS),
+        ('phone', plugin.PHONE_KEYS),
+        ('name', plugin.NAME_KEYS),
+    ],
+)
 def test_candidates_are_tried_in_order(field, candidates):
     """With every candidate path set, the first wins; with the first missing, the second; and so on."""
-    values = {'tier': lambda i: str(i + 1), 'email': lambda i: 'p%d@example.com' % i,
-              'phone': lambda i: '+1 425 555 01%02d' % i, 'name': lambda i: 'N%d' % i}[field]
+    values = {'tier': lambda i: str(i + 1), 'email': lambda i: 'p%d@example.com' % i, 'phone': lambda i: '+1 425 555 01%02d' % i, 'name': lambda i: 'N%d' % i}[
+        field
+    ]
     for skip in range(len(candidates)):
-        record = {'email': {'tier': 1}, 'phone': {'tier': 1}, 'name': {'tier': 1, 'email': 'z@example.com'},
-                  'tier': {'email': 'z@example.com'}}[field]
+        record = {'email': {'tier': 1}, 'phone': {'tier': 1}, 'name': {'tier': 1, 'email': 'z@example.com'}, 'tier': {'email': 'z@example.com'}}[field]
         for index, path in enumerate(candidates[skip:], skip):
             nest(path, values(index), record)
         result = oncall_tiers([record])
         entry = result[0]['participants'][0]
-        got = {'tier': str(result[0]['tier']), 'email': entry.get('user'), 'phone': entry.get('phone'),
-               'name': entry.get('display_name')}[field]
+        got = {'tier': str(result[0]['tier']), 'email': entry.get('user'), 'phone': entry.get('phone'), 'name': entry.get('display_name')}[field]
         assert got == values(skip), candidates[skip]
 
 
@@ -260,157 +292,242 @@ def test_pagerduty_user_reference_gives_the_name_not_an_email():
 
 # --- options ---------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('records,options,expected', [
-    pytest.param([{'rota': {'step': 2}, 'tier': 1, 'email': 'a@example.com'}], {'tier_key': 'rota.step'},
-                 [tier(2, user('a@example.com'))], id='tier_key replaces the defaults'),
-    pytest.param([{'tier': 1, 'contact': {'work': 'w@example.com'}, 'email': 'home@example.com'}],
-                 {'email_key': 'contact.work'}, [tier(1, user('w@example.com'))], id='email_key'),
-    pytest.param([{'tier': 1, 'phones': [{'value': '+1 425 555 0101'}, {'value': '+1 425 555 0102'}]}],
-                 {'phone_key': 'phones.1.value'}, [tier(1, phone('+1 425 555 0102'))], id='phone_key, list index'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com', 'name': 'alias', 'person': {'full': 'Alex Rivera'}}],
-                 {'name_key': 'person.full'}, [tier(1, user('a@example.com', 'Alex Rivera'))], id='name_key'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com', 'name': 'A'}], {'name_key': 'nickname'},
-                 [tier(1, user('a@example.com'))], id='name_key missing: no display_name'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com', 'phone': '+1 425 555 0100'}], {},
-                 [tier(1, user('a@example.com'))], id='prefer user by default'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com', 'phone': '+1 425 555 0100'}], {'prefer': 'phone'},
-                 [tier(1, phone('+1 425 555 0100'))], id='prefer phone'),
-    pytest.param([{'tier': 1, 'phone': '+1 425 555 0100'}], {'prefer': 'user'},
-                 [tier(1, phone('+1 425 555 0100'))], id='fallback to phone'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com'}], {'prefer': 'phone'},
-                 [tier(1, user('a@example.com'))], id='fallback to user'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com', 'phone': '+1 425 555 0100'}],
-                 {'prefer': 'phone', 'fallback': False}, [tier(1, phone('+1 425 555 0100'))],
-                 id='no fallback, preferred present'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com'}], {'fallback': 'no'}, [tier(1, user('a@example.com'))],
-                 id='fallback as a string'),
-    pytest.param([{'email': 'a@example.com'}, {'tier': 1, 'email': 'b@example.com'}], {'default_tier': 2},
-                 [tier(1, user('b@example.com')), tier(2, user('a@example.com'))], id='default_tier'),
-    pytest.param([{'email': 'a@example.com'}], {'default_tier': '3'}, [tier(3, user('a@example.com'))],
-                 id='default_tier as digits'),
-    pytest.param([{'tier': 1, 'oid': '7E1B4346-85A6-4BDD-ABE3-D11C5D420EFE'}], {'email_key': 'oid'},
-                 [tier(1, user('7E1B4346-85A6-4BDD-ABE3-D11C5D420EFE'))], id='an object id at email_key'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com'}], {'tier_key': ' tier '}, [tier(1, user('a@example.com'))],
-                 id='paths stripped'),
-])
+
+@pytest.mark.parametrize(
+    'records,options,expected',
+    [
+        pytest.param(
+            [{'rota': {'step': 2}, 'tier': 1, 'email': 'a@example.com'}],
+            {'tier_key': 'rota.step'},
+            [tier(2, user('a@example.com'))],
+            id='tier_key replaces the defaults',
+        ),
+        pytest.param(
+            [{'tier': 1, 'contact': {'work': 'w@example.com'}, 'email': 'home@example.com'}],
+            {'email_key': 'contact.work'},
+            [tier(1, user('w@example.com'))],
+            id='email_key',
+        ),
+        pytest.param(
+            [{'tier': 1, 'phones': [{'value': '+1 425 555 0101'}, {'value': '+1 425 555 0102'}]}],
+            {'phone_key': 'phones.1.value'},
+            [tier(1, phone('+1 425 555 0102'))],
+            id='phone_key, list index',
+        ),
+        pytest.param(
+            [{'tier': 1, 'email': 'a@example.com', 'name': 'alias', 'person': {'full': 'Alex Rivera'}}],
+            {'name_key': 'person.full'},
+            [tier(1, user('a@example.com', 'Alex Rivera'))],
+            id='name_key',
+        ),
+        pytest.param(
+            [{'tier': 1, 'email': 'a@example.com', 'name': 'A'}],
+            {'name_key': 'nickname'},
+            [tier(1, user('a@example.com'))],
+            id='name_key missing: no display_name',
+        ),
+        pytest.param([{'tier': 1, 'email': 'a@example.com', 'phone': '+1 425 555 0100'}], {}, [tier(1, user('a@example.com'))], id='prefer user by default'),
+        pytest.param(
+            [{'tier': 1, 'email': 'a@example.com', 'phone': '+1 425 555 0100'}], {'prefer': 'phone'}, [tier(1, phone('+1 425 555 0100'))], id='prefer phone'
+        ),
+        pytest.param([{'tier': 1, 'phone': '+1 425 555 0100'}], {'prefer': 'user'}, [tier(1, phone('+1 425 555 0100'))], id='fallback to phone'),
+        pytest.param([{'tier': 1, 'email': 'a@example.com'}], {'prefer': 'phone'}, [tier(1, user('a@example.com'))], id='fallback to user'),
+        pytest.param(
+            [{'tier': 1, 'email': 'a@example.com', 'phone': '+1 425 555 0100'}],
+            {'prefer': 'phone', 'fallback': False},
+            [tier(1, phone('+1 425 555 0100'))],
+            id='no fallback, preferred present',
+        ),
+        pytest.param([{'tier': 1, 'email': 'a@example.com'}], {'fallback': 'no'}, [tier(1, user('a@example.com'))], id='fallback as a string'),
+        pytest.param(
+            [{'email': 'a@example.com'}, {'tier': 1, 'email': 'b@example.com'}],
+            {'default_tier': 2},
+            [tier(1, user('b@example.com')), tier(2, user('a@example.com'))],
+            id='default_tier',
+        ),
+        pytest.param([{'email': 'a@example.com'}], {'default_tier': '3'}, [tier(3, user('a@example.com'))], id='default_tier as digits'),
+        pytest.param(
+            [{'tier': 1, 'oid': '7E1B4346-85A6-4BDD-ABE3-D11C5D420EFE'}],
+            {'email_key': 'oid'},
+            [tier(1, user('7E1B4346-85A6-4BDD-ABE3-D11C5D420EFE'))],
+            id='an object id at email_key',
+        ),
+        pytest.param([{'tier': 1, 'email': 'a@example.com'}], {'tier_key': ' tier '}, [tier(1, user('a@example.com'))], id='paths stripped'),
+    ],
+)
 def test_options(records, options, expected):
     assert oncall_tiers(records, **options) == expected
 
 
 # --- the same person -------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('records,expected', [
-    pytest.param([{'tier': 2, 'email': 'Alex@Example.com'}, {'tier': 1, 'email': 'alex@example.com'}],
-                 [tier(1, user('alex@example.com'))], id='e-mail case-insensitively, lowest tier kept'),
-    pytest.param([{'tier': 1, 'phone': '+1 425 555 0100'}, {'tier': 3, 'phone': '+1 (425) 555-0100'},
-                  {'tier': 2, 'phone': '+1.425.555.0100'}],
-                 [tier(1, phone('+1 425 555 0100'))], id='phone digits'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com', 'name': 'first'},
-                  {'tier': 1, 'email': 'a@example.com', 'name': 'second'}],
-                 [tier(1, user('a@example.com', 'first'))], id='twice in one tier: the first record'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com', 'phone': '+1 425 555 0100'},
-                  {'tier': 2, 'phone': '+14255550100'}, {'tier': 2, 'email': 'b@example.com'}],
-                 [tier(1, user('a@example.com')), tier(2, user('b@example.com'))],
-                 id='matched by the identifier not paged'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com'}, {'tier': 2, 'email': 'a@example.com', 'phone': '+1 425 555 0100'},
-                  {'tier': 3, 'phone': '+1 425 555 0100'}],
-                 [tier(1, user('a@example.com'))], id='transitively'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com'}, {'tier': 2, 'email': 'A@EXAMPLE.COM'},
-                  {'tier': 3, 'email': 'c@example.com'}],
-                 [tier(1, user('a@example.com')), tier(3, user('c@example.com'))], id='an emptied tier does not appear'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com', 'phone': '1-4255550100'}, {'tier': 2, 'phone': '+1 425 555 0100'}],
-                 [tier(1, user('a@example.com'))], id='an unused phone still identifies'),
-    pytest.param([{'tier': 1, 'phone': '+44 (0) 20 7946 0958'}, {'tier': 2, 'phone': '+44 20 7946 0958'}],
-                 [tier(1, phone('+44 (0) 20 7946 0958')), tier(2, phone('+44 20 7946 0958'))],
-                 id='other digits are another number'),
-])
+
+@pytest.mark.parametrize(
+    'records,expected',
+    [
+        pytest.param(
+            [{'tier': 2, 'email': 'Alex@Example.com'}, {'tier': 1, 'email': 'alex@example.com'}],
+            [tier(1, user('alex@example.com'))],
+            id='e-mail case-insensitively, lowest tier kept',
+        ),
+        pytest.param(
+            [{'tier': 1, 'phone': '+1 425 555 0100'}, {'tier': 3, 'phone': '+1 (425) 555-0100'}, {'tier': 2, 'phone': '+1.425.555.0100'}],
+            [tier(1, phone('+1 425 555 0100'))],
+            id='phone digits',
+        ),
+        pytest.param(
+            [{'tier': 1, 'email': 'a@example.com', 'name': 'first'}, {'tier': 1, 'email': 'a@example.com', 'name': 'second'}],
+            [tier(1, user('a@example.com', 'first'))],
+            id='twice in one tier: the first record',
+        ),
+        pytest.param(
+            [{'tier': 1, 'email': 'a@example.com', 'phone': '+1 425 555 0100'}, {'tier': 2, 'phone': '+14255550100'}, {'tier': 2, 'email': 'b@example.com'}],
+            [tier(1, user('a@example.com')), tier(2, user('b@example.com'))],
+            id='matched by the identifier not paged',
+        ),
+        pytest.param(
+            [{'tier': 1, 'email': 'a@example.com'}, {'tier': 2, 'email': 'a@example.com', 'phone': '+1 425 555 0100'}, {'tier': 3, 'phone': '+1 425 555 0100'}],
+            [tier(1, user('a@example.com'))],
+            id='transitively',
+        ),
+        pytest.param(
+            [{'tier': 1, 'email': 'a@example.com'}, {'tier': 2, 'email': 'A@EXAMPLE.COM'}, {'tier': 3, 'email': 'c@example.com'}],
+            [tier(1, user('a@example.com')), tier(3, user('c@example.com'))],
+            id='an emptied tier does not appear',
+        ),
+        pytest.param(
+            [{'tier': 1, 'email': 'a@example.com', 'phone': '1-4255550100'}, {'tier': 2, 'phone': '+1 425 555 0100'}],
+            [tier(1, user('a@example.com'))],
+            id='an unused phone still identifies',
+        ),
+        pytest.param(
+            [{'tier': 1, 'phone': '+44 (0) 20 7946 0958'}, {'tier': 2, 'phone': '+44 20 7946 0958'}],
+            [tier(1, phone('+44 (0) 20 7946 0958')), tier(2, phone('+44 20 7946 0958'))],
+            id='other digits are another number',
+        ),
+    ],
+)
 def test_same_person_in_lowest_tier_only(records, expected):
     assert oncall_tiers(records) == expected
 
 
 # --- errors ----------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('records,options,message', [
-    pytest.param(None, {}, 'oncall_tiers: the input must be a list of on-call records (dictionaries); got null',
-                 id='null'),
-    pytest.param('tier,email', {}, 'the input must be a list of on-call records (dictionaries); got a string',
-                 id='a string'),
-    pytest.param({'oncalls': [], 'limit': 25}, {}, 'got a dictionary; pass the list it holds, such as its oncalls',
-                 id='the API response'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com'}, 'b@example.com'], {},
-                 'oncall_tiers: records[1] must be a dictionary (one person on call); got a string', id='not a dict'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com'}, None], {}, 'records[1] must be a dictionary', id='null record'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com'}, {'email': 'b@example.com'}], {},
-                 'oncall_tiers: records[1] has no tier (looked for tier, escalation_level, escalationLevel, level); '
-                 'set tier_key to the path of its tier, or default_tier', id='no tier'),
-    pytest.param([{'tier': 1, 'email': 'b@example.com'}], {'tier_key': 'rota.step'},
-                 'records[0] has no tier (looked for rota.step)', id='no tier at tier_key'),
-    pytest.param([{'tier': 0, 'email': 'a@example.com'}], {},
-                 'oncall_tiers: records[0].tier must be a tier number from 1 (tier 1 is paged first); got 0',
-                 id='tier 0'),
-    pytest.param([{'level': -2, 'email': 'a@example.com'}], {}, 'records[0].level must be a tier number from 1',
-                 id='negative tier'),
-    pytest.param([{'tier': '0', 'email': 'a@example.com'}], {}, 'records[0].tier must be a tier number from 1',
-                 id='tier "0"'),
-    pytest.param([{'tier': True, 'email': 'a@example.com'}], {},
-                 'records[0].tier must be a tier number (1, 2, ...); got the boolean True', id='bool tier'),
-    pytest.param([{'tier': 'primary', 'email': 'a@example.com'}], {},
-                 "records[0].tier must be a tier number (1, 2, ...); got 'primary'", id='word tier'),
-    pytest.param([{'tier': '-1', 'email': 'a@example.com'}], {}, "records[0].tier must be a tier number (1, 2, ...); "
-                 "got '-1'", id='signed string tier'),
-    pytest.param([{'tier': 1.5, 'email': 'a@example.com'}], {},
-                 'records[0].tier must be a tier number (1, 2, ...); got a number 1.5', id='float tier'),
-    pytest.param([{'tier': [1], 'email': 'a@example.com'}], {}, 'records[0].tier must be a tier number (1, 2, ...); '
-                 'got a list [1]', id='list tier'),
-    pytest.param([{'tier': 1, 'phone': '+1 425 555 0100'}, {'tier': 1, 'email': 'a@example.com'},
-                  {'tier': 2, 'name': 'Alex'}], {},
-                 'oncall_tiers: records[2] has no e-mail or phone (looked for email, mail, email_address, emailAddress, '
-                 'user.email, user.mail, user_email; and for phone, mobile, phone_number, phoneNumber, mobile_phone, '
-                 'mobilePhone, user.phone, user.mobile, user.phone_number, user.phoneNumber)', id='no e-mail or phone'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com'}], {'email_key': 'work', 'phone_key': 'cell'},
-                 'records[0] has no e-mail or phone (looked for work; and for cell)', id='not at the given keys'),
-    pytest.param([{'tier': 1, 'phone': '+1 425 555 0100'}], {'fallback': False},
-                 'oncall_tiers: records[0] has no e-mail (looked for email, mail, email_address, emailAddress, '
-                 'user.email, user.mail, user_email), and fallback=false forbids paging its phone instead',
-                 id='no fallback to phone'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com'}], {'prefer': 'phone', 'fallback': False},
-                 'records[0] has no phone (looked for phone, mobile, phone_number, phoneNumber, mobile_phone, '
-                 'mobilePhone, user.phone, user.mobile, user.phone_number, user.phoneNumber), and fallback=false '
-                 'forbids paging its e-mail instead', id='no fallback to user'),
-    pytest.param([{'tier': 1, 'phone': {'label': 'Mobile', 'value': '+1 425 555 0100'}}], {},
-                 'oncall_tiers: records[0].phone must be a string (a phone number); got a dictionary. Set phone_key '
-                 'to the dotted path of that string', id='phone is a dict'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com', 'phone': 14255550100}], {},
-                 'records[0].phone must be a string (a phone number); got a number', id='phone is a number'),
-    pytest.param([{'tier': 1, 'email': ['a@example.com']}], {},
-                 'records[0].email must be a string (an e-mail address); got a list. Set email_key', id='email is a list'),
-    pytest.param([{'tier': 1, 'email': 'a@example.com', 'name': {'first': 'A'}}], {},
-                 'records[0].name must be a string (a name); got a dictionary. Set name_key', id='name is a dict'),
-    pytest.param([{'tier': 1, 'user': {'email': 'Alex Rivera'}}], {},
-                 "records[0].user.email must be an e-mail address (name@domain) or an Entra object id; got 'Alex Rivera'",
-                 id='not an e-mail'),
-    pytest.param([{'tier': 1, 'phone': '1-4255550100'}], {},
-                 "records[0].phone must be a phone number in international form, + and the country code (such as "
-                 "+1 425 555 0100); got '1-4255550100'", id='phone without +'),
-    pytest.param([{'tier': 1, 'phone': '+'}], {}, 'records[0].phone must be a phone number in international form',
-                 id='phone without digits'),
-    pytest.param([], {'prefer': 'email'}, "oncall_tiers: prefer must be one of user, phone; got 'email'",
-                 id='prefer'),
-    pytest.param([], {'fallback': 'maybe'}, "oncall_tiers: fallback must be true or false; got 'maybe'",
-                 id='fallback'),
-    pytest.param([], {'fallback': None}, 'oncall_tiers: fallback must be true or false; got None', id='fallback None'),
-    pytest.param([], {'default_tier': 0}, 'oncall_tiers: default_tier must be a tier number from 1', id='default_tier 0'),
-    pytest.param([], {'default_tier': 'high'}, "oncall_tiers: default_tier must be a tier number (1, 2, ...); got 'high'",
-                 id='default_tier word'),
-    pytest.param([], {'default_tier': False}, 'default_tier must be a tier number (1, 2, ...); got the boolean False',
-                 id='default_tier bool'),
-    pytest.param([], {'tier_key': ''}, "oncall_tiers: tier_key must be a dotted path such as user.email; got ''",
-                 id='tier_key blank'),
-    pytest.param([], {'email_key': ['email']}, "email_key must be a dotted path such as user.email; got ['email']",
-                 id='email_key list'),
-    pytest.param([], {'phone_key': 3}, 'phone_key must be a dotted path such as user.email; got 3', id='phone_key int'),
-    pytest.param([], {'name_key': '  '}, 'name_key must be a dotted path', id='name_key blank'),
-])
+
+@pytest.mark.parametrize(
+    'records,options,message',
+    [
+        pytest.param(None, {}, 'oncall_tiers: the input must be a list of on-call records (dictionaries); got null', id='null'),
+        pytest.param('tier,email', {}, 'the input must be a list of on-call records (dictionaries); got a string', id='a string'),
+        pytest.param({'oncalls': [], 'limit': 25}, {}, 'got a dictionary; pass the list it holds, such as its oncalls', id='the API response'),
+        pytest.param(
+            [{'tier': 1, 'email': 'a@example.com'}, 'b@example.com'],
+            {},
+            'oncall_tiers: records[1] must be a dictionary (one person on call); got a string',
+            id='not a dict',
+        ),
+        pytest.param([{'tier': 1, 'email': 'a@example.com'}, None], {}, 'records[1] must be a dictionary', id='null record'),
+        pytest.param(
+            [{'tier': 1, 'email': 'a@example.com'}, {'email': 'b@example.com'}],
+            {},
+            'oncall_tiers: records[1] has no tier (looked for tier, escalation_level, escalationLevel, level); '
+            'set tier_key to the path of its tier, or default_tier',
+            id='no tier',
+        ),
+        pytest.param(
+            [{'tier': 1, 'email': 'b@example.com'}], {'tier_key': 'rota.step'}, 'records[0] has no tier (looked for rota.step)', id='no tier at tier_key'
+        ),
+        pytest.param(
+            [{'tier': 0, 'email': 'a@example.com'}],
+            {},
+            'oncall_tiers: records[0].tier must be a tier number from 1 (tier 1 is paged first); got 0',
+            id='tier 0',
+        ),
+        pytest.param([{'level': -2, 'email': 'a@example.com'}], {}, 'records[0].level must be a tier number from 1', id='negative tier'),
+        pytest.param([{'tier': '0', 'email': 'a@example.com'}], {}, 'records[0].tier must be a tier number from 1', id='tier "0"'),
+        pytest.param([{'tier': True, 'email': 'a@example.com'}], {}, 'records[0].tier must be a tier number (1, 2, ...); got the boolean True', id='bool tier'),
+        pytest.param([{'tier': 'primary', 'email': 'a@example.com'}], {}, "records[0].tier must be a tier number (1, 2, ...); got 'primary'", id='word tier'),
+        pytest.param([{'tier': '-1', 'email': 'a@example.com'}], {}, "records[0].tier must be a tier number (1, 2, ...); got '-1'", id='signed string tier'),
+        pytest.param([{'tier': 1.5, 'email': 'a@example.com'}], {}, 'records[0].tier must be a tier number (1, 2, ...); got a number 1.5', id='float tier'),
+        pytest.param([{'tier': [1], 'email': 'a@example.com'}], {}, 'records[0].tier must be a tier number (1, 2, ...); got a list [1]', id='list tier'),
+        pytest.param(
+            [{'tier': 1, 'phone': '+1 425 555 0100'}, {'tier': 1, 'email': 'a@example.com'}, {'tier': 2, 'name': 'Alex'}],
+            {},
+            'oncall_tiers: records[2] has no e-mail or phone (looked for email, mail, email_address, emailAddress, '
+            'user.email, user.mail, user_email; and for phone, mobile, phone_number, phoneNumber, mobile_phone, '
+            'mobilePhone, user.phone, user.mobile, user.phone_number, user.phoneNumber)',
+            id='no e-mail or phone',
+        ),
+        pytest.param(
+            [{'tier': 1, 'email': 'a@example.com'}],
+            {'email_key': 'work', 'phone_key': 'cell'},
+            'records[0] has no e-mail or phone (looked for work; and for cell)',
+            id='not at the given keys',
+        ),
+        pytest.param(
+            [{'tier': 1, 'phone': '+1 425 555 0100'}],
+            {'fallback': False},
+            'oncall_tiers: records[0] has no e-mail (looked for email, mail, email_address, emailAddress, '
+            'user.email, user.mail, user_email), and fallback=false forbids paging its phone instead',
+            id='no fallback to phone',
+        ),
+        pytest.param(
+            [{'tier': 1, 'email': 'a@example.com'}],
+            {'prefer': 'phone', 'fallback': False},
+            'records[0] has no phone (looked for phone, mobile, phone_number, phoneNumber, mobile_phone, '
+            'mobilePhone, user.phone, user.mobile, user.phone_number, user.phoneNumber), and fallback=false '
+            'forbids paging its e-mail instead',
+            id='no fallback to user',
+        ),
+        pytest.param(
+            [{'tier': 1, 'phone': {'label': 'Mobile', 'value': '+1 425 555 0100'}}],
+            {},
+            'oncall_tiers: records[0].phone must be a string (a phone number); got a dictionary. Set phone_key to the dotted path of that string',
+            id='phone is a dict',
+        ),
+        pytest.param(
+            [{'tier': 1, 'email': 'a@example.com', 'phone': 14255550100}],
+            {},
+            'records[0].phone must be a string (a phone number); got a number',
+            id='phone is a number',
+        ),
+        pytest.param(
+            [{'tier': 1, 'email': ['a@example.com']}],
+            {},
+            'records[0].email must be a string (an e-mail address); got a list. Set email_key',
+            id='email is a list',
+        ),
+        pytest.param(
+            [{'tier': 1, 'email': 'a@example.com', 'name': {'first': 'A'}}],
+            {},
+            'records[0].name must be a string (a name); got a dictionary. Set name_key',
+            id='name is a dict',
+        ),
+        pytest.param(
+            [{'tier': 1, 'user': {'email': 'Alex Rivera'}}],
+            {},
+            "records[0].user.email must be an e-mail address (name@domain) or an Entra object id; got 'Alex Rivera'",
+            id='not an e-mail',
+        ),
+        pytest.param(
+            [{'tier': 1, 'phone': '1-4255550100'}],
+            {},
+            "records[0].phone must be a phone number in international form, + and the country code (such as +1 425 555 0100); got '1-4255550100'",
+            id='phone without +',
+        ),
+        pytest.param([{'tier': 1, 'phone': '+'}], {}, 'records[0].phone must be a phone number in international form', id='phone without digits'),
+        pytest.param([], {'prefer': 'email'}, "oncall_tiers: prefer must be one of user, phone; got 'email'", id='prefer'),
+        pytest.param([], {'fallback': 'maybe'}, "oncall_tiers: fallback must be true or false; got 'maybe'", id='fallback'),
+        pytest.param([], {'fallback': None}, 'oncall_tiers: fallback must be true or false; got None', id='fallback None'),
+        pytest.param([], {'default_tier': 0}, 'oncall_tiers: default_tier must be a tier number from 1', id='default_tier 0'),
+        pytest.param([], {'default_tier': 'high'}, "oncall_tiers: default_tier must be a tier number (1, 2, ...); got 'high'", id='default_tier word'),
+        pytest.param([], {'default_tier': False}, 'default_tier must be a tier number (1, 2, ...); got the boolean False', id='default_tier bool'),
+        pytest.param([], {'tier_key': ''}, "oncall_tiers: tier_key must be a dotted path such as user.email; got ''", id='tier_key blank'),
+        pytest.param([], {'email_key': ['email']}, "email_key must be a dotted path such as user.email; got ['email']", id='email_key list'),
+        pytest.param([], {'phone_key': 3}, 'phone_key must be a dotted path such as user.email; got 3', id='phone_key int'),
+        pytest.param([], {'name_key': '  '}, 'name_key must be a dotted path', id='name_key blank'),
+    ],
+)
 def test_errors(records, options, message):
     assert message in message_of(records, **options)
 
@@ -422,6 +539,7 @@ def test_errors_name_the_first_bad_record():
 
 # --- the plugin and its documentation --------------------------------------------------------------------------
 
+
 def test_filter_module_provides_oncall_tiers():
     assert FilterModule().filters() == {'oncall_tiers': oncall_tiers}
 
@@ -431,10 +549,15 @@ def sidecar():
         return yaml.safe_load(handle)
 
 
-@pytest.mark.parametrize('option,candidates', [
-    ('tier_key', plugin.TIER_KEYS), ('email_key', plugin.EMAIL_KEYS), ('phone_key', plugin.PHONE_KEYS),
-    ('name_key', plugin.NAME_KEYS),
-])
+@pytest.mark.parametrize(
+    'option,candidates',
+    [
+        ('tier_key', plugin.TIER_KEYS),
+        ('email_key', plugin.EMAIL_KEYS),
+        ('phone_key', plugin.PHONE_KEYS),
+        ('name_key', plugin.NAME_KEYS),
+    ],
+)
 def test_documented_candidates_are_the_codes(option, candidates):
     described = ' '.join(sidecar()['DOCUMENTATION']['options'][option]['description'])
     listed = re.search(r'Without it, the first of (.*?) that a record', described).group(1)
@@ -449,9 +572,8 @@ def test_documented_candidates_are_the_codes(option, candidates):
 def test_documented_options_are_the_functions():
     documented = set(sidecar()['DOCUMENTATION']['options']) - {'_input'}
     code = oncall_tiers.__code__
-    assert documented == set(code.co_varnames[1:code.co_argcount])
-    defaults = dict(zip(code.co_varnames[code.co_argcount - len(oncall_tiers.__defaults__):code.co_argcount],
-                        oncall_tiers.__defaults__))
+    assert documented == set(code.co_varnames[1 : code.co_argcount])
+    defaults = dict(zip(code.co_varnames[code.co_argcount - len(oncall_tiers.__defaults__) : code.co_argcount], oncall_tiers.__defaults__))
     for name, spec in sidecar()['DOCUMENTATION']['options'].items():
         if name != '_input':
             assert spec.get('default') == defaults[name], name
@@ -460,9 +582,15 @@ def test_documented_options_are_the_functions():
 
 def ansible_env():
     import ansible_collections.msgraph.calls as collection
+
     root = os.path.dirname(os.path.dirname(os.path.dirname(list(collection.__path__)[0])))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.environ.get('ANSIBLE_COLLECTIONS_PATH') or root,
-               ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0', ANSIBLE_DEPRECATION_WARNINGS='0')
+    env = dict(
+        os.environ,
+        ANSIBLE_COLLECTIONS_PATH=os.environ.get('ANSIBLE_COLLECTIONS_PATH') or root,
+        ANSIBLE_NOCOLOR='1',
+        ANSIBLE_FORCE_COLOR='0',
+        ANSIBLE_DEPRECATION_WARNINGS='0',
+    )
     env['PATH'] = os.path.dirname(sys.executable) + os.pathsep + env.get('PATH', '')
     return env
 
@@ -477,15 +605,19 @@ def ansible_command(name):
 
 
 def test_ansible_doc_shows_the_filter():
-    proc = subprocess.run([ansible_command('ansible-doc'), '-t', 'filter', '--json', 'msgraph.calls.oncall_tiers'],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ansible_env(), check=False,
-                          universal_newlines=True)
+    proc = subprocess.run(
+        [ansible_command('ansible-doc'), '-t', 'filter', '--json', 'msgraph.calls.oncall_tiers'],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=ansible_env(),
+        check=False,
+        universal_newlines=True,
+    )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)['msgraph.calls.oncall_tiers']
     assert doc['doc']['name'] == 'oncall_tiers'
     assert doc['doc']['version_added'] == '0.1.0'
-    assert set(doc['doc']['options']) == {'_input', 'tier_key', 'email_key', 'phone_key', 'name_key', 'prefer',
-                                          'fallback', 'default_tier'}
+    assert set(doc['doc']['options']) == {'_input', 'tier_key', 'email_key', 'phone_key', 'name_key', 'prefer', 'fallback', 'default_tier'}
     assert doc['return']['_value']['type'] == 'list'
     assert 'msgraph.calls.oncall_tiers' in doc['examples']
 
@@ -525,7 +657,13 @@ def test_through_ansible_playbook(tmp_path):
     """Jinja keyword options, ``**options`` and a filter error, as a playbook sees them."""
     (tmp_path / 'play.yml').write_text(PLAYBOOK % {'example': os.path.join(EXAMPLES, 'splunk_oncall.yml')})
     (tmp_path / 'expected.json').write_text(json.dumps({'expected': EXPECTED['splunk_oncall.yml']}))
-    proc = subprocess.run([ansible_command('ansible-playbook'), 'play.yml', '-e', '@expected.json'],
-                          cwd=str(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=ansible_env(),
-                          check=False, universal_newlines=True)
+    proc = subprocess.run(
+        [ansible_command('ansible-playbook'), 'play.yml', '-e', '@expected.json'],
+        cwd=str(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=ansible_env(),
+        check=False,
+        universal_newlines=True,
+    )
     assert proc.returncode == 0, proc.stdout

@@ -5,6 +5,7 @@
 """A clock the unit tests drive: ``sleep`` moves ``now`` at once, and every sleep is remembered."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 

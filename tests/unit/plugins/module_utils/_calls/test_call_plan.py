@@ -5,6 +5,7 @@
 """graph_call's pure parts: the create-call bodies (shaped as Graph's examples 3, 5 and 7), call states, end reasons."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
@@ -33,12 +34,13 @@ def test_join_by_organizer_is_shaped_as_example_5():
         'callbackUri': CALLBACK,
         'requestedModalities': ['audio'],
         'mediaConfig': {'@odata.type': '#microsoft.graph.serviceHostedMediaConfig'},
-        'chatInfo': {'@odata.type': '#microsoft.graph.chatInfo', 'threadId': THREAD, 'messageId': '0',
-                     'replyChainMessageId': None},
+        'chatInfo': {'@odata.type': '#microsoft.graph.chatInfo', 'threadId': THREAD, 'messageId': '0', 'replyChainMessageId': None},
         'meetingInfo': {
             '@odata.type': '#microsoft.graph.organizerMeetingInfo',
-            'organizer': {'@odata.type': '#microsoft.graph.identitySet',
-                          'user': {'@odata.type': '#microsoft.graph.identity', 'id': ORGANIZER, 'tenantId': TID}},
+            'organizer': {
+                '@odata.type': '#microsoft.graph.identitySet',
+                'user': {'@odata.type': '#microsoft.graph.identity', 'id': ORGANIZER, 'tenantId': TID},
+            },
             'allowConversationWithoutHost': True,
         },
         'tenantId': TID,
@@ -46,10 +48,8 @@ def test_join_by_organizer_is_shaped_as_example_5():
 
 
 def test_join_by_meeting_id_is_shaped_as_example_7():
-    body = join_body(meeting_coordinates('https://teams.microsoft.com/meet/1234567?p=psw123', None, TID), CALLBACK,
-                     subject='INC-1')
-    assert body['meetingInfo'] == {'@odata.type': '#microsoft.graph.joinMeetingIdMeetingInfo',
-                                   'joinMeetingId': '1234567', 'passcode': 'psw123'}
+    body = join_body(meeting_coordinates('https://teams.microsoft.com/meet/1234567?p=psw123', None, TID), CALLBACK, subject='INC-1')
+    assert body['meetingInfo'] == {'@odata.type': '#microsoft.graph.joinMeetingIdMeetingInfo', 'joinMeetingId': '1234567', 'passcode': 'psw123'}
     assert (body['tenantId'], body['subject']) == (TID, 'INC-1')
     assert 'chatInfo' not in body
 
@@ -58,37 +58,49 @@ def test_group_call_rings_its_targets_as_example_3():
     targets = parse_participants([{'user': ORGANIZER, 'display_name': 'Bob'}], option='targets')
     body = group_call_body(targets, CALLBACK, TID)
     assert body['direction'] == 'outgoing'
-    assert body['targets'] == [{'@odata.type': '#microsoft.graph.invitationParticipantInfo',
-                                'identity': {'@odata.type': '#microsoft.graph.identitySet',
-                                             'user': {'@odata.type': '#microsoft.graph.identity', 'id': ORGANIZER,
-                                                      'displayName': 'Bob'}}}]
+    assert body['targets'] == [
+        {
+            '@odata.type': '#microsoft.graph.invitationParticipantInfo',
+            'identity': {
+                '@odata.type': '#microsoft.graph.identitySet',
+                'user': {'@odata.type': '#microsoft.graph.identity', 'id': ORGANIZER, 'displayName': 'Bob'},
+            },
+        }
+    ]
     assert 'meetingInfo' not in body and 'chatInfo' not in body
 
 
-@pytest.mark.parametrize('entries, rule', [
-    ([{'user': '%08d-0000-4000-8000-000000000000' % n} for n in range(6)], 'at most 5'),
-    ([{'phone': '+14255550123'}], 'targets\\[0\\].phone'),
-])
+@pytest.mark.parametrize(
+    'entries, rule',
+    [
+        ([{'user': '%08d-0000-4000-8000-000000000000' % n} for n in range(6)], 'at most 5'),
+        ([{'phone': '+14255550123'}], 'targets\\[0\\].phone'),
+    ],
+)
 def test_targets_graph_cannot_ring(entries, rule):
     with pytest.raises(ValueError, match=rule):
         check_targets(parse_participants(entries, option='targets'))
 
 
-@pytest.mark.parametrize('call, ended', [
-    (None, True),
-    ({'state': 'terminated'}, True),
-    ({'state': 'Terminating'}, True),
-    ({'state': 'establishing'}, False),
-    ({'state': 'established'}, False),
-    ({}, False),
-])
+@pytest.mark.parametrize(
+    'call, ended',
+    [
+        (None, True),
+        ({'state': 'terminated'}, True),
+        ({'state': 'Terminating'}, True),
+        ({'state': 'establishing'}, False),
+        ({'state': 'established'}, False),
+        ({}, False),
+    ],
+)
 def test_what_counts_as_ended(call, ended):
     assert has_ended(call) is ended
 
 
 def test_end_reasons_say_what_to_do():
-    info, sentence = end_reason({'state': 'terminated', 'resultInfo': {'code': 408, 'subcode': 8537,
-                                                                       'message': 'Keep Alive timeout, cleaned up inactive call.'}})
+    info, sentence = end_reason(
+        {'state': 'terminated', 'resultInfo': {'code': 408, 'subcode': 8537, 'message': 'Keep Alive timeout, cleaned up inactive call.'}}
+    )
     assert info == {'code': 408, 'subcode': 8537, 'message': 'Keep Alive timeout, cleaned up inactive call.'}
     assert 'every 15 minutes' in sentence
     info, sentence = end_reason({'state': 'terminated', 'resultInfo': {'code': '400', 'subCode': '2203', 'message': 'x'}})

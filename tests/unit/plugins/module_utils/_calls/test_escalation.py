@@ -5,6 +5,7 @@
 """Staged escalation's pure parts, table-driven: tiers, the goal, each person's outcome."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
@@ -31,17 +32,20 @@ def test_tiers_take_their_own_wait_or_the_default():
     assert tiers[1].invitees[0].where == 'tiers[1].participants[0]'
 
 
-@pytest.mark.parametrize('tiers, rule', [
-    ([], 'tiers must be a non-empty list'),
-    ('primary', 'tiers must be a non-empty list'),
-    (['x'], 'tiers[0] must be a dictionary'),
-    ([{'participants': []}], 'tiers[0].participants must list at least one participant'),
-    ([{'participants': [{'user': A}], 'wait_timeout': 0}], 'tiers[0].wait_timeout must be a whole number'),
-    ([{'participants': [{'user': A}], 'wait_timeout': True}], 'tiers[0].wait_timeout must be a whole number'),
-    ([{'participants': [{'user': A}]}, {'participants': [{'user': A.upper()}]}], 'already in tiers[0]'),
-    ([{'participants': [{'phone': '+1 425 555 0100'}]}, {'participants': [{'phone': '+14255550100'}]}], 'already in tiers[0]'),
-    ([{'participants': [{'user': A}]}] * 21, 'at most 20 tiers'),
-])
+@pytest.mark.parametrize(
+    'tiers, rule',
+    [
+        ([], 'tiers must be a non-empty list'),
+        ('primary', 'tiers must be a non-empty list'),
+        (['x'], 'tiers[0] must be a dictionary'),
+        ([{'participants': []}], 'tiers[0].participants must list at least one participant'),
+        ([{'participants': [{'user': A}], 'wait_timeout': 0}], 'tiers[0].wait_timeout must be a whole number'),
+        ([{'participants': [{'user': A}], 'wait_timeout': True}], 'tiers[0].wait_timeout must be a whole number'),
+        ([{'participants': [{'user': A}]}, {'participants': [{'user': A.upper()}]}], 'already in tiers[0]'),
+        ([{'participants': [{'phone': '+1 425 555 0100'}]}, {'participants': [{'phone': '+14255550100'}]}], 'already in tiers[0]'),
+        ([{'participants': [{'user': A}]}] * 21, 'at most 20 tiers'),
+    ],
+)
 def test_bad_tiers_name_the_rule(tiers, rule):
     with pytest.raises(InputError, match=rule.replace('[', '\\[').replace(']', '\\]')):
         parse_tiers(tiers, 120)
@@ -54,22 +58,25 @@ def test_the_goal_counts_listed_people_in_the_call_out_of_the_lobby():
     assert joined_count(tiers, [member(A), member(B), member('99999999-0000-4000-8000-000000000000')]) == 2
 
 
-@pytest.mark.parametrize('plan_status, outcome, info, joined, expected', [
-    ('invited', 'joined', None, False, 'joined'),
-    ('invited', None, None, True, 'joined'),
-    ('present', None, None, False, 'joined'),
-    ('invited', 'failed', {'code': 603}, False, 'declined'),
-    ('invited', 'failed', {'code': '408'}, False, 'no_answer'),
-    ('invited', 'failed', {'code': 500}, False, 'failed'),
-    ('invited', 'failed', None, False, 'failed'),
-    ('invited', 'timeout', None, False, 'no_answer'),
-    ('invited', 'ringing', None, False, 'ringing'),
-    ('pending', None, None, False, 'ringing'),
-    ('done_before', None, None, False, 'not_joined'),
-    ('invited', None, None, False, 'paged'),
-    ('unknown', None, None, False, 'unknown'),
-    ('not_sent', None, None, False, 'not_sent'),
-])
+@pytest.mark.parametrize(
+    'plan_status, outcome, info, joined, expected',
+    [
+        ('invited', 'joined', None, False, 'joined'),
+        ('invited', None, None, True, 'joined'),
+        ('present', None, None, False, 'joined'),
+        ('invited', 'failed', {'code': 603}, False, 'declined'),
+        ('invited', 'failed', {'code': '408'}, False, 'no_answer'),
+        ('invited', 'failed', {'code': 500}, False, 'failed'),
+        ('invited', 'failed', None, False, 'failed'),
+        ('invited', 'timeout', None, False, 'no_answer'),
+        ('invited', 'ringing', None, False, 'ringing'),
+        ('pending', None, None, False, 'ringing'),
+        ('done_before', None, None, False, 'not_joined'),
+        ('invited', None, None, False, 'paged'),
+        ('unknown', None, None, False, 'unknown'),
+        ('not_sent', None, None, False, 'not_sent'),
+    ],
+)
 def test_each_persons_outcome(plan_status, outcome, info, joined, expected):
     assert person_outcome(plan_status, outcome, info, joined) == expected
 

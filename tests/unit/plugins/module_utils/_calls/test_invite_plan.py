@@ -5,6 +5,7 @@
 """The invite decision, table-driven: (request, roster, operations, state) -> plan."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
@@ -35,13 +36,16 @@ def member(kind, ident, odata=True):
     if odata:
         identity['@odata.type'] = '#microsoft.graph.identitySet'
         identity['user'] = identity.get('user')  # Graph lists unused kinds as null
-    return {'@odata.type': '#microsoft.graph.participant', 'id': 'p-' + ident,
-            'info': {'identity': identity}, 'isInLobby': False}
+    return {'@odata.type': '#microsoft.graph.participant', 'id': 'p-' + ident, 'info': {'identity': identity}, 'isInLobby': False}
 
 
 def operation(status, context, *idents, **kind):
-    return {'id': 'op-%s-%s' % (status, '-'.join(idents)), 'status': status, 'clientContext': context,
-            'participants': [{'identity': {kind.get('kind', 'user'): {'id': i}}} for i in idents]}
+    return {
+        'id': 'op-%s-%s' % (status, '-'.join(idents)),
+        'status': status,
+        'clientContext': context,
+        'participants': [{'identity': {kind.get('kind', 'user'): {'id': i}}} for i in idents],
+    }
 
 
 def users(*ids):
@@ -56,72 +60,135 @@ ROSTER_BOT = [member('application', BOT)]
 
 # (name, requested, roster, operations, state, {label: status}, batch sizes)
 CASES = [
-    ('fresh call invites everyone in one POST', users(A, B), ROSTER_BOT, None, 'present',
-     {'user:' + A: 'to_invite', 'user:' + B: 'to_invite'}, [2]),
-    ('already in the call is skipped', users(A, B), ROSTER_BOT + [member('user', A)], None, 'present',
-     {'user:' + A: 'present', 'user:' + B: 'to_invite'}, [1]),
-    ('everyone present: no POST', users(A), [member('user', A)], None, 'present',
-     {'user:' + A: 'present'}, []),
-    ('a user listed under application still matches', users(A), [member('application', A)], None, 'present',
-     {'user:' + A: 'present'}, []),
-    ('GUIDs match case-insensitively both ways', users(A.upper()), [member('user', A)], None, 'present',
-     {'user:' + A: 'present'}, []),
-    ('roster GUID in upper case matches', users(A), [member('guest', A.upper())], None, 'present',
-     {'user:' + A: 'present'}, []),
-    ('phone matches in E.164 whatever the roster formatting', [{'phone': '+1 234-567-8901'}],
-     [member('phone', '+1 (234) 567 8901')], None, 'present', {'phone:' + PHONE: 'present'}, []),
-    ('a phone number is not a user id', [{'phone': PHONE}], [member('user', A)], None, 'present',
-     {'phone:' + PHONE: 'to_invite'}, [1]),
-    ('a phone listed under application still matches', [{'phone': '+1 234 567 8901'}],
-     [member('application', PHONE)], None, 'present', {'phone:' + PHONE: 'present'}, []),
-    ('a phone listed under another kind, formatted, still matches', [{'phone': PHONE}],
-     [member('applicationInstance', '+1-234-567-8901')], None, 'present', {'phone:' + PHONE: 'present'}, []),
-    ('a phone invite listed under application is pending', [{'phone': PHONE}], [],
-     [operation('running', BASE + '~x', PHONE, kind='application')], 'present', {'phone:' + PHONE: 'pending'}, []),
-    ('seven people: two POSTs, five then two', users(*['%08d-0000-4000-8000-000000000000' % i for i in range(7)]),
-     ROSTER_BOT, None, 'present', None, [5, 2]),
-    ('exactly five: one POST', users(*['%08d-0000-4000-8000-000000000000' % i for i in range(5)]),
-     [], None, 'present', None, [5]),
-    ('roster with odd entries is tolerated', users(A),
-     [{'info': None}, {}, {'info': {'identity': {'user': None, 'phone': {'id': None}}}}], None, 'present',
-     {'user:' + A: 'to_invite'}, [1]),
+    ('fresh call invites everyone in one POST', users(A, B), ROSTER_BOT, None, 'present', {'user:' + A: 'to_invite', 'user:' + B: 'to_invite'}, [2]),
+    ('already in the call is skipped', users(A, B), ROSTER_BOT + [member('user', A)], None, 'present', {'user:' + A: 'present', 'user:' + B: 'to_invite'}, [1]),
+    ('everyone present: no POST', users(A), [member('user', A)], None, 'present', {'user:' + A: 'present'}, []),
+    ('a user listed under application still matches', users(A), [member('application', A)], None, 'present', {'user:' + A: 'present'}, []),
+    ('GUIDs match case-insensitively both ways', users(A.upper()), [member('user', A)], None, 'present', {'user:' + A: 'present'}, []),
+    ('roster GUID in upper case matches', users(A), [member('guest', A.upper())], None, 'present', {'user:' + A: 'present'}, []),
+    (
+        'phone matches in E.164 whatever the roster formatting',
+        [{'phone': '+1 234-567-8901'}],
+        [member('phone', '+1 (234) 567 8901')],
+        None,
+        'present',
+        {'phone:' + PHONE: 'present'},
+        [],
+    ),
+    ('a phone number is not a user id', [{'phone': PHONE}], [member('user', A)], None, 'present', {'phone:' + PHONE: 'to_invite'}, [1]),
+    (
+        'a phone listed under application still matches',
+        [{'phone': '+1 234 567 8901'}],
+        [member('application', PHONE)],
+        None,
+        'present',
+        {'phone:' + PHONE: 'present'},
+        [],
+    ),
+    (
+        'a phone listed under another kind, formatted, still matches',
+        [{'phone': PHONE}],
+        [member('applicationInstance', '+1-234-567-8901')],
+        None,
+        'present',
+        {'phone:' + PHONE: 'present'},
+        [],
+    ),
+    (
+        'a phone invite listed under application is pending',
+        [{'phone': PHONE}],
+        [],
+        [operation('running', BASE + '~x', PHONE, kind='application')],
+        'present',
+        {'phone:' + PHONE: 'pending'},
+        [],
+    ),
+    ('seven people: two POSTs, five then two', users(*['%08d-0000-4000-8000-000000000000' % i for i in range(7)]), ROSTER_BOT, None, 'present', None, [5, 2]),
+    ('exactly five: one POST', users(*['%08d-0000-4000-8000-000000000000' % i for i in range(5)]), [], None, 'present', None, [5]),
+    (
+        'roster with odd entries is tolerated',
+        users(A),
+        [{'info': None}, {}, {'info': {'identity': {'user': None, 'phone': {'id': None}}}}],
+        None,
+        'present',
+        {'user:' + A: 'to_invite'},
+        [1],
+    ),
     # Operations (read by the complete invite): the family is the base followed by "~".
-    ('present: a running invite of the family is pending', users(A, B), ROSTER_BOT,
-     [operation('Running', BASE + '~1234abcd', A)], 'present', {'user:' + A: 'pending', 'user:' + B: 'to_invite'}, [1]),
-    ('present: notStarted also counts as pending', users(A), [], [operation('notStarted', BASE + '~x', A)],
-     'present', {'user:' + A: 'pending'}, []),
-    ('present: a failed invite is retried', users(A), [], [operation('failed', BASE + '~x', A)], 'present',
-     {'user:' + A: 'to_invite'}, [1]),
-    ('present: completed but left the call is invited again', users(A), [], [operation('completed', BASE + '~x', A)],
-     'present', {'user:' + A: 'to_invite'}, [1]),
-    ('invited: any earlier operation of the family counts', users(A, B), [],
-     [operation('failed', BASE + '~x', A), operation('COMPLETED', BASE + '~y', B)], 'invited',
-     {'user:' + A: 'done_before', 'user:' + B: 'done_before'}, []),
-    ('invited: still ringing is pending, not done_before', users(A), [], [operation('running', BASE + '~x', A)],
-     'invited', {'user:' + A: 'pending'}, []),
-    ('invited: roster wins over operations', users(A), [member('user', A)], [operation('failed', BASE + '~x', A)],
-     'invited', {'user:' + A: 'present'}, []),
-    ('another family is ignored', users(A), [], [operation('running', 'other~x', A),
-                                                 operation('running', BASE + 'x~y', A)],
-     'invited', {'user:' + A: 'to_invite'}, [1]),
-    ('the base without the separator is not the family', users(A), [], [operation('running', BASE, A)],
-     'present', {'user:' + A: 'to_invite'}, [1]),
-    ('operations matched under application too', users(A), [], [operation('running', BASE + '~x', A, kind='application')],
-     'present', {'user:' + A: 'pending'}, []),
-    ('operations unreadable (None) falls back to the roster', users(A), [], None, 'invited',
-     {'user:' + A: 'to_invite'}, [1]),
+    (
+        'present: a running invite of the family is pending',
+        users(A, B),
+        ROSTER_BOT,
+        [operation('Running', BASE + '~1234abcd', A)],
+        'present',
+        {'user:' + A: 'pending', 'user:' + B: 'to_invite'},
+        [1],
+    ),
+    ('present: notStarted also counts as pending', users(A), [], [operation('notStarted', BASE + '~x', A)], 'present', {'user:' + A: 'pending'}, []),
+    ('present: a failed invite is retried', users(A), [], [operation('failed', BASE + '~x', A)], 'present', {'user:' + A: 'to_invite'}, [1]),
+    (
+        'present: completed but left the call is invited again',
+        users(A),
+        [],
+        [operation('completed', BASE + '~x', A)],
+        'present',
+        {'user:' + A: 'to_invite'},
+        [1],
+    ),
+    (
+        'invited: any earlier operation of the family counts',
+        users(A, B),
+        [],
+        [operation('failed', BASE + '~x', A), operation('COMPLETED', BASE + '~y', B)],
+        'invited',
+        {'user:' + A: 'done_before', 'user:' + B: 'done_before'},
+        [],
+    ),
+    ('invited: still ringing is pending, not done_before', users(A), [], [operation('running', BASE + '~x', A)], 'invited', {'user:' + A: 'pending'}, []),
+    ('invited: roster wins over operations', users(A), [member('user', A)], [operation('failed', BASE + '~x', A)], 'invited', {'user:' + A: 'present'}, []),
+    (
+        'another family is ignored',
+        users(A),
+        [],
+        [operation('running', 'other~x', A), operation('running', BASE + 'x~y', A)],
+        'invited',
+        {'user:' + A: 'to_invite'},
+        [1],
+    ),
+    ('the base without the separator is not the family', users(A), [], [operation('running', BASE, A)], 'present', {'user:' + A: 'to_invite'}, [1]),
+    (
+        'operations matched under application too',
+        users(A),
+        [],
+        [operation('running', BASE + '~x', A, kind='application')],
+        'present',
+        {'user:' + A: 'pending'},
+        [],
+    ),
+    ('operations unreadable (None) falls back to the roster', users(A), [], None, 'invited', {'user:' + A: 'to_invite'}, [1]),
     # Peer-to-peer calls have no readable roster (None): the operations alone decide.
-    ('p2p: a completed invite of the family counts as present', users(A), None,
-     [operation('Completed', BASE + '~x', A)], 'present', {'user:' + A: 'present'}, []),
-    ('p2p: a running invite is pending', users(A), None, [operation('Running', BASE + '~x', A)], 'present',
-     {'user:' + A: 'pending'}, []),
-    ('p2p: a failed invite is retried with present', users(A), None, [operation('Failed', BASE + '~x', A)],
-     'present', {'user:' + A: 'to_invite'}, [1]),
-    ('p2p: a failed invite is done with invited', users(A), None, [operation('Failed', BASE + '~x', A)],
-     'invited', {'user:' + A: 'done_before'}, []),
+    (
+        'p2p: a completed invite of the family counts as present',
+        users(A),
+        None,
+        [operation('Completed', BASE + '~x', A)],
+        'present',
+        {'user:' + A: 'present'},
+        [],
+    ),
+    ('p2p: a running invite is pending', users(A), None, [operation('Running', BASE + '~x', A)], 'present', {'user:' + A: 'pending'}, []),
+    ('p2p: a failed invite is retried with present', users(A), None, [operation('Failed', BASE + '~x', A)], 'present', {'user:' + A: 'to_invite'}, [1]),
+    ('p2p: a failed invite is done with invited', users(A), None, [operation('Failed', BASE + '~x', A)], 'invited', {'user:' + A: 'done_before'}, []),
     ('p2p: nothing known, invite', users(A), None, [], 'present', {'user:' + A: 'to_invite'}, [1]),
-    ('a completed invite does not count as present when the roster is known', users(A), [],
-     [operation('completed', BASE + '~x', A)], 'present', {'user:' + A: 'to_invite'}, [1]),
+    (
+        'a completed invite does not count as present when the roster is known',
+        users(A),
+        [],
+        [operation('completed', BASE + '~x', A)],
+        'present',
+        {'user:' + A: 'to_invite'},
+        [1],
+    ),
 ]
 
 
@@ -199,12 +266,15 @@ def test_user_base_is_kept():
     assert base_client_context('call', 'x' * 240) == 'x' * 240
 
 
-@pytest.mark.parametrize('value,message', [
-    ('', 'client_context must not be empty'),
-    ('x' * 241, 'client_context must be at most 240 characters'),
-    ('a~b', "client_context must not contain '~'"),
-    ('x' * 300, 'got 300'),
-])
+@pytest.mark.parametrize(
+    'value,message',
+    [
+        ('', 'client_context must not be empty'),
+        ('x' * 241, 'client_context must be at most 240 characters'),
+        ('a~b', "client_context must not contain '~'"),
+        ('x' * 300, 'got 300'),
+    ],
+)
 def test_bad_client_context(value, message):
     with pytest.raises(InputError, match=message):
         base_client_context('call', value)

@@ -5,6 +5,7 @@
 """Never twice, never falsely "invited": the evidence rules table-driven, and the sender on a fake clock."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
@@ -30,20 +31,23 @@ def op(context, status='Running', op_id='op'):
     return {'id': op_id, 'clientContext': context, 'status': status, 'participants': []}
 
 
-@pytest.mark.parametrize('error,kind', [
-    (GraphError('x', status=500), 'ambiguous'),
-    (GraphError('x', status=503), 'ambiguous'),
-    (GraphError('x', status=504), 'ambiguous'),
-    (GraphError('x', status=408), 'ambiguous'),
-    (GraphError('x', code='timeout', sent=True), 'ambiguous'),
-    (GraphError('x', code='connectionError'), 'ambiguous'),
-    (GraphError('x', code='connectionRefused', sent=False), 'refused'),
-    (GraphError('x', status=429, sent=False), 'refused'),
-    (GraphError('x', status=400), 'refused'),
-    (GraphError('x', status=403), 'refused'),
-    (GraphError('x', status=404), 'refused'),
-    (GraphError('x', status=409), 'conflict'),
-])
+@pytest.mark.parametrize(
+    'error,kind',
+    [
+        (GraphError('x', status=500), 'ambiguous'),
+        (GraphError('x', status=503), 'ambiguous'),
+        (GraphError('x', status=504), 'ambiguous'),
+        (GraphError('x', status=408), 'ambiguous'),
+        (GraphError('x', code='timeout', sent=True), 'ambiguous'),
+        (GraphError('x', code='connectionError'), 'ambiguous'),
+        (GraphError('x', code='connectionRefused', sent=False), 'refused'),
+        (GraphError('x', status=429, sent=False), 'refused'),
+        (GraphError('x', status=400), 'refused'),
+        (GraphError('x', status=403), 'refused'),
+        (GraphError('x', status=404), 'refused'),
+        (GraphError('x', status=409), 'conflict'),
+    ],
+)
 def test_classify(error, kind):
     assert classify(error) == kind
 
@@ -54,10 +58,13 @@ EVIDENCE = [
     ('its own operation, even finished', None, [op(CONTEXT, 'failed')], ('op', {})),
     ('an earlier run of the same family is no proof', [], [op('base~fffffffffffffff', 'completed')], (None, {})),
     ('the base alone is no proof', [], [op('base', 'completed')], (None, {})),
-    ('one joined, one rings in the lobby', [member(A), member(PHONE, 'phone', lobby=True)], None,
-     (None, {'user:' + A: 'present', 'phone:' + PHONE: 'pending'})),
-    ('a phone listed under application', [member('+1 425 555 0100', 'application')], [],
-     (None, {'phone:' + PHONE: 'present'})),
+    (
+        'one joined, one rings in the lobby',
+        [member(A), member(PHONE, 'phone', lobby=True)],
+        None,
+        (None, {'user:' + A: 'present', 'phone:' + PHONE: 'pending'}),
+    ),
+    ('a phone listed under application', [member('+1 425 555 0100', 'application')], [], (None, {'phone:' + PHONE: 'present'})),
     ('nothing to see', [], [], (None, {})),
     ('nothing readable', None, None, (None, {})),
 ]
@@ -146,10 +153,12 @@ def sender_for(answers, states, settle=5):
 
 def landed_on_read(n):
     """A read_state script: nothing for n-1 reads, then the POST's own operation is listed."""
+
     def state(runner):
         if runner.reads < n:
             return [], []
         return [], [op(runner.client.posts[0]['clientContext'], op_id='late')]
+
     return state
 
 
@@ -171,20 +180,17 @@ def test_ambiguous_post_found_on_a_later_read_is_invited_and_never_resent():
 
 
 def test_ambiguous_post_without_evidence_is_unknown_after_the_settle_time():
-    sender, runner, clock = sender_for([GraphError('boom', status=503)], [([], [op('base~earlier', 'completed')])],
-                                       settle=3)
+    sender, runner, clock = sender_for([GraphError('boom', status=503)], [([], [op('base~earlier', 'completed')])], settle=3)
     sender.send([BATCH[:1]])
     assert len(runner.client.posts) == 1, 'never sent twice'
     assert runner.status == {'user:' + A: ('unknown', None)}
     assert clock.now == 3.0 and runner.reads == 4
-    assert [(c, [inv.label for inv in b]) for c, b, dummy, dummy in sender.unknown] == \
-        [(runner.client.posts[0]['clientContext'], ['user:' + A])]
+    assert [(c, [inv.label for inv in b]) for c, b, dummy, dummy in sender.unknown] == [(runner.client.posts[0]['clientContext'], ['user:' + A])]
     assert [state for state, dummy in runner.records] == ['attempt', 'unknown']
 
 
 def test_ambiguous_post_whose_people_show_up_in_the_roster():
-    sender, runner, dummy = sender_for([GraphError('drop', code='connectionError')],
-                                       [([member(A), member(PHONE, 'phone', lobby=True)], None)])
+    sender, runner, dummy = sender_for([GraphError('drop', code='connectionError')], [([member(A), member(PHONE, 'phone', lobby=True)], None)])
     sender.send([BATCH])
     assert runner.status == {'user:' + A: ('present', None), 'phone:' + PHONE: ('pending', None)}
     assert sender.unknown == [] and 'fate is unknown' in runner.warnings[0]
@@ -219,8 +225,7 @@ def test_conflict_on_one_person_is_present():
 
 
 def test_conflict_on_a_batch_resends_one_by_one():
-    sender, runner, dummy = sender_for([GraphError('dup', status=409), GraphError('dup', status=409), {'id': 'op2'}],
-                                       [([], [])])
+    sender, runner, dummy = sender_for([GraphError('dup', status=409), GraphError('dup', status=409), {'id': 'op2'}], [([], [])])
     sender.send([BATCH])
     assert [len(body['participants']) for body in runner.client.posts] == [2, 1, 1]
     assert runner.status == {'user:' + A: ('present', None), 'phone:' + PHONE: ('invited', 'op2')}
@@ -235,8 +240,7 @@ def test_mixed_batches_each_get_their_own_outcome():
 
 
 def test_a_failing_read_keeps_what_an_earlier_one_saw():
-    sender, runner, clock = sender_for([GraphError('boom', status=500)],
-                                       [([member(A, lobby=True)], []), GraphError('read', status=503)], settle=2)
+    sender, runner, clock = sender_for([GraphError('boom', status=500)], [([member(A, lobby=True)], []), GraphError('read', status=503)], settle=2)
     sender.send([BATCH])
     assert runner.status == {'user:' + A: ('pending', None), 'phone:' + PHONE: ('unknown', None)}
     assert runner.reads == 3 and 'could not be read again' in sender.unknown[0][3]

@@ -5,6 +5,7 @@
 """Waiting for invite outcomes: the per-poll decision, table-driven, and the polling loop on a fake clock."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
@@ -28,23 +29,48 @@ def member(key, lobby=False, kind='user'):
     return {'info': {'identity': {kind: {'id': key}}}, 'isInLobby': lobby}
 
 
-@pytest.mark.parametrize('name,waiting,operations,roster,expected', [
-    ('in the roster: joined', {A: 'op1'}, {'op1': {'status': 'Running'}}, [member(A)], {A: ('joined', None)}),
-    ('listed under application still joined', {A: 'op1'}, {}, [member(A, kind='application')], {A: ('joined', None)}),
-    ('in the lobby: undecided', {A: 'op1'}, {'op1': {'status': 'running'}}, [member(A, lobby=True)], {}),
-    ('completed: joined even if already gone', {A: 'op1'}, {'op1': {'status': 'Completed'}}, [], {A: ('joined', None)}),
-    ('failed: resultInfo with subCode spelling', {A: 'op1'}, {'op1': FAILED}, [],
-     {A: ('failed', {'code': 408, 'subcode': 10004, 'message': 'not answered'})}),
-    ('failed op but this one joined', {A: 'op1', B: 'op1'}, {'op1': FAILED}, [member(A)],
-     {A: ('joined', None), B: ('failed', {'code': 408, 'subcode': 10004, 'message': 'not answered'})}),
-    ('running and absent: undecided', {A: 'op1'}, {'op1': {'status': 'notStarted'}}, [], {}),
-    ('never readable, absent: undecided', {A: 'op1'}, {'op1': None}, [], {}),
-    ('vanished and absent from a read roster: failed', {A: 'op1'}, {'op1': VANISHED}, [],
-     {A: ('failed', {'code': None, 'subcode': None,
-                     'message': 'The invite operation finished and can no longer be read, and the participant is not in '
-                                'the roster.'})}),
-    ('vanished, roster unreadable (p2p): undecided', {A: 'op1'}, {'op1': VANISHED}, None, {}),
-])
+@pytest.mark.parametrize(
+    'name,waiting,operations,roster,expected',
+    [
+        ('in the roster: joined', {A: 'op1'}, {'op1': {'status': 'Running'}}, [member(A)], {A: ('joined', None)}),
+        ('listed under application still joined', {A: 'op1'}, {}, [member(A, kind='application')], {A: ('joined', None)}),
+        ('in the lobby: undecided', {A: 'op1'}, {'op1': {'status': 'running'}}, [member(A, lobby=True)], {}),
+        ('completed: joined even if already gone', {A: 'op1'}, {'op1': {'status': 'Completed'}}, [], {A: ('joined', None)}),
+        (
+            'failed: resultInfo with subCode spelling',
+            {A: 'op1'},
+            {'op1': FAILED},
+            [],
+            {A: ('failed', {'code': 408, 'subcode': 10004, 'message': 'not answered'})},
+        ),
+        (
+            'failed op but this one joined',
+            {A: 'op1', B: 'op1'},
+            {'op1': FAILED},
+            [member(A)],
+            {A: ('joined', None), B: ('failed', {'code': 408, 'subcode': 10004, 'message': 'not answered'})},
+        ),
+        ('running and absent: undecided', {A: 'op1'}, {'op1': {'status': 'notStarted'}}, [], {}),
+        ('never readable, absent: undecided', {A: 'op1'}, {'op1': None}, [], {}),
+        (
+            'vanished and absent from a read roster: failed',
+            {A: 'op1'},
+            {'op1': VANISHED},
+            [],
+            {
+                A: (
+                    'failed',
+                    {
+                        'code': None,
+                        'subcode': None,
+                        'message': 'The invite operation finished and can no longer be read, and the participant is not in the roster.',
+                    },
+                )
+            },
+        ),
+        ('vanished, roster unreadable (p2p): undecided', {A: 'op1'}, {'op1': VANISHED}, None, {}),
+    ],
+)
 def test_decide(name, waiting, operations, roster, expected):
     assert decide(waiting, operations, roster) == expected
 
@@ -83,8 +109,7 @@ def not_found():
 
 def test_answer_after_two_polls():
     clock = FakeClock(100.0)
-    client = FakeClient({'op1': [{'status': 'Running'}, {'status': 'Running'}, {'status': 'Completed'}]},
-                        [[], [], [member(A)]])
+    client = FakeClient({'op1': [{'status': 'Running'}, {'status': 'Running'}, {'status': 'Completed'}]}, [[], [], [member(A)]])
     waiter = InviteWaiter(client, 'c', timeout=30, interval=2, clock=clock.clock, sleep=clock.sleep)
     assert waiter.wait({A: 'op1'}) == {A: ('joined', None)}
     assert waiter.polls == 3 and clock.sleeps == [2, 2]
@@ -92,8 +117,7 @@ def test_answer_after_two_polls():
 
 def test_only_undecided_operations_are_read():
     clock = FakeClock(100.0)
-    client = FakeClient({'op1': [{'status': 'Completed'}], 'op2': [{'status': 'Running'}, {'status': 'Completed'}]},
-                        [[]])
+    client = FakeClient({'op1': [{'status': 'Completed'}], 'op2': [{'status': 'Running'}, {'status': 'Completed'}]}, [[]])
     waiter = InviteWaiter(client, 'c', timeout=30, interval=1, clock=clock.clock, sleep=clock.sleep)
     assert waiter.wait({A: 'op1', B: 'op2'}) == {A: ('joined', None), B: ('joined', None)}
     assert [c for c in client.calls if c[0] == 'op'] == [('op', 'op1'), ('op', 'op2'), ('op', 'op2')]

@@ -5,6 +5,7 @@
 """Teams links and meeting coordinates -> what Graph joins with; the vectors are graph-api.md 11.6's."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from urllib.parse import quote
@@ -18,16 +19,25 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.join_url impo
 )
 
 TID = '72f988bf-86f1-41af-91ab-2d7cd011db47'
-DOC_ENCODED = ('https://teams.microsoft.com/l/meetup-join/19%3ameeting_NTg0NmQ3NTctZDVkZC00YzRhLThmNmEtOGQ3M2E0ODdmZDZk'
-               '%40thread.v2/0?context=%7b%22Tid%22%3a%2272f988bf-86f1-41af-91ab-2d7cd011db47%22%2c%22Oid%22%3a%224b4442'
-               '06-207c-42f8-92a6-e332b41c88a2%22%7d')
-DOC_DECODED = ('https://teams.microsoft.com/l/meetup-join/19:meeting_NTg0NmQ3NTctZDVkZC00YzRhLThmNmEtOGQ3M2E0ODdmZDZk'
-               '@thread.v2/0?context={"Tid":"72f988bf-86f1-41af-91ab-2d7cd011db47","Oid":"4b444206-207c-42f8-92a6-e332b41c88a2"}')
-SAMPLE_DECODED = ('https://teams.microsoft.com/l/meetup-join/19:cd9ce3da56624fe69c9d7cd026f9126d@thread.skype/1509579179399'
-                  '?context={"Tid":"72f988bf-86f1-41af-91ab-2d7cd011db47","Oid":"550fae72-d251-43ec-868c-373732c2704f",'
-                  '"MessageId":"1536978844957"}')
-SAMPLE_ENCODED = SAMPLE_DECODED.split('?', maxsplit=1)[0].replace(':', '%3a').replace('%3a//', '://').replace('@', '%40') + \
-    '?context=' + quote(SAMPLE_DECODED.split('context=')[1], safe='')
+DOC_ENCODED = (
+    'https://teams.microsoft.com/l/meetup-join/19%3ameeting_NTg0NmQ3NTctZDVkZC00YzRhLThmNmEtOGQ3M2E0ODdmZDZk'
+    '%40thread.v2/0?context=%7b%22Tid%22%3a%2272f988bf-86f1-41af-91ab-2d7cd011db47%22%2c%22Oid%22%3a%224b4442'
+    '06-207c-42f8-92a6-e332b41c88a2%22%7d'
+)
+DOC_DECODED = (
+    'https://teams.microsoft.com/l/meetup-join/19:meeting_NTg0NmQ3NTctZDVkZC00YzRhLThmNmEtOGQ3M2E0ODdmZDZk'
+    '@thread.v2/0?context={"Tid":"72f988bf-86f1-41af-91ab-2d7cd011db47","Oid":"4b444206-207c-42f8-92a6-e332b41c88a2"}'
+)
+SAMPLE_DECODED = (
+    'https://teams.microsoft.com/l/meetup-join/19:cd9ce3da56624fe69c9d7cd026f9126d@thread.skype/1509579179399'
+    '?context={"Tid":"72f988bf-86f1-41af-91ab-2d7cd011db47","Oid":"550fae72-d251-43ec-868c-373732c2704f",'
+    '"MessageId":"1536978844957"}'
+)
+SAMPLE_ENCODED = (
+    SAMPLE_DECODED.split('?', maxsplit=1)[0].replace(':', '%3a').replace('%3a//', '://').replace('@', '%40')
+    + '?context='
+    + quote(SAMPLE_DECODED.split('context=')[1], safe='')
+)
 SHORT = 'https://teams.microsoft.com/meet/2414128301281?p=NzhDLMLT8b07DrkwkE'
 
 
@@ -76,35 +86,40 @@ def test_a_context_less_link_needs_the_organizer():
 
 
 def test_coordinates_without_a_link():
-    coords = meeting_coordinates(None, {'thread_id': '19:meeting_x@thread.v2',
-                                        'organizer_id': '4B444206-207C-42F8-92A6-E332B41C88A2'}, TID)
+    coords = meeting_coordinates(None, {'thread_id': '19:meeting_x@thread.v2', 'organizer_id': '4B444206-207C-42F8-92A6-E332B41C88A2'}, TID)
     assert (coords['kind'], coords['message_id']) == ('organizer', '0')
     assert meeting_coordinates(None, {'join_meeting_id': '123', 'passcode': 'x'}, TID)['kind'] == 'join_meeting_id'
     assert meeting_coordinates(None, {}, TID) is None
 
 
-@pytest.mark.parametrize('url, rule', [
-    ('http://teams.microsoft.com/meet/1?p=x', 'https'),
-    ('https://teams.live.com/meet/123?p=x', 'personal'),
-    ('https://teams.microsoft.com/l/chat/19:x@thread.v2/0', 'not a Teams meeting link'),
-    ('https://teams.microsoft.com/meet/abc?p=x', 'digits'),
-    ('https://teams.microsoft.com/l/meetup-join/notathread/0', 'thread id'),
-    ('https://teams.microsoft.com/l/meetup-join/19:meeting_x@thread.v2/zero', 'digits'),
-    ('https://teams.microsoft.com/l/meetup-join/19:meeting_x@thread.v2/0?context=%7bnope', 'not JSON'),
-    ('https://teams.microsoft.com/l/meetup-join/19:meeting_x@thread.v2/0?context=[1]', 'JSON object'),
-    ('', 'must be a Teams meeting link'),
-])
+@pytest.mark.parametrize(
+    'url, rule',
+    [
+        ('http://teams.microsoft.com/meet/1?p=x', 'https'),
+        ('https://teams.live.com/meet/123?p=x', 'personal'),
+        ('https://teams.microsoft.com/l/chat/19:x@thread.v2/0', 'not a Teams meeting link'),
+        ('https://teams.microsoft.com/meet/abc?p=x', 'digits'),
+        ('https://teams.microsoft.com/l/meetup-join/notathread/0', 'thread id'),
+        ('https://teams.microsoft.com/l/meetup-join/19:meeting_x@thread.v2/zero', 'digits'),
+        ('https://teams.microsoft.com/l/meetup-join/19:meeting_x@thread.v2/0?context=%7bnope', 'not JSON'),
+        ('https://teams.microsoft.com/l/meetup-join/19:meeting_x@thread.v2/0?context=[1]', 'JSON object'),
+        ('', 'must be a Teams meeting link'),
+    ],
+)
 def test_links_it_refuses_name_the_rule(url, rule):
     with pytest.raises(JoinInfoError, match=rule):
         parse_join_url(url)
 
 
-@pytest.mark.parametrize('meeting, rule', [
-    ({'thread_id': '19:meeting_x@thread.v2', 'join_meeting_id': '1'}, 'not both'),
-    ({'message_id': '0'}, 'thread_id'),
-    ({'thread_id': '19:meeting_x@thread.v2', 'organizer_id': 'sam@example.com'}, 'GUID'),
-    ({'join_meeting_id': '12a'}, 'digits'),
-])
+@pytest.mark.parametrize(
+    'meeting, rule',
+    [
+        ({'thread_id': '19:meeting_x@thread.v2', 'join_meeting_id': '1'}, 'not both'),
+        ({'message_id': '0'}, 'thread_id'),
+        ({'thread_id': '19:meeting_x@thread.v2', 'organizer_id': 'sam@example.com'}, 'GUID'),
+        ({'join_meeting_id': '12a'}, 'digits'),
+    ],
+)
 def test_coordinates_it_refuses_name_the_rule(meeting, rule):
     with pytest.raises(JoinInfoError, match=rule):
         meeting_coordinates(None, meeting, TID)

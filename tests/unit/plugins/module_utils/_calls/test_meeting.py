@@ -5,6 +5,7 @@
 """graph_online_meeting's pure parts: the createOrGet body (graph-api.md 13.2) and the meeting it returns."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
@@ -17,31 +18,45 @@ ORGANIZER = '1f35f2e6-9cab-44ad-8d5a-b74c14720000'
 def test_the_body_holds_what_was_given():
     assert create_or_get_body('INC-1') == {'externalId': 'INC-1'}
     assert create_or_get_body('INC-1', 'Outage', '2020-02-06T01:49:21.3524945+00:00', '2020-02-06T02:19:21Z') == {
-        'externalId': 'INC-1', 'subject': 'Outage', 'startDateTime': '2020-02-06T01:49:21.3524945+00:00',
-        'endDateTime': '2020-02-06T02:19:21Z'}
+        'externalId': 'INC-1',
+        'subject': 'Outage',
+        'startDateTime': '2020-02-06T01:49:21.3524945+00:00',
+        'endDateTime': '2020-02-06T02:19:21Z',
+    }
 
 
-@pytest.mark.parametrize('args, rule', [
-    (('',), 'external_id must not be empty'),
-    (('X', None, None, '2026-01-01T00:00:00Z'), 'needs start_date_time'),
-    (('X', None, '2026-01-02T00:00:00Z', '2026-01-01T00:00:00Z'), 'must not be before'),
-    (('X', None, 'tomorrow'), 'ISO 8601'),
-    (('X', None, '2026-01-01T00:00:00'), 'time zone'),
-])
+@pytest.mark.parametrize(
+    'args, rule',
+    [
+        (('',), 'external_id must not be empty'),
+        (('X', None, None, '2026-01-01T00:00:00Z'), 'needs start_date_time'),
+        (('X', None, '2026-01-02T00:00:00Z', '2026-01-01T00:00:00Z'), 'must not be before'),
+        (('X', None, 'tomorrow'), 'ISO 8601'),
+        (('X', None, '2026-01-01T00:00:00'), 'time zone'),
+    ],
+)
 def test_times_graph_would_refuse_are_refused_first(args, rule):
     with pytest.raises(ValueError, match=rule):
         create_or_get_body(*args)
 
 
 def test_the_result_plugs_into_graph_call():
-    meeting = {'id': 'MSpk', 'joinWebUrl': 'https://teams.microsoft.com/l/meetup-join/x', 'subject': 'S',
-               'externalId': 'INC-1', 'chatInfo': {'threadId': '19:meeting_x@thread.v2', 'messageId': '0',
-                                                   'replyChainMessageId': None},
-               'joinMeetingIdSettings': {'joinMeetingId': '1234567890', 'passcode': 'abc', 'isPasscodeRequired': True}}
+    meeting = {
+        'id': 'MSpk',
+        'joinWebUrl': 'https://teams.microsoft.com/l/meetup-join/x',
+        'subject': 'S',
+        'externalId': 'INC-1',
+        'chatInfo': {'threadId': '19:meeting_x@thread.v2', 'messageId': '0', 'replyChainMessageId': None},
+        'joinMeetingIdSettings': {'joinMeetingId': '1234567890', 'passcode': 'abc', 'isPasscodeRequired': True},
+    }
     result = meeting_result(meeting, ORGANIZER, 'tenant-guid')
-    assert result['meeting'] == {'thread_id': '19:meeting_x@thread.v2', 'message_id': '0',
-                                 'reply_chain_message_id': None, 'organizer_id': ORGANIZER, 'tenant_id': 'tenant-guid'}
+    assert result['meeting'] == {
+        'thread_id': '19:meeting_x@thread.v2',
+        'message_id': '0',
+        'reply_chain_message_id': None,
+        'organizer_id': ORGANIZER,
+        'tenant_id': 'tenant-guid',
+    }
     assert (result['meeting_id'], result['join_meeting_id'], result['passcode']) == ('MSpk', '1234567890', 'abc')
     del meeting['chatInfo']
-    assert meeting_result(meeting, ORGANIZER)['meeting'] == {'join_meeting_id': '1234567890', 'passcode': 'abc',
-                                                             'tenant_id': None}
+    assert meeting_result(meeting, ORGANIZER)['meeting'] == {'join_meeting_id': '1234567890', 'passcode': 'abc', 'tenant_id': None}

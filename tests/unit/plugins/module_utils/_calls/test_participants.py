@@ -5,6 +5,7 @@
 """The participants option: validation rules, normalisation, and the bodies Graph documents."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import copy
@@ -29,58 +30,68 @@ with open(VECTORS_PATH) as _handle:
     VECTORS = json.load(_handle)
 
 
-@pytest.mark.parametrize('raw,expected', [
-    ('+12345678901', '+12345678901'),
-    ('+1 (234) 567-8901', '+12345678901'),
-    ('+1\t234 567 8901', '+12345678901'),
-    ('+1.234.567.8901', '+12345678901'),
-    ('+44 (0) 20 7946 0958', '+442079460958'),      # the trunk prefix is not dialled from abroad
-    ('+4402079460958', '+442079460958'),            # what stripping punctuation alone would have sent
-    ('+33 1 23 45 67 89', '+33123456789'),
-    ('+61 450 078 883', '+61450078883'),
-])
+@pytest.mark.parametrize(
+    'raw,expected',
+    [
+        ('+12345678901', '+12345678901'),
+        ('+1 (234) 567-8901', '+12345678901'),
+        ('+1\t234 567 8901', '+12345678901'),
+        ('+1.234.567.8901', '+12345678901'),
+        ('+44 (0) 20 7946 0958', '+442079460958'),  # the trunk prefix is not dialled from abroad
+        ('+4402079460958', '+442079460958'),  # what stripping punctuation alone would have sent
+        ('+33 1 23 45 67 89', '+33123456789'),
+        ('+61 450 078 883', '+61450078883'),
+    ],
+)
 def test_phone_numbers_are_read_as_libphonenumber_reads_them(raw, expected):
     assert parse_phone(raw, 'phone') == expected
 
 
-@pytest.mark.parametrize('raw,message', [
-    ('12345678901', 'cannot be read'),                   # no plus: no country to read it in
-    ('0044 20 7946 0958', 'cannot be read'),
-    ('+12', 'cannot be read'),                           # too short to be a number
-    ('+999 1234', 'cannot be read'),                     # no such country code
-    ('+1 234', r'not a valid phone number for country code \+1'),
-    ('+1234567890123456', 'not a valid phone number'),  # too long
-    ('+1 425 555 0100 ext 5', 'has an extension'),
-    ('+02345678901', 'cannot be read'),
-    (None, 'must be a string'),
-])
+@pytest.mark.parametrize(
+    'raw,message',
+    [
+        ('12345678901', 'cannot be read'),  # no plus: no country to read it in
+        ('0044 20 7946 0958', 'cannot be read'),
+        ('+12', 'cannot be read'),  # too short to be a number
+        ('+999 1234', 'cannot be read'),  # no such country code
+        ('+1 234', r'not a valid phone number for country code \+1'),
+        ('+1234567890123456', 'not a valid phone number'),  # too long
+        ('+1 425 555 0100 ext 5', 'has an extension'),
+        ('+02345678901', 'cannot be read'),
+        (None, 'must be a string'),
+    ],
+)
 def test_phone_numbers_that_could_ring_the_wrong_person_are_refused(raw, message):
     with pytest.raises(InputError, match=message) as info:
         parse_phone(raw, 'participants[0].phone')
     assert str(info.value).startswith('participants[0].phone')
 
 
-@pytest.mark.parametrize('entries,message', [
-    ([], 'participants must list at least one participant'),
-    (None, 'participants must list at least one participant'),
-    ([{'user': A, 'phone': PHONE}], r'participants\[0\] must have exactly one of user, phone, guest, '
-                                    r'application_instance, identity; it has user, phone'),
-    ([{'user': A}, {'display_name': 'x'}], r'participants\[1\] must have exactly one of .*; it has none'),
-    ([{'user': '', 'phone': None}], r'participants\[0\] must have exactly one of .*; it has none'),
-    ([{'phone': '555-0123'}], r'participants\[0\]\.phone must be a phone number in international form'),
-    ([{'user': 'bob'}], r'participants\[0\]\.user must be an Entra user object id \(a GUID\) or a user principal name'),
-    ([{'guest': 'bob'}], r'participants\[0\]\.guest must be an object id \(a GUID\)'),
-    ([{'application_instance': 'x@y.z'}], r'participants\[0\]\.application_instance must be an object id'),
-    ([{'identity': {'user': {'displayName': 'no id'}}}], r'participants\[0\]\.identity must be an identitySet'),
-    ([{'identity': {'user': {'id': A}}, 'display_name': 'x'}],
-     r'participants\[0\]\.display_name cannot be combined with identity'),
-    ([{'user': A, 'tenant_id': 'contoso'}], r'participants\[0\]\.tenant_id must be a tenant id'),
-    ([{'user': A, 'endpoint_type': 'voicemail'}], r'participants\[0\]\.endpoint_type exists only in the beta API'),
-    ([{'user': A, 'replaces_call_id': 'c'}, {'user': B}],
-     r'participants: participants\[0\]\.replaces_call_id allow exactly one participant .*got 2'),
-    ([{'user': A}, {'user': B, 'participant_id': 'p'}], r'participants\[1\]\.participant_id allow exactly one'),
-    ([{'user': A, 'replaces_call_id': 'c'}, {'user': A}], r'allow exactly one participant'),
-])
+@pytest.mark.parametrize(
+    'entries,message',
+    [
+        ([], 'participants must list at least one participant'),
+        (None, 'participants must list at least one participant'),
+        (
+            [{'user': A, 'phone': PHONE}],
+            r'participants\[0\] must have exactly one of user, phone, guest, '
+            r'application_instance, identity; it has user, phone',
+        ),
+        ([{'user': A}, {'display_name': 'x'}], r'participants\[1\] must have exactly one of .*; it has none'),
+        ([{'user': '', 'phone': None}], r'participants\[0\] must have exactly one of .*; it has none'),
+        ([{'phone': '555-0123'}], r'participants\[0\]\.phone must be a phone number in international form'),
+        ([{'user': 'bob'}], r'participants\[0\]\.user must be an Entra user object id \(a GUID\) or a user principal name'),
+        ([{'guest': 'bob'}], r'participants\[0\]\.guest must be an object id \(a GUID\)'),
+        ([{'application_instance': 'x@y.z'}], r'participants\[0\]\.application_instance must be an object id'),
+        ([{'identity': {'user': {'displayName': 'no id'}}}], r'participants\[0\]\.identity must be an identitySet'),
+        ([{'identity': {'user': {'id': A}}, 'display_name': 'x'}], r'participants\[0\]\.display_name cannot be combined with identity'),
+        ([{'user': A, 'tenant_id': 'contoso'}], r'participants\[0\]\.tenant_id must be a tenant id'),
+        ([{'user': A, 'endpoint_type': 'voicemail'}], r'participants\[0\]\.endpoint_type exists only in the beta API'),
+        ([{'user': A, 'replaces_call_id': 'c'}, {'user': B}], r'participants: participants\[0\]\.replaces_call_id allow exactly one participant .*got 2'),
+        ([{'user': A}, {'user': B, 'participant_id': 'p'}], r'participants\[1\]\.participant_id allow exactly one'),
+        ([{'user': A, 'replaces_call_id': 'c'}, {'user': A}], r'allow exactly one participant'),
+    ],
+)
 def test_bad_participants(entries, message):
     with pytest.raises(InputError, match=message):
         parse_participants(entries)
@@ -92,9 +103,17 @@ def test_endpoint_type_is_accepted_in_beta():
 
 
 def test_duplicates_are_merged_with_a_warning():
-    invitees, warnings = merge_duplicates(parse_participants(
-        [{'user': A.upper(), 'display_name': 'First'}, {'phone': PHONE}, {'user': A, 'display_name': 'Second'},
-         {'phone': '+1 234 567 8901'}, {'identity': {'application': {'id': A}}}]))
+    invitees, warnings = merge_duplicates(
+        parse_participants(
+            [
+                {'user': A.upper(), 'display_name': 'First'},
+                {'phone': PHONE},
+                {'user': A, 'display_name': 'Second'},
+                {'phone': '+1 234 567 8901'},
+                {'identity': {'application': {'id': A}}},
+            ]
+        )
+    )
     assert [inv.entry for inv in invitees] == [{'user': A, 'display_name': 'First'}, {'phone': PHONE}]
     assert len(warnings) == 3
     assert 'participants[2] repeats participants[0] (user:%s)' % A in warnings[0]
@@ -103,8 +122,9 @@ def test_duplicates_are_merged_with_a_warning():
 
 
 def test_entries_keep_the_users_keys_only():
-    invitees = parse_participants([{'user': A, 'display_name': 'Ann', 'tenant_id': None, 'phone': None},
-                                   {'phone': ' +1 234 567 8901 ', 'display_name': '', 'hidden': False}])
+    invitees = parse_participants(
+        [{'user': A, 'display_name': 'Ann', 'tenant_id': None, 'phone': None}, {'phone': ' +1 234 567 8901 ', 'display_name': '', 'hidden': False}]
+    )
     assert [inv.entry for inv in invitees] == [{'user': A, 'display_name': 'Ann'}, {'phone': PHONE, 'hidden': False}]
 
 
@@ -132,8 +152,7 @@ def test_raw_identity_is_sent_unchanged():
     raw = {'encrypted': {'id': 'ZW5j', 'displayName': 'E'}, 'custom': 'kept'}
     inv = parse_participants([{'identity': copy.deepcopy(raw), 'hidden': True}])[0]
     assert inv.label == 'encrypted:ZW5j'
-    assert inv.invitation() == {'@odata.type': '#microsoft.graph.invitationParticipantInfo', 'hidden': True,
-                                'identity': raw}
+    assert inv.invitation() == {'@odata.type': '#microsoft.graph.invitationParticipantInfo', 'hidden': True, 'identity': raw}
 
 
 # Section 7 of the Graph facts: the documented request bodies are test vectors. Given the equivalent

@@ -5,6 +5,7 @@
 """Client certificates are read and checked locally, with messages naming the option."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 
@@ -33,8 +34,7 @@ def test_combined_pem(tmp_path, pems):
 
 
 def test_separate_key_and_matching_thumbprint(tmp_path, pems):
-    loaded = load_certificate(write(tmp_path, 'c.pem', pems['cert']), write(tmp_path, 'k.pem', pems['key']),
-                              thumbprint=pems['thumbprint'].lower())
+    loaded = load_certificate(write(tmp_path, 'c.pem', pems['cert']), write(tmp_path, 'k.pem', pems['key']), thumbprint=pems['thumbprint'].lower())
     assert loaded['thumbprint'] == pems['thumbprint']
 
 
@@ -43,18 +43,26 @@ def test_encrypted_key_with_password(tmp_path, pems):
     assert loaded['password'] == 'pa55'
 
 
-@pytest.mark.parametrize('files,kwargs,message', [
-    ({'app.pem': 'key only'}, {}, 'holds no PEM certificate'),
-    ({'app.pem': 'cert'}, {}, "client_certificate_path '.*app.pem' holds no PEM private key"),
-    ({'app.pem': 'cert+encrypted'}, {}, 'is encrypted: set client_certificate_password'),
-    ({'app.pem': 'cert+encrypted'}, {'password': 'wrong'}, 'client_certificate_password does not open the private key'),
-    ({'app.pem': 'cert+other'}, {}, 'does not belong to the certificate'),
-    ({'app.pem': 'cert+key'}, {'thumbprint': 'ab' * 20}, 'client_certificate_thumbprint (ab)+ is not the thumbprint'),
-    ({'app.pem': 'cert+key'}, {'thumbprint': 'xyz'}, 'client_certificate_thumbprint must be 40 hex digits'),
-])
+@pytest.mark.parametrize(
+    'files,kwargs,message',
+    [
+        ({'app.pem': 'key only'}, {}, 'holds no PEM certificate'),
+        ({'app.pem': 'cert'}, {}, "client_certificate_path '.*app.pem' holds no PEM private key"),
+        ({'app.pem': 'cert+encrypted'}, {}, 'is encrypted: set client_certificate_password'),
+        ({'app.pem': 'cert+encrypted'}, {'password': 'wrong'}, 'client_certificate_password does not open the private key'),
+        ({'app.pem': 'cert+other'}, {}, 'does not belong to the certificate'),
+        ({'app.pem': 'cert+key'}, {'thumbprint': 'ab' * 20}, 'client_certificate_thumbprint (ab)+ is not the thumbprint'),
+        ({'app.pem': 'cert+key'}, {'thumbprint': 'xyz'}, 'client_certificate_thumbprint must be 40 hex digits'),
+    ],
+)
 def test_bad_certificates(tmp_path, pems, files, kwargs, message):
-    texts = {'key only': pems['key'], 'cert': pems['cert'], 'cert+encrypted': pems['cert'] + pems['encrypted'],
-             'cert+other': pems['cert'] + pems['other'], 'cert+key': pems['cert'] + pems['key']}
+    texts = {
+        'key only': pems['key'],
+        'cert': pems['cert'],
+        'cert+encrypted': pems['cert'] + pems['encrypted'],
+        'cert+other': pems['cert'] + pems['other'],
+        'cert+key': pems['cert'] + pems['key'],
+    }
     path = write(tmp_path, 'app.pem', texts[files['app.pem']])
     with pytest.raises(ValueError, match=message):
         load_certificate(path, **kwargs)

@@ -5,6 +5,7 @@
 """Retry-After in every documented form, and the retry policy's two bounds."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from datetime import datetime, timezone
@@ -18,20 +19,23 @@ from fake_time import FakeClock
 NOW = datetime(2026, 11, 26, 12, 0, 0, tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize('value,expected', [
-    ('2', 2.0),
-    ('2.128', 2.128),            # Graph's own documented sample, which the SDKs fail to parse
-    (' 0.5 ', 0.5),
-    ('0', 0.0),
-    ('-3', 0.0),
-    ('Thu, 26 Nov 2026 12:00:07 GMT', 7.0),
-    ('Thu, 26 Nov 2026 11:59:00 GMT', 0.0),   # in the past: go now
-    ('soon', None),
-    ('', None),
-    (None, None),
-    ('nan', None),
-    ('inf', None),
-])
+@pytest.mark.parametrize(
+    'value,expected',
+    [
+        ('2', 2.0),
+        ('2.128', 2.128),  # Graph's own documented sample, which the SDKs fail to parse
+        (' 0.5 ', 0.5),
+        ('0', 0.0),
+        ('-3', 0.0),
+        ('Thu, 26 Nov 2026 12:00:07 GMT', 7.0),
+        ('Thu, 26 Nov 2026 11:59:00 GMT', 0.0),  # in the past: go now
+        ('soon', None),
+        ('', None),
+        (None, None),
+        ('nan', None),
+        ('inf', None),
+    ],
+)
 def test_parse_retry_after(value, expected):
     assert parse_retry_after(value, now=NOW) == expected
 
