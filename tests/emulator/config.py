@@ -2,7 +2,7 @@
 
 Each key is declared once in ``SETTINGS`` with its default, a validator and a one-line
 description, so a new switch (failure modes, operation lifecycles, ...) is one entry here
-plus the code that reads ``state.config[key]``.
+plus the code that reads ``state.config_for(call)[key]`` (``state.config[key]`` where no call is involved).
 """
 
 import copy
