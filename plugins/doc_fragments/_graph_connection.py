@@ -152,17 +152,23 @@ options:
     default: 60
   token_cache:
     description:
-      - A file to keep access tokens in, so that every task and every fork of a run reuses one token per tenant,
-        client and cloud instead of asking Entra each time. Concurrent processes are safe (the file is locked).
-      - Created with mode 0600; a file that other users can read or write is refused, since it holds bearer tokens.
-      - Without it, tokens live in memory for one task.
-      - Needs the C(msal-extensions) Python package.
-    type: path
+      - Where access tokens are kept, so that every task and every fork of a run reuses one token per tenant, client
+        and cloud instead of asking Entra each time. Concurrent processes are safe (the file is locked).
+      - By default (unset, or V(true)) C(~/.ansible/msgraph.calls/token_cache.json) of the user running the module,
+        in a directory created with mode 0700. A path picks another file; V(false) keeps tokens in memory for one task.
+      - The file is created with mode 0600; a file that other users can read or write is refused, since it holds bearer
+        tokens. It holds access tokens only (app-only tokens have no refresh token), each valid for about an hour; never
+        a client secret or a certificate.
+      - A task that finds a valid token in the file uses it without asking the token service anything, discovery included.
+      - Not used with O(auth_method=access_token).
+      - Needs the C(msal-extensions) Python package; without it the default cache is off, with a warning.
+      - The E(MSGRAPH_TOKEN_CACHE) environment variable sets it when the task does not.
+    type: raw
 requirements:
   - python >= 3.8
   - requests >= 2.25.0
   - msal >= 1.29.0
-  - msal-extensions >= 1.2.0 (only with O(token_cache))
+  - msal-extensions >= 1.2.0 (for O(token_cache))
   - phonenumbers >= 8.12.0 (only for phone numbers)
 notes:
   - The app registration needs the Microsoft Graph application permissions C(Calls.InitiateGroupCall.All)

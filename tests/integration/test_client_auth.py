@@ -258,7 +258,29 @@ def test_token_cache_serves_every_task(emu, tasks, tmp_path):
     for n in range(3):
         ok(run.task('task %d' % n))
     assert len(token_requests(emu)) == 1, 'one token for three tasks'
+    discovery = [r for r in emu.requests() if r['method'] == 'GET' and '/v1.0/' not in r['path'] and not r['path'].startswith('/_emulator/')]
+    assert len(discovery) == 1, ('the tasks that find the token ask the token service nothing, discovery included', discovery)
     assert stat.S_IMODE(os.stat(cache).st_mode) == 0o600
+
+
+def test_token_cache_is_on_by_default(emu, tasks, tmp_path):
+    # Without token_cache, tasks share the default file in the home of the user running them: one token and one
+    # discovery for the run; no request to the token service at all from the tasks that find the token there.
+    # token_cache: false keeps a task's token to itself.
+    home = tmp_path / 'home'
+    home.mkdir()
+    cases = dict(('task %d' % n, {}) for n in range(3))
+    cases['no cache'] = {'token_cache': False}
+    run, dummy = run_cases(emu, tasks, cases, env={'HOME': str(home), 'MSGRAPH_TOKEN_CACHE': None})
+    for case in cases:
+        ok(run.task(case))
+    token_service = [r for r in emu.requests() if '/v1.0/' not in r['path'] and not r['path'].startswith('/_emulator/')]
+    assert len(token_requests(emu)) == 2, 'one token for the three tasks, one for the task without a cache'
+    assert len(token_service) - len(token_requests(emu)) == 2, ('discovery only with those two token requests', token_service)
+    cache = home / '.ansible' / 'msgraph.calls' / 'token_cache.json'
+    assert stat.S_IMODE(os.stat(str(cache)).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(str(cache.parent)).st_mode) == 0o700
+    assert emu.info['client_secret'] not in cache.read_text()
 
 
 def test_token_cache_shared_by_forks(emu, playbook, tmp_path, graph):

@@ -25,6 +25,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_send i
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_wait import InviteWaiter
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import merge_duplicates
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure, call_not_found
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
 
 # A recorded invite older than this no longer rings, so it is not worth asking Graph about.
 RINGING_HORIZON = 900
@@ -84,12 +85,20 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
     # Reading --------------------------------------------------------------------------------
 
     def _read_call(self):
-        """The call, its roster and its operations, read in parallel; checks that an invite may go out."""
+        """The roster alone when it settles the task; otherwise the call, its roster and its operations, in parallel.
+
+        Re-running a task whose people are all in the call is the common case, and the roster alone proves it
+        (a group call's roster read succeeds; nobody is to be invited, so the call's state and the operations do
+        not matter): one request. Otherwise the call (may an invite go out?) and the operations (whom did earlier
+        runs ring?) are read at once, and the roster again with them, so that all three are one moment's view.
+        """
         if self.call_id == NOT_CREATED_CALL_ID:
             # Check mode only (the module refuses the marker otherwise): the call an earlier task would
             # create, which has nobody in it yet.
             self.listing = []
             return [], []
+        if self._roster_settles():
+            return self.roster, []
         (call, call_error), (roster, roster_error), (listing, listing_error) = self.client.read_call(self.call_id)
         if call_error is not None and call_error.status == 404:
             raise call_not_found(self.call_id, call_error, 'nothing was sent')
@@ -113,6 +122,26 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
         if listing_error is not None:
             self._listing_unreadable(listing_error)
         return roster, (self.listing or []) + self._recorded_operations()
+
+    def _roster_settles(self):
+        """Read the roster; True when everyone asked for is in it (nothing to send, nothing to wait for).
+
+        Graph's refusal (a 4xx: a peer-to-peer call, a call that is gone) says only that the roster cannot settle
+        it: the full read that follows meets it again and reports it as ever. Anything else (a fault that outlasted
+        its retries, an answer that is not JSON) ends the task here, as it would the full read.
+        """
+        if self.state not in ('present', 'invited'):
+            return False
+        try:
+            roster = self.client.list_participants(self.call_id)
+        except GraphError as exc:
+            if exc.retryable or not (exc.status and 400 <= exc.status < 500):
+                raise
+            return False
+        if any(status != 'present' for dummy, status, dummy in plan_invite(self.invitees, roster, self.base, state=self.state).outcomes):
+            return False
+        self.roster = roster
+        return True
 
     def _listing_unreadable(self, error):
         why = 'the call\'s operations could not be read (%s)' % error.summary()

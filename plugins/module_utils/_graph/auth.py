@@ -18,6 +18,7 @@ import importlib.util
 import threading
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.file_lock import FileLock
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.token_cache import cached_token, persisted_cache
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.transport import transport_error_kind
 
@@ -39,11 +40,9 @@ TRANSIENT_TOKEN_ERRORS = ('server_error', 'temporarily_unavailable')
 
 
 def token_cache(settings):
-    """The MSAL token cache: a locked file shared by every task and fork when token_cache is set."""
+    """The MSAL token cache: a locked file shared by every task and fork, unless token_cache is off."""
     if settings.get('token_cache'):
-        from msal_extensions import FilePersistence, PersistedTokenCache
-
-        return PersistedTokenCache(FilePersistence(settings['token_cache']))
+        return persisted_cache(settings['token_cache'])
     return msal_module().TokenCache()
 
 
@@ -77,7 +76,7 @@ class _MsalAuth:
     def __init__(self, settings, transport):
         self.settings = settings
         self.transport = transport
-        self.cache = token_cache(settings)
+        self._cache = None  # built on first use: it imports msal (and msal-extensions)
         # MSAL throttles its own retries through this mapping (e.g. 5 s after a 5xx); we own the retry
         # policy (Retry-After honoured, bounded), so we clear it before retrying.
         self.http_cache = {}
@@ -92,11 +91,23 @@ class _MsalAuth:
     def _acquire(self, app):
         raise NotImplementedError
 
+    @property
+    def cache(self):
+        if self._cache is None:
+            self._cache = token_cache(self.settings)
+        return self._cache
+
     def token(self):
-        """A bearer token, or GraphError (``retryable`` when Entra or the network may recover)."""
+        """A bearer token, or GraphError (``retryable`` when Entra or the network may recover).
+
+        A token MSAL left in the cache file is read without MSAL while this object has not built its
+        MSAL application: most tasks then never import msal nor ask the token service for anything.
+        """
+        path = self.settings.get('token_cache')
         with self._lock:
-            with _AcquireLock(self.settings.get('token_cache')):
-                return self._token()
+            with _AcquireLock(path):
+                found = cached_token(path, self.settings) if path and self._app is None else None
+                return found or self._token()
 
     def _token(self):
         try:
@@ -138,9 +149,10 @@ class _MsalAuth:
     def forget(self, token):
         """Drop a token Graph rejected (expired, revoked) so the next token() asks Entra again."""
         with self._lock:
-            for item in list(self.cache.search(msal_module().TokenCache.CredentialType.ACCESS_TOKEN)):
-                if item.get('secret') == token:
-                    self.cache.remove_at(item)
+            with _AcquireLock(self.settings.get('token_cache')):
+                for item in list(self.cache.search(msal_module().TokenCache.CredentialType.ACCESS_TOKEN)):
+                    if item.get('secret') == token:
+                        self.cache.remove_at(item)
 
 
 class ClientSecretAuth(_MsalAuth):

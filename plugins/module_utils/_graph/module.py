@@ -129,8 +129,14 @@ class GraphModule:
                 settings = resolve_settings(self.params)
             except ValueError as exc:
                 self.fail(str(exc))
+            if settings['token_cache_warning']:
+                self.warn(settings['token_cache_warning'])
             if settings['token_cache'] and not HAS_MSAL_EXTENSIONS:
-                self.fail(missing_required_lib('msal-extensions', reason='for token_cache'))
+                if not settings['token_cache_default']:
+                    self.fail(missing_required_lib('msal-extensions', reason='for token_cache (set token_cache: false to run without it)'))
+                # The default cache is an optimisation: without the package, tokens live for one task.
+                self.warn('msal-extensions is not installed: tokens are not kept between tasks (install it, or set token_cache: false)')
+                settings['token_cache'] = None
             try:
                 self._client = GraphClient(settings, warn=self.warn)
             except ImportError as exc:

@@ -22,6 +22,7 @@ import stat
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.certificate import load_certificate
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.token_cache import chosen_path, make_default_dir
 
 # cloud -> (authority host, Graph root). The .default scope is always <Graph root>/.default.
 CLOUDS = {
@@ -134,7 +135,8 @@ def graph_argument_spec():
         timeout=dict(type='float', default=30.0),
         retries=dict(type='int', default=3),
         retry_budget=dict(type='float', default=60.0),
-        token_cache=dict(type='path', no_log=False),
+        # raw: a path, or true/false; unset means the default file (_graph/token_cache.py).
+        token_cache=dict(type='raw', no_log=False, fallback=(env_fallback, ['MSGRAPH_TOKEN_CACHE'])),
     )
 
 
@@ -374,8 +376,7 @@ def resolve_settings(params, environ=None):
     else:
         verify = True
 
-    if params.get('token_cache'):
-        _check_token_cache(params['token_cache'])
+    token_cache, token_cache_default, token_cache_warning = _token_cache(params.get('token_cache'), environ, method)
 
     settings.update(
         cloud=cloud,
@@ -389,6 +390,24 @@ def resolve_settings(params, environ=None):
         timeout=float(params['timeout']),
         retries=retries,
         retry_budget=float(params['retry_budget']),
-        token_cache=params.get('token_cache'),
+        token_cache=token_cache,
+        token_cache_default=token_cache_default,
+        token_cache_warning=token_cache_warning,
     )
     return settings
+
+
+def _token_cache(value, environ, method):
+    """(the token cache file or None, whether it is the default, a warning or None).
+
+    On by default, in the user's ~/.ansible; a given token is never cached (there is nothing to fetch).
+    """
+    path, is_default = chosen_path(value, environ)
+    if path is None or method == 'access_token':
+        return None, False, None
+    if is_default:
+        problem = make_default_dir(path)
+        if problem:
+            return None, False, problem
+    _check_token_cache(path)
+    return path, is_default, None

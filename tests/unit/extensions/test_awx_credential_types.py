@@ -145,7 +145,8 @@ def module_params(monkeypatch, env):
 def settings_for(monkeypatch, credential_type, inputs, private_dir):
     env, dummy = inject(credential_type, inputs, private_dir)
     params, masked = module_params(monkeypatch, env)
-    return resolve_settings(params, environ=env), masked
+    # HOME: the default token cache goes to a temporary home, not the real one.
+    return resolve_settings(params, environ=dict(env, HOME=str(private_dir))), masked
 
 
 @pytest.fixture

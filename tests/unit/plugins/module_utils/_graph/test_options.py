@@ -19,7 +19,8 @@ TENANT = '5b7c9e3a-1d2f-4c6b-8a9e-0f1e2d3c4b5a'
 
 def params(**overrides):
     values = {name: spec.get('default') for name, spec in graph_argument_spec().items()}
-    values.update(tenant_id=TENANT, client_id='app', client_secret='s3cret')
+    # token_cache off: the default would create ~/.ansible/msgraph.calls (test_token_cache.py tests it in a temporary home).
+    values.update(tenant_id=TENANT, client_id='app', client_secret='s3cret', token_cache=False)
     values.update(overrides)
     return values
 
