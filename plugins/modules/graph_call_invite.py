@@ -15,8 +15,9 @@ version_added: 0.1.0
 description:
   - Invites participants into an existing call with the Graph cloud-communications API
     (C(POST /communications/calls/{id}/participants/invite)).
-  - Reads the call, its whole roster and its invite operations first (in parallel), and invites only who is
-    missing, so a re-run changes nothing and pages nobody twice.
+  - Reads the call's whole roster first, and stops there when everyone is in the call (one request). Otherwise it
+    reads the call, its roster and its invite operations (in parallel), and invites only who is missing, so a re-run
+    changes nothing and pages nobody twice.
   - Sends O(batch_size) participants per invite request (one by default, so that each person's answer is their
     own), several requests at once.
   - Every invite request carries a clientContext of the form C(<base>~<attempt id>). The base is
