@@ -527,7 +527,6 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode im
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import InviteHistory, check_history_file
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import MAX_PER_INVITE, base_client_context
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_runner import InviteRunner
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.remove_runner import RemoveRunner
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import (
     parse_participants,
@@ -573,6 +572,9 @@ def validate(params):
 
 def remove(module, client, call_id, invitees):
     """state=absent: drop the listed people from the call, or cancel their ringing invites."""
+    # Imported here: a task that invites (most do) does not compile what only state=absent needs.
+    from ansible_collections.msgraph.calls.plugins.module_utils._calls.remove_runner import RemoveRunner
+
     runner = RemoveRunner(client, call_id, invitees, check_mode=module.check_mode, warn=module.warn)
     try:
         result = runner.run()

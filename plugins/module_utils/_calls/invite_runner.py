@@ -21,8 +21,6 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode im
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import resolve_principal_names
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import HistoryError
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import plan_invite
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_send import Sender
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_wait import InviteWaiter
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import merge_duplicates
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure, call_not_found
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
@@ -74,6 +72,10 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             for inv, status, operation_id in self.plan.outcomes:
                 self.people[inv.match] = dict(status=status, operation_id=operation_id, client_context=None, shared=False)
             if self.plan.batches and not self.check_mode:
+                # Imported when needed (also InviteWaiter in wait()): every task is a new process that compiles what
+                # it imports, and a re-run that finds everyone in the call sends nothing and waits for nobody.
+                from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_send import Sender
+
                 sender = Sender(self, self.settle_timeout)
                 self.unknown = sender.unknown  # the same list: reported even if sending stops half-way
                 sender.send(self.plan.batches)
@@ -278,6 +280,8 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             (key, person['operation_id']) for key, person in self.people.items() if person['status'] in ('invited', 'pending') and person['operation_id']
         )
         known = dict((op.get('id'), op) for op in (self.listing or []) + self.operations if isinstance(op, dict))
+        from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_wait import InviteWaiter
+
         waiter = InviteWaiter(self.client, self.call_id, timeout, interval, read_roster=self.group, use_listing=self.listing is not None)
         outcomes = waiter.wait(waiting, known, stop=stop) if waiting else {}
         self.roster = waiter.roster if waiter.roster is not None else self.roster

@@ -21,7 +21,6 @@ import stat
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.certificate import load_certificate
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.token_cache import chosen_path, make_default_dir
 
 # cloud -> (authority host, Graph root). The .default scope is always <Graph root>/.default.
@@ -341,6 +340,9 @@ def resolve_settings(params, environ=None):
         settings['client_secret'] = _text(params, 'client_secret')
     elif method == 'client_certificate':
         _require(params, [('client_certificate_path', 'AZURE_CLIENT_CERTIFICATE_PATH')], method)
+        # Imported for this method only: the others never compile the PEM and PKCS#12 handling.
+        from ansible_collections.msgraph.calls.plugins.module_utils._graph.certificate import load_certificate
+
         settings['certificate'] = load_certificate(
             params['client_certificate_path'],
             params.get('client_certificate_key_path'),
