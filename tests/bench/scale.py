@@ -12,9 +12,9 @@ their call's roster at the end.
 The time the throttle allows: Ansible's linear strategy runs a task on every host (at most ``forks`` at once)
 before the next task starts, and a module that got a 429 waits its Retry-After before sending again. So the
 throttle alone adds, for each task, the longest wait any host has in it, or the hosts' summed waits spread
-over the forks when that is longer; summed over the tasks, that is the least the 429s add. The throttled run
-can be no faster than the run without faults plus that: the time the throttle allows, which issue 14 asks the
-run to stay within 1.3x of.
+over the forks when that is longer; summed over the tasks, that is what the 429s add. The throttled run
+takes the run without faults plus that if the module loses no time of its own to the 429s: the time the throttle
+allows, which issue 14 asks the run to stay within 1.3x of (overlap can beat it).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -175,8 +175,9 @@ def scale_table(runs):
             'with 429s: the first invite POST into every %s call (%d of the %d) is answered 429 with Retry-After: %d; '
             'invite POSTs counts them too.' % (_ordinal(THROTTLE_EVERY), HOSTS * TASKS_PER_HOST // THROTTLE_EVERY, HOSTS * TASKS_PER_HOST, RETRY_AFTER),
             'Retry-After waits: for each of the %d tasks, the longest Retry-After wait of any host (or all hosts\' waits / '
-            'forks, if longer), summed: the least time the 429s alone add under the linear strategy. throttle allows: the run '
-            'without faults plus those waits, the fastest the throttled run could be; total / allows: how close it came. '
+            'forks, if longer), summed: what the 429s alone add under the linear strategy. throttle allows: the run '
+            'without faults plus those waits (what the throttled run takes if the module loses no time of its own to the '
+            '429s; overlap can beat it); total / allows: at most 1.3 wanted. '
             'over no faults: what the 429s cost in fact.' % TASKS_PER_HOST,
             'duplicates: a person invited (answer 2xx) twice into the same call; not in roster: people missing from their call at the end. Both must be 0.',
         ]
