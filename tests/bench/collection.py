@@ -14,30 +14,30 @@ __metaclass__ = type
 
 import hashlib
 import os
-import shutil
+import sys
 
-# What ansible-playbook needs of the collection: its plugins, and meta/runtime.yml for the action group.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'utils'))
+
+from copy_checkout import copy_checkout  # noqa: E402  pylint: disable=wrong-import-position
+
+# What the fingerprint covers: what ansible-playbook loads of the collection (its plugins, meta/runtime.yml).
 PARTS = ('galaxy.yml', 'meta', 'plugins')
 
 
 def snapshot(repo, root):
-    """Copy the collection at ``repo`` to ``root``/ansible_collections/<namespace>/<name>; return (``root``, fingerprint).
+    """Copy the checkout at ``repo`` to ``root``/ansible_collections/<namespace>/<name>; return (``root``, fingerprint).
 
-    The fingerprint is the first 12 hex digits of a SHA-256 over the copied files' paths and contents.
+    The fingerprint is the first 12 hex digits of a SHA-256 over the paths and contents of the copied PARTS.
     """
     target = os.path.join(root, 'ansible_collections', 'msgraph', 'calls')
-    os.makedirs(target)
+    copy_checkout(repo, target)
     digest = hashlib.sha256()
     for part in PARTS:
-        source = os.path.join(repo, part)
-        if os.path.isdir(source):
-            shutil.copytree(source, os.path.join(target, part), ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
-        else:
-            shutil.copy2(source, os.path.join(target, part))
-    for folder, dirs, files in os.walk(target):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(folder, name)
+        paths = [os.path.join(target, part)] if os.path.isfile(os.path.join(target, part)) else []
+        for folder, dirs, files in os.walk(os.path.join(target, part)):
+            dirs.sort()
+            paths.extend(os.path.join(folder, name) for name in sorted(files))
+        for path in paths:
             digest.update(os.path.relpath(path, target).encode('utf-8') + b'\0')
             with open(path, 'rb') as handle:
                 digest.update(handle.read() + b'\0')

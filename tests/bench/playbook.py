@@ -2,7 +2,8 @@
 # Copyright (c) 2026 msgraph.calls contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Write a generated playbook, run ansible-playbook on it with the bench_timer callback, read back the timings."""
+"""Write a generated playbook, run ansible-playbook on it with the integration tests' result_recorder callback, read
+back the per-task timings it records."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -16,7 +17,8 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CALLBACKS = os.path.join(HERE, 'callback_plugins')
+# The integration tests' callback: it records each task's start and each host result's time too.
+CALLBACKS = os.path.join(os.path.dirname(HERE), 'integration', 'callback_plugins')
 LIBRARY = os.path.join(HERE, 'library')
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
 FOREIGN_ENV = ('PYTHONPATH', 'ANSIBLE_CONFIG', 'AZURE_', 'MSGRAPH_', 'IDENTITY_', 'MSI_', 'IMDS_')
@@ -29,31 +31,28 @@ class PlaybookFailed(Exception):
 class Run:
     """One ansible-playbook run: wall seconds, and per task its name, duration and host results."""
 
-    def __init__(self, elapsed, timings):
+    def __init__(self, elapsed, records):
         self.elapsed = elapsed
         self.tasks = []
-        for task in timings.get('tasks', []):
-            ends = [result['end'] for result in task['results']]
-            self.tasks.append(
-                {
-                    'name': task['name'],
-                    'seconds': (max(ends) - task['start']) if ends else None,
-                    'results': task['results'],
-                }
-            )
+        for record in records:
+            # The records come in task order; a task's hosts share its start.
+            if not self.tasks or self.tasks[-1]['start'] != record['task_start']:
+                self.tasks.append({'name': record['task'], 'start': record['task_start'], 'results': []})
+            self.tasks[-1]['results'].append(record)
+        for task in self.tasks:
+            task['seconds'] = max(result['end'] for result in task['results']) - task['start']
 
     def durations(self, skip_first=True):
         """Per-task seconds, without the play's first task (the warm-up) unless told otherwise."""
         tasks = self.tasks[1:] if skip_first else self.tasks
-        return [task['seconds'] for task in tasks if task['seconds'] is not None]
+        return [task['seconds'] for task in tasks]
 
     def statuses(self):
         """{status: count} over every host result of every task ('changed' counted apart from 'ok')."""
         counts = {}
         for task in self.tasks:
             for result in task['results']:
-                status = 'changed' if result['status'] == 'ok' and result['changed'] else result['status']
-                counts[status] = counts.get(status, 0) + 1
+                counts[result['status']] = counts.get(result['status'], 0) + 1
         return counts
 
 
@@ -101,9 +100,9 @@ class Workdir:
             {
                 'HOME': home,
                 'ANSIBLE_COLLECTIONS_PATH': self.collections,
-                'BENCH_TIMINGS': timings,
+                'MSGRAPH_TEST_RESULTS': timings,
                 'ANSIBLE_CALLBACK_PLUGINS': self.callbacks,
-                'ANSIBLE_CALLBACKS_ENABLED': 'bench_timer',
+                'ANSIBLE_CALLBACKS_ENABLED': 'result_recorder',
                 'ANSIBLE_NOCOLOR': '1',
                 'ANSIBLE_RETRY_FILES_ENABLED': '0',
                 'ANSIBLE_LOCALHOST_WARNING': '0',
@@ -117,6 +116,6 @@ class Workdir:
         if proc.returncode != 0:
             raise PlaybookFailed('%s exited %d:\n%s' % (os.path.basename(path), proc.returncode, proc.stdout[-4000:]))
         if not os.path.exists(timings):
-            raise PlaybookFailed('%s wrote no timings (was the bench_timer callback loaded?):\n%s' % (os.path.basename(path), proc.stdout[-4000:]))
+            raise PlaybookFailed('%s wrote no timings (was the result_recorder callback loaded?):\n%s' % (os.path.basename(path), proc.stdout[-4000:]))
         with open(timings) as handle:
             return Run(elapsed, json.load(handle))

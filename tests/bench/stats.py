@@ -2,7 +2,7 @@
 # Copyright (c) 2026 msgraph.calls contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Order statistics for the benchmark's figures (the standard library's, with linear interpolation spelled out)."""
+"""Order statistics for the benchmark's figures (the standard library's)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -17,14 +17,14 @@ def median(values):
 
 
 def percentile(values, fraction):
-    """The value below which ``fraction`` (0..1) of the values lie, interpolated between neighbours; None for no values."""
+    """The value below which ``fraction`` (a multiple of 0.1) of the values lie, interpolated between neighbours; None for
+    no values."""
     if not values:
         return None
-    ordered = sorted(values)
-    position = fraction * (len(ordered) - 1)
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+    if len(values) == 1:
+        return values[0]
+    deciles = statistics.quantiles(values, n=10, method='inclusive')  # linear interpolation between the order statistics
+    return ([min(values)] + deciles + [max(values)])[int(round(fraction * 10))]
 
 
 def ratio(value, base):

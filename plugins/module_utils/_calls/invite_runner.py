@@ -66,9 +66,9 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             self.invitees, warnings = merge_duplicates(self.invitees)
             for warning in warnings:
                 self.warn(warning)
-            roster, operations = self._read_call()
+            roster, operations, plan = self._read_call()
             self.roster = roster
-            self.plan = plan_invite(self.invitees, roster, self.base, operations=operations, state=self.state, batch_size=self.batch_size)
+            self.plan = plan or plan_invite(self.invitees, roster, self.base, operations=operations, state=self.state, batch_size=self.batch_size)
             for inv, status, operation_id in self.plan.outcomes:
                 self.people[inv.match] = dict(status=status, operation_id=operation_id, client_context=None, shared=False)
             if self.plan.batches and not self.check_mode:
@@ -87,7 +87,8 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
     # Reading --------------------------------------------------------------------------------
 
     def _read_call(self):
-        """The roster alone when it settles the task; otherwise the call, its roster and its operations, in parallel.
+        """(roster, operations, plan or None): the roster alone, and its plan, when it settles the task; otherwise the
+        call, its roster and its operations, read in parallel, and no plan yet.
 
         Re-running a task whose people are all in the call is the common case, and the roster alone proves it
         (a group call's roster read succeeds; nobody is to be invited, so the call's state and the operations do
@@ -98,9 +99,10 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             # Check mode only (the module refuses the marker otherwise): the call an earlier task would
             # create, which has nobody in it yet.
             self.listing = []
-            return [], []
-        if self._roster_settles():
-            return self.roster, []
+            return [], [], None
+        settled = self._settled_by_roster()
+        if settled:
+            return settled[0], [], settled[1]
         (call, call_error), (roster, roster_error), (listing, listing_error) = self.client.read_call(self.call_id)
         if call_error is not None and call_error.status == 404:
             raise call_not_found(self.call_id, call_error, 'nothing was sent')
@@ -123,27 +125,27 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
         self.listing = listing if listing_error is None else None
         if listing_error is not None:
             self._listing_unreadable(listing_error)
-        return roster, (self.listing or []) + self._recorded_operations()
+        return roster, (self.listing or []) + self._recorded_operations(), None
 
-    def _roster_settles(self):
-        """Read the roster; True when everyone asked for is in it (nothing to send, nothing to wait for).
+    def _settled_by_roster(self):
+        """Read the roster; (roster, its plan) when everyone asked for is in it (nothing to send or wait for), else None.
 
         Graph's refusal (a 4xx: a peer-to-peer call, a call that is gone) says only that the roster cannot settle
         it: the full read that follows meets it again and reports it as ever. Anything else (a fault that outlasted
         its retries, an answer that is not JSON) ends the task here, as it would the full read.
         """
         if self.state not in ('present', 'invited'):
-            return False
+            return None
         try:
             roster = self.client.list_participants(self.call_id)
         except GraphError as exc:
             if exc.retryable or not (exc.status and 400 <= exc.status < 500):
                 raise
-            return False
-        if any(status != 'present' for dummy, status, dummy in plan_invite(self.invitees, roster, self.base, state=self.state).outcomes):
-            return False
-        self.roster = roster
-        return True
+            return None
+        plan = plan_invite(self.invitees, roster, self.base, state=self.state, batch_size=self.batch_size)
+        if any(status != 'present' for dummy, status, dummy in plan.outcomes):
+            return None
+        return roster, plan
 
     def _listing_unreadable(self, error):
         why = 'the call\'s operations could not be read (%s)' % error.summary()

@@ -25,7 +25,6 @@ from ansible_collections.msgraph.calls.plugins.module_utils._graph.transport imp
 # msal (~0.3 s to import) and msal-extensions are imported on first use, not with this file: a task
 # that fails its input checks, or authenticates with a ready access token, never pays for them.
 HAS_MSAL = importlib.util.find_spec('msal') is not None
-HAS_MSAL_EXTENSIONS = importlib.util.find_spec('msal_extensions') is not None
 
 
 def msal_module():

@@ -13,7 +13,7 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.auth import HAS_MSAL, HAS_MSAL_EXTENSIONS
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.auth import HAS_MSAL
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.client import GraphClient
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import graph_argument_spec, resolve_settings
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.transport import HAS_REQUESTS
@@ -131,12 +131,6 @@ class GraphModule:
                 self.fail(str(exc))
             if settings['token_cache_warning']:
                 self.warn(settings['token_cache_warning'])
-            if settings['token_cache'] and not HAS_MSAL_EXTENSIONS:
-                if not settings['token_cache_default']:
-                    self.fail(missing_required_lib('msal-extensions', reason='for token_cache (set token_cache: false to run without it)'))
-                # The default cache is an optimisation: without the package, tokens live for one task.
-                self.warn('msal-extensions is not installed: tokens are not kept between tasks (install it, or set token_cache: false)')
-                settings['token_cache'] = None
             try:
                 self._client = GraphClient(settings, warn=self.warn)
             except ImportError as exc:

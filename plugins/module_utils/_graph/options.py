@@ -17,11 +17,10 @@ __metaclass__ = type
 import math
 import os
 import re
-import stat
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.token_cache import chosen_path, make_default_dir
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.token_cache import resolve as resolve_token_cache
 
 # cloud -> (authority host, Graph root). The .default scope is always <Graph root>/.default.
 CLOUDS = {
@@ -309,20 +308,6 @@ def _managed_identity(params, environ):
     return None
 
 
-def _check_token_cache(path):
-    """A token cache holds bearer tokens in clear: refuse one that others can read or write."""
-    if os.path.lexists(path):
-        info = os.lstat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError('token_cache %r must be a regular file' % path)
-        if info.st_mode & 0o077:
-            raise ValueError(
-                'token_cache %r is accessible to other users (mode %o): it holds bearer tokens; run chmod 600 on it' % (path, stat.S_IMODE(info.st_mode))
-            )
-    elif not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-        raise ValueError('token_cache %r: the directory %r does not exist' % (path, os.path.dirname(os.path.abspath(path))))
-
-
 def resolve_settings(params, environ=None):
     """Turn module params (after argspec and env fallbacks) into the settings the client uses.
 
@@ -378,7 +363,7 @@ def resolve_settings(params, environ=None):
     else:
         verify = True
 
-    token_cache, token_cache_default, token_cache_warning = _token_cache(params.get('token_cache'), environ, method)
+    token_cache, token_cache_warning = resolve_token_cache(params.get('token_cache'), environ, method)
 
     settings.update(
         cloud=cloud,
@@ -393,23 +378,6 @@ def resolve_settings(params, environ=None):
         retries=retries,
         retry_budget=float(params['retry_budget']),
         token_cache=token_cache,
-        token_cache_default=token_cache_default,
         token_cache_warning=token_cache_warning,
     )
     return settings
-
-
-def _token_cache(value, environ, method):
-    """(the token cache file or None, whether it is the default, a warning or None).
-
-    On by default, in the user's ~/.ansible; a given token is never cached (there is nothing to fetch).
-    """
-    path, is_default = chosen_path(value, environ)
-    if path is None or method == 'access_token':
-        return None, False, None
-    if is_default:
-        problem = make_default_dir(path)
-        if problem:
-            return None, False, problem
-    _check_token_cache(path)
-    return path, is_default, None

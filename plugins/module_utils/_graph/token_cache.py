@@ -16,10 +16,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import importlib.util
 import json
 import os
+import stat
 import time
 from urllib.parse import urlsplit
+
+from ansible.module_utils.basic import missing_required_lib
+
+HAS_MSAL_EXTENSIONS = importlib.util.find_spec('msal_extensions') is not None
 
 # MSAL's own rule: an access token with less than five minutes left is treated as expired.
 EXPIRY_MARGIN = 300
@@ -45,6 +51,42 @@ def chosen_path(value, environ):
     if not isinstance(value, str):
         raise ValueError('token_cache must be a file path, true (the default file) or false (no cache); got %r' % (value,))
     return os.path.abspath(os.path.expanduser(os.path.expandvars(value))), False
+
+
+def resolve(value, environ, method):
+    """(the token cache file or None, a warning or None) for the ``token_cache`` option; ValueError names the rule.
+
+    On by default, in the user's ~/.ansible. The default is an optimisation, so what stands in its way (no
+    msal-extensions, a folder that cannot be made) turns it off with a warning; a file the task names must work.
+    A given access token is never cached: there is nothing to fetch.
+    """
+    path, is_default = chosen_path(value, environ)
+    if path is None or method == 'access_token':
+        return None, None
+    if not HAS_MSAL_EXTENSIONS:
+        if not is_default:
+            raise ValueError(missing_required_lib('msal-extensions', reason='for token_cache (set token_cache: false to run without it)'))
+        return None, 'msal-extensions is not installed: tokens are not kept between tasks (install it, or set token_cache: false)'
+    if is_default:
+        problem = make_default_dir(path)
+        if problem:
+            return None, problem
+    check_file(path)
+    return path, None
+
+
+def check_file(path):
+    """A token cache holds bearer tokens in clear: refuse one that others can read or write."""
+    if os.path.lexists(path):
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError('token_cache %r must be a regular file' % path)
+        if info.st_mode & 0o077:
+            raise ValueError(
+                'token_cache %r is accessible to other users (mode %o): it holds bearer tokens; run chmod 600 on it' % (path, stat.S_IMODE(info.st_mode))
+            )
+    elif not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        raise ValueError('token_cache %r: the directory %r does not exist' % (path, os.path.dirname(os.path.abspath(path))))
 
 
 def make_default_dir(path):

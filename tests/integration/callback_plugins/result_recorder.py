@@ -4,7 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Test-only callback: writes every task result of a run to the JSON file named by MSGRAPH_TEST_RESULTS.
 
-The integration tests assert on these results (and on the emulator's records), not on screen output.
+The integration tests assert on these results (and on the emulator's records), not on screen output. `make bench`
+times tasks with the same records: when the task started and when each host's result came back, on the controller's
+monotonic clock.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,6 +15,7 @@ __metaclass__ = type
 
 import json
 import os
+import time
 
 from ansible.plugins.callback import CallbackBase
 
@@ -21,7 +24,8 @@ name: result_recorder
 type: aggregate
 short_description: Records task results to a JSON file for the integration tests
 description:
-  - Writes a list of C({task, action, status, result}) to the file named by E(MSGRAPH_TEST_RESULTS).
+  - Writes a list of C({task, action, host, status, result, task_start, end}) to the file named by
+    E(MSGRAPH_TEST_RESULTS); C(task_start) and C(end) are seconds on the controller's monotonic clock.
 options: {}
 '''
 
@@ -35,8 +39,13 @@ class CallbackModule(CallbackBase):
     def __init__(self, *args, **kwargs):
         super(CallbackModule, self).__init__(*args, **kwargs)
         self._records = []
+        self._task_start = None
+
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        self._task_start = time.monotonic()
 
     def _record(self, result, status):
+        end = time.monotonic()
         data = dict(result._result)
         if status == 'ok' and data.get('changed'):
             status = 'changed'
@@ -44,8 +53,11 @@ class CallbackModule(CallbackBase):
             {
                 'task': result._task.get_name(),
                 'action': result._task.action,
+                'host': result._host.get_name(),
                 'status': status,
                 'result': json.loads(json.dumps(data, default=str)),
+                'task_start': self._task_start,
+                'end': end,
             }
         )
 

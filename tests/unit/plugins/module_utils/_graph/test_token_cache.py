@@ -140,7 +140,7 @@ def test_default_cache_is_made_private_in_the_home(tmp_path):
     settings = settings_for(tmp_path)
     folder = tmp_path / '.ansible' / 'msgraph.calls'
     assert settings['token_cache'] == str(folder / 'token_cache.json')
-    assert settings['token_cache_default'] is True and settings['token_cache_warning'] is None
+    assert settings['token_cache_warning'] is None
     assert stat.S_IMODE(os.stat(str(folder)).st_mode) == 0o700
 
 
@@ -168,7 +168,7 @@ def test_default_cache_readable_by_others_is_refused(tmp_path):
 
 
 SERVE_FROM_FILE = '''
-import json, sys, time
+import json, sys
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.client import GraphClient
 settings = json.loads(sys.argv[1])
 client = GraphClient(settings)
@@ -178,19 +178,9 @@ print(json.dumps({'token': client.token(), 'msal': 'msal' in sys.modules, 'msal_
 
 def test_a_cached_token_is_served_without_importing_msal(tmp_path):
     # A process of its own, as a task is: the test run has imported msal long ago.
-    settings = dict(
-        SETTINGS,
-        client_secret='s3cret',
-        authority='https://login.microsoftonline.com/' + TENANT,
-        instance_discovery=True,
-        graph_endpoint='https://graph.microsoft.com',
-        api_version='v1.0',
-        verify=True,
-        timeout=5.0,
-        retries=0,
-        retry_budget=5.0,
-        token_cache=write_cache(tmp_path, entry(expires_on=str(int(time.time()) + 3000))),
-    )
+    cache = write_cache(tmp_path, entry(expires_on=str(int(time.time()) + 3000)))
+    os.chmod(cache, 0o600)
+    settings = settings_for(tmp_path, token_cache=cache)
     out = subprocess.run(
         [sys.executable, '-c', SERVE_FROM_FILE, json.dumps(settings)], stdout=subprocess.PIPE, universal_newlines=True, check=True, env=os.environ
     ).stdout
