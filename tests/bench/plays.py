@@ -49,9 +49,9 @@ def floor(count):
     return [play([{'name': 'floor %d' % i, 'bench_floor': {'index': i}} for i in range(count)], 'floor')]
 
 
-def uri_recipe(info, call_ids):
-    """What a user writes without the collection: one token POST (registered), then one roster GET per call."""
-    token = {
+def token_task(info):
+    """The uri recipe's first task: a client-credentials token POST, registered as graph_token."""
+    return {
         'name': 'token',
         'ansible.builtin.uri': {
             'url': '%s/%s/oauth2/v2.0/token' % (info['authority_host'], info['tenant_id']),
@@ -68,18 +68,38 @@ def uri_recipe(info, call_ids):
         'register': 'graph_token',
         'no_log': True,
     }
+
+
+def roster_url(info, call_id):
+    return '%s/v1.0/communications/calls/%s/participants' % (info['graph_endpoint'], call_id)
+
+
+def uri_recipe(info, call_ids):
+    """What a user writes without the collection: one token POST (registered), then one roster GET per call."""
     reads = [
         {
             'name': 'participants %d' % i,
             'ansible.builtin.uri': {
-                'url': '%s/v1.0/communications/calls/%s/participants' % (info['graph_endpoint'], call_id),
+                'url': roster_url(info, call_id),
                 'headers': {'Authorization': 'Bearer {{ graph_token.json.access_token }}'},
                 'ca_path': info['ca_path'],
             },
         }
         for i, call_id in enumerate(call_ids)
     ]
-    return [play([token] + reads, 'uri recipe')]
+    return [play([token_task(info)] + reads, 'uri recipe')]
+
+
+def requests_get(info, call_ids):
+    """The same roster GETs, each by the least module that uses requests (library/bench_requests_get.py)."""
+    reads = [
+        {
+            'name': 'requests get %d' % i,
+            'bench_requests_get': {'url': roster_url(info, call_id), 'token': '{{ graph_token.json.access_token }}', 'ca_path': info['ca_path']},
+        }
+        for i, call_id in enumerate(call_ids)
+    ]
+    return [play([token_task(info)] + reads, 'requests get')]
 
 
 def invite(connection, call_ids, people=None, token_cache=None, name='invite'):

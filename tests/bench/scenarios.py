@@ -32,7 +32,7 @@ class Scenario:
         self.key = key
         self.label = label
         self.target = target  # None (no emulator), 'plain' or 'latency'
-        self.kind = kind  # 'floor', 'uri', 'noop' or 'invite'
+        self.kind = kind  # 'floor', 'uri', 'requests_get', 'noop' or 'invite'
         self.token_cache = token_cache
         self.baseline = baseline  # the key of the same scenario without latency
         self.runs = []
@@ -42,6 +42,7 @@ def scenarios():
     return [
         Scenario('floor', 'floor (exit_json only)', kind='floor'),
         Scenario('uri', 'uri recipe (token + 1 GET/task)', 'plain', kind='uri'),
+        Scenario('requests_get', 'requests GET module (1 GET/task)', 'plain', kind='requests_get'),
         Scenario('noop', 'invite no-op', 'plain', kind='noop'),
         Scenario('noop_cache', 'invite no-op, token_cache: <file>', 'plain', kind='noop', token_cache=True),
         Scenario('invite', 'invite 1 user + 1 phone', 'plain', kind='invite'),
@@ -100,9 +101,11 @@ class SideBySide:
         if scenario.kind == 'floor':
             return plays.floor(self.tasks), [None] * self.tasks, None
         emu = self.emulators[scenario.target]
-        if scenario.kind == 'uri':
+        if scenario.kind in ('uri', 'requests_get'):
+            # The first task is the token request; each of the others reads one call's roster.
             calls = self.noop_calls[scenario.target][1:]
-            return plays.uri_recipe(emu.info, calls), [None] + calls, None
+            recipe = plays.uri_recipe if scenario.kind == 'uri' else plays.requests_get
+            return recipe(emu.info, calls), [None] + calls, None
         if scenario.kind == 'noop':
             calls = self.noop_calls[scenario.target]
         else:
@@ -168,6 +171,7 @@ class SideBySide:
         figures = self.summary()
         floor = figures['floor']['median']
         uri = figures['uri']['median']
+        least = figures['requests_get']['median']
         delay = DELAY_MS / 1000.0
         table = Table(
             'Per task, %d tasks per play (the first left out), %d runs each, interleaved' % (self.tasks, self.repeats),
@@ -180,10 +184,11 @@ class SideBySide:
                 'token req/run',
                 'x floor',
                 'x uri',
+                'x req GET',
                 'RTs over floor',
                 'RTs added',
             ],
-            numeric=range(1, 10),
+            numeric=range(1, 11),
         )
         for scenario in self.scenarios:
             row = figures[scenario.key]
@@ -202,8 +207,9 @@ class SideBySide:
                 fmt(_ms(row['best'])),
                 fmt(row['graph'], '%.1f'),
                 token_text,
-                fmt(ratio(row['median'], floor), '%.1f'),
-                fmt(ratio(row['median'], uri), '%.1f') if scenario.target != 'latency' else None,
+                fmt(ratio(row['median'], floor), '%.2f'),
+                fmt(ratio(row['median'], uri), '%.2f') if scenario.target != 'latency' else None,
+                fmt(ratio(row['median'], least), '%.2f') if scenario.target != 'latency' else None,
                 fmt(over_floor, '%.1f'),
                 fmt(added, '%.1f'),
             )
@@ -213,7 +219,8 @@ class SideBySide:
                 'the lowest of the runs\' own medians.',
                 'Graph req/task: requests under /v1.0 or /beta per measured task. token req/run: token POSTs and OpenID discovery '
                 'GETs in a whole run, first task included (the median of the runs; their range when they differ).',
-                'x floor, x uri: the median over the floor\'s and the uri recipe\'s medians of the same make bench.',
+                'x floor, x uri, x req GET: the median over the medians of the floor, the uri recipe and the requests GET module '
+                '(the least module that reads a roster with requests: library/bench_requests_get.py) of the same make bench.',
                 '+%d ms/request: every request to that emulator (token service and discovery too) waits %d ms. RTs over floor = '
                 '(median - floor median) / %.1f s; RTs added = (median - the same scenario\'s median without latency) / %.1f s, '
                 'the round trips a task waits for one after another.' % (DELAY_MS, DELAY_MS, delay, delay),
