@@ -25,7 +25,7 @@ PARTS = ('galaxy.yml', 'meta', 'plugins')
 
 
 def snapshot(repo, root):
-    """Copy the checkout at ``repo`` to ``root``/ansible_collections/<namespace>/<name>; return (``root``, fingerprint).
+    """Copy the checkout at ``repo`` to ``root``/ansible_collections/<namespace>/<name>; return its fingerprint.
 
     The fingerprint is the first 12 hex digits of a SHA-256 over the paths and contents of the copied PARTS.
     """
@@ -41,4 +41,4 @@ def snapshot(repo, root):
             digest.update(os.path.relpath(path, target).encode('utf-8') + b'\0')
             with open(path, 'rb') as handle:
                 digest.update(handle.read() + b'\0')
-    return root, digest.hexdigest()[:12]
+    return digest.hexdigest()[:12]

@@ -37,15 +37,14 @@ class Run:
         for record in records:
             # The records come in task order; a task's hosts share its start.
             if not self.tasks or self.tasks[-1]['start'] != record['task_start']:
-                self.tasks.append({'name': record['task'], 'start': record['task_start'], 'results': []})
+                self.tasks.append({'start': record['task_start'], 'results': []})
             self.tasks[-1]['results'].append(record)
         for task in self.tasks:
             task['seconds'] = max(result['end'] for result in task['results']) - task['start']
 
-    def durations(self, skip_first=True):
-        """Per-task seconds, without the play's first task (the warm-up) unless told otherwise."""
-        tasks = self.tasks[1:] if skip_first else self.tasks
-        return [task['seconds'] for task in tasks]
+    def durations(self):
+        """Per-task seconds, without the play's first task (the warm-up)."""
+        return [task['seconds'] for task in self.tasks[1:]]
 
     def statuses(self):
         """{status: count} over every host result of every task ('changed' counted apart from 'ok')."""

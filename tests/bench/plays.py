@@ -102,14 +102,13 @@ def requests_get(info, call_ids):
     return [play([token_task(info)] + reads, 'requests get')]
 
 
-def invite(connection, call_ids, people=None, token_cache=None, name='invite'):
-    """One graph_call_invite task per call, each naming ``people``; ``token_cache`` set only when given."""
+def invite(connection, call_ids, token_cache=None, name='invite'):
+    """One graph_call_invite task per call, each naming PEOPLE; ``token_cache`` set only when given."""
     defaults = dict(connection)
     if token_cache:
         defaults['token_cache'] = token_cache
     tasks = [
-        {'name': '%s %d' % (name, i), 'msgraph.calls.graph_call_invite': {'call_id': call_id, 'participants': people or PEOPLE}}
-        for i, call_id in enumerate(call_ids)
+        {'name': '%s %d' % (name, i), 'msgraph.calls.graph_call_invite': {'call_id': call_id, 'participants': PEOPLE}} for i, call_id in enumerate(call_ids)
     ]
     return [play(tasks, name, module_defaults=defaults)]
 

@@ -23,7 +23,7 @@ def is_graph(entry):
 
 
 def is_token_service(entry):
-    return not is_graph(entry) and not entry['path'].startswith('/_emulator')
+    return not is_graph(entry)
 
 
 def is_invite(entry):
@@ -36,14 +36,16 @@ def call_of(entry):
     return match.group(1).lower() if match else None
 
 
+def identity_keys(identity_set):
+    """(kind, id) of every identity with an id in an identitySet, in kind order."""
+    return [(kind, str(ident['id']).lower()) for kind, ident in sorted((identity_set or {}).items()) if isinstance(ident, dict) and ident.get('id')]
+
+
 def invitees(entry):
     """(kind, id) of each person an invite request names (the first identity kind with an id)."""
     people = []
     for participant in (entry.get('body') or {}).get('participants') or []:
-        for kind, ident in sorted(((participant or {}).get('identity') or {}).items()):
-            if isinstance(ident, dict) and ident.get('id'):
-                people.append((kind, str(ident['id']).lower()))
-                break
+        people.extend(identity_keys((participant or {}).get('identity'))[:1])
     return people
 
 

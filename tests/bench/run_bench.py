@@ -109,7 +109,8 @@ def main():
     problems = []
     with contextlib.ExitStack() as stack:
         path = stack.enter_context(tempfile.TemporaryDirectory(prefix='msgraph-bench-'))
-        collections, fingerprint = snapshot(REPO, os.path.join(path, 'collections'))
+        collections = os.path.join(path, 'collections')
+        fingerprint = snapshot(REPO, collections)
         print('collection snapshot %s (the plays and the planner run this copy of galaxy.yml, meta/ and plugins/)' % fingerprint)
         sys.stdout.flush()
         # The planner imports plan_invite from the snapshot, now first on sys.path.

@@ -22,7 +22,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import plays
-from requests_log import Window, call_of
+from requests_log import Window, call_of, identity_keys
 from table import Table, fmt
 
 HOSTS = 20
@@ -90,18 +90,17 @@ def run_scale(workdir, emu, throttle, progress):
     statuses = result.statuses()
     run.tasks_ok = statuses.get('ok', 0) + statuses.get('changed', 0)
     run.invites_sent = len(requests.invites)
-    run.throttled = len(requests.throttled())
+    throttled = requests.throttled()
+    run.throttled = len(throttled)
     run.duplicates = requests.duplicates()
     run.token_requests = len(requests.token_service)
-    run.throttle_bound = throttle_bound(requests.throttled(), where)
+    run.throttle_bound = throttle_bound(throttled, where)
     wanted = _people_keys(people)
     for calls in host_calls.values():
         for call_id in calls:
             present = set()
             for participant in emu.call(call_id)['participants']:
-                for kind, ident in ((participant.get('info') or {}).get('identity') or {}).items():
-                    if isinstance(ident, dict) and ident.get('id'):
-                        present.add((kind, str(ident['id']).lower()))
+                present.update(identity_keys((participant.get('info') or {}).get('identity')))
             run.missing += len(wanted - present)
     return run
 

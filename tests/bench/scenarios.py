@@ -130,8 +130,8 @@ class SideBySide:
 
     def check(self, scenario, repeat, figures, token_cache):
         where = '%s, repeat %d' % (scenario.label, repeat)
-        if token_cache and token_cache_mode(token_cache) != 0o600:
-            mode = token_cache_mode(token_cache)
+        mode = token_cache_mode(token_cache) if token_cache else 0o600
+        if mode != 0o600:
             self.problems.append('%s: the token cache file %s' % (where, 'is missing' if mode is None else 'has mode %o, not 600' % mode))
         bad = {status: count for status, count in figures.statuses.items() if status not in ('ok', 'changed')}
         if bad:

@@ -16,11 +16,11 @@ NOTE_WIDTH = 118
 class Table:
     """Rows of cells under headers; ``numeric`` columns are right-aligned; ``notes``, sentences shown below."""
 
-    def __init__(self, title, headers, numeric=(), notes=()):
+    def __init__(self, title, headers, numeric=()):
         self.title = title
         self.headers = list(headers)
         self.numeric = set(numeric)
-        self.notes = list(notes)
+        self.notes = []
         self.rows = []
 
     def add(self, *cells):
@@ -51,6 +51,6 @@ class Table:
         return '\n'.join(out)
 
 
-def fmt(value, pattern='%.0f', missing='-'):
-    """A number through ``pattern``, or ``missing`` for None."""
-    return missing if value is None else pattern % value
+def fmt(value, pattern='%.0f'):
+    """A number through ``pattern``, or '-' for None."""
+    return '-' if value is None else pattern % value
