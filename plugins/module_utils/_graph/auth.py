@@ -38,13 +38,6 @@ def msal_module():
 TRANSIENT_TOKEN_ERRORS = ('server_error', 'temporarily_unavailable')
 
 
-def token_cache(settings):
-    """The MSAL token cache: a locked file shared by every task and fork, unless token_cache is off."""
-    if settings.get('token_cache'):
-        return persisted_cache(settings['token_cache'])
-    return msal_module().TokenCache()
-
-
 class _AcquireLock:
     """Serialises token requests across the processes that share a token cache file.
 
@@ -92,8 +85,10 @@ class _MsalAuth:
 
     @property
     def cache(self):
+        """MSAL's token cache: the locked file every task and fork share, or one in memory when token_cache is off."""
         if self._cache is None:
-            self._cache = token_cache(self.settings)
+            path = self.settings.get('token_cache')
+            self._cache = persisted_cache(path) if path else msal_module().TokenCache()
         return self._cache
 
     def token(self):

@@ -32,7 +32,9 @@ EXPIRY_MARGIN = 300
 # Where tasks keep tokens unless told otherwise: the home of the user who runs the module.
 DEFAULT_DIR = ('.ansible', 'msgraph.calls')
 DEFAULT_NAME = 'token_cache.json'
-# token_cache values that turn the cache off (YAML's false arrives as False, or as "False" from a string template).
+# token_cache strings that mean the default file, and those that turn the cache off (YAML's true and false
+# arrive as booleans, or as "True"/"False" from a string template).
+ON_VALUES = ('true', 'yes', 'on', 'default')
 OFF_VALUES = ('', 'false', 'no', 'off', 'none', '0')
 
 
@@ -44,7 +46,7 @@ def default_path(environ):
 
 def chosen_path(value, environ):
     """(path or None, whether it is the default) for the ``token_cache`` option's value."""
-    if value is None or value is True or (isinstance(value, str) and value.strip().lower() in ('true', 'yes', 'on', 'default')):
+    if value is None or value is True or (isinstance(value, str) and value.strip().lower() in ON_VALUES):
         return default_path(environ), True
     if value is False or (isinstance(value, str) and value.strip().lower() in OFF_VALUES):
         return None, False
