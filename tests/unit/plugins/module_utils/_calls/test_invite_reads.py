@@ -27,9 +27,11 @@ def member(ident, kind='user', lobby=False):
 
 
 class ReadingClient:
-    """Answers reads from a script and records them: ``roster`` for the first roster read, ``full`` for read_call()."""
+    """Answers reads about ``call_id`` from a script and records them: ``roster`` for the first roster read,
+    ``full_roster`` with the call and the operations for read_call()."""
 
-    def __init__(self, roster, full_roster=None, call=None, operations=()):
+    def __init__(self, roster, full_roster=None, call=None, operations=(), call_id='call'):
+        self.call_id = call_id
         self.roster = roster
         self.full_roster = roster if full_roster is None else full_roster
         self.call = GROUP_CALL if call is None else call
@@ -57,8 +59,8 @@ class ReadingClient:
         return [(call(), None) for call in calls]
 
 
-def run(client, people, state='present', check_mode=False, call_id='call'):
-    runner = InviteRunner(client, call_id, parse_participants(people), 'base', state=state, check_mode=check_mode)
+def run(client, people, state='present', check_mode=False):
+    runner = InviteRunner(client, client.call_id, parse_participants(people), 'base', state=state, check_mode=check_mode)
     return runner.run()
 
 
@@ -151,17 +153,24 @@ CASES = [
         ['roster'],
         GraphError,
     ),
-    ('the call an earlier task would create (check mode): nothing to read', ReadingClient([]), [{'user': A}], 'present', True, [], ['invited']),
+    (
+        'the call an earlier task would create (check mode): nothing to read',
+        ReadingClient([], call_id=NOT_CREATED_CALL_ID),
+        [{'user': A}],
+        'present',
+        True,
+        [],
+        ['invited'],
+    ),
 ]
 
 
 @pytest.mark.parametrize('name,client,people,state,check_mode,reads,statuses', CASES, ids=[c[0] for c in CASES])
 def test_reads(name, client, people, state, check_mode, reads, statuses):
-    call_id = NOT_CREATED_CALL_ID if 'would create' in name else 'call'
     if isinstance(statuses, type):
         with pytest.raises(statuses):
-            run(client, people, state=state, check_mode=check_mode, call_id=call_id)
+            run(client, people, state=state, check_mode=check_mode)
     else:
-        result = run(client, people, state=state, check_mode=check_mode, call_id=call_id)
+        result = run(client, people, state=state, check_mode=check_mode)
         assert [p['status'] for p in result['participants']] == statuses
     assert client.reads == reads

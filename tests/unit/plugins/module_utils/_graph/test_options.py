@@ -13,16 +13,12 @@ import os
 import pytest
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import graph_argument_spec, resolve_settings
-
-TENANT = '5b7c9e3a-1d2f-4c6b-8a9e-0f1e2d3c4b5a'
+from graph_params import TENANT, graph_params
 
 
 def params(**overrides):
-    values = {name: spec.get('default') for name, spec in graph_argument_spec().items()}
     # token_cache off: the default would create ~/.ansible/msgraph.calls (test_token_cache.py tests it in a temporary home).
-    values.update(tenant_id=TENANT, client_id='app', client_secret='s3cret', token_cache=False)
-    values.update(overrides)
-    return values
+    return graph_params(**dict(dict(token_cache=False), **overrides))
 
 
 def test_global_cloud_by_default():

@@ -17,10 +17,10 @@ import time
 
 import pytest
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import graph_argument_spec, resolve_settings
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import resolve_settings
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.token_cache import cached_token, chosen_path
+from graph_params import TENANT, graph_params
 
-TENANT = '5b7c9e3a-1d2f-4c6b-8a9e-0f1e2d3c4b5a'
 CLIENT = '3f1c8e2a-7b4d-4c9e-a5f6-1d2e3c4b5a69'
 NOW = 1800000000
 SETTINGS = {
@@ -130,10 +130,7 @@ def test_token_cache_of_another_type_names_the_option():
 
 
 def settings_for(home, **overrides):
-    params = {name: spec.get('default') for name, spec in graph_argument_spec().items()}
-    params.update(tenant_id=TENANT, client_id=CLIENT, client_secret='s3cret')
-    params.update(overrides)
-    return resolve_settings(params, environ={'HOME': str(home)})
+    return resolve_settings(graph_params(**dict(dict(client_id=CLIENT), **overrides)), environ={'HOME': str(home)})
 
 
 def test_default_cache_is_made_private_in_the_home(tmp_path):
