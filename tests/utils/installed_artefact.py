@@ -176,12 +176,16 @@ def clean_venv():
 
 def clean_env(work, collections):
     """The environment of the clean venv's commands: no ANSIBLE_* or PYTHONPATH from the caller, no main .venv
-    on PATH, no ansible.cfg but an empty one, and the fresh collections path as the only one."""
+    on PATH, no ansible.cfg but an empty one, the fresh collections path as the only one, and a home of its own
+    (the default token cache goes there, not into the caller's ~/.ansible)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith('ANSIBLE_') and k not in ('PYTHONPATH', 'PYTHONHOME', 'VIRTUAL_ENV')}
     path = [p for p in env.get('PATH', '').split(os.pathsep) if p and not under(p, REPO)]
     cfg = os.path.join(work, 'ansible.cfg')
     open(cfg, 'w').close()
+    home = os.path.join(work, 'home')
+    os.makedirs(home, exist_ok=True)
     env.update(
+        HOME=home,
         PATH=os.pathsep.join([CLEAN_BIN] + path),
         ANSIBLE_CONFIG=cfg,
         ANSIBLE_COLLECTIONS_PATH=collections,

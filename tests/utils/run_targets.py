@@ -7,7 +7,11 @@
 The emulator starts here, outside ansible-test, and its address, CA and app reach every target through
 tests/integration/integration_config.yml (written into the copied tree): ansible-test keeps no process
 alive between targets, so a server started by a target would be nobody's to stop. The setup target
-(setup_emulator) then resets it and gives each target its connection, as a role dependency.
+(setup_emulator), a role dependency of every target, checks that the connection is there, resets the emulator,
+stops its clock, and gives the targets its read-backs (defaults/main.yml).
+
+The run has a home of its own: the modules keep their tokens in ~/.ansible by default, and the real home is
+neither a test's to write nor to read from (a token another run's emulator issued).
 
 Usage: run_targets.py [extra ansible-test integration arguments, e.g. a target name]
 """
@@ -37,7 +41,9 @@ def main(argv):
             # JSON is YAML; ansible-test passes this file's variables to every target.
             with open(os.path.join(tree, 'tests', 'integration', 'integration_config.yml'), 'w') as handle:
                 json.dump(config, handle, indent=2)
-            env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get('PATH', ''), ANSIBLE_NOCOLOR='1')
+            home = os.path.join(work, 'home')
+            os.mkdir(home)
+            env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get('PATH', ''), ANSIBLE_NOCOLOR='1', HOME=home)
             command = [os.path.join(bin_dir, 'ansible-test'), 'integration', '--local', '--python', python] + argv[1:]
             print('run_targets: %s (emulator at %s)' % (' '.join(command[1:]), emu.base_url), flush=True)
             rc = subprocess.call(command, cwd=tree, env=env)
