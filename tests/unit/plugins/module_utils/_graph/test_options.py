@@ -18,7 +18,9 @@ from graph_params import TENANT, graph_params
 
 def params(**overrides):
     # token_cache off: the default would create ~/.ansible/msgraph.calls (test_token_cache.py tests it in a temporary home).
-    return graph_params(**dict(dict(token_cache=False), **overrides))
+    values = dict(token_cache=False)
+    values.update(overrides)
+    return graph_params(**values)
 
 
 def test_global_cloud_by_default():

@@ -130,7 +130,9 @@ def test_token_cache_of_another_type_names_the_option():
 
 
 def settings_for(home, **overrides):
-    return resolve_settings(graph_params(**dict(dict(client_id=CLIENT), **overrides)), environ={'HOME': str(home)})
+    values = dict(client_id=CLIENT)
+    values.update(overrides)
+    return resolve_settings(graph_params(**values), environ={'HOME': str(home)})
 
 
 def test_default_cache_is_made_private_in_the_home(tmp_path):
