@@ -1,7 +1,7 @@
 """Calls the bot makes: create or join (``POST /communications/calls``), keepAlive, hang up, remove a participant.
 
-Validation follows graph-api.md 11.1-11.2 and accepts every documented request example of 11.4
-verbatim (``tests/unit/emulator/vectors/``), trailing commas included. What happens after the
+Validation follows Microsoft Graph's "Create call" page and call resource, and accepts every documented request
+example of that page verbatim (``tests/unit/emulator/vectors/``), trailing commas included. What happens after the
 ``201`` (establishing -> established or terminated, the keepAlive rule) is lifecycle.py.
 """
 
@@ -106,7 +106,7 @@ def _without_trailing_commas(text):
 
 
 def read_body(req):
-    """The JSON body; trailing commas are tolerated, as in the documented examples (graph-api.md 11.4)."""
+    """The JSON body; trailing commas are tolerated, as in the documented examples (Microsoft Graph docs: Create call)."""
     try:
         text = req.body.decode("utf-8")
         try:
@@ -405,7 +405,7 @@ def create_call(req, state, version):
 
 
 def list_calls(req, state, version):  # pylint: disable=unused-argument
-    """GET /communications/calls: not supported by Graph (graph-api.md 3.1); the emulator's unknown-path 404."""
+    """GET /communications/calls: not supported by Graph (a Microsoft Q&A answer; no such API is documented); the emulator's unknown-path 404."""
     raise GraphError(404, "UnknownError", "Resource not found for the segment path '/communications/calls'.")
 
 

@@ -33,7 +33,7 @@ SETTINGS = {
 }
 
 
-# --- Invite lifecycle and the UNCONFIRMED Graph behaviours (graph-api.md section 9) -------------
+# --- Invite lifecycle and the UNCONFIRMED Graph behaviours (not documented by Microsoft) ---------
 # Read by invite.py, graph_api.py and users_api.py; documented in docs/docsite/rst/guide_emulator.rst ("Config keys").
 
 INVITE_RESULTS = ("answer", "decline", "no_answer")
@@ -148,8 +148,8 @@ SETTINGS.update(
 )
 
 # --- Calls the bot creates or joins, hang-up, participant removal, online meetings ---------------
-# Read by lifecycle.py, calls_api.py and meetings_api.py; each models an UNCONFIRMED point of
-# graph-api.md section 14 or a documented rule with a test-sized knob (docs/docsite/rst/guide_emulator.rst "Config keys").
+# Read by lifecycle.py, calls_api.py and meetings_api.py; each models an UNCONFIRMED point (numbered as in the list
+# of them in docs/docsite/rst/guide_emulator.rst) or a documented rule with a test-sized knob (guide_emulator.rst "Config keys").
 
 CALLBACK_URI_MODES = ("required", "optional")
 UNKNOWN_MEETING_MODES = ("terminate", "join")

@@ -45,7 +45,7 @@ DEFAULT_MAX_HOLD_MS = 60_000
 RELEASE_ON_KEYS = ("method", "path")
 MALFORMED_BODY = b'{"value": ['
 
-# Graph error code and message per status when the rule names none (graph-api.md 5.1, 5.3).
+# Graph error code and message per status when the rule names none (Microsoft Graph docs: error responses, throttling guidance).
 GRAPH_DEFAULTS = {
     400: ("BadRequest", "Injected fault: bad request."),
     401: ("InvalidAuthenticationToken", "Injected fault: access token validation failure."),

@@ -29,7 +29,7 @@ def _utc_now():
 
 
 def graph_error_body(err, req):
-    """Graph's error envelope (graph-api.md 5.1)."""
+    """Graph's error envelope (Microsoft Graph docs: error responses)."""
     return {
         "error": {
             "code": err.code,

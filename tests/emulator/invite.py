@@ -1,6 +1,7 @@
 """POST /communications/calls/{id}/participants/invite: validation and the operation it creates.
 
-Validation mirrors what Graph documents (graph-api.md sections 1, 2, 8). The operation's
+Validation mirrors what Graph documents (Microsoft Graph docs: participant: invite, the invitationParticipantInfo and
+identitySet resources, and the call resource's rule on duplicate identities). The operation's
 lifecycle (running, then completed/failed per invited identity, evaluated lazily from
 timestamps) is the "asynchronous lifecycle" section below; docs/docsite/rst/guide_emulator.rst describes it.
 """
@@ -105,7 +106,7 @@ def _check_call(call, body):
 ACTIVE_STATUSES = ("notStarted", "running")
 RINGING_RESULTS = ("answer", "decline", "no_answer")
 # result -> (resultInfo code, subcode, underlying reason). Codes of the failed-invite field
-# reports' shape (graph-api.md section 4); 408#10057 is Graph's call-end reason "Call timed out
+# reports' shape (e.g. microsoft-graph-comms-samples issue #410; Microsoft documents no failed invite); 408#10057 is Graph's call-end reason "Call timed out
 # due to no signaling from callee endpoints"; the others are plausible choices, not documented.
 FAILURES = {
     "decline": (603, 10003, "the participant declined the call"),
@@ -248,7 +249,7 @@ def advance(call, now):
 def participants_removed(call, participant_ids, now):
     """Someone left (admin API) or was removed (DELETE .../participants/{id}) at ``now``: cancel the pending invite of a
     removed lobby entry (Graph: removing an invited participant cancels the outstanding add-participant request,
-    graph-api.md 3.6)."""
+    Microsoft Graph docs: participant: delete)."""
     for run in call.invite_runs.values():
         for invitee in run.invitees:
             if not invitee.done and invitee.participant_id in participant_ids:

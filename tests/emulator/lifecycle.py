@@ -10,7 +10,7 @@ whatever became due, in time order:
    roster), or ``terminated`` with the resultInfo decided at creation (unknown meeting,
    unreachable callback);
 2. invite outcomes due before the keepAlive deadline;
-3. the keepAlive rule (graph-api.md 11.5): a call not ended, whose last keepAlive (or creation)
+3. the keepAlive rule (Microsoft Graph docs: call: keepAlive): a call not ended, whose last keepAlive (or creation)
    is ``keep_alive_timeout`` seconds old, ends with 408/8537 at that moment;
 4. invite outcomes due by now.
 
@@ -29,8 +29,8 @@ def result_info(code, subcode, message):
     return {"@odata.type": "#microsoft.graph.resultInfo", "code": code, "subcode": subcode, "message": message}
 
 
-# Why a call ended -> its resultInfo. Documented end reasons (graph-api.md 12.1): 408/8537 and 200/7000;
-# 400/2203 is the field report of a failed meeting join (11.3). The others are the emulator's choices.
+# Why a call ended -> its resultInfo. Documented end reasons (Microsoft Graph docs: call: delete, "Call end reason codes"): 408/8537
+# and 200/7000; 400/2203 is the field report of a failed meeting join (microsoft-graph-comms-samples issue #433). The others are the emulator's choices.
 HANG_UP = ("hang_up", 200, 7000, "The conversation has ended by bot.")
 KEEP_ALIVE_TIMEOUT = ("keep_alive_timeout", 408, 8537, "Keep Alive timeout, cleaned up inactive call.")
 UNKNOWN_MEETING = ("unknown_meeting", 400, 2203, "Bad Request. DiagCode: 400#2203")
@@ -43,7 +43,7 @@ CALLBACK_UNREACHABLE = (
 )
 REPLACED = ("replaced", 200, 5000, "Removed from the conversation: the same application joined this meeting again in another call. DiagCode: 200#5000")
 
-# Graph's 404 for a call that has ended (field report, graph-api.md 11.5): a numeric-string code.
+# Graph's 404 for a call that has ended (field report, microsoft-graph-comms-samples issue #81): a numeric-string code.
 ENDED_CALL_CODE = "9997"
 
 

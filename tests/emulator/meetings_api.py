@@ -1,5 +1,5 @@
 """Online meetings: ``POST /users/{userId}/onlineMeetings/createOrGet``, ``GET /users/{userId}/onlineMeetings/{id}``,
-the meetings the admin API seeds, and how a call join finds a meeting (graph-api.md section 13).
+the meetings the admin API seeds, and how a call join finds a meeting (Microsoft Graph docs: onlineMeeting: createOrGet, Get onlineMeeting).
 
 A meeting is stored in ``state.meetings`` as a ``state.Meeting`` whose ``resource`` is the
 onlineMeeting as Graph returns it. A call join (calls_api.py) knows it by ``chatInfo.threadId`` +

@@ -1,6 +1,7 @@
 """Builders for the Graph resources the emulator returns (call, participant, identitySet).
 
-Shapes follow the v1.0 docs and the examples in graph-api.md sections 3 and 7.
+Shapes follow the v1.0 docs (the call, participant, participantInfo and commsOperation resources) and the
+documented examples of Microsoft Graph's "participant: invite" page.
 """
 
 import copy
@@ -15,7 +16,7 @@ P2P_REFUSAL = "This request doesn't support peer-to-peer calls."
 IDENTITY_SET_TYPES = ("#microsoft.graph.identitySet", "#microsoft.graph.communicationsIdentitySet")
 
 # Properties of identitySet / communicationsIdentitySet that hold an identity object
-# (graph-api.md 2.2, 2.3). Other keys are allowed too: identitySet is an open type.
+# (Microsoft Graph docs: identitySet and communicationsIdentitySet resources). Other keys are allowed too: identitySet is an open type.
 IDENTITY_KINDS = (
     "application",
     "applicationInstance",
@@ -188,7 +189,7 @@ def participant_label(identity_set):
     """How Graph's addParticipants failure messages name a participant (an MRI-like string).
 
     Modelled on the field report ``addParticipants failed for participant 4:+61450078883``
-    (graph-api.md section 4): ``4:`` phone, ``8:orgid:`` user, ``28:`` application/bot,
+    (microsoft-graph-comms-samples issue #410; not documented by Microsoft): ``4:`` phone, ``8:orgid:`` user, ``28:`` application/bot,
     ``8:guest:`` guest, otherwise ``<kind>:<id>``.
     """
     kind, identity = primary_identity(identity_set)

@@ -26,7 +26,7 @@ BOT_DISPLAY_NAME = "msgraph.calls emulator bot"
 # Entra ID issues app-only tokens for about an hour and reports 3599 s.
 TOKEN_LIFETIME_SECONDS = 3599
 
-# call.state values documented for v1.0 (graph-api.md section 3.1).
+# call.state values documented for v1.0 (Microsoft Graph docs: call resource type).
 CALL_STATES = (
     "incoming",
     "establishing",

@@ -20,7 +20,7 @@ ORGANIZER = "5810cede-f3cc-42eb-b2c1-e9bd5d53ec96"
 ADA = "0d5f6c2e-1b8a-4e3f-9c7d-2a4b6c8d0e1f"
 BOB = "7e1b4346-85a6-4bdd-abe3-d11c5d420efe"
 CAT = "c3a1e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e"
-# The documented examples' meeting coordinates (graph-api.md 11.4 (b), (c)).
+# The documented examples' meeting coordinates (Microsoft Graph docs: Create call, Examples 5 and 7).
 EXAMPLE_THREAD = "19:meeting_Win6Ydo4wsMijFjZS00ZGVjLTk5MGUtOTRjNWY2NmNkYTFm@thread.v2"
 EXAMPLE_JOIN_ID, EXAMPLE_PASSCODE = "1234567", "psw123"
 
@@ -169,7 +169,7 @@ def test_documented_joins_establish_when_the_meeting_is_known(manual, graph):
             response = graph.post("/v1.0/communications/calls", data=handle.read(), headers={"Content-Type": "application/json"})
         assert response.status_code == 201, response.text
         calls[name] = response.json()
-    # A joinMeetingId join answers with the meeting's chatInfo resolved (graph-api.md 11.3).
+    # A joinMeetingId join answers with the meeting's chatInfo resolved (Microsoft Graph docs: Create call, the Example 7 response).
     assert calls["example7_join_meeting_id"]["chatInfo"]["threadId"] == by_id["chatInfo"]["threadId"]
     emu.clock(advance=2)
     for name, meeting in (("example5_join_organizer_meeting_info", by_thread), ("example7_join_meeting_id", by_id)):

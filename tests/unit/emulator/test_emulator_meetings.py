@@ -14,7 +14,7 @@ ADA = "0d5f6c2e-1b8a-4e3f-9c7d-2a4b6c8d0e1f"
 ADA_UPN = "ada@contoso.com"
 BOB = "7e1b4346-85a6-4bdd-abe3-d11c5d420efe"
 STRANGER = "c3a1e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e"
-# The documented createOrGet request body (graph-api.md 13.2), verbatim.
+# The documented createOrGet request body (Microsoft Graph docs: onlineMeeting: createOrGet, the request example), verbatim.
 DOC_EXAMPLE = {
     "startDateTime": "2020-02-06T01:49:21.3524945+00:00",
     "endDateTime": "2020-02-06T02:19:21.3524945+00:00",

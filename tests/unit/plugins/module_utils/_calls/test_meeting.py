@@ -2,7 +2,7 @@
 # Copyright (c) 2026 msgraph.calls contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""graph_online_meeting's pure parts: the createOrGet body (graph-api.md 13.2) and the meeting it returns."""
+"""graph_online_meeting's pure parts: the createOrGet body (Microsoft Graph docs: onlineMeeting: createOrGet) and the meeting it returns."""
 
 from __future__ import absolute_import, division, print_function
 
