@@ -226,7 +226,7 @@ call:
 
 from urllib.parse import urlsplit
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import number_in_range
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_plan import (
@@ -240,11 +240,10 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode im
     NOT_CREATED_JOIN_URL,
     refuse_outside_check_mode,
 )
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import resolve_principal_names
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import prepare_people
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import is_guid
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.join_url import MEETING_KEYS, meeting_coordinates
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_participants, participant_options
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
 
 TARGET_KEYS = ('user', 'guest', 'application_instance', 'phone', 'identity', 'display_name', 'tenant_id', 'identity_provider')
 
@@ -268,9 +267,9 @@ def argument_spec():
 def _callback_uri(value):
     parts = urlsplit(value or '')
     if parts.scheme.lower() != 'https' or not parts.hostname:
-        raise ValueError('callback_uri must be the bot\'s https:// calling webhook (Graph requires HTTPS); got %r' % value)
+        raise InputError('callback_uri must be the bot\'s https:// calling webhook (Graph requires HTTPS); got %r' % value)
     if parts.username is not None or parts.password is not None:
-        raise ValueError('callback_uri must not carry a user name or password')
+        raise InputError('callback_uri must not carry a user name or password')
     return value
 
 
@@ -284,23 +283,23 @@ class Request:  # pylint: disable=too-few-public-methods
         for option in ('call_id', 'join_url'):
             message = refuse_outside_check_mode(params[option], option)
             if message and not check_mode:
-                raise ValueError(message)
+                raise InputError(message)
         if params['state'] == 'absent':
             if not self.call_id:
-                raise ValueError('state=absent needs call_id: the call to hang up')
+                raise InputError('state=absent needs call_id: the call to hang up')
             return
         self.targets = parse_participants(params['targets'], option='targets') if params['targets'] else None
         meeting = dict((k, v) for k, v in (params['meeting'] or {}).items() if v not in (None, ''))
         join_url = params['join_url'] or None
         if self.targets is not None and (join_url or meeting):
-            raise ValueError('targets starts a new group call; join_url and meeting join a meeting: give one or the other')
+            raise InputError('targets starts a new group call; join_url and meeting join a meeting: give one or the other')
         if self.targets is not None:
             check_targets(self.targets)
         self.preview_join = join_url == NOT_CREATED_JOIN_URL
         tenant = connection_tenant if connection_tenant and is_guid(connection_tenant) else None
         self.coordinates = None if self.preview_join else meeting_coordinates(join_url, meeting, tenant)
         if self.coordinates and self.coordinates['kind'] == 'join_meeting_id' and not self.coordinates['tenant_id']:
-            raise ValueError('join_url is a short link, which names no tenant: give meeting.tenant_id (the connection\'s tenant_id is not a GUID)')
+            raise InputError('join_url is a short link, which names no tenant: give meeting.tenant_id (the connection\'s tenant_id is not a GUID)')
         creates = self.targets is not None or self.coordinates is not None or self.preview_join
         self.callback_uri = _callback_uri(params['callback_uri']) if creates else None
         self.subject = params['subject']
@@ -322,27 +321,25 @@ def main():
     params = module.params
     client = module.client  # checks the connection options first; no request yet
     call_id = module.call_id(required=False)
-    try:
-        request = Request(params, module.check_mode, client.settings.get('tenant_id'), call_id)
-    except ValueError as exc:  # InputError and JoinInfoError too
-        module.fail(str(exc))
+    request = module.attempt(lambda: Request(params, module.check_mode, client.settings.get('tenant_id'), call_id))
     runner = CallRunner(client, check_mode=module.check_mode, warn=module.warn, wait_timeout=params['wait_timeout'], wait_sleep=params['wait_sleep'])
-    try:
-        if params['state'] == 'absent':
-            result = runner.absent(request.call_id)
-        else:
-            if request.targets:
-                resolve_principal_names(client, request.targets)
-            result = runner.present(request.call_id, request.body(), wait=params['wait'], keep_alive=params['keep_alive'])
-            if result['call'] and same_meeting(result['call'], request.coordinates) is False:
-                module.warn('call %s is in another meeting than the one given; it was kept, not replaced' % result['call_id'])
-        if module.diff_mode:
-            result['diff'] = runner.diff()
-    except TaskFailure as exc:
-        module.fail(exc.msg, error=exc.error, **runner.result)
-    except GraphError as exc:
-        module.fail_graph(exc, **runner.result)
-    module.exit(**result)
+    module.finish(lambda: run(module, runner, request), partial=lambda: runner.result)
+
+
+def run(module, runner, request):
+    """Hang up, or keep (join, create) the call; the result with its diff."""
+    params = module.params
+    if params['state'] == 'absent':
+        result = runner.absent(request.call_id)
+    else:
+        if request.targets:
+            prepare_people(runner.client, request.targets, module.warn, merge=False)
+        result = runner.present(request.call_id, request.body(), wait=params['wait'], keep_alive=params['keep_alive'])
+        if result['call'] and same_meeting(result['call'], request.coordinates) is False:
+            module.warn('call %s is in another meeting than the one given; it was kept, not replaced' % result['call_id'])
+    if module.diff_mode:
+        result['diff'] = runner.diff()
+    return result
 
 
 if __name__ == '__main__':

@@ -253,16 +253,14 @@ plan:
     - secondary would page Sam if fewer than 1 have joined after primary (180s), then wait up to 120s
 '''
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import number_in_range
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import refuse_outside_check_mode
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.escalate_runner import EscalateRunner
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.escalation import MAX_TIERS, parse_tiers, tier_base
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import check_history_file
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import base_client_context
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.client_context import base_client_context
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import participant_options
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
 
 
 def argument_spec():
@@ -291,7 +289,7 @@ def argument_spec():
 
 
 def validate(params, call_id):
-    """Every input rule, before any request: (tiers, base clientContext). ValueError names the option."""
+    """Every input rule, before any request: (tiers, base clientContext). InputError names the option."""
     number_in_range('min_joined', params['min_joined'], 1, 100, unit='a whole number')
     number_in_range('wait_timeout', params['wait_timeout'], 1, 3600)
     number_in_range('wait_sleep', params['wait_sleep'], 0, 300, low_excluded=True)
@@ -308,10 +306,7 @@ def main():
     module = GraphModule(argument_spec(), supports_check_mode=True)
     params = module.params
     call_id = module.call_id()
-    try:
-        tiers, base = validate(params, call_id)
-    except ValueError as exc:  # InputError too
-        module.fail(str(exc))
+    tiers, base = module.attempt(lambda: validate(params, call_id))
     message = refuse_outside_check_mode(call_id, 'call_id')
     if message and not module.check_mode and not params['validate_only']:
         module.fail(message)
@@ -330,13 +325,7 @@ def main():
         history_file=params['history_file'],
         fail_on_goal_not_met=params['fail_on_goal_not_met'],
     )
-    try:
-        result = runner.run()
-    except TaskFailure as exc:
-        module.fail(exc.msg, error=exc.error, **runner.result)
-    except GraphError as exc:
-        module.fail_graph(exc, **runner.result)
-    module.exit(**result)
+    module.finish(runner.run, partial=lambda: runner.result)
 
 
 if __name__ == '__main__':

@@ -119,23 +119,25 @@ raw:
 '''
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_view import call_summary
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import CALL, read_call
+
+
+def call_info(module, call_id):
+    view = read_call(module.client, call_id, (CALL,))
+    if view.not_found or view.preview:
+        return dict(changed=False, exists=False, call=None)  # preview: the check-mode marker of a call not created yet
+    view.raise_for(CALL)
+    result = dict(changed=False, exists=True, call=call_summary(view.call))
+    if module.params['raw']:
+        result['raw'] = view.call
+    return result
 
 
 def main():
     module = GraphModule(dict(call_id=dict(type='str', required=True), raw=dict(type='bool', default=False)), supports_check_mode=True)
     call_id = module.call_id()
-    try:
-        call = module.client.get_call(call_id)
-    except GraphError as exc:
-        if exc.status == 404:
-            module.exit(changed=False, exists=False, call=None)
-        module.fail_graph(exc)
-    result = dict(changed=False, exists=True, call=call_summary(call))
-    if module.params['raw']:
-        result['raw'] = call
-    module.exit(**result)
+    module.finish(lambda: call_info(module, call_id))
 
 
 if __name__ == '__main__':

@@ -520,14 +520,14 @@ error:
   sample: {"status": 404, "code": "itemNotFound", "message": "Call not found.", "request_id": "1a0f…", "client_request_id": "225a…"}
 '''
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import number_in_range
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import refuse_outside_check_mode
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import InviteHistory, check_history_file
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import MAX_PER_INVITE, base_client_context
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import check_history_file
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.client_context import base_client_context
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import MAX_PER_INVITE
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_runner import InviteRunner
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import TaskFailure
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import (
     parse_participants,
     participant_options,
@@ -559,7 +559,7 @@ def argument_spec():
 
 
 def validate(params):
-    """Every input rule, before any request. Returns (invitees, base clientContext); ValueError names the option."""
+    """Every input rule, before any request. Returns (invitees, base clientContext); InputError names the option."""
     number_in_range('batch_size', params['batch_size'], 1, MAX_PER_INVITE, unit='a whole number')
     number_in_range('settle_timeout', params['settle_timeout'], 0, MAX_SETTLE)
     number_in_range('wait_timeout', params['wait_timeout'], 1, MAX_WAIT)
@@ -576,32 +576,39 @@ def remove(module, client, call_id, invitees):
     from ansible_collections.msgraph.calls.plugins.module_utils._calls.remove_runner import RemoveRunner
 
     runner = RemoveRunner(client, call_id, invitees, check_mode=module.check_mode, warn=module.warn)
-    try:
-        result = runner.run()
-        if module.diff_mode:
-            result['diff'] = runner.diff()
-    except TaskFailure as exc:
-        module.fail(exc.msg, error=exc.error, **runner.result)
-    except GraphError as exc:
-        module.fail_graph(exc, **runner.result)
-    module.exit(**result)
+    module.finish(lambda: with_diff(module, runner, runner.run()), partial=lambda: runner.result)
+
+
+def with_diff(module, runner, result):
+    if module.diff_mode:
+        result['diff'] = runner.diff()
+    return result
+
+
+def invite(module, runner):
+    """Invite whoever is missing, then (``wait``) follow each invite to its outcome."""
+    params = module.params
+    result = with_diff(module, runner, runner.run())
+    if params['wait'] and not module.check_mode:
+        failed, timed_out = runner.wait(params['wait_timeout'], params['wait_sleep'])
+        if failed and params['fail_on_failed_invite']:
+            raise TaskFailure('the invite of %s failed (see participants[].result_info)' % ', '.join(failed))
+        if timed_out and params['fail_on_timeout']:
+            raise TaskFailure('no outcome within wait_timeout=%ss for %s: still ringing' % (params['wait_timeout'], ', '.join(timed_out)))
+    return result
 
 
 def main():
     module = GraphModule(argument_spec(), supports_check_mode=True)
     params = module.params
     call_id = module.call_id()
-    try:
-        invitees, base = validate(params)
-    except ValueError as exc:  # InputError too
-        module.fail(str(exc))
+    invitees, base = module.attempt(lambda: validate(params))
     message = refuse_outside_check_mode(call_id, 'call_id')
     if message and not module.check_mode:
         module.fail(message)
     client = module.client
     if params['state'] == 'absent':
         remove(module, client, call_id, invitees)
-    history = InviteHistory(params['history_file'], call_id, base) if params['history_file'] else None
     runner = InviteRunner(
         client,
         call_id,
@@ -612,23 +619,9 @@ def main():
         warn=module.warn,
         batch_size=params['batch_size'],
         settle_timeout=params['settle_timeout'],
-        history=history,
+        history_file=params['history_file'],
     )
-    try:
-        result = runner.run()
-        if module.diff_mode:
-            result['diff'] = runner.diff()
-        if params['wait'] and not module.check_mode:
-            failed, timed_out = runner.wait(params['wait_timeout'], params['wait_sleep'])
-            if failed and params['fail_on_failed_invite']:
-                module.fail('the invite of %s failed (see participants[].result_info)' % ', '.join(failed), **result)
-            if timed_out and params['fail_on_timeout']:
-                module.fail('no outcome within wait_timeout=%ss for %s: still ringing' % (params['wait_timeout'], ', '.join(timed_out)), **result)
-    except TaskFailure as exc:
-        module.fail(exc.msg, error=exc.error, **runner.result)
-    except GraphError as exc:
-        module.fail_graph(exc, **runner.result)
-    module.exit(**result)
+    module.finish(lambda: invite(module, runner), partial=lambda: runner.result)
 
 
 if __name__ == '__main__':

@@ -130,27 +130,36 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_view imp
     participant_matches,
     participant_summary,
 )
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import TaskFailure
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import InputError
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import CALL, ROSTER, read_call
 
 
-def read_roster(module, client, call_id):
+def read_roster(client, call_id):
     """The roster, or None for an unknown call; explains Graph's refusal on a peer-to-peer call."""
-    try:
-        return client.list_participants(call_id)
-    except GraphError as exc:
-        if exc.status == 404:
-            return None
-        if exc.status == 400:
-            # Graph refuses the roster of a peer-to-peer call; one more read tells the user that is why.
-            try:
-                call = client.get_call(call_id)
-            except GraphError:
-                call = {}
-            if call and not isinstance(call.get('chatInfo'), dict):
-                module.fail('call %s is a peer-to-peer call: Graph does not list the participants of one (%s)' % (call_id, exc.summary()), error=exc.to_dict())
-        module.fail_graph(exc)
+    view = read_call(client, call_id, (ROSTER,))
+    if view.not_found or view.preview:
+        return None  # the check-mode marker of a call not created yet: there is none to show
+    error = view.errors.get(ROSTER)
+    if error is not None and error.status == 400:
+        # Graph refuses the roster of a peer-to-peer call; one more read tells the user that is why.
+        call = read_call(client, call_id, (CALL,))
+        if call.call and not call.group:
+            raise TaskFailure('call %s is a peer-to-peer call: Graph does not list the participants of one (%s)' % (call_id, error.summary()), cause=error)
+    view.raise_for(ROSTER)
+    return view.roster
+
+
+def participants(module, call_id, keys):
+    """The result: the roster's entries that match ``keys`` (all of them when None)."""
+    roster = read_roster(module.client, call_id)
+    if roster is None:
+        return dict(changed=False, exists=False, participants=[], count=0)
+    chosen = [p for p in roster if isinstance(p, dict) and (keys is None or participant_matches(p, keys))]
+    result = dict(changed=False, exists=True, participants=[participant_summary(p) for p in chosen], count=len(chosen))
+    if module.params['raw']:
+        result['raw'] = chosen
+    return result
 
 
 def main():
@@ -163,18 +172,8 @@ def main():
         supports_check_mode=True,
     )
     call_id = module.call_id()
-    try:
-        keys = identity_filter(module.raw_list('identities')) if module.params['identities'] else None
-    except InputError as exc:
-        module.fail(str(exc))
-    roster = read_roster(module, module.client, call_id)
-    if roster is None:
-        module.exit(changed=False, exists=False, participants=[], count=0)
-    chosen = [p for p in roster if isinstance(p, dict) and (keys is None or participant_matches(p, keys))]
-    result = dict(changed=False, exists=True, participants=[participant_summary(p) for p in chosen], count=len(chosen))
-    if module.params['raw']:
-        result['raw'] = chosen
-    module.exit(**result)
+    keys = module.attempt(lambda: identity_filter(module.raw_list('identities')) if module.params['identities'] else None)
+    module.finish(lambda: participants(module, call_id, keys))
 
 
 if __name__ == '__main__':

@@ -214,209 +214,9 @@ timeline:
   sample: ["#1 GET .../calls/{id} -> 200 (established, group call)", "#2 GET .../operations -> 200 (0 operations)"]
 '''
 
-import time
-import uuid
-
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.probe import (
-    ACTIVE,
-    FINISHED,
-    Evidence,
-    ProbeInputError,
-    answers,
-    check_call,
-    check_timing,
-    client_context,
-    describe,
-    duplicate_settled,
-    emulator_config,
-    listed_operations,
-    parse_probe,
-    probe_outcome,
-    probe_summary,
-    roster_entries,
-    settled,
-    undetermined,
-    verdict,
-)
-
-
-class ProbeFailure(Exception):
-    """The probe cannot go on; nothing more is sent."""
-
-
-class Prober:
-    """The probe's requests, in the order of docs/docsite/rst/guide_live_probe.rst; every answer is recorded in ``self.evidence``."""
-
-    def __init__(self, client, call_id, probe, answer_timeout, poll_interval, check_mode):
-        self.client = client
-        self.call_id = call_id
-        self.probe = probe
-        self.answer_timeout = answer_timeout
-        self.poll_interval = poll_interval
-        self.mode = 'check' if check_mode else ('probe' if probe else 'no_probe')
-        self.evidence = Evidence()
-        self.operations = {}  # the probe's operations: id -> the latest object Graph showed
-        self.order = []
-        self.changed = False
-        self.invites_sent = 0
-
-    # Requests, each recorded --------------------------------------------------------------------
-
-    def list_operations(self):
-        try:
-            operations = self.client.list_operations(self.call_id)
-        except GraphError as exc:
-            if exc.status is None:
-                raise
-            self.evidence.listing(exc.status)
-            return None
-        self.evidence.listing(200, listed_operations(operations))
-        return operations
-
-    def get_operation(self, operation_id):
-        try:
-            operation = self.client.get_operation(self.call_id, operation_id)
-        except GraphError as exc:
-            if exc.status is None:
-                raise
-            self.evidence.get(operation_id, exc.status)
-            return
-        self.evidence.get(operation_id, 200, operation.get('status'))
-        if operation_id in self.operations:
-            self.operations[operation_id] = operation
-
-    def read_roster(self):
-        entries = roster_entries(self.client.list_participants(self.call_id), self.probe)
-        self.evidence.roster(entries)
-        return entries
-
-    def invite(self, purpose):
-        body = {'clientContext': client_context(uuid.uuid4().hex[:16]), 'participants': [self.probe.invitation()]}
-        try:
-            operation = self.client.invite(self.call_id, body)
-        except GraphError as exc:
-            # A 5xx or a lost answer may still have rung them: never claim nothing changed.
-            if exc.sent is not False and (exc.status is None or exc.status >= 500):
-                self.changed = True
-            self.evidence.invite(purpose, exc.status)
-            return exc
-        self.changed = True
-        self.invites_sent += 1
-        operation_id = operation.get('id') if isinstance(operation.get('id'), str) and operation.get('id') else None
-        self.evidence.invite(purpose, 200, operation_id, operation.get('status'))
-        if operation_id is None:
-            raise ProbeFailure('Graph answered the invite of %s without an operation id; the probe cannot follow it' % self.probe.label)
-        self.operations[operation_id] = operation
-        self.order.append(operation_id)
-        return None
-
-    # Steps ---------------------------------------------------------------------------------------
-
-    def run(self):
-        try:
-            call = self.client.get_call(self.call_id)
-        except GraphError as exc:
-            if exc.status == 404:
-                raise ProbeFailure('call %s was not found (%s); nothing was sent' % (self.call_id, exc.summary()))
-            raise
-        self.evidence.call(call.get('state'), isinstance(call.get('chatInfo'), dict))
-        problem = check_call(call, self.call_id)
-        if problem:
-            raise ProbeFailure(problem)
-        self.list_operations()
-        if self.mode == 'probe':
-            self.ring()
-        else:
-            self.read_existing_operations()
-
-    def read_existing_operations(self):
-        """Read-only: GET one finished and one running operation of the listing; re-list if the running one is 404."""
-        listings = self.evidence.of('list')
-        listed = listings[-1]['operations'] or {}
-        finished = sorted(op for op, status in listed.items() if str(status).lower() in FINISHED)
-        running = sorted(op for op, status in listed.items() if str(status).lower() in ACTIVE)
-        if finished:
-            self.get_operation(finished[0])
-        if running:
-            self.get_operation(running[0])
-            if self.evidence.gets(running[0])[-1]['http'] == 404:
-                self.list_operations()  # still listed running: it was running when it answered 404
-
-    def ring(self):
-        entries = self.read_roster()
-        if entries:
-            raise ProbeFailure(
-                'the probe person %s is already in call %s (%s): name a consenting person who is not in '
-                'the call; nothing was sent' % (self.probe.label, self.call_id, 'in the lobby' if all(e['in_lobby'] for e in entries) else 'joined')
-            )
-        failed = self.invite('probe')
-        if failed is not None:
-            if failed.status == 409:
-                raise ProbeFailure(
-                    'Graph refused to invite the probe person %s with HTTP 409 (%s): they may be in the '
-                    'call on another identity or already being rung; name someone else' % (self.probe.label, failed.summary())
-                )
-            raise failed
-        operation_id = self.order[0]
-        deadline = time.monotonic() + self.answer_timeout
-        self.read_roster()
-        self.get_operation(operation_id)
-        self.poll(operation_id, deadline)
-        if self.evidence.joined_at() is None:
-            self.read_roster()  # an operation seen completed: the roster shows whom it brought in
-        self.get_operation(operation_id)
-        if self.evidence.listing_works():
-            self.list_operations()
-        if probe_outcome(self.evidence) == 'joined':
-            self.invite_again()
-
-    def poll(self, operation_id, deadline):
-        """Roster and operation reads every poll_interval until they joined, the invite finished, or the deadline."""
-        while not settled(self.evidence, operation_id):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return
-            time.sleep(min(self.poll_interval, remaining))
-            self.read_roster()
-            self.get_operation(operation_id)
-            if not self.evidence.readable(operation_id) and self.evidence.listing_works():
-                self.list_operations()
-
-    def invite_again(self):
-        """The duplicate question: the same person, already in the call, invited once more."""
-        if self.invite('duplicate') is not None:
-            return
-        operation_id = self.order[-1]
-        deadline = time.monotonic() + self.answer_timeout
-        while True:
-            self.get_operation(operation_id)
-            if not self.evidence.final_status(operation_id) and not self.evidence.readable(operation_id) and self.evidence.listing_works():
-                self.list_operations()
-            if duplicate_settled(self.evidence, operation_id):
-                return
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return
-            time.sleep(min(self.poll_interval, remaining))
-
-    # Result --------------------------------------------------------------------------------------
-
-    def result(self):
-        outcome = probe_outcome(self.evidence)
-        answered = answers(self.evidence, self.probe, self.mode, outcome)
-        first = self.operations[self.order[0]] if self.order else None
-        return dict(
-            changed=self.changed,
-            answers=answered,
-            emulator_config=emulator_config(answered),
-            undetermined=undetermined(answered),
-            verdict=verdict(answered),
-            operations=[self.operations[op] for op in self.order],
-            probe=probe_summary(self.probe, outcome, first, self.invites_sent, self.answer_timeout),
-            timeline=[describe(obs) for obs in self.evidence.observations],
-        )
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.probe_input import probe_options
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.probe_runner import Prober
 
 
 def main():
@@ -432,11 +232,7 @@ def main():
     )
     call_id = module.call_id()
     params = module.params
-    try:
-        probe, warnings = parse_probe(params['probe_user'], params['probe_phone'])
-        check_timing(params['answer_timeout'], params['poll_interval'])
-    except ProbeInputError as exc:
-        module.fail(str(exc))
+    probe, warnings = module.attempt(lambda: probe_options(params['probe_user'], params['probe_phone'], params['answer_timeout'], params['poll_interval']))
     client = module.client  # checks the connection options; no request yet
     for warning in warnings:
         module.warn(warning)
@@ -446,13 +242,7 @@ def main():
             '%s: only read-only questions were asked (the call, its operations listing, existing operations by '
             'id); the questions that need an invite are reported undetermined' % ('check mode' if prober.mode == 'check' else 'no probe_user or probe_phone')
         )
-    try:
-        prober.run()
-    except ProbeFailure as exc:
-        module.fail(str(exc), **prober.result())
-    except GraphError as exc:
-        module.fail_graph(exc, **prober.result())
-    module.exit(**prober.result())
+    module.finish(prober.run, partial=prober.result)
 
 
 if __name__ == '__main__':

@@ -134,10 +134,10 @@ end_date_time:
   type: str
 '''
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError, TaskFailure
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_JOIN_URL
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import LookupFailure, lookup_user
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import lookup_user
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import is_guid
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.meeting import (
     ACCESS_POLICY_HINT,
@@ -163,27 +163,29 @@ def main():
     organizer = (params['organizer'] or '').strip()
     if not (is_guid(organizer) or is_principal_name(organizer)):
         module.fail('organizer must be the object id (a GUID), user principal name or e-mail address of a user; got %r' % organizer)
-    try:
-        body = create_or_get_body(params['external_id'], params['subject'], params['start_date_time'], params['end_date_time'])
-    except ValueError as exc:
-        module.fail(str(exc))
+    body = module.attempt(lambda: create_or_get_body(params['external_id'], params['subject'], params['start_date_time'], params['end_date_time']))
     client = module.client
     if module.check_mode:
         module.exit(changed=True, created=False, join_url=NOT_CREATED_JOIN_URL, external_id=params['external_id'], subject=params['subject'])
+    module.finish(lambda: create_or_get(module, client, organizer, body))
+
+
+def create_or_get(module, client, organizer, body):
+    """The meeting of ``external_id``, created on the first run; the result."""
+    params = module.params
+    organizer_id = organizer.lower() if is_guid(organizer) else lookup_user(client, organizer, 'organizer')['id']
     try:
-        organizer_id = organizer.lower() if is_guid(organizer) else lookup_user(client, organizer, 'organizer')['id']
         meeting, created = client.create_or_get_meeting(organizer_id, body)
-    except LookupFailure as exc:
-        module.fail(exc.msg, error=exc.error)
     except GraphError as exc:
-        if exc.status in (400, 401, 403) and (exc.code == 'Unauthorized' or 'not authorized' in (exc.message or '')):
-            exc.message = '%s (%s)' % (exc.message, ACCESS_POLICY_HINT)
-        module.fail_graph(exc)
+        # Graph's documented refusal when the organizer has no access policy for this app: code Unauthorized.
+        if exc.status in (400, 401, 403) and exc.code == 'Unauthorized':
+            raise TaskFailure('%s (%s)' % (exc.summary(), ACCESS_POLICY_HINT), cause=exc)
+        raise
     tenant = params.get('tenant_id')
     result = meeting_result(meeting, organizer_id, tenant if tenant and is_guid(tenant) else None)
     if params['subject'] and not created and result['subject'] != params['subject']:
         module.warn('the meeting for external_id %r exists with the subject %r; createOrGet returned it unchanged' % (params['external_id'], result['subject']))
-    module.exit(changed=created, created=created, **result)
+    return dict(changed=created, created=created, **result)
 
 
 if __name__ == '__main__':

@@ -15,15 +15,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_wait import result_info
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import result_info
 
-# Graph creates a group call with at most this many VoIP targets (graph-api.md 11.2).
+# Graph creates a group call with at most this many VoIP targets (Microsoft Graph docs: Create call).
 MAX_TARGETS = 5
 # States after which a call no longer serves requests (Graph then answers 404).
 ENDED_STATES = ('terminating', 'terminated')
 ESTABLISHED = 'established'
 MEDIA_CONFIG = {'@odata.type': '#microsoft.graph.serviceHostedMediaConfig'}
-# End reasons worth a sentence of advice, by (code, subcode) as Graph documents them (graph-api.md 12.1).
+# End reasons worth a sentence of advice, by (code, subcode) as Graph documents them (Microsoft Graph docs: call: delete).
 END_ADVICE = {
     (408, 8537): 'no keepAlive reached Graph for 45 minutes; run graph_call with the call_id at least every 15 minutes',
     (400, 2203): 'Graph could not join the meeting: check the link or the meeting coordinates, and that the meeting has not ended',
@@ -114,13 +115,13 @@ def group_call_body(invitees, callback_uri, tenant_id=None, subject=None):
 def check_targets(invitees):
     """Raise ValueError naming the option unless Graph can start a group call with ``invitees``."""
     if len(invitees) > MAX_TARGETS:
-        raise ValueError(
+        raise InputError(
             'targets: Graph starts a group call with at most %d people; got %d (invite the others with '
             'msgraph.calls.graph_call_invite once the call is established)' % (MAX_TARGETS, len(invitees))
         )
     for inv in invitees:
         if inv.kind == 'phone':
-            raise ValueError(
+            raise InputError(
                 '%s.phone: Graph rings phones from a call only when its source is an application instance '
                 'with a phone number; start the call with Teams users and invite phones with '
                 'msgraph.calls.graph_call_invite' % inv.where

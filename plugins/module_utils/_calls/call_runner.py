@@ -17,7 +17,8 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError, TaskFailure
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.poll import poll
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_plan import (
     ESTABLISHED,
     call_state,
@@ -26,8 +27,8 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_plan imp
 )
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_view import call_summary
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_CALL_ID
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_send import classify
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import CALL, read_call
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import write_outcome
 
 
 class CallRunner:  # pylint: disable=too-many-instance-attributes
@@ -59,12 +60,11 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
 
     def read(self, call_id):
         """The call, or None when Graph answers 404 (the call ended, or was never this app's)."""
-        try:
-            return self.client.get_call(call_id)
-        except GraphError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        view = read_call(self.client, call_id, (CALL,))
+        if view.not_found:
+            return None
+        view.raise_for(CALL)
+        return view.call
 
     def _show(self, call_id, call):
         self.result.update(
@@ -109,10 +109,10 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
         try:
             self.client.keep_alive(call_id)
         except GraphError as exc:
-            if exc.status == 404:
+            if exc.not_found:
                 # It ended between the read and the keepAlive.
                 self.result.update(state='gone')
-                raise TaskFailure('call %s ended just now: Graph answered the keepAlive with 404 (%s)' % (call_id, exc.summary()), error=exc.to_dict())
+                raise TaskFailure('call %s ended just now: Graph answered the keepAlive with 404 (%s)' % (call_id, exc.summary()), cause=exc)
             raise
         self.result['keep_alive_sent'] = True
 
@@ -124,13 +124,13 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
         try:
             call = self.client.create_call(body)
         except GraphError as exc:
-            if classify(exc) == 'ambiguous':
+            if write_outcome(exc) == 'ambiguous':
                 self.result.update(changed=False, state='unknown')
                 raise TaskFailure(
                     'unknown whether Graph created the call: %s. The request was not sent again, since a second one '
                     'could be a second call. Graph cannot list an app\'s calls: if one was created, it ends by itself '
                     'within 45 minutes without a keepAlive; run the task again to join anew.' % exc.summary(),
-                    error=exc.to_dict(),
+                    cause=exc,
                 )
             self.result['changed'] = False
             if exc.status == 409:
@@ -138,7 +138,7 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
                     'Graph refused to create the call (%s): this app may be in that meeting already. '
                     'Graph cannot list an app\'s calls; pass the call_id an earlier run returned to keep '
                     'that call instead' % exc.summary(),
-                    error=exc.to_dict(),
+                    cause=exc,
                 )
             raise
         call_id = call.get('id')
@@ -157,17 +157,18 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
 
     def _wait_established(self, call_id, call):
         """Poll until the call is established or ended; TaskFailure when wait_timeout passes first."""
-        deadline = self.clock() + self.wait_timeout
-        while not has_ended(call) and call_state(call) != ESTABLISHED:
-            if self.clock() >= deadline:
-                self._show(call_id, call)
-                raise TaskFailure(
-                    'call %s is still %s after wait_timeout=%ss; it was not hung up (its call_id is in '
-                    'the result)' % (call_id, call_state(call) or 'in no state', self.wait_timeout)
-                )
-            self.sleep(self.wait_sleep)
-            call = self.read(call_id)
-        return call
+        seen = [call]
+
+        def settled():
+            return has_ended(seen[-1]) or call_state(seen[-1]) == ESTABLISHED
+
+        if not poll(settled, lambda: seen.append(self.read(call_id)), self.wait_timeout, self.wait_sleep, self.clock, self.sleep):
+            self._show(call_id, seen[-1])
+            raise TaskFailure(
+                'call %s is still %s after wait_timeout=%ss; it was not hung up (its call_id is in '
+                'the result)' % (call_id, call_state(seen[-1]) or 'in no state', self.wait_timeout)
+            )
+        return seen[-1]
 
     # state: absent ----------------------------------------------------------------------------
 
@@ -191,7 +192,7 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
         try:
             self.client.hang_up(call_id)
         except GraphError as exc:
-            if exc.status != 404:
+            if not exc.not_found:
                 raise
             self.result['changed'] = False  # it ended between the read and the DELETE
         self.result['state'] = 'terminated' if self.result['changed'] else 'gone'

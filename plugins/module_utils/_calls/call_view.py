@@ -16,7 +16,8 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity impo
     match_key,
     participant_keys,
 )
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import InputError, parse_phone
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_phone
 
 
 def _odata_type(value):

@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import TaskFailure
 
 
 class LookupFailure(TaskFailure):
@@ -27,12 +27,12 @@ def lookup_user(client, name, where):
     try:
         return _one(client.get_user(name), name, where)
     except GraphError as exc:
-        if exc.status != 404:
-            raise LookupFailure(_refused(name, where, exc), error=exc.to_dict())
+        if not exc.not_found:
+            raise LookupFailure(_refused(name, where, exc), cause=exc)
     try:
         users = client.find_users_by_address(name)
     except GraphError as exc:
-        raise LookupFailure(_refused(name, where, exc), error=exc.to_dict())
+        raise LookupFailure(_refused(name, where, exc), cause=exc)
     if not users:
         raise LookupFailure('%s %r matches no user in the directory: it is no user principal name, and no user has it as mail or proxy address' % (where, name))
     if len(users) > 1:

@@ -14,9 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_CALL_ID
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import resolve_principal_names
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import CollectionError, TaskFailure
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import ROSTER, prepare_people, read_call
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.escalation import (
     joined_count,
     person_outcome,
@@ -24,9 +23,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.escalation im
     tier_base,
 )
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import roster_presence
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import InviteHistory
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_runner import InviteRunner
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure, call_not_found
 
 
 class EscalateRunner:  # pylint: disable=too-many-instance-attributes
@@ -68,7 +65,7 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
     def run(self):
         try:
             # Everyone's object id first: someone named by e-mail may be in the call already.
-            resolve_principal_names(self.client, [inv for tier in self.tiers for inv in tier.invitees])
+            prepare_people(self.client, [inv for tier in self.tiers for inv in tier.invitees], self.warn, merge=False)
             self.roster = self._read_roster()
             for tier in self.tiers:
                 if self._goal_met():
@@ -91,19 +88,16 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
 
     def _read_roster(self):
         """The roster before anything is paged: a goal already met pages nobody."""
-        if self.call_id == NOT_CREATED_CALL_ID:
-            return []  # check mode: the call an earlier task would create is empty
-        try:
-            return self.client.list_participants(self.call_id)
-        except GraphError as exc:
-            if exc.status == 404:
-                raise call_not_found(self.call_id, exc, 'nobody was paged')
-            if exc.status == 400:
-                raise TaskFailure(
-                    'call %s has no roster Graph will list (%s): escalation pages into group calls and meetings only' % (self.call_id, exc.summary()),
-                    error=exc.to_dict(),
-                )
-            raise
+        view = read_call(self.client, self.call_id, (ROSTER,))  # the check-mode marker reads as an empty call
+        view.require_found('nobody was paged')
+        error = view.errors.get(ROSTER)
+        if error is not None and error.status == 400:
+            raise TaskFailure(
+                'call %s has no roster Graph will list (%s): escalation pages into group calls and meetings only' % (self.call_id, error.summary()),
+                cause=error,
+            )
+        view.raise_for(ROSTER)
+        return view.roster
 
     def _joined(self):
         return joined_count(self.tiers, self.roster) if self.roster is not None else 0
@@ -114,7 +108,6 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
 
     def _page(self, tier):
         family = tier_base(self.base, tier.number)
-        history = InviteHistory(self.history_file, self.call_id, family) if self.history_file else None
         runner = InviteRunner(
             self.client,
             self.call_id,
@@ -125,11 +118,11 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
             warn=self.warn,
             batch_size=1,
             settle_timeout=self.settle_timeout,
-            history=history,
+            history_file=self.history_file,
         )
         try:
             runner.run()
-        except Exception:
+        except CollectionError:
             self._record(tier, runner)  # whoever was rung before it failed is reported
             raise
         finally:

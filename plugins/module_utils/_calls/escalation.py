@@ -16,12 +16,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import roster_presence
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import MAX_CLIENT_CONTEXT
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import InputError, parse_participants
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.client_context import MAX_CLIENT_CONTEXT
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_participants
 
 MAX_TIERS = 20
 TIER_SUFFIX = '.t%d'
-# resultInfo codes of an invite that failed because the person said no, or did not answer (graph-api.md 4).
+# resultInfo codes of an invite that failed because the person said no, or did not answer (field reports: Microsoft documents no failed invite).
 DECLINE_CODES = (603,)
 NO_ANSWER_CODES = (408, 480, 487)
 

@@ -6,7 +6,7 @@
 """``history_file``: this automation's own record of the invites it sent, for when Graph cannot tell.
 
 Whether Graph lists a call's operations, and whether it keeps finished ones, is unconfirmed
-(graph-api.md section 9). Without that listing, ``state: invited`` could not know whom an earlier
+(Microsoft documents neither). Without that listing, ``state: invited`` could not know whom an earlier
 run already rang. The history file closes the gap: every invite is recorded *before* its POST
 (so even a run killed mid-request leaves a trace) and again with its outcome, and the next run
 reads the records of its family as operations.
@@ -23,6 +23,7 @@ import json
 import os
 import time
 
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import CollectionError, InputError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.file_lock import FileLock
 
 KEEP_DAYS = 30
@@ -32,7 +33,7 @@ VERSION = 1
 RECORDED = 'recorded'  # the status of an operation made from a record Graph did not list
 
 
-class HistoryError(Exception):
+class HistoryError(CollectionError):
     """The history file cannot be read or written; the message names it."""
 
 
@@ -131,6 +132,6 @@ def check_history_file(path):
     """Refuse, before any request, a history file that can never be written."""
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise ValueError('history_file %r: the directory %r does not exist' % (path, folder))
+        raise InputError('history_file %r: the directory %r does not exist' % (path, folder))
     if os.path.exists(path) and not os.path.isfile(path):
-        raise ValueError('history_file %r must be a regular file' % path)
+        raise InputError('history_file %r must be a regular file' % path)

@@ -7,8 +7,8 @@
 
 All Graph I/O goes through the client; all decisions are the planner's (whom to invite), the
 sender's evidence rules (what a lost answer means) and the waiter's (what happened to each person).
-This file orders the steps and turns their outcomes into the task result, which is complete even
-when the task fails half-way: it always lists everyone who was rung.
+This file orders the steps and applies what each step reports to the task result, which is complete
+even when the task fails half-way: it always lists everyone who was rung.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,13 +17,10 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_CALL_ID
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import resolve_principal_names
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import HistoryError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import TaskFailure
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import CALL, OPERATIONS, ROSTER, prepare_people, read_call
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import HistoryError, InviteHistory
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import plan_invite
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import merge_duplicates
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure, call_not_found
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
 
 # A recorded invite older than this no longer rings, so it is not worth asking Graph about.
 RINGING_HORIZON = 900
@@ -37,7 +34,18 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
     """
 
     def __init__(
-        self, client, call_id, invitees, base, state='present', check_mode=False, warn=None, batch_size=1, settle_timeout=10.0, history=None, clock=time.time
+        self,
+        client,
+        call_id,
+        invitees,
+        base,
+        state='present',
+        check_mode=False,
+        warn=None,
+        batch_size=1,
+        settle_timeout=10.0,
+        history_file=None,
+        clock=time.time,
     ):
         self.client = client
         self.call_id = call_id
@@ -48,7 +56,8 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
         self.warn = warn or (lambda message: None)
         self.batch_size = batch_size
         self.settle_timeout = settle_timeout
-        self.history = history
+        # history_file: this family's own record of its invites, for when Graph does not list them.
+        self.history = InviteHistory(history_file, call_id, base) if history_file else None
         self.clock = clock
         self.people = {}  # match key -> {'status', 'operation_id', 'client_context', 'shared'}
         self.operations = []  # the operations this run created, as Graph returned (or listed) them
@@ -62,27 +71,44 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
 
     def run(self):
         try:
-            resolve_principal_names(self.client, self.invitees)
-            self.invitees, warnings = merge_duplicates(self.invitees)
-            for warning in warnings:
-                self.warn(warning)
+            self.invitees = prepare_people(self.client, self.invitees, self.warn)
             roster, operations, plan = self._read_call()
             self.roster = roster
             self.plan = plan or plan_invite(self.invitees, roster, self.base, operations=operations, state=self.state, batch_size=self.batch_size)
             for inv, status, operation_id in self.plan.outcomes:
                 self.people[inv.match] = dict(status=status, operation_id=operation_id, client_context=None, shared=False)
             if self.plan.batches and not self.check_mode:
-                # Imported when needed (also InviteWaiter in wait()): every task is a new process that compiles what
-                # it imports, and a re-run that finds everyone in the call sends nothing and waits for nobody.
-                from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_send import Sender
-
-                sender = Sender(self, self.settle_timeout)
-                self.unknown = sender.unknown  # the same list: reported even if sending stops half-way
-                sender.send(self.plan.batches)
-                _fail_on(sender)
+                self._send(self.plan.batches)
         finally:
             self.result = self._report()
         return self.result
+
+    def _send(self, batches):
+        """Send through the Sender, then apply what it reports (also when it stopped half-way), then fail on it."""
+        # Imported when needed (also InviteWaiter in wait()): every task is a new process that compiles what
+        # it imports, and a re-run that finds everyone in the call sends nothing and waits for nobody.
+        from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_send import Sender
+
+        sender = Sender(
+            self.client,
+            self.call_id,
+            self.base,
+            state=self.state,
+            group=self.group,
+            listed=self.listing is not None,
+            history=self.history,
+            settle_timeout=self.settle_timeout,
+        )
+        try:
+            sender.send(batches)
+        finally:
+            self.people.update(sender.people)
+            self.operations = list(sender.operations)
+            self.unknown = sender.unknown
+            self.sent = self.sent or sender.sent
+            for warning in sender.warnings:
+                self.warn(warning)
+        _fail_on(sender)
 
     # Reading --------------------------------------------------------------------------------
 
@@ -95,23 +121,20 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
         not matter): one request. Otherwise the call (may an invite go out?) and the operations (whom did earlier
         runs ring?) are read at once, and the roster again with them, so that all three are one moment's view.
         """
-        if self.call_id == NOT_CREATED_CALL_ID:
+        settled = self._settled_by_roster()
+        if settled:
+            return settled[0], [], settled[1]
+        view = read_call(self.client, self.call_id)
+        if view.preview:
             # Check mode only (the module refuses the marker otherwise): the call an earlier task would
             # create, which has nobody in it yet.
             self.listing = []
             return [], [], None
-        settled = self._settled_by_roster()
-        if settled:
-            return settled[0], [], settled[1]
-        (call, call_error), (roster, roster_error), (listing, listing_error) = self.client.read_call(self.call_id)
-        if call_error is not None and call_error.status == 404:
-            raise call_not_found(self.call_id, call_error, 'nothing was sent')
-        if call_error is not None:
-            raise call_error
-        state = str(call.get('state') or 'unknown')
-        if state.lower() != 'established':
-            raise TaskFailure('call %s is %s, not established: Graph invites only into an established call; nothing was sent' % (self.call_id, state))
-        self.group = isinstance(call.get('chatInfo'), dict)
+        view.require_found('nothing was sent')
+        view.raise_for(CALL)
+        if view.state.lower() != 'established':
+            raise TaskFailure('call %s is %s, not established: Graph invites only into an established call; nothing was sent' % (self.call_id, view.state))
+        self.group = view.group
         if not self.group:
             # Graph refuses the roster read on peer-to-peer calls; only the operations can tell.
             if len(self.invitees) > 1:
@@ -119,13 +142,12 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
                     'call %s is a peer-to-peer call (it has no chatInfo): Graph invites several '
                     'participants only into group calls; got %d' % (self.call_id, len(self.invitees))
                 )
-            roster = roster if roster_error is None else None
-        elif roster_error is not None:
-            raise roster_error
-        self.listing = listing if listing_error is None else None
-        if listing_error is not None:
-            self._listing_unreadable(listing_error)
-        return roster, (self.listing or []) + self._recorded_operations(), None
+        else:
+            view.raise_for(ROSTER)
+        self.listing = view.operations
+        if OPERATIONS in view.errors:
+            self._listing_unreadable(view.errors[OPERATIONS])
+        return view.roster, (self.listing or []) + self._recorded_operations(), None
 
     def _settled_by_roster(self):
         """Read the roster; (roster, its plan) when everyone asked for is in it (nothing to send or wait for), else None.
@@ -136,12 +158,15 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
         """
         if self.state not in ('present', 'invited'):
             return None
-        try:
-            roster = self.client.list_participants(self.call_id)
-        except GraphError as exc:
-            if exc.retryable or not (exc.status and 400 <= exc.status < 500):
-                raise
+        view = read_call(self.client, self.call_id, (ROSTER,))
+        error = view.errors.get(ROSTER)
+        if error is not None:
+            if error.retryable or not (error.status and 400 <= error.status < 500):
+                raise error
             return None
+        roster = view.roster
+        if view.preview:
+            return None  # the full read says so, and remembers that nothing is listed
         plan = plan_invite(self.invitees, roster, self.base, state=self.state, batch_size=self.batch_size)
         if any(status != 'present' for dummy, status, dummy in plan.outcomes):
             return None
@@ -184,54 +209,6 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
                 if error is None and found:
                     op['status'] = found.get('status')
         return recorded
-
-    def read_state(self):
-        """The roster (None for a peer-to-peer call) and the operations (None when Graph lists none), read again."""
-        (roster, roster_error), (operations, operations_error) = self.client.parallel(
-            lambda: self.client.list_participants(self.call_id) if self.group else None,
-            lambda: self.client.list_operations(self.call_id) if self.listing is not None else None,
-        )
-        if roster_error is not None:
-            raise roster_error
-        return roster, (operations if operations_error is None else None)
-
-    # What the sender reports ----------------------------------------------------------------
-
-    def record(self, entries):
-        """Write attempts and outcomes to history_file. Before a POST, a failure stops the task (nothing sent)."""
-        if self.history is None or not entries:
-            return
-        try:
-            self.history.record([(context, state, operation_id, [inv.invitation() for inv in batch]) for context, state, operation_id, batch in entries])
-        except HistoryError as exc:
-            if any(state == 'attempt' for dummy, state, dummy, dummy in entries):
-                raise TaskFailure('%s; nothing was sent' % exc)
-            self.warn('%s: the next run may not know of these invites' % exc)
-
-    def mark_sent(self, context, batch, operation):
-        if isinstance(operation, dict) and operation not in self.operations:
-            self.operations.append(operation)
-        operation_id = operation.get('id') if isinstance(operation, dict) else None
-        for inv in batch:
-            self.people[inv.match] = dict(status='invited', operation_id=operation_id, client_context=context, shared=len(batch) > 1)
-        self.sent = True
-
-    def mark_unknown(self, context, batch, seen):
-        """An ambiguous POST without its operation: those seen in the roster keep that status, the rest are unknown."""
-        for inv in batch:
-            self.people[inv.match] = dict(status=seen.get(inv.match, 'unknown'), operation_id=None, client_context=context, shared=len(batch) > 1)
-        self.sent = True
-
-    def set_status(self, inv, status, operation_id=None):
-        self.people[inv.match] = dict(status=status, operation_id=operation_id, client_context=None, shared=False)
-
-    def replan(self, batch):
-        """After a 409 on a batch: read the call again; return whom of the batch to invite one by one."""
-        roster, operations = self.read_state()
-        plan = plan_invite(batch, roster, self.base, operations=operations, state=self.state, batch_size=1)
-        for inv, status, operation_id in plan.outcomes:
-            self.set_status(inv, status, operation_id)
-        return plan.to_invite
 
     # Result ---------------------------------------------------------------------------------
 
@@ -323,8 +300,8 @@ def _fail_on(sender):
             'may land. Check the call (msgraph.calls.graph_call_participant_info), or wait until it would have stopped '
             'ringing (a minute) and re-run the task: it finds the invite by its clientContext if Graph carried it out, '
             'and invites only whom it finds no trace of' % '; '.join(parts),
-            error=sender.unknown[0][2].to_dict(),
+            cause=sender.unknown[0][2],
         )
     if sender.refusals:
         batch, error = sender.refusals[0]
-        raise TaskFailure('Graph refused the invite of %s: %s' % (', '.join(inv.label for inv in batch), error.summary()), error=error.to_dict())
+        raise TaskFailure('Graph refused the invite of %s: %s' % (', '.join(inv.label for inv in batch), error.summary()), cause=error)

@@ -19,17 +19,9 @@ __metaclass__ = type
 import time
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.poll import poll
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import roster_presence
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import status_of
-
-
-def result_info(operation):
-    """resultInfo as snake_case strings/ints; Graph spells the subcode both ``subcode`` and ``subCode``."""
-    info = operation.get('resultInfo') if isinstance(operation, dict) else None
-    if not isinstance(info, dict):
-        return None
-    subcode = info.get('subcode', info.get('subCode'))
-    return {'code': info.get('code'), 'subcode': subcode, 'message': info.get('message')}
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import result_info, status_of
 
 
 # Stands for an operation known to have existed that Graph no longer serves: it has finished.
@@ -103,29 +95,28 @@ class InviteWaiter:
         still undecided. ``self.roster`` is the last roster read.
         """
         self.last.update(known or {})
-        deadline = self.clock() + self.timeout
         outcomes = {}
-        while True:
-            undecided = dict((key, op) for key, op in waiting.items() if key not in outcomes)
-            if not undecided:
-                return outcomes
+        if not waiting:
+            return outcomes
+        stopped = []
+
+        def undecided():
+            return dict((key, op) for key, op in waiting.items() if key not in outcomes)
+
+        def look():
+            pending = undecided()
             self.polls += 1
-            operations = self._read_operations(sorted(set(undecided.values())))
+            operations = self._read_operations(sorted(set(pending.values())))
             roster = self.client.list_participants(self.call_id) if self.read_roster else None
             self.roster = roster
-            outcomes.update(decide(undecided, operations, roster))
-            if len(outcomes) == len(waiting):
-                return outcomes
-            if stop is not None and stop(roster):
-                for key in undecided:
-                    outcomes.setdefault(key, ('ringing', None))
-                return outcomes
-            if self.clock() >= deadline:
-                for key, operation_id in undecided.items():
-                    if key not in outcomes:
-                        outcomes[key] = ('timeout', self._timeout_info(operation_id))
-                return outcomes
-            self.sleep(max(0.0, min(self.interval, deadline - self.clock())))
+            outcomes.update(decide(pending, operations, roster))
+            if len(outcomes) < len(waiting) and stop is not None and stop(roster):
+                stopped.append(True)
+
+        poll(lambda: len(outcomes) == len(waiting) or stopped, look, self.timeout, self.interval, self.clock, self.sleep, look_first=True)
+        for key, operation_id in undecided().items():
+            outcomes[key] = ('ringing', None) if stopped else ('timeout', self._timeout_info(operation_id))
+        return outcomes
 
     def _read_operations(self, operation_ids):
         if self.use_listing:
@@ -156,7 +147,7 @@ class InviteWaiter:
                     self._get_works = True
                     continue
                 except GraphError as exc:
-                    if exc.status != 404:
+                    if not exc.not_found:
                         raise
                     self._unreadable.add(operation_id)
             operations[operation_id] = None

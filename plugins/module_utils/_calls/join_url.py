@@ -23,6 +23,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import is_guid
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
 
 _THREAD = re.compile(r'^19:[^/?#\s]+@thread\.[a-z0-9]+$', re.IGNORECASE)
 _DIGITS = re.compile(r'^[0-9]+$')
@@ -31,7 +32,7 @@ _PERSONAL_HOSTS = ('teams.live.com',)
 MEETING_KEYS = ('thread_id', 'message_id', 'reply_chain_message_id', 'organizer_id', 'tenant_id', 'join_meeting_id', 'passcode')
 
 
-class JoinInfoError(ValueError):
+class JoinInfoError(InputError):
     """The link or the coordinates cannot make a join; the message names the option and the rule."""
 
 

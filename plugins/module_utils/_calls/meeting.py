@@ -15,7 +15,9 @@ __metaclass__ = type
 
 from datetime import datetime
 
-# Words Graph uses when the organizer has no application access policy for this app (graph-api.md 13.4).
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
+
+# Words Graph uses when the organizer has no application access policy for this app (Microsoft Graph docs: online meeting application access policy).
 ACCESS_POLICY_HINT = (
     'the app may create meetings only for users granted an application access policy: a Teams '
     'administrator runs New-CsApplicationAccessPolicy -AppIds <client id> and '
@@ -28,20 +30,20 @@ def _when(name, value):
     try:
         parsed = datetime.fromisoformat(value.replace('Z', '+00:00').replace('z', '+00:00'))
     except ValueError:
-        raise ValueError('%s must be an ISO 8601 date and time such as 2026-12-02T09:00:00Z; got %r' % (name, value))
+        raise InputError('%s must be an ISO 8601 date and time such as 2026-12-02T09:00:00Z; got %r' % (name, value))
     if parsed.tzinfo is None:
-        raise ValueError('%s must say its time zone (Z or +01:00, say); got %r' % (name, value))
+        raise InputError('%s must say its time zone (Z or +01:00, say); got %r' % (name, value))
     return parsed
 
 
 def create_or_get_body(external_id, subject=None, start=None, end=None):
     """The createOrGet body; ValueError for times Graph would refuse (end without start, end before start)."""
     if not external_id or not external_id.strip():
-        raise ValueError('external_id must not be empty: it is what makes the meeting the same on every run')
+        raise InputError('external_id must not be empty: it is what makes the meeting the same on every run')
     if end and not start:
-        raise ValueError('end_date_time needs start_date_time (Graph refuses an end without a start)')
+        raise InputError('end_date_time needs start_date_time (Graph refuses an end without a start)')
     if start and end and _when('end_date_time', end) < _when('start_date_time', start):
-        raise ValueError('end_date_time must not be before start_date_time')
+        raise InputError('end_date_time must not be before start_date_time')
     if start:
         _when('start_date_time', start)
     body = {'externalId': external_id}

@@ -17,6 +17,7 @@ import re
 
 from ansible.module_utils.basic import missing_required_lib
 
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import (
     identities_of,
     identity_label,
@@ -42,10 +43,6 @@ SINGLE_ONLY = ('replaces_call_id', 'participant_id')
 ENDPOINT_TYPES = ('default', 'voicemail', 'skypeForBusiness', 'skypeForBusinessVoipPhone')
 
 _UPN_RE = re.compile(r'^[^@\s/]+@[^@\s/]+\.[^@\s/]+$')
-
-
-class InputError(ValueError):
-    """Bad module input; the message names the option and the rule."""
 
 
 def is_principal_name(value):

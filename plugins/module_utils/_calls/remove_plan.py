@@ -23,7 +23,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity impo
     match_key,
     operation_keys,
 )
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import PENDING_STATUSES, status_of
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import PENDING_STATUSES, status_of
 
 
 class RemovalPlan:

@@ -15,15 +15,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_CALL_ID
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import resolve_principal_names
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import TaskFailure
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import CALL, OPERATIONS, ROSTER, prepare_people, read_call
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import operation_keys, roster_presence
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import PENDING_STATUSES, status_of
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import merge_duplicates
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import PENDING_STATUSES, status_of
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.remove_plan import plan_removal
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
 
-# Graph's tenant prerequisite for this request (graph-api.md 12.2).
+# Graph's documented tenant prerequisite for removing participants.
 TENANT_PREREQUISITE = (
     'Graph removes participants only for apps a Teams administrator allowed with '
     'Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds @{Add="<client id>"}'
@@ -48,10 +46,7 @@ class RemoveRunner:
 
     def run(self):
         try:
-            resolve_principal_names(self.client, self.invitees)
-            self.invitees, warnings = merge_duplicates(self.invitees)
-            for warning in warnings:
-                self.warn(warning)
+            self.invitees = prepare_people(self.client, self.invitees, self.warn)
             roster, operations, own_id = self._read()
             self.plan = plan_removal(self.invitees, roster, operations, own_id)
             self.status = dict((key, PLANNED[status]) for key, status in self.plan.status.items())
@@ -63,23 +58,18 @@ class RemoveRunner:
         return self.result
 
     def _read(self):
-        if self.call_id == NOT_CREATED_CALL_ID:
-            return [], [], None  # check mode: the call an earlier task would create has nobody in it
-        (call, call_error), (roster, roster_error), (listing, listing_error) = self.client.read_call(self.call_id)
-        if call_error is not None and call_error.status == 404:
+        view = read_call(self.client, self.call_id)  # the check-mode marker reads as an empty call
+        if view.not_found:
             # An ended call has nobody in it: the wanted state holds.
             self.warn('call %s was not found (it ended, or the app never joined it): nobody to remove' % self.call_id)
             return [], [], None
-        for error in (call_error, roster_error):
-            if error is not None:
-                raise error
-        if listing_error is not None:
+        view.raise_for(CALL, ROSTER)
+        if OPERATIONS in view.errors:
             self.warn(
                 'the call\'s operations could not be read (%s): an invite still ringing without a lobby entry in '
-                'the roster cannot be seen, so it is not cancelled' % listing_error.summary()
+                'the roster cannot be seen, so it is not cancelled' % view.errors[OPERATIONS].summary()
             )
-            listing = None
-        return roster, listing, call.get('myParticipantId')
+        return view.roster, view.operations, (view.call or {}).get('myParticipantId')
 
     def _delete(self):
         requests = [(pid, keys) for pid, keys, dummy in self.plan.deletes] + list(self.plan.by_operation)
@@ -88,7 +78,7 @@ class RemoveRunner:
         for (dummy, keys), (dummy2, error) in zip(requests, outcomes):
             if error is None:
                 continue
-            if error.status == 404:
+            if error.not_found:
                 for key in keys:
                     # Left the call meanwhile: what was wanted. A cancel that found nothing: checked below.
                     self.status[key] = 'absent' if self.status[key] == 'removed' else 'unconfirmed'
@@ -103,7 +93,7 @@ class RemoveRunner:
             if error.status == 403:
                 raise TaskFailure(
                     'Graph refused to remove %s from call %s (%s). %s' % (', '.join(keys), self.call_id, error.summary(), TENANT_PREREQUISITE),
-                    error=error.to_dict(),
+                    cause=error,
                 )
             raise error
 
@@ -116,10 +106,9 @@ class RemoveRunner:
         Graph may accept a DELETE and still ring (or answer 404 because the invite ended meanwhile); only
         the operations and the roster tell. Someone who answered in between is in the call: not cancelled.
         """
-        (operations, op_error), (roster, roster_error) = self.client.parallel(
-            lambda: self.client.list_operations(self.call_id),
-            lambda: self.client.list_participants(self.call_id),
-        )
+        view = read_call(self.client, self.call_id, (OPERATIONS, ROSTER))
+        operations, roster = view.operations, view.roster
+        op_error, roster_error = view.errors.get(OPERATIONS), view.errors.get(ROSTER)
         still = set()
         for op in operations or []:
             if status_of(op) in PENDING_STATUSES:

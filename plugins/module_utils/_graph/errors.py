@@ -3,10 +3,16 @@
 # Simplified BSD License (see https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
-"""The one exception type the collection raises for anything that went wrong talking to Graph or Entra.
+"""The collection's one error family: every error a module can meet is a ``CollectionError``.
 
-Modules catch only this, and hand ``to_dict()`` to ``fail_json``: plain strings, never response
-objects, so nothing un-serialisable (or secret) can leak into a task result.
+- ``InputError``: a task's input breaks a rule; the message names the option. Raised before any request.
+- ``GraphError``: Graph or Entra answered an error, or the request failed on the way; it carries what
+  Microsoft support asks for, whether it was a 404 (``not_found``) and whether a write's outcome is unknown.
+- ``TaskFailure``: the task cannot go on; a sentence for the user, and the GraphError that caused it, if any.
+
+A module turns any of them into ``fail_json`` through ``GraphModule.finish`` / ``fail_error``: ``msg`` and
+``result_fields()``, plain strings only, never response objects, so nothing un-serialisable (or secret) can
+leak into a task result.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,7 +20,28 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-class GraphError(Exception):
+class CollectionError(Exception):
+    """The base of every error the collection raises on purpose; ``msg`` is the task's failure message."""
+
+    @property
+    def msg(self):
+        return str(self)
+
+    @property
+    def not_found(self):
+        """Whether Graph answered 404: the call (or the thing asked for) does not exist for this app."""
+        return False
+
+    def result_fields(self):
+        """What a failed task's result carries beside ``msg`` (``error``: Graph's fields, where Graph answered)."""
+        return {}
+
+
+class InputError(CollectionError, ValueError):
+    """Bad task input; the message names the option and the rule. A ValueError too, for plain checks."""
+
+
+class GraphError(CollectionError):
     """A failed Graph or token request, with the identifiers Microsoft support asks for."""
 
     def __init__(
@@ -46,6 +73,29 @@ class GraphError(Exception):
         self.date = date
         self.method = method
         self.url = url
+
+    @property
+    def msg(self):
+        return self.summary()
+
+    @property
+    def not_found(self):
+        return self.status == 404
+
+    @property
+    def outcome_unknown(self):
+        """Whether a write that failed this way may still have been carried out: the one rule for "ambiguous".
+
+        A request that provably never left (``sent`` False) did nothing. Otherwise no answer at all (a timeout,
+        a dropped connection), a 5xx or a 408 says nothing about what the server did; a 4xx answer says it
+        refused.
+        """
+        if self.sent is False:
+            return False
+        return self.status is None or self.status >= 500 or self.status == 408
+
+    def result_fields(self):
+        return {'error': self.to_dict()}
 
     def to_dict(self):
         """The fields for a task result; all strings (or an int status), None when unknown."""
@@ -110,3 +160,23 @@ def error_from_body(body, status, headers, client_request_id, method=None, url=N
         method=method,
         url=url,
     )
+
+
+class TaskFailure(CollectionError):
+    """The task cannot go on; ``msg`` says why, ``cause`` is the GraphError that made it so, if any."""
+
+    def __init__(self, msg, cause=None):
+        super(TaskFailure, self).__init__(msg)
+        self.cause = cause
+
+    @property
+    def not_found(self):
+        return self.cause is not None and self.cause.not_found
+
+    @property
+    def error(self):
+        """Graph's fields of the cause (as ``GraphError.to_dict``), or None."""
+        return self.cause.to_dict() if self.cause is not None else None
+
+    def result_fields(self):
+        return {'error': self.error}

@@ -3,7 +3,12 @@
 # Simplified BSD License (see https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
-"""AnsibleModule with the shared Graph options, dependency checks and error reporting."""
+"""AnsibleModule with the shared Graph options, dependency checks and error reporting.
+
+Every module ends the same way: ``module.finish(work, partial)`` runs the task's work and exits with its result,
+or fails with any error of the collection's family (``_graph/errors.py``): its message, Graph's fields in
+``error`` where Graph answered, and what the task had done so far.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -15,6 +20,7 @@ from ansible.module_utils.basic import AnsibleModule, _load_params, missing_requ
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.auth import HAS_MSAL
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.client import GraphClient
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import CollectionError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import graph_argument_spec, resolve_settings
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.transport import HAS_REQUESTS
 
@@ -114,9 +120,24 @@ class GraphModule:
     def fail(self, msg, **result):
         self.ansible.fail_json(msg=msg, **result)
 
-    def fail_graph(self, error, **result):
-        """Report a GraphError with status, Graph code, message and both request ids."""
-        self.ansible.fail_json(msg=error.summary(), error=error.to_dict(), **result)
+    def fail_error(self, error, **result):
+        """Fail the task with any CollectionError: its message and fields (Graph's status, code, message and both
+        request ids, where Graph answered), beside ``result``."""
+        fields = dict(result)
+        fields.update(error.result_fields())
+        self.ansible.fail_json(msg=error.msg, **fields)
+
+    def attempt(self, work, partial=None):
+        """What ``work()`` returns; a CollectionError it raises fails the task, with ``partial()``: the result so far
+        (who was rung before a failure, the call created before it)."""
+        try:
+            return work()
+        except CollectionError as exc:
+            self.fail_error(exc, **(partial() if partial is not None else {}))
+
+    def finish(self, work, partial=None):
+        """Exit with the result ``work()`` returns, or fail as ``attempt`` does: the one ending of every module."""
+        self.exit(**self.attempt(work, partial))
 
     def exit(self, **result):
         self.ansible.exit_json(**result)

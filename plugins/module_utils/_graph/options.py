@@ -20,6 +20,7 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.token_cache import resolve as resolve_token_cache
 
 # cloud -> (authority host, Graph root). The .default scope is always <Graph root>/.default.
@@ -105,7 +106,7 @@ def number_in_range(name, value, low, high, low_excluded=False, unit='a number o
     )
     if not ok:
         bounds = ('greater than %s and at most %s' if low_excluded else 'from %s to %s') % (low, high)
-        raise ValueError('%s must be %s %s; got %r' % (name, unit, bounds, value))
+        raise InputError('%s must be %s %s; got %r' % (name, unit, bounds, value))
     return value
 
 
@@ -157,7 +158,7 @@ def _host_url(value, option):
     elif not _valid_host_port(netloc):
         problem = 'it needs a host name, and at most a port from 1 to 65535'
     if problem:
-        raise ValueError(
+        raise InputError(
             '%s must be an https URL of a host, with no path, query or fragment, such as '
             'https://login.microsoftonline.com; %s; got %r' % (option, problem, _without_userinfo(value))
         )
@@ -200,7 +201,7 @@ def _environment_cloud(environ):
     if not name:
         return None
     if name.lower() not in CLOUD_OF_ENVIRONMENT:
-        raise ValueError(
+        raise InputError(
             'AZURE_CLOUD_ENVIRONMENT must be AzureCloud, AzureUSGovernment, AzureChinaCloud or one of '
             'the cloud option\'s values (%s); got %r' % (', '.join(sorted(CLOUDS)), name)
         )
@@ -260,7 +261,7 @@ def _check_conflicts(method, params, environ):
             continue
         for name, variables in options:
             if _given_in_task(params, name, variables, environ):
-                raise ValueError(
+                raise InputError(
                     'auth_method=%s conflicts with %s, an option of auth_method=%s: remove it, or set '
                     'auth_method to the method you mean' % (method, name, other)
                 )
@@ -277,7 +278,7 @@ def _auth_method(params, environ):
         for partial, key in (('client_certificate', 'client_certificate_path'), ('client_secret', 'client_secret')):
             if _text(params, key):
                 _require(params, [('tenant_id', 'AZURE_TENANT_ID'), ('client_id', 'AZURE_CLIENT_ID')], partial)
-        raise ValueError(
+        raise InputError(
             'auth_method=auto found no complete credentials: set tenant_id and client_id with '
             'client_secret or client_certificate_path (or AZURE_TENANT_ID, AZURE_CLIENT_ID, '
             'AZURE_CLIENT_SECRET), or access_token, or run where a managed identity is available'
@@ -289,7 +290,7 @@ def _require(params, names, method):
     for name, variable in names:
         if not _text(params, name):
             hint = ' or the %s environment variable' % variable if variable else ''
-            raise ValueError('%s is required with auth_method=%s: set the option%s' % (name, method, hint))
+            raise InputError('%s is required with auth_method=%s: set the option%s' % (name, method, hint))
 
 
 def _managed_identity(params, environ):
@@ -297,10 +298,10 @@ def _managed_identity(params, environ):
     chosen = _text(params, 'managed_identity_client_id')
     if chosen is not None:
         if not _GUID_RE.match(chosen):
-            raise ValueError('managed_identity_client_id must be the client id (a GUID) of a user-assigned managed identity; got %r' % chosen)
+            raise InputError('managed_identity_client_id must be the client id (a GUID) of a user-assigned managed identity; got %r' % chosen)
         return chosen.lower()
     if _given_in_task(params, 'client_id', ('AZURE_CLIENT_ID',), environ):
-        raise ValueError(
+        raise InputError(
             'client_id is the id of an app registration, which auth_method=managed_identity does not use: '
             'set managed_identity_client_id to pick a user-assigned managed identity, or remove client_id '
             'to use the system-assigned one'
@@ -319,7 +320,7 @@ def resolve_settings(params, environ=None):
     if method in ('client_secret', 'client_certificate'):
         _require(params, [('tenant_id', 'AZURE_TENANT_ID'), ('client_id', 'AZURE_CLIENT_ID')], method)
         if not _TENANT_RE.match(settings['tenant_id']):
-            raise ValueError('tenant_id must be a tenant GUID or domain name (letters, digits, dots and hyphens); got %r' % settings['tenant_id'])
+            raise InputError('tenant_id must be a tenant GUID or domain name (letters, digits, dots and hyphens); got %r' % settings['tenant_id'])
     if method == 'client_secret':
         _require(params, [('client_secret', 'AZURE_CLIENT_SECRET')], method)
         settings['client_secret'] = _text(params, 'client_secret')
@@ -343,11 +344,11 @@ def resolve_settings(params, environ=None):
     cloud, authority_host, graph_endpoint = _endpoints(params, environ)
     api_version = params.get('api_version') or 'v1.0'
     if cloud == 'china':
-        raise ValueError(
+        raise InputError(
             'cloud=china: Microsoft does not offer the Graph cloud-communications API (calls, rosters, invites) in the China cloud operated by 21Vianet'
         )
     if api_version == 'beta' and cloud != 'global':
-        raise ValueError('api_version=beta: the beta cloud-communications API exists only in the global cloud, not in cloud=%s' % cloud)
+        raise InputError('api_version=beta: the beta cloud-communications API exists only in the global cloud, not in cloud=%s' % cloud)
 
     number_in_range('timeout', params.get('timeout'), *TIMEOUT_RANGE)
     number_in_range('retry_budget', params.get('retry_budget'), *RETRY_BUDGET_RANGE)
@@ -358,7 +359,7 @@ def resolve_settings(params, environ=None):
         verify = False
     elif ca_path:
         if not os.path.isfile(ca_path):
-            raise ValueError('ca_path %r is not a readable file' % ca_path)
+            raise InputError('ca_path %r is not a readable file' % ca_path)
         verify = ca_path
     else:
         verify = True

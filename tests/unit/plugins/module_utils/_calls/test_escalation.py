@@ -16,7 +16,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.escalation im
     person_outcome,
     tier_base,
 )
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import InputError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
 
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
 B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'

@@ -10,15 +10,15 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import (
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.client_context import (
     MAX_CLIENT_CONTEXT,
     attempt_client_context,
     base_client_context,
     in_family,
-    plan_invite,
 )
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import plan_invite
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import (
-    InputError,
     merge_duplicates,
     parse_participants as parse_raw,
 )

@@ -13,7 +13,7 @@ import pytest
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_CALL_ID
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_runner import InviteRunner
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_participants
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.task_failure import TaskFailure
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import TaskFailure
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
 
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'

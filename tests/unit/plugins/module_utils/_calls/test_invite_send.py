@@ -11,7 +11,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_send import Sender, classify, evidence
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_send import Sender, evidence
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_participants
 
 from fake_time import FakeClock
@@ -29,27 +29,6 @@ def member(ident, kind='user', lobby=False):
 
 def op(context, status='Running', op_id='op'):
     return {'id': op_id, 'clientContext': context, 'status': status, 'participants': []}
-
-
-@pytest.mark.parametrize(
-    'error,kind',
-    [
-        (GraphError('x', status=500), 'ambiguous'),
-        (GraphError('x', status=503), 'ambiguous'),
-        (GraphError('x', status=504), 'ambiguous'),
-        (GraphError('x', status=408), 'ambiguous'),
-        (GraphError('x', code='timeout', sent=True), 'ambiguous'),
-        (GraphError('x', code='connectionError'), 'ambiguous'),
-        (GraphError('x', code='connectionRefused', sent=False), 'refused'),
-        (GraphError('x', status=429, sent=False), 'refused'),
-        (GraphError('x', status=400), 'refused'),
-        (GraphError('x', status=403), 'refused'),
-        (GraphError('x', status=404), 'refused'),
-        (GraphError('x', status=409), 'conflict'),
-    ],
-)
-def test_classify(error, kind):
-    assert classify(error) == kind
 
 
 # (name, roster, operations, expected (operation id or None, {label: status}))
@@ -78,11 +57,16 @@ def test_evidence(name, roster, operations, expected):
 
 
 class FakeClient:
-    """Invite answers in order; parallel() runs the callables one after the other."""
+    """Invite answers in order; each look at the call reads the roster, then the operations, of the next state in
+    ``states`` (the last one repeats; a callable is given the harness, a GraphError is raised); parallel() runs the
+    callables one after the other."""
 
-    def __init__(self, answers):
+    def __init__(self, answers, states):
         self.answers = list(answers)
         self.posts = []
+        self.states = list(states)
+        self.harness = None
+        self.state = None
 
     def invite(self, call_id, body):
         self.posts.append(body)
@@ -90,6 +74,20 @@ class FakeClient:
         if isinstance(answer, GraphError):
             raise answer
         return dict(answer, clientContext=body['clientContext'])
+
+    def list_participants(self, call_id):
+        state = self.states.pop(0) if len(self.states) > 1 else self.states[0]
+        if callable(state):
+            state = state(self.harness)
+        self.state = state
+        if isinstance(state, GraphError):
+            raise state
+        return state[0]
+
+    def list_operations(self, call_id):
+        if isinstance(self.state, GraphError) or self.state[1] is None:
+            raise GraphError('not listed', status=404)
+        return self.state[1]
 
     @staticmethod
     def parallel(*calls):
@@ -102,53 +100,62 @@ class FakeClient:
         return outcomes
 
 
-class FakeRunner:
-    """What the sender needs of an InviteRunner; ``states`` scripts read_state() (last one repeats)."""
-
-    def __init__(self, client, states):
-        self.client = client
-        self.call_id = 'call'
-        self.base = 'base'
-        self.states = list(states)
-        self.reads = 0
-        self.status = {}
-        self.records = []
-        self.warnings = []
-
-    def read_state(self):
-        self.reads += 1
-        state = self.states.pop(0) if len(self.states) > 1 else self.states[0]
-        if callable(state):
-            state = state(self)
-        if isinstance(state, GraphError):
-            raise state
-        return state
-
-    def warn(self, message):
-        self.warnings.append(message)
+class FakeHistory:
+    def __init__(self):
+        self.entries = []
 
     def record(self, entries):
-        self.records.extend((state, context) for context, state, dummy, dummy in entries)
+        self.entries.extend((state, context) for context, state, dummy, dummy in entries)
 
-    def mark_sent(self, context, batch, operation):
-        for inv in batch:
-            self.status[inv.label] = ('invited', operation.get('id'))
 
-    def mark_unknown(self, context, batch, seen):
-        for inv in batch:
-            self.status[inv.label] = (seen.get(inv.match, 'unknown'), None)
+class Harness:
+    """What a test reads of one send: the statuses the sender reports (by label), the history records, warnings,
+    and how often it looked at the call."""
 
-    def set_status(self, inv, status, operation_id=None):
-        self.status[inv.label] = (status, operation_id)
+    def __init__(self, sender, history):
+        self.sender = sender
+        self.client = sender.client
+        self.history = history
 
-    def replan(self, batch):
-        return [inv for inv in batch if inv.label not in self.status]
+    @property
+    def reads(self):
+        return self.sender.looks
+
+    @property
+    def records(self):
+        return self.history.entries
+
+    @property
+    def warnings(self):
+        return self.sender.warnings
+
+    @property
+    def status(self):
+        labels = dict((inv.match, inv.label) for inv in BATCH)
+        return dict((labels[key], (person['status'], person['operation_id'])) for key, person in self.sender.people.items())
 
 
 def sender_for(answers, states, settle=5):
+    """A Sender on a fake clock. Where the call can be read follows the first state: a group call unless its roster
+    is None, operations listed unless they are None."""
     clock = FakeClock()
-    runner = FakeRunner(FakeClient(answers), states)
-    return Sender(runner, settle, clock=clock.clock, sleep=clock.sleep), runner, clock
+    client = FakeClient(answers, states)
+    first = states[0] if isinstance(states[0], tuple) else ([], [])
+    history = FakeHistory()
+    sender = Sender(
+        client,
+        'call',
+        'base',
+        group=first[0] is not None,
+        listed=first[1] is not None,
+        history=history,
+        settle_timeout=settle,
+        clock=clock.clock,
+        sleep=clock.sleep,
+    )
+    runner = Harness(sender, history)
+    client.harness = runner
+    return sender, runner, clock
 
 
 def landed_on_read(n):

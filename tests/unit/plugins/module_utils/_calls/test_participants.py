@@ -14,9 +14,9 @@ import os
 
 import pytest
 
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import invite_body
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import (
-    InputError,
     merge_duplicates,
     parse_participants,
     parse_phone,

@@ -12,23 +12,27 @@ import re
 
 import pytest
 
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.probe import (
-    SWITCHES,
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.probe_evidence import (
     Evidence,
+    describe,
+    listed_operations,
+    roster_entries,
+)
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.probe_input import (
     Probe,
-    ProbeInputError,
-    answers,
     check_call,
     check_timing,
     client_context,
-    describe,
+    parse_probe,
+)
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.probe_verdict import (
+    SWITCHES,
+    answers,
     duplicate_settled,
     emulator_config,
-    listed_operations,
-    parse_probe,
     probe_outcome,
     probe_summary,
-    roster_entries,
     settled,
     undetermined,
     verdict,
@@ -88,7 +92,7 @@ def test_parse_probe(user, phone, kind, ident, warned):
     ],
 )
 def test_parse_probe_refuses(user, phone, message):
-    with pytest.raises(ProbeInputError, match=re.escape(message)):
+    with pytest.raises(InputError, match=re.escape(message)):
         parse_probe(user, phone)
 
 
@@ -110,7 +114,7 @@ def test_check_timing(timeout, interval, message):
     if message is None:
         check_timing(timeout, interval)
     else:
-        with pytest.raises(ProbeInputError, match=message):
+        with pytest.raises(InputError, match=message):
             check_timing(timeout, interval)
 
 

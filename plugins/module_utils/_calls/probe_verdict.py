@@ -3,346 +3,33 @@
 # Simplified BSD License (see https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
-"""graph_call_probe's decisions: what the probe's requests prove about Graph's UNCONFIRMED behaviours.
+"""graph_call_probe's verdict: what its evidence proves about Graph's undocumented behaviours.
 
-Pure functions, no I/O. The module sends the requests and records what each one answered, in order,
-in an ``Evidence`` timeline; this file turns the timeline into one answer per emulator switch (with
-the sentence saying which request answered it), the matching emulator config, and a verdict on the
-collection's defaults. A value is named only when the timeline proves it; otherwise it is null
-(undetermined) and the evidence says what was missing.
-
-The reasoning rests on one property of an invite operation: it is running, then finished, never
-back. So an operation seen running at some request was running at every earlier request after its
-invite, and a request that saw someone not yet joined who joins later happened while their (single
-participant) invite was still ringing.
+Pure functions, no I/O. From an ``Evidence`` timeline (probe_evidence.py) this file draws one answer per
+emulator switch, with the sentence saying which request answered it, the matching emulator config, what became
+of the probe person, when the runner may stop polling, and a verdict on the collection's defaults. A value is
+named only when the timeline proves it; otherwise it is null (undetermined) and the evidence says what was
+missing.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import number_in_range
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import identities_of, is_guid, match_key
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import InputError, parse_phone
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import FINISHED_STATUSES, result_info
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.probe_evidence import (
+    INVITE,
+    OPERATION,
+    OPERATIONS,
+    ROSTER,
+    lowered,
+    succeeded,
+)
 
-# The emulator switches the probe answers, in the order results list them (tests/emulator/config.py).
+# The emulator's config switches the probe answers (the same names), in the order results list them.
 SWITCHES = ('list_operations', 'get_operation', 'status_case', 'duplicate_invite', 'roster_kind', 'ringing_in_roster')
 # The HTTP statuses the emulator's list_operations accepts as "GET .../operations is refused".
 LIST_ERROR_STATUSES = (400, 403, 404, 405, 501)
-ACTIVE = ('notstarted', 'running')
-FINISHED = ('completed', 'failed')
-CONTEXT_PREFIX = 'mgc-probe~'
-
-OPERATIONS = 'GET .../operations'
-OPERATION = 'GET .../operations/{id}'
-ROSTER = 'GET .../participants'
-INVITE = 'POST .../participants/invite'
-
-
-class ProbeInputError(ValueError):
-    """Bad module input; the message names the option and the rule."""
-
-
-# Input ------------------------------------------------------------------------------------------
-
-
-class Probe:
-    """The consenting person the probe rings: identity kind (``user`` or ``phone``) and id."""
-
-    def __init__(self, kind, ident):
-        self.kind = kind
-        self.ident = ident
-        self.key = match_key(kind, ident)
-        self.label = '%s:%s' % (kind, ident)
-
-    def invitation(self):
-        """The invitationParticipantInfo, shaped as graph_call_invite sends it."""
-        return {
-            '@odata.type': '#microsoft.graph.invitationParticipantInfo',
-            'identity': {
-                '@odata.type': '#microsoft.graph.identitySet',
-                self.kind: {'@odata.type': '#microsoft.graph.identity', 'id': self.ident},
-            },
-        }
-
-
-def _given(value):
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return value.strip() if isinstance(value, str) else value
-
-
-def parse_probe(probe_user=None, probe_phone=None):
-    """(Probe or None, warnings). Both options are checked even when both are given; the phone wins."""
-    user = _given(probe_user)
-    phone = _given(probe_phone)
-    if user is not None and not is_guid(user):
-        raise ProbeInputError('probe_user must be the object id (a GUID) of an Entra user who agreed to be rung; got %r' % (user,))
-    if phone is not None:
-        try:
-            number = parse_phone(phone, 'probe_phone')
-        except InputError as exc:
-            raise ProbeInputError(str(exc))
-        warnings = []
-        if user is not None:
-            warnings.append(
-                'probe_user and probe_phone are both set: only the phone %s is rung (it also shows how Graph lists a phone); probe_user is not used' % number
-            )
-        return Probe('phone', number), warnings
-    if user is not None:
-        return Probe('user', user.lower()), []
-    return None, []
-
-
-def check_timing(answer_timeout, poll_interval):
-    """Raise ProbeInputError unless answer_timeout is 1 to 3600 s and poll_interval above 0 and at most 60 s."""
-    try:
-        number_in_range('answer_timeout', answer_timeout, 1, 3600, unit='a whole number of seconds')
-        number_in_range('poll_interval', poll_interval, 0, 60, low_excluded=True)
-    except ValueError as exc:
-        raise ProbeInputError(str(exc))
-
-
-def check_call(call, call_id):
-    """Why the call cannot be probed (not established, not a group call), or None."""
-    state = call.get('state') if isinstance(call, dict) else None
-    if not isinstance(state, str) or state.lower() != 'established':
-        return 'call %s is %s, not established: the probe needs a live call (the bot must be in it); nothing was sent' % (
-            call_id,
-            state or 'in an unknown state',
-        )
-    if not isinstance(call.get('chatInfo'), dict):
-        return (
-            'call %s is a peer-to-peer call (it has no chatInfo): Graph does not list the roster of such a call, and the '
-            'probe needs a group call; nothing was sent' % call_id
-        )
-    return None
-
-
-def client_context(random_hex):
-    """The clientContext of a probe invite: ``mgc-probe~<random>``."""
-    return CONTEXT_PREFIX + random_hex
-
-
-def roster_entries(roster, probe):
-    """The probe person's roster entries: [{"kinds": identity kinds holding their id, "in_lobby": bool}]."""
-    entries = []
-    for participant in roster or []:
-        if not isinstance(participant, dict):
-            continue
-        info = participant.get('info')
-        identity = info.get('identity') if isinstance(info, dict) else None
-        kinds = sorted(set(kind for kind, ident in identities_of(identity) if match_key(kind, ident) == probe.key))
-        if kinds:
-            entries.append({'kinds': kinds, 'in_lobby': bool(participant.get('isInLobby'))})
-    return entries
-
-
-def listed_operations(operations):
-    """{operation id: status as Graph spelled it} of a GET .../operations answer."""
-    listed = {}
-    for operation in operations or []:
-        if isinstance(operation, dict) and isinstance(operation.get('id'), str):
-            listed[operation['id']] = operation.get('status')
-    return listed
-
-
-# Evidence ---------------------------------------------------------------------------------------
-
-
-def _low(status):
-    return status.lower() if isinstance(status, str) else None
-
-
-class Evidence:
-    """The probe's requests and what each answered, in order; ``seq`` is the position (shown as #n).
-
-    Kinds of observation:
-    - ``call``: the call read first: its state and whether it is a group call;
-    - ``list``: http status, and for a 2xx the operations listed ({id: status});
-    - ``get``: an operation read by id: http status, and the operation's status for a 200;
-    - ``roster``: the probe person's roster entries (see roster_entries);
-    - ``invite``: ``purpose`` probe or duplicate, http status, and the operation id and status for a 200.
-    """
-
-    def __init__(self):
-        self.observations = []
-
-    def _add(self, kind, **fields):
-        fields.update(kind=kind, seq=len(self.observations) + 1)
-        self.observations.append(fields)
-        return fields
-
-    def call(self, state, group):
-        return self._add('call', http=200, state=state, group=group)
-
-    def listing(self, http, operations=None):
-        return self._add('list', http=http, operations=dict(operations or {}) if _ok(http) else None)
-
-    def get(self, operation_id, http, status=None):
-        return self._add('get', op=operation_id, http=http, status=status if _ok(http) else None)
-
-    def roster(self, entries):
-        return self._add('roster', entries=list(entries))
-
-    def invite(self, purpose, http, operation_id=None, status=None):
-        return self._add('invite', purpose=purpose, http=http, op=operation_id if _ok(http) else None, status=status if _ok(http) else None)
-
-    # Queries --------------------------------------------------------------------------------------
-
-    def of(self, kind):
-        return [obs for obs in self.observations if obs['kind'] == kind]
-
-    def invite_of(self, purpose):
-        found = [obs for obs in self.of('invite') if obs['purpose'] == purpose]
-        return found[0] if found else None
-
-    def operation_of(self, purpose):
-        """The id of the operation the probe's (or the duplicate) invite created, or None."""
-        invite = self.invite_of(purpose)
-        return invite['op'] if invite else None
-
-    def created(self):
-        """(seq of the invite, operation id) of every operation the probe created."""
-        return [(obs['seq'], obs['op']) for obs in self.of('invite') if obs['op']]
-
-    def statuses(self, operation_id):
-        """(seq, status lower-cased) of every read that showed the operation's status, invite answer included."""
-        seen = []
-        for obs in self.observations:
-            if obs['kind'] in ('get', 'invite') and obs.get('op') == operation_id and isinstance(obs.get('status'), str):
-                seen.append((obs['seq'], obs['status'].lower()))
-            elif obs['kind'] == 'list' and obs['operations'] and isinstance(obs['operations'].get(operation_id), str):
-                seen.append((obs['seq'], obs['operations'][operation_id].lower()))
-        return seen
-
-    def final_status(self, operation_id):
-        """``completed`` or ``failed`` once a read showed it, else None."""
-        finished = [status for dummy, status in self.statuses(operation_id) if status in FINISHED]
-        return finished[-1] if finished else None
-
-    def joined_at(self):
-        """The seq of the first roster read that shows the probe person joined (not in the lobby), or None."""
-        for obs in self.of('roster'):
-            if any(not entry['in_lobby'] for entry in obs['entries']):
-                return obs['seq']
-        return None
-
-    def running_at(self, operation_id, seq):
-        """Whether some request at or after ``seq`` proves the operation was still running then."""
-        if any(at >= seq and status in ACTIVE for at, status in self.statuses(operation_id)):
-            return True
-        if operation_id != self.operation_of('probe'):
-            return False
-        # Someone not yet joined at a roster read who joins later was still being rung at that read.
-        joined = self.joined_at()
-        invite = self.invite_of('probe')['seq']
-        return joined is not None and any(invite < obs['seq'] < joined and obs['seq'] >= seq for obs in self.of('roster'))
-
-    def _known_finished(self, operation_id, seq):
-        """Finished by ``seq`` per a read of its status, a 404 after a 200, or (probe invite) the person joined."""
-        if any(at <= seq and status in FINISHED for at, status in self.statuses(operation_id)):
-            return True
-        reads = [obs for obs in self.gets(operation_id) if obs['seq'] <= seq]
-        if any(obs['http'] == 404 and any(_ok(o['http']) and o['seq'] < obs['seq'] for o in reads) for obs in reads):
-            return True
-        joined = self.joined_at()
-        return operation_id == self.operation_of('probe') and joined is not None and joined <= seq
-
-    def finished_by(self, operation_id, seq):
-        """Whether some request at or before ``seq`` proves the operation had finished by then."""
-        return self._known_finished(operation_id, seq) or bool(self.missing_from_listing(operation_id, before=seq))
-
-    def missing_from_listing(self, operation_id, before=None):
-        """The seq of a 2xx listing after the operation's invite that leaves it out although it had finished, or None.
-
-        Every listing that works lists running operations, so a finished operation left out shows a listing of running
-        ones only. "Finished" needs proof (see _known_finished), or the operation was listed before and now is not: a
-        listing that has merely not caught up with a fresh invite proves nothing.
-        """
-        created = dict((op, at) for at, op in self.created())
-        if operation_id not in created:
-            return None
-        listed_before = False
-        for obs in self.of('list'):
-            if obs['operations'] is None or obs['seq'] <= created[operation_id] or (before is not None and obs['seq'] > before):
-                continue
-            if operation_id in obs['operations']:
-                listed_before = True
-            elif listed_before or self._known_finished(operation_id, obs['seq']):
-                return obs['seq']
-        return None
-
-    def absent_from_listings(self, operation_id):
-        """How many 2xx listings after the operation's invite left it out."""
-        created = dict((op, at) for at, op in self.created())
-        return len(
-            [
-                obs
-                for obs in self.of('list')
-                if obs['operations'] is not None and operation_id in created and obs['seq'] > created[operation_id] and operation_id not in obs['operations']
-            ]
-        )
-
-    def gets(self, operation_id):
-        return [obs for obs in self.of('get') if obs['op'] == operation_id]
-
-    def finished(self, operation_id):
-        """Whether the operation is known to have finished: read finished, 404 after a 200, or gone from the listing.
-
-        The person joining is not enough here: Graph may finish the operation a moment later, and that last read
-        answers get_operation.
-        """
-        if self.final_status(operation_id) or self.missing_from_listing(operation_id):
-            return True
-        reads = self.gets(operation_id)
-        return any(obs['http'] == 404 and any(_ok(o['http']) and o['seq'] < obs['seq'] for o in reads) for obs in reads)
-
-    def listing_works(self):
-        lists = self.of('list')
-        return bool(lists) and _ok(lists[-1]['http'])
-
-    def readable(self, operation_id):
-        return any(_ok(obs['http']) for obs in self.gets(operation_id))
-
-    def can_learn_finish(self, operation_id):
-        """Whether another read could still show the operation finish (its GET works, or the listing does)."""
-        return self.readable(operation_id) or self.listing_works()
-
-
-def _ok(http):
-    return isinstance(http, int) and 200 <= http < 300
-
-
-def describe(obs):
-    """One line of the timeline for the task result."""
-    head = '#%d ' % obs['seq']
-    if obs['kind'] == 'call':
-        return head + 'GET .../calls/{id} -> 200 (%s, %s)' % (obs['state'], 'group call' if obs['group'] else 'peer-to-peer')
-    if obs['kind'] == 'list':
-        if not _ok(obs['http']):
-            return head + '%s -> HTTP %s' % (OPERATIONS, obs['http'])
-        listed = obs['operations']
-        return head + '%s -> %s (%d operation%s%s)' % (
-            OPERATIONS,
-            obs['http'],
-            len(listed),
-            '' if len(listed) == 1 else 's',
-            ': ' + ', '.join('%s %s' % (op, status) for op, status in sorted(listed.items())) if listed else '',
-        )
-    if obs['kind'] == 'get':
-        answer = '%s, status %s' % (obs['http'], obs['status']) if _ok(obs['http']) else 'HTTP %s' % obs['http']
-        return head + '%s (%s) -> %s' % (OPERATION, obs['op'], answer)
-    if obs['kind'] == 'roster':
-        return head + '%s -> the probe person is %s' % (ROSTER, _roster_text(obs['entries']))
-    answer = '%s, operation %s, status %s' % (obs['http'], obs['op'], obs['status']) if _ok(obs['http']) else 'HTTP %s' % obs['http']
-    return head + '%s (%s) -> %s' % (INVITE, 'the probe person' if obs['purpose'] == 'probe' else 'the same person again', answer)
-
-
-def _roster_text(entries):
-    if not entries:
-        return 'not listed'
-    return ', '.join('%s (under %s)' % ('in the lobby' if entry['in_lobby'] else 'joined', '/'.join(entry['kinds'])) for entry in entries)
 
 
 # Answers ----------------------------------------------------------------------------------------
@@ -356,7 +43,7 @@ def answer_list_operations(ev):
     lists = ev.of('list')
     if not lists:
         return _answer(None, 'Not asked: %s was never sent.' % OPERATIONS)
-    errors = [obs for obs in lists if not _ok(obs['http'])]
+    errors = [obs for obs in lists if not succeeded(obs['http'])]
     if errors:
         statuses = sorted(set(str(obs['http']) for obs in errors))
         if len(errors) < len(lists):
@@ -372,7 +59,7 @@ def answer_list_operations(ev):
             '%s answered HTTP %s (#%d), which is none of the refusals the emulator plays (%s); it may be '
             'transient: run the probe again.' % (OPERATIONS, '/'.join(statuses), errors[0]['seq'], plays),
         )
-    shown = [(obs['seq'], op) for obs in lists for op, status in obs['operations'].items() if _low(status) in FINISHED]
+    shown = [(obs['seq'], op) for obs in lists for op, status in obs['operations'].items() if lowered(status) in FINISHED_STATUSES]
     missing = [(ev.missing_from_listing(op), op) for dummy, op in ev.created() if ev.missing_from_listing(op)]
     if shown and missing:
         return _answer(
@@ -398,11 +85,11 @@ def answer_get_operation(ev):
     """From every GET .../operations/{id}: readable while running, after finishing, or never."""
     facts = {'readable_finished': [], 'readable_running': [], 'gone_finished': [], 'gone_running': [], 'unclear': []}
     for obs in ev.of('get'):
-        status = _low(obs['status'])
-        if _ok(obs['http']):
-            facts['readable_finished' if status in FINISHED else 'readable_running'].append(obs)
+        status = lowered(obs['status'])
+        if succeeded(obs['http']):
+            facts['readable_finished' if status in FINISHED_STATUSES else 'readable_running'].append(obs)
         elif obs['http'] == 404:
-            earlier_200 = any(_ok(o['http']) and o['seq'] < obs['seq'] for o in ev.gets(obs['op']))
+            earlier_200 = any(succeeded(o['http']) and o['seq'] < obs['seq'] for o in ev.gets(obs['op']))
             if ev.running_at(obs['op'], obs['seq']):
                 facts['gone_running'].append(obs)
             elif earlier_200 or ev.finished_by(obs['op'], obs['seq']):
@@ -448,7 +135,7 @@ def answer_get_operation(ev):
 
 
 def answer_status_case(ev):
-    invites = [obs for obs in ev.of('invite') if _ok(obs['http'])]
+    invites = [obs for obs in ev.of('invite') if succeeded(obs['http'])]
     if invites:
         spellings = sorted(set(str(obs['status']) for obs in invites))
         if len(spellings) > 1:
@@ -526,14 +213,14 @@ def answer_duplicate_invite(ev, not_asked):
         return _answer(None, not_asked)
     if duplicate['http'] == 409:
         return _answer('error', '%s of the probe person, already in the call, answered HTTP 409 (#%d).' % (INVITE, duplicate['seq']))
-    if not _ok(duplicate['http']):
+    if not succeeded(duplicate['http']):
         return _answer(
             None,
             '%s of the probe person, already in the call, answered HTTP %s (#%d), which no emulator value '
             'plays.' % (INVITE, duplicate['http'], duplicate['seq']),
         )
     final = ev.final_status(duplicate['op'])
-    reads = [seq for seq, status in ev.statuses(duplicate['op']) if status in FINISHED]
+    reads = [seq for seq, status in ev.statuses(duplicate['op']) if status in FINISHED_STATUSES]
     if final == 'failed':
         return _answer(
             'failed_operation',
@@ -607,14 +294,6 @@ def probe_outcome(ev):
     return 'timeout'
 
 
-def result_info(operation):
-    """An operation's resultInfo as code / subcode / message (Graph spells the subcode both ways), or None."""
-    info = operation.get('resultInfo') if isinstance(operation, dict) else None
-    if not isinstance(info, dict):
-        return None
-    return {'code': info.get('code'), 'subcode': info.get('subcode', info.get('subCode')), 'message': info.get('message')}
-
-
 def probe_summary(probe, outcome, operation, invites_sent, answer_timeout):
     """The ``probe`` result: who was rung, what became of them, and that they are left in the call."""
     summary = {
@@ -642,6 +321,9 @@ def probe_summary(probe, outcome, operation, invites_sent, answer_timeout):
     else:
         summary['message'] = '%s: the invite completed, but the roster never showed them joined.' % probe.label
     return summary
+
+
+# When the runner may stop polling ------------------------------------------------------------
 
 
 def settled(ev, operation_id):
