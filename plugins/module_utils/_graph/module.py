@@ -37,7 +37,7 @@ class _AnsibleModule(AnsibleModule):
 
     def _load_params(self):
         super(_AnsibleModule, self)._load_params()
-        self.no_log_values.update(no_log_values(self.argument_spec, self.params, os.environ))
+        self.no_log_values.update(collect_no_log_values(self.argument_spec, self.params, os.environ))
 
     def fail_json(self, msg=None, **kwargs):
         # Ansible's two messages for a list element that is not a dictionary (a string, then anything else).
@@ -49,7 +49,7 @@ class _AnsibleModule(AnsibleModule):
         super(_AnsibleModule, self).fail_json(msg=msg, **kwargs)
 
 
-def no_log_values(spec, params, environ):
+def collect_no_log_values(spec, params, environ):
     """Every value of a no_log option in ``params`` (suboptions too, at any depth), as the strings Ansible hides.
 
     Any shape is walked: an option's value may be a scalar, a list, a mapping, a list of lists; a
@@ -71,16 +71,16 @@ def no_log_values(spec, params, environ):
         if option.get('options'):
             for value in values:
                 for item in _mappings(value):
-                    found.update(no_log_values(option['options'], item, environ))
+                    found.update(collect_no_log_values(option['options'], item, environ))
     return found
 
 
 def _leaves(value):
-    """The strings of every scalar in ``value``, as Ansible's remove_values compares them."""
+    """The strings of every scalar in ``value`` (a mapping's values, as Ansible takes them), as remove_values compares them."""
     if value is None or value == '' or isinstance(value, bool):
         return set()
     if isinstance(value, Mapping):
-        return set().union(*[_leaves(item) for item in value.keys()], *[_leaves(item) for item in value.values()])
+        return set().union(*[_leaves(item) for item in value.values()])
     if isinstance(value, (list, tuple, set)):
         return set().union(*[_leaves(item) for item in value])
     return {to_text(value)}
