@@ -66,7 +66,8 @@ class _AcquireLock:
 
 
 def _cache_error(exc):
-    message = str(exc) if isinstance(exc, PrivateFileError) else '%s %r: %s' % (OPTION, exc.filename, exc.strerror or exc)
+    # A PrivateFileError names the option, the path and the fix; an OSError names the path itself.
+    message = str(exc) if isinstance(exc, PrivateFileError) else '%s could not be used: %s' % (OPTION, exc)
     return GraphError(message, code='tokenCacheError', sent=False)
 
 
