@@ -32,6 +32,8 @@ def msal_module():
     """The msal package; ImportError if it is missing or broken (GraphModule reports it)."""
     import msal
 
+    # _token() catches msal.exceptions.MsalServiceError; msal 1.29 (the floor) does not import that submodule itself.
+    importlib.import_module('msal.exceptions')
     return msal
 
 
