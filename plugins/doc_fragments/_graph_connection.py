@@ -119,7 +119,7 @@ options:
   validate_certs:
     description:
       - Whether to verify the TLS certificates of Graph and the authority.
-      - V(false) is only for tests; it also makes O(ca_path) irrelevant. Every task run with V(false) warns: the client
+      - V(false) is only for tests; it also makes O(ca_path) irrelevant. Every task run with V(false) warns, since the client
         secret, certificate assertion or access token then goes to a server whose certificate nobody checked.
     type: bool
     default: true

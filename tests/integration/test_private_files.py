@@ -89,7 +89,8 @@ def test_new_files_are_created_private(emu, tasks, tmp_path):
     history, cache = folder / 'history.jsonl', folder / 'tokens.json'
     old = os.umask(0)  # the files are 0600 whatever the umask
     try:
-        run = tasks([('Invite', 'graph_call_invite', {'call_id': call, 'participants': [{'user': A}], 'history_file': str(history), 'token_cache': str(cache)})])
+        args = {'call_id': call, 'participants': [{'user': A}], 'history_file': str(history), 'token_cache': str(cache)}
+        run = tasks([('Invite', 'graph_call_invite', args)])
     finally:
         os.umask(old)
     assert run.task('Invite')['status'] == 'changed', run.output
