@@ -119,7 +119,8 @@ options:
   validate_certs:
     description:
       - Whether to verify the TLS certificates of Graph and the authority.
-      - V(false) is only for tests; it also makes O(ca_path) irrelevant.
+      - V(false) is only for tests; it also makes O(ca_path) irrelevant. Every task run with V(false) warns, since the client
+        secret, certificate assertion or access token then goes to a server whose certificate nobody checked.
     type: bool
     default: true
   ca_path:
@@ -153,22 +154,22 @@ options:
   token_cache:
     description:
       - Where access tokens are kept, so that every task and every fork of a run reuses one token per tenant, client
-        and cloud instead of asking Entra each time. Concurrent processes are safe (the file is locked).
+        and cloud instead of asking Entra each time. Concurrent processes are safe (a lock file, C(<path>.acquire-lock), beside it).
       - By default (unset, or V(true)) C(~/.ansible/msgraph.calls/token_cache.json) of the user running the module,
         in a directory created with mode 0700. A path picks another file; V(false) keeps tokens in memory for one task.
-      - The file is created with mode 0600; a file that other users can read or write is refused, since it holds bearer
-        tokens. It holds access tokens only (app-only tokens have no refresh token), each valid for about an hour; never
+      - The file and its lock are created with mode 0600 and never opened through a symbolic link. The task fails, before
+        any request, when either is a link, is not a regular file of the user running the module, or is readable or writable
+        by group or others (fix with C(chmod 600)), or when its directory is writable by group or others (C(chmod go-w)),
+        since the file holds bearer tokens. It holds access tokens only (app-only tokens have no refresh token), each valid for about an hour; never
         a client secret or a certificate.
       - A task that finds a valid token in the file uses it without asking the token service anything, discovery included.
       - Not used with O(auth_method=access_token).
-      - Needs the C(msal-extensions) Python package; without it the default cache is off, with a warning.
       - The E(MSGRAPH_TOKEN_CACHE) environment variable sets it when the task does not.
     type: raw
 requirements:
   - python >= 3.8
-  - requests >= 2.25.0
+  - requests >= 2.32.4
   - msal >= 1.29.0
-  - msal-extensions >= 1.2.0 (for O(token_cache))
   - phonenumbers >= 8.12.0 (only for phone numbers)
 notes:
   - The app registration needs the Microsoft Graph application permissions C(Calls.InitiateGroupCall.All)

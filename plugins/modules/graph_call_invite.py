@@ -170,6 +170,9 @@ options:
         ones; with O(state=present) it lets a re-run ask Graph about invites that may still ring.
       - Created with mode 0600 (it names people and phone numbers); locked while written, so forks and hosts of a run
         can share it; records older than 30 days are dropped. The directory must exist.
+      - Never opened through a symbolic link. The task fails before any request when the file is a link, is not a regular
+        file of the user running the module, or is readable or writable by group or others (fix with C(chmod 600)), or
+        when its directory is writable by group or others (C(chmod go-w)); nothing is changed for you.
       - In AWX / Automation Platform, put it on storage that outlives the job, or leave it unset.
     type: path
   state:

@@ -9,6 +9,8 @@ Admin paths (``/_emulator/...``) are never faulted. Actions:
 - ``commit_then_drop``: perform the request, then close the connection without answering;
 - ``commit_then_status``: perform the request, then answer ``status`` with an error body;
 - ``malformed``: answer 200 with a body that is not JSON, without performing the request;
+- ``redirect``: answer ``status`` (a 3xx, 307 by default) with ``Location: location``, without performing
+  the request: a client that follows it sends the request, body and all, to that place;
 - ``hold``: neither perform nor answer the request until something releases it (a later request
   matching ``release_on``, ``POST /_emulator/faults/release``, or ``max_hold_ms``); then perform
   and answer it. holds.py keeps the held requests.
@@ -24,9 +26,9 @@ import threading
 
 from emulator.errors import GraphError, TokenError
 
-ACTIONS = ("status", "delay", "commit_then_drop", "commit_then_status", "malformed", "hold")
+ACTIONS = ("status", "delay", "commit_then_drop", "commit_then_status", "malformed", "redirect", "hold")
 # Actions that answer without performing the request.
-SHORT_CIRCUIT = ("status", "malformed")
+SHORT_CIRCUIT = ("status", "malformed", "redirect")
 # Actions that perform the request and then replace or drop the answer.
 AFTER_COMMIT = ("commit_then_drop", "commit_then_status")
 
@@ -37,6 +39,7 @@ ACTION_KEYS = {
     "delay": ("delay_ms",),
     "commit_then_drop": (),
     "malformed": (),
+    "redirect": ("status", "location"),
     "hold": ("release_on", "max_hold_ms"),
 }
 MAX_DELAY_MS = 120_000
@@ -168,6 +171,13 @@ def _action_fields(raw, action, where):
         rule["delay_ms"] = delay
     elif action == "hold":
         rule.update(_hold_fields(raw, where))
+    elif action == "redirect":
+        status = raw.get("status", 307)
+        if isinstance(status, bool) or not isinstance(status, int) or not 300 <= status <= 399:
+            raise _bad(f"{where}: 'status' of a redirect must be an integer from 300 to 399 (got {status!r}).")
+        rule["status"] = status
+        rule["location"] = _string(raw.get("location"), where, "location")
+        return rule
     for key in ("code", "message"):
         if key in raw:
             rule[key] = _string(raw[key], where, key)

@@ -284,9 +284,11 @@ class EmulatorHandler(BaseHTTPRequestHandler):
 
     @staticmethod
     def _fault_response(fault, req, state, kind):
-        """The answer of a ``status``, ``commit_then_status`` or ``malformed`` fault."""
+        """The answer of a ``status``, ``commit_then_status``, ``malformed`` or ``redirect`` fault."""
         if fault["action"] == "malformed":
             return Response(200, faults.MALFORMED_BODY)
+        if fault["action"] == "redirect":
+            return Response(fault["status"], {"redirect": "injected"}, {"Location": fault["location"]})
         err = faults.error_for(fault, kind)
         if isinstance(err, TokenError):
             response = token_error_response(err, req, state)

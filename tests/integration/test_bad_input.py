@@ -84,7 +84,7 @@ SHARED = [
         "client_certificate_path '/nonexistent/app.pem' cannot be read",
     ),
     ('missing ca_path', {'ca_path': '/nonexistent/ca.pem'}, "ca_path '/nonexistent/ca.pem' is not a readable file"),
-    ('world-readable token cache', {'token_cache': 'WORLD_READABLE'}, 'is accessible to other users'),
+    ('world-readable token cache', {'token_cache': 'WORLD_READABLE'}, 'is readable or writable by group or others (mode 0644); run chmod 600 '),
     ('token cache in a missing folder', {'token_cache': '/nonexistent/dir/tokens.json'}, 'the directory'),
     ('unknown option', {'colour': 'blue'}, 'colour'),
 ]

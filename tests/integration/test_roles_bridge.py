@@ -38,7 +38,7 @@ def run_role(playbook, graph, role, connection_from='play', check=False, **more)
     return run, run.task('Result')['result'].get('msg')
 
 
-def run_roles(playbook, tmp_path, cases):
+def run_roles(playbook, tmp_path, cases, extra_args=()):
     """Several cases of any_role.yml in one run: the same play, on one host per case that holds the case's variables
     (``cases``: {host: role_vars(...)}). A host keeps its own facts and registered results, and a role that fails stops
     its own host only, so each case runs as in a run of its own. The run and {host: the role's result}.
@@ -76,7 +76,7 @@ def run_roles(playbook, tmp_path, cases):
             ]
         )
     )
-    run = playbook(str(play), extra_args=('-i', str(inventory)))
+    run = playbook(str(play), extra_args=('-i', str(inventory)) + tuple(extra_args))
     results = dict((r['result']['msg']['case'], r['result']['msg']['result']) for r in run.records if r['task'] == 'Result' and r['status'] == 'ok')
     return run, results
 

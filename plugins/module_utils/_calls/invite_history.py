@@ -11,8 +11,9 @@ run already rang. The history file closes the gap: every invite is recorded *bef
 (so even a run killed mid-request leaves a trace) and again with its outcome, and the next run
 reads the records of its family as operations.
 
-The file holds JSON lines, is created 0600 (it names people and phone numbers), is locked while
-read and rewritten (forks and hosts of a run share it), and drops records older than KEEP_DAYS.
+The file holds JSON lines, is locked while read and rewritten (forks and hosts of a run share it),
+and drops records older than KEEP_DAYS. It names people and phone numbers, so _graph/private_file.py
+opens it: created 0600, never through a link, refused when others may read it or write its folder.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,8 +24,9 @@ import json
 import os
 import time
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import CollectionError, InputError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import CollectionError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.file_lock import FileLock
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.private_file import check, read_fd, replace_fd
 
 KEEP_DAYS = 30
 VERSION = 1
@@ -86,33 +88,24 @@ class InviteHistory:
             for context, state, operation_id, invitations in entries
         ]
         try:
-            with FileLock(self.path) as fd:
-                kept = [r for r in _parse(_read_fd(fd)) if now - (r.get('at') or 0) < KEEP_DAYS * 86400]
-                data = ''.join(json.dumps(r, sort_keys=True) + '\n' for r in kept + new).encode('utf-8')
-                os.lseek(fd, 0, os.SEEK_SET)
-                os.ftruncate(fd, 0)
-                os.write(fd, data)
+            with FileLock(self.path, 'history_file') as fd:
+                kept = [r for r in _parse(read_fd(fd)) if now - (r.get('at') or 0) < KEEP_DAYS * 86400]
+                replace_fd(fd, ''.join(json.dumps(r, sort_keys=True) + '\n' for r in kept + new))
+        except ValueError as exc:  # a rule of private_file, broken since the check before any request
+            raise HistoryError(str(exc))
         except OSError as exc:
             raise HistoryError('history_file %r could not be written: %s' % (self.path, exc))
 
     def _read(self):
-        if not os.path.exists(self.path):
+        if not os.path.lexists(self.path):
             return []
         try:
-            with FileLock(self.path) as fd:
-                return _parse(_read_fd(fd))
+            with FileLock(self.path, 'history_file') as fd:
+                return _parse(read_fd(fd))
+        except ValueError as exc:
+            raise HistoryError(str(exc))
         except OSError as exc:
             raise HistoryError('history_file %r could not be read: %s' % (self.path, exc))
-
-
-def _read_fd(fd):
-    os.lseek(fd, 0, os.SEEK_SET)
-    chunks = []
-    while True:
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            return b''.join(chunks).decode('utf-8', 'replace')
-        chunks.append(chunk)
 
 
 def _parse(text):
@@ -129,9 +122,5 @@ def _parse(text):
 
 
 def check_history_file(path):
-    """Refuse, before any request, a history file that can never be written."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise InputError('history_file %r: the directory %r does not exist' % (path, folder))
-    if os.path.exists(path) and not os.path.isfile(path):
-        raise InputError('history_file %r must be a regular file' % path)
+    """Refuse, before any request, a history file that breaks private_file's rules (ValueError names the fix)."""
+    check(path, 'history_file')

@@ -18,12 +18,13 @@ import importlib.util
 import threading
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.file_lock import FileLock
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.token_cache import cached_token, persisted_cache
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.private_file import PrivateFileError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.token_cache import OPTION, cached_token, lock_path, persisted_cache
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.transport import transport_error_kind
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.transport import FINAL_TRANSPORT_ERRORS, transport_error_kind
 
-# msal (~0.3 s to import) and msal-extensions are imported on first use, not with this file: a task
-# that fails its input checks, or authenticates with a ready access token, never pays for them.
+# msal (~0.3 s to import) is imported on first use, not with this file: a task that fails its input
+# checks, or authenticates with a ready access token, never pays for it.
 HAS_MSAL = importlib.util.find_spec('msal') is not None
 
 
@@ -31,6 +32,8 @@ def msal_module():
     """The msal package; ImportError if it is missing or broken (GraphModule reports it)."""
     import msal
 
+    # _token() catches msal.exceptions.MsalServiceError; msal 1.29 (the floor) does not import that submodule itself.
+    importlib.import_module('msal.exceptions')
     return msal
 
 
@@ -41,22 +44,33 @@ TRANSIENT_TOKEN_ERRORS = ('server_error', 'temporarily_unavailable')
 class _AcquireLock:
     """Serialises token requests across the processes that share a token cache file.
 
-    msal-extensions locks each read and write of the file, not the "look in the cache, else ask
-    Entra, then store" sequence; without this, every fork of a run starting together finds the
-    cache empty and asks for its own token. With it, the first asks and the others find its token.
+    It covers the whole "look in the cache, else ask Entra, then store" sequence, and every read and
+    write of the file (token_cache.persisted_cache has no lock of its own); without it, every fork of
+    a run starting together finds the cache empty and asks for its own token. With it, the first asks
+    and the others find its token.
     """
 
     def __init__(self, cache_path):
-        self.lock = FileLock(cache_path + '.acquire-lock') if cache_path else None
+        self.lock = FileLock(lock_path(cache_path), OPTION) if cache_path else None
 
     def __enter__(self):
         if self.lock:
-            self.lock.__enter__()
+            try:
+                self.lock.__enter__()
+            except (OSError, PrivateFileError) as exc:
+                # Checked before any request; this is a file changed since, or one the system refuses.
+                raise _cache_error(exc)
         return self
 
     def __exit__(self, *exc_info):
         if self.lock:
             self.lock.__exit__(*exc_info)
+
+
+def _cache_error(exc):
+    # A PrivateFileError names the option, the path and the fix; an OSError names the path itself.
+    message = str(exc) if isinstance(exc, PrivateFileError) else '%s could not be used: %s' % (OPTION, exc)
+    return GraphError(message, code='tokenCacheError', sent=False)
 
 
 class _MsalAuth:
@@ -68,7 +82,7 @@ class _MsalAuth:
     def __init__(self, settings, transport):
         self.settings = settings
         self.transport = transport
-        self._cache = None  # built on first use: it imports msal (and msal-extensions)
+        self._cache = None  # built on first use: it imports msal
         # MSAL throttles its own retries through this mapping (e.g. 5 s after a 5xx); we own the retry
         # policy (Retry-After honoured, bounded), so we clear it before retrying.
         self.http_cache = {}
@@ -108,12 +122,16 @@ class _MsalAuth:
             if self._app is None:
                 self._app = self._build()
             result = self._acquire(self._app)
+        except PrivateFileError as exc:  # the cache file, changed since it was checked (a ValueError: first)
+            raise _cache_error(exc)
         except msal_module().exceptions.MsalServiceError as exc:
             # MSAL raises this for a 5xx from the token endpoint.
             raise GraphError('%s to %s failed: Entra answered %s' % (self.what, self.where(), str(exc).splitlines()[0]), code='server_error', retryable=True)
         except self.transport.errors as exc:
             code, sentence = transport_error_kind(exc)
-            raise GraphError('%s to %s failed: %s' % (self.what, self.where(), sentence), code=code, retryable=True)
+            raise GraphError('%s to %s failed: %s' % (self.what, self.where(), sentence), code=code, retryable=code not in FINAL_TRANSPORT_ERRORS)
+        except OSError as exc:  # not a request's (those are caught above): writing the token cache
+            raise _cache_error(exc)
         except ValueError as exc:
             # MSAL raises ValueError for an authority whose OpenID configuration cannot be read, and a
             # JSON decode error (a ValueError) for an answer that is not JSON.
@@ -144,9 +162,12 @@ class _MsalAuth:
         """Drop a token Graph rejected (expired, revoked) so the next token() asks Entra again."""
         with self._lock:
             with _AcquireLock(self.settings.get('token_cache')):
-                for item in list(self.cache.search(msal_module().TokenCache.CredentialType.ACCESS_TOKEN)):
-                    if item.get('secret') == token:
-                        self.cache.remove_at(item)
+                try:
+                    for item in list(self.cache.search(msal_module().TokenCache.CredentialType.ACCESS_TOKEN)):
+                        if item.get('secret') == token:
+                            self.cache.remove_at(item)
+                except (OSError, PrivateFileError) as exc:
+                    raise _cache_error(exc)
 
 
 class ClientSecretAuth(_MsalAuth):
@@ -196,7 +217,9 @@ class ManagedIdentityAuth(_MsalAuth):
         client_id = self.settings.get('managed_identity_client_id')
         msal = msal_module()
         identity = msal.UserAssignedManagedIdentity(client_id=client_id) if client_id else msal.SystemAssignedManagedIdentity()
-        return msal.ManagedIdentityClient(identity, http_client=self.transport, token_cache=self.cache, http_cache=self.http_cache)
+        # Never through a proxy: the endpoint is plain HTTP on this machine, and a proxy would see the
+        # identity header and the token in clear.
+        return msal.ManagedIdentityClient(identity, http_client=self.transport.direct(), token_cache=self.cache, http_cache=self.http_cache)
 
     def _acquire(self, app):
         # Managed identity endpoints take a resource, not scopes.

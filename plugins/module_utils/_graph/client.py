@@ -18,6 +18,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._graph.auth import b
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError, error_from_body
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.retry import RetryPolicy, parse_retry_after
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.transport import (
+    FINAL_TRANSPORT_ERRORS,
     HttpTransport,
     request_was_sent,
     transport_error_kind,
@@ -31,6 +32,10 @@ USER_PROPERTIES = 'id,displayName,userPrincipalName,mail'
 MAX_PARALLEL = 8
 # Graph's throttling and overload answers: it did not act on the request and says so.
 RETRY_STATUSES = (429, 503, 504)
+VALIDATE_CERTS_OFF = (
+    'validate_certs is false: the TLS certificates of Graph and of the token authority are not checked, so the client '
+    'secret, certificate assertion or access token may go to a server impersonating them; use ca_path for a private CA instead'
+)
 
 
 def path_segment(value):
@@ -59,6 +64,9 @@ class GraphClient:
         self.settings = settings
         self.warn = warn or (lambda message: None)
         self.transport = HttpTransport(settings['verify'], settings['timeout'])
+        if settings['verify'] is False:
+            # validate_certs: false, said every time: the credential then goes to a server nobody checked.
+            self.warn(VALIDATE_CERTS_OFF)
         self.auth = build_auth(settings, self.transport)
         self.retry = retry_policy or RetryPolicy(settings['retries'], settings['retry_budget'])
         self.base_url = '%s/%s' % (settings['graph_endpoint'], settings['api_version'])
@@ -136,7 +144,16 @@ class GraphClient:
         except self.transport.errors as exc:
             code, sentence = transport_error_kind(exc)
             sent = request_was_sent(exc)
-            raise GraphError(sentence, code=code, client_request_id=client_request_id, method=method, url=url, retryable=code != 'tlsError', sent=sent)
+            raise GraphError(
+                sentence,
+                status=getattr(exc, 'status', None),  # a refused redirect's 3xx
+                code=code,
+                client_request_id=client_request_id,
+                method=method,
+                url=url,
+                retryable=code not in FINAL_TRANSPORT_ERRORS,
+                sent=sent,
+            )
 
         parsed = None
         malformed = False

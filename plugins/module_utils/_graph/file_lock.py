@@ -15,6 +15,8 @@ __metaclass__ = type
 
 import os
 
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.private_file import open_private
+
 try:
     import fcntl
 except ImportError:
@@ -22,14 +24,19 @@ except ImportError:
 
 
 class FileLock:
-    """``with FileLock(path) as fd:``: ``path`` is opened (created 0600) and locked; ``fd`` is its descriptor."""
+    """``with FileLock(path, option) as fd:``: ``path`` is opened and locked; ``fd`` is its descriptor.
 
-    def __init__(self, path):
+    Opened by private_file (created 0600, never through a link, refused when others may read it);
+    ``option`` is what its messages name.
+    """
+
+    def __init__(self, path, option):
         self.path = path
+        self.option = option
         self.fd = None
 
     def __enter__(self):
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        self.fd = open_private(self.path, self.option)
         if fcntl:
             fcntl.flock(self.fd, fcntl.LOCK_EX)
         return self.fd

@@ -14,9 +14,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, _load_params, env_fallback, missing_required_lib
+from ansible.module_utils.common.collections import Mapping
+from ansible.module_utils.common.text.converters import to_text
+from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.auth import HAS_MSAL
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.client import GraphClient
@@ -26,25 +30,80 @@ from ansible_collections.msgraph.calls.plugins.module_utils._graph.transport imp
 
 
 class _AnsibleModule(AnsibleModule):
-    """AnsibleModule that names the option when a list element is not a dictionary.
+    """AnsibleModule that hides every no_log value whatever the input's shape, and names the option when a
+    list element is not a dictionary.
+
+    Ansible collects the values to hide while it validates, and gives up on all of them (client_secret
+    included) when one list element is neither a dictionary nor a string: the invocation at -vvv then showed
+    them. They are collected here from what the task sent, before Ansible's checks can fail.
 
     Ansible's argspec check reports ``participants: [bob]`` as a bare "dictionary requested, could not
     parse JSON or key=value", which leaves the user guessing which option is wrong.
     """
 
+    def _load_params(self):
+        super(_AnsibleModule, self)._load_params()
+        self.no_log_values.update(collect_no_log_values(self.argument_spec, self.params, os.environ))
+
     def fail_json(self, msg=None, **kwargs):
-        if isinstance(msg, str) and msg.startswith('dictionary requested'):
+        # Ansible's two messages for a list element that is not a dictionary (a string, then anything else).
+        if isinstance(msg, str) and (msg.startswith('dictionary requested') or 'in the sub parameter field' in msg):
             # By now Ansible has dropped the bad element from self.params; read what the task sent.
-            sent = _load_params()
-            # The same bad element made Ansible give up collecting no_log values for the whole
-            # argspec, which would print client_secret in the invocation at -vvv: mask them here.
-            for name, option in self.argument_spec.items():
-                if option.get('no_log') and isinstance(sent.get(name), str) and sent[name]:
-                    self.no_log_values.add(sent[name])
-            where = _non_dict_element(self.argument_spec, sent)
+            where = _non_dict_element(self.argument_spec, _load_params())
             if where:
                 msg = '%s must be a %s (%s)' % (where, 'dictionary' if where.endswith(']') else 'list of dictionaries', msg)
         super(_AnsibleModule, self).fail_json(msg=msg, **kwargs)
+
+
+def collect_no_log_values(spec, params, environ):
+    """Every value of a no_log option in ``params`` (suboptions too, at any depth), as the strings Ansible hides.
+
+    Any shape is walked: an option's value may be a scalar, a list, a mapping, a list of lists; a
+    suboption's parent may be a mapping, a JSON or key=value string, or a list of any of those. A no_log
+    option left unset is filled from its environment variable (env_fallback), so that value is hidden too.
+    """
+    found = set()
+    if not isinstance(params, Mapping):
+        return found
+    for name, option in spec.items():
+        names = [name] + list(option.get('aliases') or [])
+        values = [params[key] for key in names if key in params]
+        if option.get('no_log'):
+            fallback = option.get('fallback') or ()
+            if not values and len(fallback) > 1 and fallback[0] is env_fallback:
+                values = [environ[variable] for variable in fallback[1] if environ.get(variable)]
+            for value in values:
+                found.update(_leaves(value))
+        if option.get('options'):
+            for value in values:
+                for item in _mappings(value):
+                    found.update(collect_no_log_values(option['options'], item, environ))
+    return found
+
+
+def _leaves(value):
+    """The strings of every scalar in ``value`` (a mapping's values, as Ansible takes them), as remove_values compares them."""
+    if value is None or value == '' or isinstance(value, bool):
+        return set()
+    if isinstance(value, Mapping):
+        return set().union(*[_leaves(item) for item in value.values()])
+    if isinstance(value, (list, tuple, set)):
+        return set().union(*[_leaves(item) for item in value])
+    return {to_text(value)}
+
+
+def _mappings(value):
+    """Every mapping in ``value``: itself, the elements of (nested) lists, a string Ansible would read as one."""
+    if isinstance(value, Mapping):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [mapping for item in value for mapping in _mappings(item)]
+    if isinstance(value, str):
+        try:
+            return [check_type_dict(value)]
+        except (TypeError, ValueError):
+            return []
+    return []
 
 
 def _non_dict_element(spec, params):
@@ -146,10 +205,7 @@ class GraphModule:
     def client(self):
         """The GraphClient, built once all connection options passed their checks (no request yet)."""
         if self._client is None:
-            try:
-                settings = resolve_settings(self.params)
-            except ValueError as exc:
-                self.fail(str(exc))
+            settings = self.attempt(lambda: resolve_settings(self.params))
             if settings['token_cache_warning']:
                 self.warn(settings['token_cache_warning'])
             try:

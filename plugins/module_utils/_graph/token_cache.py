@@ -5,8 +5,7 @@
 
 """The token cache file: where it is, how MSAL persists to it, and reading a token from it without MSAL.
 
-Every task is a new Python process. Asking MSAL for a cached token costs importing msal and
-msal-extensions (~0.1 s of CPU) and, before MSAL looks in its cache at all, a request for the
+Every task is a new Python process. Asking MSAL for a cached token costs importing msal and, before MSAL looks in its cache at all, a request for the
 authority's OpenID configuration. ``cached_token`` reads the file MSAL wrote and returns a token
 that MSAL itself would return from its cache, so a task that finds one imports neither and sends
 nothing to the token service. Anything it does not recognise is a miss: MSAL then decides.
@@ -16,22 +15,22 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import importlib.util
 import json
 import os
-import stat
 import time
 from urllib.parse import urlsplit
 
-from ansible.module_utils.basic import missing_required_lib
-
-HAS_MSAL_EXTENSIONS = importlib.util.find_spec('msal_extensions') is not None
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.private_file import check, read_private, write_private
 
 # MSAL's own rule: an access token with less than five minutes left is treated as expired.
 EXPIRY_MARGIN = 300
 # Where tasks keep tokens unless told otherwise: the home of the user who runs the module.
 DEFAULT_DIR = ('.ansible', 'msgraph.calls')
 DEFAULT_NAME = 'token_cache.json'
+# Beside the cache: the lock that token requests are made under (auth.py), by every fork and task.
+LOCK_SUFFIX = '.acquire-lock'
+OPTION = 'token_cache'
 # token_cache strings that mean the default file, and those that turn the cache off (YAML's true and false
 # arrive as booleans, or as "True"/"False" from a string template).
 ON_VALUES = ('true', 'yes', 'on', 'default')
@@ -51,24 +50,20 @@ def chosen_path(value, environ):
     if value is False or (isinstance(value, str) and value.strip().lower() in OFF_VALUES):
         return None, False
     if not isinstance(value, str):
-        raise ValueError('token_cache must be a file path, true (the default file) or false (no cache); got %r' % (value,))
+        raise InputError('token_cache must be a file path, true (the default file) or false (no cache); got %r' % (value,))
     return os.path.abspath(os.path.expanduser(os.path.expandvars(value))), False
 
 
 def resolve(value, environ, method):
     """(the token cache file or None, a warning or None) for the ``token_cache`` option; ValueError names the rule.
 
-    On by default, in the user's ~/.ansible. The default is an optimisation, so what stands in its way (no
-    msal-extensions, a folder that cannot be made) turns it off with a warning; a file the task names must work.
-    A given access token is never cached: there is nothing to fetch.
+    On by default, in the user's ~/.ansible. The default is an optimisation, so a folder that cannot be made
+    turns it off with a warning; a file the task names must work. A file or folder that others could read or
+    swap is refused, the default's too (private_file.py). A given access token is never cached: nothing to fetch.
     """
     path, is_default = chosen_path(value, environ)
     if path is None or method == 'access_token':
         return None, None
-    if not HAS_MSAL_EXTENSIONS:
-        if not is_default:
-            raise ValueError(missing_required_lib('msal-extensions', reason='for token_cache (set token_cache: false to run without it)'))
-        return None, 'msal-extensions is not installed: tokens are not kept between tasks (install it, or set token_cache: false)'
     if is_default:
         problem = make_default_dir(path)
         if problem:
@@ -78,17 +73,13 @@ def resolve(value, environ, method):
 
 
 def check_file(path):
-    """A token cache holds bearer tokens in clear: refuse one that others can read or write."""
-    if os.path.lexists(path):
-        info = os.lstat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError('token_cache %r must be a regular file' % path)
-        if info.st_mode & 0o077:
-            raise ValueError(
-                'token_cache %r is accessible to other users (mode %o): it holds bearer tokens; run chmod 600 on it' % (path, stat.S_IMODE(info.st_mode))
-            )
-    elif not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-        raise ValueError('token_cache %r: the directory %r does not exist' % (path, os.path.dirname(os.path.abspath(path))))
+    """A token cache holds bearer tokens in clear: refuse it, or its lock, when private_file's rules are broken."""
+    check(path, OPTION)
+    check(lock_path(path), OPTION)
+
+
+def lock_path(path):
+    return path + LOCK_SUFFIX
 
 
 def make_default_dir(path):
@@ -102,10 +93,40 @@ def make_default_dir(path):
 
 
 def persisted_cache(path):
-    """MSAL's token cache persisted in ``path`` (msal-extensions writes it 0600, locked)."""
-    from msal_extensions import FilePersistence, PersistedTokenCache
+    """MSAL's token cache kept in ``path``, read and written only through private_file.
 
-    return PersistedTokenCache(FilePersistence(path))
+    Not msal-extensions' PersistedTokenCache: its writes and its own lock file follow links. It needs no lock
+    of its own either: auth.py uses it only under the acquire lock.
+    """
+    import msal
+
+    class FileTokenCache(msal.SerializableTokenCache):
+        """Reloads the file before each read or change (another task may have written it), saves after each change."""
+
+        def __init__(self):
+            super(FileTokenCache, self).__init__()
+            self._seen = None
+
+        def _reload(self):
+            text = read_private(path, OPTION)
+            if text is not None and text != self._seen:
+                try:
+                    self.deserialize(text)
+                except ValueError:
+                    self.deserialize('{}')  # a torn or foreign file: start afresh, as a miss
+                self._seen = text
+
+        def search(self, *args, **kwargs):
+            self._reload()
+            return super(FileTokenCache, self).search(*args, **kwargs)
+
+        def modify(self, *args, **kwargs):
+            self._reload()
+            super(FileTokenCache, self).modify(*args, **kwargs)
+            self._seen = self.serialize()
+            write_private(path, OPTION, self._seen)
+
+    return FileTokenCache()
 
 
 def cached_token(path, settings, now=None):
@@ -118,8 +139,7 @@ def cached_token(path, settings, now=None):
     if settings.get('auth_method') not in ('client_secret', 'client_certificate') or not settings.get('tenant_id'):
         return None
     try:
-        with open(path, encoding='utf-8') as handle:
-            cache = json.load(handle)
+        cache = json.loads(read_private(path, OPTION) or '{}')
         entries = cache.get('AccessToken') or {}
         entries = entries.values() if isinstance(entries, dict) else []
     except (OSError, ValueError, AttributeError):

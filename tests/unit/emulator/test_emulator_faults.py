@@ -81,6 +81,8 @@ def test_rules_are_listed_with_remaining_counts_and_cleared(emu):
         ({"action": "malformed", "times": 0}, "'times' must be an integer >= 1"),
         ({"action": "malformed", "status": 500}, "does not apply to action 'malformed'"),
         ({"action": "status", "status": 429, "retry_after": ["2"]}, "'retry_after'"),
+        ({"action": "redirect"}, "'location' must be a string"),
+        ({"action": "redirect", "status": 404, "location": "x"}, "from 300 to 399"),
     ],
 )
 def test_invalid_rules_are_refused_all_or_nothing(emu, rule, words):
@@ -200,6 +202,15 @@ def test_malformed_json_body(emu, graph):
     with pytest.raises(ValueError):
         response.json()
     assert _last(emu)["status"] == 200 and _last(emu)["fault"] == "malformed"
+
+
+def test_redirect_answers_location_without_performing(emu, graph):
+    emu.add_faults({"method": "POST", "path": "/invite$", "action": "redirect", "location": "https://127.0.0.1:9/elsewhere"})
+    call = emu.create_call()
+    response = graph.post(_invite_path(call["id"]), json=_invite_body(), allow_redirects=False)
+    assert response.status_code == 307 and response.headers["Location"] == "https://127.0.0.1:9/elsewhere"
+    assert _last(emu)["status"] == 307 and _last(emu)["fault"] == "redirect"
+    assert not emu.call(call["id"])["operations"]
 
 
 # --- counting and matching --------------------------------------------------------------------

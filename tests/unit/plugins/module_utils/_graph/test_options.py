@@ -274,7 +274,7 @@ def test_token_cache_readable_by_others_is_refused(tmp_path):
     cache = tmp_path / 'tokens.json'
     cache.write_text('{}')
     os.chmod(str(cache), 0o644)
-    with pytest.raises(ValueError, match=r'is accessible to other users \(mode 644\).*chmod 600'):
+    with pytest.raises(ValueError, match=r'is readable or writable by group or others \(mode 0644\); run chmod 600 '):
         resolve_settings(params(token_cache=str(cache)), environ={})
     os.chmod(str(cache), 0o600)
     assert resolve_settings(params(token_cache=str(cache)), environ={})['token_cache'] == str(cache)

@@ -54,6 +54,7 @@ def entry(**changes):
 def write_cache(tmp_path, *entries):
     path = tmp_path / 'tokens.json'
     path.write_text(json.dumps({'AccessToken': dict(('key-%d' % i, e) for i, e in enumerate(entries)), 'Account': {}}))
+    os.chmod(str(path), 0o600)  # a cache others may read is never read (private_file.py)
     return str(path)
 
 
@@ -162,7 +163,7 @@ def test_default_cache_readable_by_others_is_refused(tmp_path):
     folder.mkdir(parents=True)
     (folder / 'token_cache.json').write_text('{}')
     os.chmod(str(folder / 'token_cache.json'), 0o644)
-    with pytest.raises(ValueError, match='is accessible to other users'):
+    with pytest.raises(ValueError, match='is readable or writable by group or others'):
         settings_for(tmp_path)
 
 
@@ -184,3 +185,26 @@ def test_a_cached_token_is_served_without_importing_msal(tmp_path):
         [sys.executable, '-c', SERVE_FROM_FILE, json.dumps(settings)], stdout=subprocess.PIPE, universal_newlines=True, check=True, env=os.environ
     ).stdout
     assert json.loads(out) == {'token': 'the-token', 'msal': False, 'msal_extensions': False}
+
+
+def test_a_link_swapped_in_after_the_check_is_not_written_through(tmp_path):
+    """The race of a shared folder: the cache passed its check, then became a link before MSAL stored a token."""
+    import msal
+
+    from ansible_collections.msgraph.calls.plugins.module_utils._graph.private_file import PrivateFileError
+    from ansible_collections.msgraph.calls.plugins.module_utils._graph.token_cache import check_file, persisted_cache
+
+    folder = tmp_path / 'cache'
+    folder.mkdir(mode=0o700)
+    path = str(folder / 'tokens.json')
+    check_file(path)
+    cache = persisted_cache(path)
+    victim = tmp_path / 'victim'
+    victim.write_text('precious')
+    os.symlink(str(victim), path)
+    with pytest.raises(PrivateFileError, match='is a symbolic link'):
+        cache.modify(msal.TokenCache.CredentialType.APP_METADATA, {'client_id': CLIENT, 'environment': 'login.microsoftonline.com'})
+    assert victim.read_text() == 'precious'
+    os.unlink(path)
+    cache.modify(msal.TokenCache.CredentialType.APP_METADATA, {'client_id': CLIENT, 'environment': 'login.microsoftonline.com'})
+    assert stat.S_IMODE(os.lstat(path).st_mode) == 0o600 and 'AppMetadata' in json.loads((folder / 'tokens.json').read_text())
