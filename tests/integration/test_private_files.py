@@ -68,7 +68,7 @@ def test_spoiled_files_are_refused_before_any_request(emu, tasks, tmp_path):
     before = len(emu.requests())
     run = tasks(steps)
     problems = []
-    for case, (module, option, args, how) in sorted(cases.items()):
+    for case, (dummy, option, dummy, how) in sorted(cases.items()):
         with case_checks(problems, case):
             result = run.task(case)
             assert result['status'] == 'failed', result
