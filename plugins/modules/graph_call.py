@@ -150,6 +150,27 @@ options:
     description: Send a keepAlive to a live O(call_id). V(false) only reads it.
     type: bool
     default: true
+  call_record:
+    description:
+      - This machine's record of the calls the bot created, by meeting (thread and message, or join meeting id and
+        tenant) or by group call (its people). A join that carries no live O(call_id) first looks there, under the
+        meeting's lock, and keeps the live call it finds (checked with Graph) instead of joining a second time; so
+        concurrent jobs of one incident create one call, and a later run finds it without carrying the call id.
+      - V(true) (the default when unset) is C(~/.ansible/msgraph.calls/calls.jsonl) of the user running the module,
+        created 0600 in a 0700 folder; a path names another file (its folder must exist and be writable by that user
+        only); V(false) turns it off. Unset, the E(MSGRAPH_CALL_RECORD) environment variable decides the same way.
+      - It holds a hash of each meeting's key, the call id and the time, no links or names; records older than 7 days
+        are dropped. It works on one machine only; across machines, carry the call id (see the incident bridge guide).
+    type: raw
+  lock_timeout:
+    description:
+      - Seconds a join waits for another task on this machine that is joining the same meeting, 0 to 3600. When it
+        passes, the task fails and creates nothing.
+    type: int
+    default: 120
+notes:
+  - Concurrent joins of one meeting on one machine create one call; later runs on that machine find it without the
+    call id (O(call_record)). Across machines, carry the call id; see the incident bridge guide, "When runs overlap".
 seealso:
   - module: msgraph.calls.graph_online_meeting
   - module: msgraph.calls.graph_call_invite
@@ -206,6 +227,10 @@ created:
   description: Whether this task created (joined) a new call.
   returned: always
   type: bool
+from_record:
+  description: Whether the call was found in O(call_record) (a live call of the same meeting) instead of being created.
+  returned: always
+  type: bool
 replaced_call_id:
   description: The ended call that was given as O(call_id) and replaced by a new one.
   returned: always
@@ -230,6 +255,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import number_in_range
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_plan import (
+    call_key,
     check_targets,
     group_call_body,
     join_body,
@@ -241,6 +267,8 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode im
     refuse_outside_check_mode,
 )
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import prepare_people
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_record import DEFAULT_NAME, ENV_NAME, CallRecord
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.state_dir import checked_record, state_dir
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import is_guid
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.join_url import MEETING_KEYS, meeting_coordinates
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_participants, participant_options
@@ -261,6 +289,8 @@ def argument_spec():
         wait_timeout=dict(type='int', default=60),
         wait_sleep=dict(type='float', default=1.0),
         keep_alive=dict(type='bool', default=True),
+        call_record=dict(type='raw'),
+        lock_timeout=dict(type='int', default=120),
     )
 
 
@@ -279,7 +309,9 @@ class Request:  # pylint: disable=too-few-public-methods
     def __init__(self, params, check_mode, connection_tenant, call_id):
         number_in_range('wait_timeout', params['wait_timeout'], 1, 3600)
         number_in_range('wait_sleep', params['wait_sleep'], 0, 300, low_excluded=True)
+        number_in_range('lock_timeout', params['lock_timeout'], 0, 3600, unit='a whole number of seconds')
         self.call_id = call_id
+        self.records = None
         for option in ('call_id', 'join_url'):
             message = refuse_outside_check_mode(params[option], option)
             if message and not check_mode:
@@ -301,6 +333,9 @@ class Request:  # pylint: disable=too-few-public-methods
         if self.coordinates and self.coordinates['kind'] == 'join_meeting_id' and not self.coordinates['tenant_id']:
             raise InputError('join_url is a short link, which names no tenant: give meeting.tenant_id (the connection\'s tenant_id is not a GUID)')
         creates = self.targets is not None or self.coordinates is not None or self.preview_join
+        if creates and not self.preview_join:
+            path = checked_record('call_record', params['call_record'], ENV_NAME, DEFAULT_NAME)
+            self.records = CallRecord(path, state_dir(), params['lock_timeout']) if path else None
         self.callback_uri = _callback_uri(params['callback_uri']) if creates else None
         self.subject = params['subject']
         self.tenant = tenant
@@ -322,7 +357,9 @@ def main():
     client = module.client  # checks the connection options first; no request yet
     call_id = module.call_id(required=False)
     request = module.attempt(lambda: Request(params, module.check_mode, client.settings.get('tenant_id'), call_id))
-    runner = CallRunner(client, check_mode=module.check_mode, warn=module.warn, wait_timeout=params['wait_timeout'], wait_sleep=params['wait_sleep'])
+    runner = CallRunner(
+        client, check_mode=module.check_mode, warn=module.warn, wait_timeout=params['wait_timeout'], wait_sleep=params['wait_sleep'], records=request.records
+    )
     module.finish(lambda: run(module, runner, request), partial=lambda: runner.result)
 
 
@@ -334,7 +371,8 @@ def run(module, runner, request):
     else:
         if request.targets:
             prepare_people(runner.client, request.targets, module.warn, merge=False)
-        result = runner.present(request.call_id, request.body(), wait=params['wait'], keep_alive=params['keep_alive'])
+        key = call_key(request.coordinates, request.targets)
+        result = runner.present(request.call_id, request.body(), wait=params['wait'], keep_alive=params['keep_alive'], key=key)
         if result['call'] and same_meeting(result['call'], request.coordinates) is False:
             module.warn('call %s is in another meeting than the one given; it was kept, not replaced' % result['call_id'])
     if module.diff_mode:

@@ -171,9 +171,19 @@ options:
     default: false
   history_file:
     description:
-      - As O(msgraph.calls.graph_call_invite#module:history_file) - where Graph does not list a call's operations,
-        the record of this automation's invites, so a re-run still pages nobody twice.
-    type: path
+      - As O(msgraph.calls.graph_call_invite#module:history_file) - the record of this automation's invites (on by
+        default), so a re-run or an overlapping run pages nobody twice, even where Graph does not list a call's
+        operations.
+    type: raw
+  lock_timeout:
+    description:
+      - As O(msgraph.calls.graph_call_invite#module:lock_timeout) - each tier's invites are one step per call on this
+        host; the waits for outcomes between tiers hold no lock.
+    type: int
+    default: 120
+notes:
+  - Each tier's invites are one step per call on this machine (O(lock_timeout)), recorded in O(history_file), so
+    overlapping escalations page nobody twice there; see the incident bridge guide, "When runs overlap".
 seealso:
   - module: msgraph.calls.graph_call_invite
   - module: msgraph.calls.graph_call
@@ -258,7 +268,8 @@ from ansible_collections.msgraph.calls.plugins.module_utils._graph.options impor
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import refuse_outside_check_mode
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.escalate_runner import EscalateRunner
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.escalation import MAX_TIERS, parse_tiers, tier_base
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import check_history_file
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import DEFAULT_NAME, ENV_NAME
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.state_dir import checked_record, state_dir
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.client_context import base_client_context
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import participant_options
 
@@ -282,31 +293,34 @@ def argument_spec():
         wait_sleep=dict(type='float', default=2.0),
         client_context=dict(type='str', no_log=False),
         settle_timeout=dict(type='float', default=10.0),
-        history_file=dict(type='path'),
+        history_file=dict(type='raw'),
+        lock_timeout=dict(type='int', default=120),
         fail_on_goal_not_met=dict(type='bool', default=True),
         validate_only=dict(type='bool', default=False),
     )
 
 
 def validate(params, call_id):
-    """Every input rule, before any request: (tiers, base clientContext). InputError names the option."""
+    """Every input rule, before any request: (tiers, base clientContext, the invite record's path or None).
+
+    InputError names the option.
+    """
     number_in_range('min_joined', params['min_joined'], 1, 100, unit='a whole number')
     number_in_range('wait_timeout', params['wait_timeout'], 1, 3600)
     number_in_range('wait_sleep', params['wait_sleep'], 0, 300, low_excluded=True)
     number_in_range('settle_timeout', params['settle_timeout'], 0, 600)
-    if params['history_file']:
-        check_history_file(params['history_file'])
+    number_in_range('lock_timeout', params['lock_timeout'], 0, 3600, unit='a whole number of seconds')
     tiers = parse_tiers(params['tiers'], params['wait_timeout'], api_version=params['api_version'])
     base = base_client_context(call_id, params['client_context'])
     tier_base(base, MAX_TIERS)  # the longest family must fit Graph's limit
-    return tiers, base
+    return tiers, base, checked_record('history_file', params['history_file'], ENV_NAME, DEFAULT_NAME)
 
 
 def main():
     module = GraphModule(argument_spec(), supports_check_mode=True)
     params = module.params
     call_id = module.call_id()
-    tiers, base = module.attempt(lambda: validate(params, call_id))
+    tiers, base, history_file = module.attempt(lambda: validate(params, call_id))
     message = refuse_outside_check_mode(call_id, 'call_id')
     if message and not module.check_mode and not params['validate_only']:
         module.fail(message)
@@ -322,7 +336,9 @@ def main():
         warn=module.warn,
         wait_sleep=params['wait_sleep'],
         settle_timeout=params['settle_timeout'],
-        history_file=params['history_file'],
+        history_file=history_file,
+        lock_dir=state_dir(),
+        lock_timeout=params['lock_timeout'],
         fail_on_goal_not_met=params['fail_on_goal_not_met'],
     )
     module.finish(runner.run, partial=lambda: runner.result)

@@ -163,18 +163,32 @@ options:
     default: 10
   history_file:
     description:
-      - A file on the host that runs the module where the task family records every invite it sends (before sending,
-        and again with the outcome), with the clientContext, the people's identities and the operation id. The next run
-        reads it.
+      - The invite record, on the host that runs the module, where the task family records every invite it sends
+        (before sending, and again with the outcome) - the call id, the clientContext, the operation id, the state and
+        when, and for each person a salted hash of how they are matched, never a name, phone number or object id in
+        clear. The next task of the family reads it, and so does an overlapping one.
       - It keeps the promise of O(state=invited) when Graph does not list the call's operations, or lists only running
-        ones; with O(state=present) it lets a re-run ask Graph about invites that may still ring.
-      - Created with mode 0600 (it names people and phone numbers); locked while written, so forks and hosts of a run
-        can share it; records older than 30 days are dropped. The directory must exist.
+        ones; with O(state=present) a recorded invite Graph says nothing about counts as ringing for 120 seconds (the
+        longest Graph rings), so overlapping tasks and re-runs do not ring anyone twice.
+      - V(true) (the default when unset) is C(~/.ansible/msgraph.calls/invites.jsonl) of the user running the module,
+        created 0600 in a 0700 folder; a path names another file (its folder must exist); V(false) turns it off.
+        Unset, the E(MSGRAPH_HISTORY_FILE) environment variable decides the same way. Records older than 30 days are
+        dropped when the file is written; it is locked while written, so forks, hosts and processes share it.
       - Never opened through a symbolic link. The task fails before any request when the file is a link, is not a regular
         file of the user running the module, or is readable or writable by group or others (fix with C(chmod 600)), or
         when its directory is writable by group or others (C(chmod go-w)); nothing is changed for you.
-      - In AWX / Automation Platform, put it on storage that outlives the job, or leave it unset.
-    type: path
+      - In AWX / Automation Platform, the default file lives as long as the execution node's home does; put it on
+        storage that outlives the job to keep the promise across jobs (see the incident bridge guide).
+    type: raw
+  lock_timeout:
+    description:
+      - Reading the call, deciding and sending are one step per call on the host that runs the module; tasks of forks,
+        hosts, C(ansible-playbook) processes and jobs on that host that invite into the same call take turns, and each
+        reads what the one before it sent. The lock is held for that step only, never while waiting for outcomes
+        (O(wait)); tasks for different calls never wait for each other; a task that ends, however it ends, releases it.
+      - Seconds a task waits for its turn, 0 to 3600; when they pass, the task fails and sends nothing.
+    type: int
+    default: 120
   state:
     description:
       - V(present) makes sure everyone is in the call or being rung. It invites again those whose earlier invite
@@ -230,6 +244,10 @@ options:
       - With O(wait=true), fail the task when someone is still ringing at O(wait_timeout).
     type: bool
     default: true
+notes:
+  - Overlapping tasks on one machine (forks, hosts, C(ansible-playbook) processes, jobs) take turns per call and read
+    each other's invites (O(lock_timeout), O(history_file)), so nobody is invited twice. Across machines only Graph's
+    listing of the call's operations is shared; see the incident bridge guide, "When runs overlap".
 seealso:
   - name: Graph API reference for participant invite
     description: The invite API this module calls.
@@ -526,7 +544,8 @@ error:
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import number_in_range
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import refuse_outside_check_mode
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import check_history_file
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import DEFAULT_NAME, ENV_NAME
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.state_dir import checked_record, state_dir
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.client_context import base_client_context
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import MAX_PER_INVITE
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_runner import InviteRunner
@@ -551,7 +570,8 @@ def argument_spec():
         client_context=dict(type='str', no_log=False),
         batch_size=dict(type='int', default=1),
         settle_timeout=dict(type='float', default=10.0),
-        history_file=dict(type='path'),
+        history_file=dict(type='raw'),
+        lock_timeout=dict(type='int', default=120),
         state=dict(type='str', default='present', choices=['present', 'invited', 'absent']),
         wait=dict(type='bool', default=False),
         wait_timeout=dict(type='int', default=120),
@@ -562,15 +582,20 @@ def argument_spec():
 
 
 def validate(params):
-    """Every input rule, before any request. Returns (invitees, base clientContext); InputError names the option."""
+    """Every input rule, before any request: (invitees, base clientContext, the invite record's path or None).
+
+    InputError names the option.
+    """
     number_in_range('batch_size', params['batch_size'], 1, MAX_PER_INVITE, unit='a whole number')
     number_in_range('settle_timeout', params['settle_timeout'], 0, MAX_SETTLE)
     number_in_range('wait_timeout', params['wait_timeout'], 1, MAX_WAIT)
     number_in_range('wait_sleep', params['wait_sleep'], 0, MAX_WAIT_SLEEP, low_excluded=True)
-    if params['history_file']:
-        check_history_file(params['history_file'])
+    number_in_range('lock_timeout', params['lock_timeout'], 0, 3600, unit='a whole number of seconds')
     invitees = parse_participants(params['participants'], api_version=params['api_version'])
-    return invitees, base_client_context(params['call_id'], params['client_context'])
+    base = base_client_context(params['call_id'], params['client_context'])
+    # state=absent sends no invite, so it neither reads nor writes the record.
+    history_file = checked_record('history_file', params['history_file'], ENV_NAME, DEFAULT_NAME) if params['state'] != 'absent' else None
+    return invitees, base, history_file
 
 
 def remove(module, client, call_id, invitees):
@@ -605,7 +630,7 @@ def main():
     module = GraphModule(argument_spec(), supports_check_mode=True)
     params = module.params
     call_id = module.call_id()
-    invitees, base = module.attempt(lambda: validate(params))
+    invitees, base, history_file = module.attempt(lambda: validate(params))
     message = refuse_outside_check_mode(call_id, 'call_id')
     if message and not module.check_mode:
         module.fail(message)
@@ -622,7 +647,9 @@ def main():
         warn=module.warn,
         batch_size=params['batch_size'],
         settle_timeout=params['settle_timeout'],
-        history_file=params['history_file'],
+        history_file=history_file,
+        lock_dir=state_dir(),
+        lock_timeout=params['lock_timeout'],
     )
     module.finish(lambda: invite(module, runner), partial=lambda: runner.result)
 

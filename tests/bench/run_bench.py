@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.dirname(HERE))  # tests/, for the emulator package
 from emulator.client import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 from collection import snapshot  # noqa: E402  pylint: disable=wrong-import-position
+from first_ring import first_ring  # noqa: E402  pylint: disable=wrong-import-position
 from playbook import PlaybookFailed, Workdir  # noqa: E402  pylint: disable=wrong-import-position
 from scale import problems as scale_problems, run_scale, scale_table  # noqa: E402  pylint: disable=wrong-import-position
 from scenarios import DELAY_RULE, SideBySide  # noqa: E402  pylint: disable=wrong-import-position
@@ -126,6 +127,9 @@ def main():
             side = SideBySide(workdir, {'plain': plain, 'latency': latency}, tasks, repeats, progress).run()
             tables.insert(0, side.table())
             problems.extend(side.problems)
+            ring, ring_problems = first_ring(workdir, {'0 ms': plain, '100 ms': latency}, repeats, progress)
+            tables.insert(1, ring)
+            problems.extend(ring_problems)
             if scale:
                 runs = [run_scale(workdir, plain, throttle, progress) for throttle in (False, True)]
                 tables.insert(1, scale_table(runs))

@@ -123,6 +123,8 @@ def record_entry(req, status):
         "headers": redact_headers(req.headers),
         "status": status,
         "body": recorded_body(req),
+        # When the emulator answered (seconds since the epoch, the machine's clock): benchmarks time a run against it.
+        "answered_at": time.time(),
     }
 
 

@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import itertools
 import json
 import os
 import re
@@ -83,12 +84,15 @@ def graph(emulator):
 @pytest.fixture
 def playbook(tmp_path, graph, transcripts):
     """Run a playbook of tests/integration/playbooks with extra vars; return a PlaybookRun."""
-    counter = [0]
+    counter = itertools.count(1)  # next() is atomic: tests may run plays from threads at once
+
+    home = tmp_path / 'user-home'
+    home.mkdir(mode=0o700, exist_ok=True)
 
     def run(name, check=False, diff=False, extra_args=(), env=None, **extra_vars):
-        counter[0] += 1
-        records_path = tmp_path / ('results-%d.json' % counter[0])
-        vars_path = tmp_path / ('vars-%d.json' % counter[0])
+        number = next(counter)
+        records_path = tmp_path / ('results-%d.json' % number)
+        vars_path = tmp_path / ('vars-%d.json' % number)
         extra_vars.setdefault('graph', graph)
         vars_path.write_text(json.dumps(extra_vars))
         path = name if os.path.isabs(name) else os.path.join(PLAYBOOKS, name)
@@ -113,6 +117,9 @@ def playbook(tmp_path, graph, transcripts):
                 # many emulators at once and injects token faults, so a run shares no token unless a test asks for it
                 # (token_cache, or env={'MSGRAPH_TOKEN_CACHE': None} for the default file).
                 'MSGRAPH_TOKEN_CACHE': 'false',
+                # What the modules keep between tasks (the invite and call records, the locks) lives in the home of the
+                # user who runs them: each test has its own, as each has its own calls and meetings.
+                'HOME': str(home),
             }
         )
         for name, value in (env or {}).items():
@@ -141,7 +148,7 @@ def tasks(tmp_path, playbook):
     Failed tasks do not stop the play. Several scenarios share one run (each on its own call, with the
     call's own emulator config where they differ): a run costs more than a task.
     """
-    counter = [0]
+    counter = itertools.count(1)  # next() is atomic: tests may run plays from threads at once
 
     def task_entry(name, module, args, keywords=None):
         entry = {'name': name, 'msgraph.calls.' + module: args, 'ignore_errors': True}
@@ -149,7 +156,7 @@ def tasks(tmp_path, playbook):
         return entry
 
     def run(steps, **kwargs):
-        counter[0] += 1
+        number = next(counter)
         play = [
             {
                 'name': 'Tasks',
@@ -161,7 +168,7 @@ def tasks(tmp_path, playbook):
                 'tasks': [task_entry(*step) for step in steps],
             }
         ]
-        path = tmp_path / ('tasks-%d.yml' % counter[0])
+        path = tmp_path / ('tasks-%d.yml' % number)
         path.write_text(json.dumps(play))  # JSON is YAML, and keeps every type exactly
         return playbook(str(path), **kwargs)
 

@@ -155,7 +155,7 @@ def test_seven_participants_in_check_mode_and_for_real(emu, tasks, call, batch_s
 def test_operations_unreadable_present_falls_back_to_roster(emu, tasks, call):
     listing = 404
     emu.config(list_operations=listing)
-    (result,) = invite_in_order(tasks, {'call_id': call['id'], 'participants': PEOPLE})
+    (result,) = invite_in_order(tasks, {'call_id': call['id'], 'participants': PEOPLE, 'history_file': False})
     assert recorded(emu, 'GET', '/operations')[-1]['status'] == listing, 'the switch took effect'
     assert 'deciding from the roster alone' in ' '.join(result['warnings'])
     assert result['changed'] is True and len(invite_posts(emu)) == 2
@@ -168,8 +168,8 @@ def test_operations_unreadable_invited_still_pages_from_the_roster(emu, tasks):
     calls = {listing: emu.create_call(config={'list_operations': listing}) for listing in (400, 404)}
     preview, real = invite_in_order(
         tasks,
-        ('check', {'call_id': calls[400]['id'], 'participants': PEOPLE, 'state': 'invited'}),
-        {'call_id': calls[404]['id'], 'participants': PEOPLE, 'state': 'invited'},
+        ('check', {'call_id': calls[400]['id'], 'participants': PEOPLE, 'state': 'invited', 'history_file': False}),
+        {'call_id': calls[404]['id'], 'participants': PEOPLE, 'state': 'invited', 'history_file': False},
     )
     for listing, result in ((400, preview), (404, real)):
         call_id = calls[listing]['id']
@@ -224,10 +224,14 @@ def test_ringing_invitees_in_the_lobby_count_as_there(emu, tasks, call):
 
 @pytest.mark.parametrize('mode', ['ignored', 'error', 'failed_operation'])
 def test_duplicate_invite_answers_never_fail_the_task(emu, tasks, call, mode):
-    # With the operations hidden, the module cannot see that A still rings and invites again:
-    # whatever Graph answers to the duplicate, the task must not fail, and B is still invited.
+    # With the operations hidden (and no record of its own), the module cannot see that A still rings and invites
+    # again: whatever Graph answers to the duplicate, the task must not fail, and B is still invited.
     emu.config(duplicate_invite=mode, list_operations=404, invite_outcome={'result': 'answer', 'after': 60})
-    dummy, again = invite_in_order(tasks, {'call_id': call['id'], 'participants': PEOPLE[:1]}, {'call_id': call['id'], 'participants': PEOPLE})
+    dummy, again = invite_in_order(
+        tasks,
+        {'call_id': call['id'], 'participants': PEOPLE[:1], 'history_file': False},
+        {'call_id': call['id'], 'participants': PEOPLE, 'history_file': False},
+    )
     posts = invite_posts(emu)
     invited_b = [p for p in posts if B in [i['identity']['user']['id'] for i in p['body']['participants']]]
     assert invited_b and invited_b[-1]['status'] == 200
@@ -241,7 +245,11 @@ def test_duplicate_invite_answers_never_fail_the_task(emu, tasks, call, mode):
 
 def test_duplicate_refused_batch_is_sent_again_one_by_one(emu, tasks, call):
     emu.config(duplicate_invite='error', list_operations=404, invite_outcome={'result': 'answer', 'after': 60})
-    dummy, again = invite_in_order(tasks, {'call_id': call['id'], 'participants': PEOPLE[:1]}, {'call_id': call['id'], 'participants': PEOPLE, 'batch_size': 2})
+    dummy, again = invite_in_order(
+        tasks,
+        {'call_id': call['id'], 'participants': PEOPLE[:1], 'history_file': False},
+        {'call_id': call['id'], 'participants': PEOPLE, 'batch_size': 2, 'history_file': False},
+    )
     posts = [(p['status'], len(p['body']['participants'])) for p in invite_posts(emu)]
     assert posts[:2] == [(200, 1), (409, 2)], 'the batch was refused'
     assert sorted(posts[2:]) == [(200, 1), (409, 1)], 'then one at a time (sent at once, in either order)'
@@ -265,9 +273,9 @@ def test_worst_combination(emu, tasks, call):
     # Without Graph's listing and without a history file, both states decide from the roster: B is paged again.
     dummy, strict, lenient = invite_in_order(
         tasks,
-        {'call_id': call['id'], 'participants': PEOPLE},
-        {'call_id': call['id'], 'participants': PEOPLE, 'state': 'invited'},
-        {'call_id': call['id'], 'participants': PEOPLE},
+        {'call_id': call['id'], 'participants': PEOPLE, 'history_file': False},
+        {'call_id': call['id'], 'participants': PEOPLE, 'state': 'invited', 'history_file': False},
+        {'call_id': call['id'], 'participants': PEOPLE, 'history_file': False},
     )
     assert 'cannot see whom earlier runs invited' in ' '.join(strict['warnings'])
     for result in (strict, lenient):

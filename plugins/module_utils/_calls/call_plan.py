@@ -139,3 +139,19 @@ def same_meeting(call, coordinates):
     if coordinates.get('join_meeting_id') and meeting.get('joinMeetingId'):
         return str(meeting['joinMeetingId']) == str(coordinates['join_meeting_id'])
     return None
+
+
+def call_key(coordinates=None, targets=None):
+    """What makes two create requests the same call on this machine, or None when nothing is created.
+
+    A meeting is its thread and message (the same meeting whatever link or coordinates named it), or its
+    join meeting id in its tenant; a group call is its people. A meeting named once by thread and once by join
+    meeting id has two keys: only Graph knows they are one meeting.
+    """
+    if coordinates:
+        if coordinates['kind'] == 'join_meeting_id':
+            return 'meeting-id:%s:%s' % (str(coordinates.get('tenant_id') or '').lower(), coordinates['join_meeting_id'])
+        return 'meeting:%s:%s' % (coordinates['thread_id'].lower(), coordinates.get('message_id') or '0')
+    if targets:
+        return 'group-call:' + ','.join(sorted(inv.match for inv in targets))
+    return None

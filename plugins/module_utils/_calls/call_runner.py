@@ -35,8 +35,10 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
     """One run of graph_call. ``present()``/``absent()`` return the result or raise TaskFailure/GraphError;
     ``self.result`` always holds what is known so far (the call id of a call created before a failure)."""
 
-    def __init__(self, client, check_mode=False, warn=None, wait_timeout=60, wait_sleep=1.0, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, client, check_mode=False, warn=None, wait_timeout=60, wait_sleep=1.0, records=None, clock=time.monotonic, sleep=time.sleep):
         self.client = client
+        # records: this machine's CallRecord (call_record.py), or None; with it a join finds the live call of its meeting.
+        self.records = records
         self.check_mode = check_mode
         self.warn = warn or (lambda message: None)
         self.wait_timeout = wait_timeout
@@ -53,8 +55,10 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
             replaced_call_id=None,
             result_info=None,
             call=None,
+            from_record=False,
         )
         self.found = None  # (call id, state) of the live call the task found, for the diff
+        self._created = None  # the call as Graph answered its creation
 
     # Reading --------------------------------------------------------------------------------
 
@@ -76,19 +80,16 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
 
     # state: present ---------------------------------------------------------------------------
 
-    def present(self, call_id, body, wait=True, keep_alive=True):
-        """Keep ``call_id`` alive if it lives; else create the call ``body`` describes (None: nothing to create)."""
+    def present(self, call_id, body, wait=True, keep_alive=True, key=None):
+        """Keep ``call_id`` alive if it lives; else create the call ``body`` describes (None: nothing to create).
+
+        ``key`` (call_plan.call_key) names what ``body`` joins: the live call this machine's record holds for it is
+        kept instead of creating a second one.
+        """
         if call_id and call_id != NOT_CREATED_CALL_ID:
-            call = self.read(call_id)
+            call = self._live(call_id, self.read(call_id), wait)
             if not has_ended(call):
-                self.found = (call_id, call_state(call))
-            if call is not None and not has_ended(call) and wait and call_state(call) != ESTABLISHED:
-                call = self._wait_established(call_id, call)
-            if not has_ended(call):
-                self._show(call_id, call)
-                if keep_alive:
-                    self._keep_alive(call_id)
-                return self.result
+                return self._keep(call_id, call, keep_alive)
             info, sentence = end_reason(call)
             if body is None:
                 self.result.update(call_id=call_id, state=call_state(call) or 'gone', result_info=info)
@@ -101,7 +102,63 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
             return self.result
         elif body is None:
             raise TaskFailure('no call to keep: give call_id, or join_url, meeting or targets to create one')
-        return self._create(body, wait)
+        return self._join(body, wait, keep_alive, key)
+
+    def _live(self, call_id, call, wait):
+        """A call found alive (for the diff), then waited for until it is established if asked; the call as last read."""
+        if not has_ended(call):
+            self.found = (call_id, call_state(call))
+            if wait and call_state(call) != ESTABLISHED:
+                call = self._wait_established(call_id, call)
+        return call
+
+    def _keep(self, call_id, call, keep_alive):
+        """Report the live call ``call_id`` and keep it alive."""
+        self._show(call_id, call)
+        if keep_alive:
+            self._keep_alive(call_id)
+        return self.result
+
+    def _join(self, body, wait, keep_alive, key):
+        """Create the call, unless this machine's record names a live call for the same meeting: keep that one.
+
+        The record is read and the call created under the meeting's lock, so concurrent joins of one meeting
+        create one call; waiting for it to be established happens after the lock is released.
+        """
+        if self.records is None or key is None:
+            return self._create(body, wait)
+        if self.check_mode:
+            recorded = self._recorded(key)
+            return self._kept_from_record(recorded, wait, keep_alive) if recorded else self._create(body, wait)
+        with self.records.lock(key):
+            recorded = self._recorded(key)
+            if recorded is None:
+                self._create(body, wait=False)
+                self.records.keep(key, self.result['call_id'])
+        if recorded is not None:
+            return self._kept_from_record(recorded, wait, keep_alive)
+        return self._established_after_create(wait)
+
+    def _recorded(self, key):
+        """(call id, call) of the live call the record holds for ``key``, or None (none, or it ended)."""
+        call_id = self.records.find(key)
+        if call_id is None:
+            return None
+        call = self.read(call_id)
+        return None if has_ended(call) else (call_id, call)
+
+    def _kept_from_record(self, recorded, wait, keep_alive):
+        call_id, call = recorded
+        self.result['from_record'] = True
+        call = self._live(call_id, call, wait)
+        if has_ended(call):
+            info, sentence = end_reason(call)
+            self.result.update(call_id=call_id, state=call_state(call) or 'gone', result_info=info)
+            raise TaskFailure(
+                'call %s, the live call of this meeting in the record, ended while the task waited for it: %s; run the task again to join anew'
+                % (call_id, sentence)
+            )
+        return self._keep(call_id, call, keep_alive)
 
     def _keep_alive(self, call_id):
         if self.check_mode:
@@ -146,6 +203,12 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
             raise TaskFailure('Graph answered the call creation without a call id: %r' % call)
         self.result['created'] = True
         self._show(call_id, call)
+        self._created = call
+        return self._established_after_create(wait)
+
+    def _established_after_create(self, wait):
+        """After a create: wait until the new call is established (if asked); TaskFailure if it ended instead."""
+        call_id, call = self.result['call_id'], self._created
         if wait and call_state(call) != ESTABLISHED:
             call = self._wait_established(call_id, call)
             if has_ended(call):

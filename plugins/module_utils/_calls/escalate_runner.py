@@ -41,6 +41,8 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
         wait_sleep=2.0,
         settle_timeout=10.0,
         history_file=None,
+        lock_dir=None,
+        lock_timeout=120,
         fail_on_goal_not_met=True,
     ):
         self.client = client
@@ -53,6 +55,8 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
         self.wait_sleep = wait_sleep
         self.settle_timeout = settle_timeout
         self.history_file = history_file
+        self.lock_dir = lock_dir
+        self.lock_timeout = lock_timeout
         self.fail_on_goal_not_met = fail_on_goal_not_met
         self.people = []  # one dict per person, in tier order
         self.tier_results = []
@@ -119,6 +123,9 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
             batch_size=1,
             settle_timeout=self.settle_timeout,
             history_file=self.history_file,
+            lock_dir=self.lock_dir,
+            lock_timeout=self.lock_timeout,
+            known_roster=self.roster,
         )
         try:
             runner.run()

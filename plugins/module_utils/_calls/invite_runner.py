@@ -15,15 +15,19 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import time
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import TaskFailure
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import CALL, OPERATIONS, ROSTER, prepare_people, read_call
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import HistoryError, InviteHistory
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import RECORDED, HistoryError, InviteHistory
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import plan_invite
 
 # A recorded invite older than this no longer rings, so it is not worth asking Graph about.
 RINGING_HORIZON = 900
+# How long an invite Graph says nothing about may still ring: an unanswered invite fails after about 60 s (field
+# reports), and Graph rings for at most 115 s.
+RING_WINDOW = 120
 
 
 class InviteRunner:  # pylint: disable=too-many-instance-attributes
@@ -45,6 +49,9 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
         batch_size=1,
         settle_timeout=10.0,
         history_file=None,
+        lock_dir=None,
+        lock_timeout=120,
+        known_roster=None,
         clock=time.time,
     ):
         self.client = client
@@ -58,6 +65,12 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
         self.settle_timeout = settle_timeout
         # history_file: this family's own record of its invites, for when Graph does not list them.
         self.history = InviteHistory(history_file, call_id, base) if history_file else None
+        # lock_dir: where this machine's per-call locks live (None: no lock, one task at a time is assumed).
+        self.lock_dir = lock_dir
+        self.lock_timeout = lock_timeout
+        # known_roster: the roster the caller read just now (escalation reads it before every tier), so the roster
+        # that may settle the task is not read a second time.
+        self.known_roster = known_roster
         self.clock = clock
         self.people = {}  # match key -> {'status', 'operation_id', 'client_context', 'shared'}
         self.operations = []  # the operations this run created, as Graph returned (or listed) them
@@ -72,16 +85,34 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
     def run(self):
         try:
             self.invitees = prepare_people(self.client, self.invitees, self.warn)
-            roster, operations, plan = self._read_call()
-            self.roster = roster
-            self.plan = plan or plan_invite(self.invitees, roster, self.base, operations=operations, state=self.state, batch_size=self.batch_size)
-            for inv, status, operation_id in self.plan.outcomes:
-                self.people[inv.match] = dict(status=status, operation_id=operation_id, client_context=None, shared=False)
-            if self.plan.batches and not self.check_mode:
-                self._send(self.plan.batches)
+            settled = self._settled_by_roster()
+            if settled:
+                self._decided(*settled)
+            else:
+                # Read, decide and send as one step per call on this machine: a task that waited here reads what the
+                # one before it sent. Never held while waiting for outcomes (wait() runs after).
+                with self._serialized():
+                    roster, operations = self._read_call()
+                    self._decided(roster, plan_invite(self.invitees, roster, self.base, operations=operations, state=self.state, batch_size=self.batch_size))
+                    if self.plan.batches and not self.check_mode:
+                        self._send(self.plan.batches)
         finally:
             self.result = self._report()
         return self.result
+
+    def _decided(self, roster, plan):
+        self.roster = roster
+        self.plan = plan
+        for inv, status, operation_id in plan.outcomes:
+            self.people[inv.match] = dict(status=status, operation_id=operation_id, client_context=None, shared=False)
+
+    def _serialized(self):
+        """The call's lock on this machine, or no lock (check mode sends nothing; no lock_dir: one task assumed)."""
+        if self.check_mode or self.lock_dir is None:
+            return contextlib.nullcontext()
+        from ansible_collections.msgraph.calls.plugins.module_utils._graph.named_lock import NamedLock
+
+        return NamedLock(self.lock_dir, 'invite:' + self.call_id, self.lock_timeout, 'the invites into call %s' % self.call_id)
 
     def _send(self, batches):
         """Send through the Sender, then apply what it reports (also when it stopped half-way), then fail on it."""
@@ -113,23 +144,20 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
     # Reading --------------------------------------------------------------------------------
 
     def _read_call(self):
-        """(roster, operations, plan or None): the roster alone, and its plan, when it settles the task; otherwise the
-        call, its roster and its operations, read in parallel, and no plan yet.
+        """(roster, operations): the call, its roster and its operations, read in parallel (after the roster alone did
+        not settle the task, see _settled_by_roster).
 
         Re-running a task whose people are all in the call is the common case, and the roster alone proves it
         (a group call's roster read succeeds; nobody is to be invited, so the call's state and the operations do
         not matter): one request. Otherwise the call (may an invite go out?) and the operations (whom did earlier
         runs ring?) are read at once, and the roster again with them, so that all three are one moment's view.
         """
-        settled = self._settled_by_roster()
-        if settled:
-            return settled[0], [], settled[1]
         view = read_call(self.client, self.call_id)
         if view.preview:
             # Check mode only (the module refuses the marker otherwise): the call an earlier task would
             # create, which has nobody in it yet.
             self.listing = []
-            return [], [], None
+            return [], []
         view.require_found('nothing was sent')
         view.raise_for(CALL)
         if view.state.lower() != 'established':
@@ -147,7 +175,7 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
         self.listing = view.operations
         if OPERATIONS in view.errors:
             self._listing_unreadable(view.errors[OPERATIONS])
-        return view.roster, (self.listing or []) + self._recorded_operations(), None
+        return view.roster, (self.listing or []) + self._recorded_operations()
 
     def _settled_by_roster(self):
         """Read the roster; (roster, its plan) when everyone asked for is in it (nothing to send or wait for), else None.
@@ -158,15 +186,17 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
         """
         if self.state not in ('present', 'invited'):
             return None
-        view = read_call(self.client, self.call_id, (ROSTER,))
-        error = view.errors.get(ROSTER)
-        if error is not None:
-            if error.retryable or not (error.status and 400 <= error.status < 500):
-                raise error
-            return None
-        roster = view.roster
-        if view.preview:
-            return None  # the full read says so, and remembers that nothing is listed
+        roster = self.known_roster
+        if roster is None:
+            view = read_call(self.client, self.call_id, (ROSTER,))
+            error = view.errors.get(ROSTER)
+            if error is not None:
+                if error.retryable or not (error.status and 400 <= error.status < 500):
+                    raise error
+                return None
+            if view.preview:
+                return None  # the full read says so, and remembers that nothing is listed
+            roster = view.roster
         plan = plan_invite(self.invitees, roster, self.base, state=self.state, batch_size=self.batch_size)
         if any(status != 'present' for dummy, status, dummy in plan.outcomes):
             return None
@@ -196,7 +226,7 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
         if self.history is None:
             return []
         try:
-            recorded = self.history.operations()
+            recorded = self.history.operations(self.invitees)
         except HistoryError as exc:
             raise TaskFailure(str(exc))
         if self.listing is not None:
@@ -208,6 +238,12 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             for op, (found, error) in zip(recent, answers):
                 if error is None and found:
                     op['status'] = found.get('status')
+        for op in recorded:
+            # Graph shows neither the operations nor this one: for state=present, an invite recorded within the time a
+            # phone rings may still ring (an overlapping task, a lost answer), so it counts as pending, not finished.
+            # (state=invited never invites again anyone a record names, whatever became of it.)
+            if self.state == 'present' and op['status'] == RECORDED and self.clock() - op['recorded_at'] < RING_WINDOW:
+                op['status'] = 'running'
         return recorded
 
     # Result ---------------------------------------------------------------------------------

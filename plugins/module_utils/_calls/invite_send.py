@@ -196,7 +196,7 @@ class Sender:  # pylint: disable=too-many-instance-attributes
         if self.history is None or not entries:
             return
         try:
-            self.history.record([(context, state, operation_id, [inv.invitation() for inv in batch]) for context, state, operation_id, batch in entries])
+            self.history.record([(context, state, operation_id, [inv.match for inv in batch]) for context, state, operation_id, batch in entries])
         except HistoryError as exc:
             if any(state == 'attempt' for dummy, state, dummy, dummy in entries):
                 raise TaskFailure('%s; nothing was sent' % exc)

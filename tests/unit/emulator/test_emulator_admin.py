@@ -75,7 +75,7 @@ def test_request_log_shape_and_redaction(emu, http):
     log = emu.requests()
     assert [entry["status"] for entry in log] == [200, 200, 400]  # admin requests are not recorded
     for entry in log:
-        assert set(entry) == {"method", "path", "query", "headers", "status", "body"}
+        assert set(entry) == {"method", "path", "query", "headers", "status", "body", "answered_at"}
     token_entry, read, invite = log
     assert token_entry["method"] == "POST" and token_entry["path"] == f"/{emu.info['tenant_id']}/oauth2/v2.0/token"
     assert token_entry["body"]["client_secret"] == "<redacted>"
