@@ -166,7 +166,11 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
                 if ended_in_lobby(info) or self.result['in_lobby']:
                     self.result['in_lobby'] = False
                     raise TaskFailure('call %s ended in the meeting\'s lobby: nobody admitted the bot (%s). Ways out: %s' % (call_id, sentence, LOBBY_WAYS_OUT))
-                raise TaskFailure('call %s was created but did not establish: %s' % (call_id, sentence))
+                hint = ''
+                if is_meeting_join(body) and info is None:
+                    # Graph told the reason only to the callback: a lobby that nobody admitted the bot from is one.
+                    hint = '. If the meeting holds the bot in its lobby, Graph ends the join when nobody admits it: %s' % LOBBY_WAYS_OUT
+                raise TaskFailure('call %s was created but did not establish: %s%s' % (call_id, sentence, hint))
             self._show(call_id, call)
         return self.result
 
