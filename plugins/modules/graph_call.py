@@ -25,15 +25,15 @@ description:
     meeting goes on for the people in it. A call that has ended already is no change.
   - Graph cannot list an app's calls. Keep RV(call_id) for the next run (a registered variable, C(set_stats) in AWX,
     or a fact file); see the collection's README.
-  - A meeting may hold the bot in its lobby: a bot joining by application permissions gets past it only when the
+  - A meeting may hold the bot in its lobby - a bot joining by application permissions gets past it only when the
     meeting lets everyone bypass the lobby, and nobody may be there to admit it. The module then does not report
-    C(established): it waits up to O(wait_timeout) for someone to admit the bot, reading the bot's own participant in
+    C(established). It waits up to O(wait_timeout) for someone to admit the bot, reading the bot's own participant in
     the roster (C(isInLobby)) as well as the call's state, and fails naming the ways out (admit the bot, let everyone
     bypass the lobby, or create the meeting with M(msgraph.calls.graph_online_meeting)), or reports it with
     O(on_lobby=report). A call that Graph ends for lobby inactivity fails the same way.
   - Needs the application permissions C(Calls.JoinGroupCall.All) (join meetings) or C(Calls.InitiateGroupCall.All)
     (group calls with targets), and a bot registered for calling whose webhook is O(callback_uri).
-    C(Calls.JoinGroupCallAsGuest.All) is the narrower permission to join meetings: the bot then joins as a guest, shown
+    C(Calls.JoinGroupCallAsGuest.All) is the narrower permission to join meetings; the bot then joins as a guest, shown
     as such, and the meeting's lobby rules for guests apply (it still gets in unseen only when everyone bypasses the
     lobby).
 author:

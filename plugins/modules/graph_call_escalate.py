@@ -21,7 +21,7 @@ description:
     twice and resumes where it stopped; tiers paged before and no longer ringing are passed over at once, and a goal
     already met pages nobody.
   - Every person gets an outcome - V(joined), V(declined), V(no_answer), V(failed), V(in_lobby) (listed only in the
-    meeting's lobby: not joined, so the next tier is paged), V(ringing) (still rung when the goal was met),
+    meeting's lobby, not joined, so the next tier is paged), V(ringing) (still rung when the goal was met),
     V(not_joined) (paged by an earlier run, not in the call), V(not_paged), or V(unknown) (the invite's fate is unknown
     after a network fault; see graph_call_invite).
   - Fails, with the table of outcomes, when every tier has been paged and the goal is still not met (unless

@@ -199,7 +199,7 @@ options:
     description:
       - Wait until everyone this run invited, and everyone an earlier run of the family still rings, has an outcome.
       - The outcomes are C(joined) (in the roster, out of the lobby), C(failed) (the operation failed; its resultInfo is
-        returned), C(in_lobby) (listed only in the meeting's lobby at the deadline: a phone that answered into a
+        returned), C(in_lobby) (listed only in the meeting's lobby at the deadline - a phone that answered into a
         meeting without dial-in bypass waits there until a person admits it; the wait goes on until then, since an
         operation that completed does not mean they are in) and C(timeout) (still ringing at the deadline).
       - Polls the roster and the call's operations (one listing per poll; where Graph does not list them, each

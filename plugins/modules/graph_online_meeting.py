@@ -43,7 +43,7 @@ attributes:
   diff_mode:
     support: full
     details:
-      - C(before) and C(after) show the meeting's lobby settings. In check mode C(before) is empty (unknown: nothing is
+      - C(before) and C(after) show the meeting's lobby settings. In check mode C(before) is empty (unknown, nothing is
         read) and C(after) shows the settings the task would set.
 options:
   state:

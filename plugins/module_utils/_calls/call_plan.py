@@ -67,20 +67,6 @@ def end_reason(call):
     return info, sentence
 
 
-def bot_in_lobby(call, roster):
-    """Whether the roster lists the bot's own participant (the call's myParticipantId) as waiting in the lobby.
-
-    None when it cannot tell: no roster, no myParticipantId, or the bot not listed.
-    """
-    mine = (call or {}).get('myParticipantId')
-    if not mine or not isinstance(roster, list):
-        return None
-    for participant in roster:
-        if isinstance(participant, dict) and participant.get('id') == mine:
-            return bool(participant.get('isInLobby'))
-    return None
-
-
 def ended_in_lobby(info):
     """Whether a call's end reason (resultInfo, snake_case) says nobody admitted it from the lobby."""
     return _int((info or {}).get('subcode')) in LOBBY_END_SUBCODES

@@ -28,7 +28,6 @@ from ansible_collections.msgraph.calls.plugins.module_utils._graph.poll import p
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_plan import (
     ESTABLISHED,
     LOBBY_WAYS_OUT,
-    bot_in_lobby,
     call_state,
     end_reason,
     ended_in_lobby,
@@ -38,6 +37,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_plan imp
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_view import call_summary
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_CALL_ID
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import CALL, ROSTER, read_call
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import bot_in_lobby
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import write_outcome
 
 

@@ -14,7 +14,9 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError, TaskFailure
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_plan import bot_in_lobby, ended_in_lobby
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_plan import ended_in_lobby
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import bot_in_lobby
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.probe_evidence import bot_lobby_answer
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_runner import CallRunner
 
 from fake_time import FakeClock
@@ -137,3 +139,18 @@ def test_the_bot_is_found_by_its_own_participant_id(call_, roster_, expected):
 @pytest.mark.parametrize('info,expected', [(LOBBY_END, True), ({'code': 200, 'subcode': '5855'}, True), ({'code': 408, 'subcode': 8537}, False), (None, False)])
 def test_a_lobby_end_is_known_by_its_subcode(info, expected):
     assert ended_in_lobby(info) is expected
+
+
+@pytest.mark.parametrize(
+    'state,roster_,status,expected',
+    [
+        ('established', roster(False), None, (False, None)),
+        ('established', roster(True), None, (True, 'established')),
+        ('Establishing', roster(True), None, (True, 'establishing')),
+        ('established', [], None, (None, None)),
+        ('established', None, 400, (None, None)),
+    ],
+)
+def test_the_probe_answers_the_lobby_question_from_the_first_read(state, roster_, status, expected):
+    answer = bot_lobby_answer(dict(call(state)), roster_, status)
+    assert (answer['in_lobby'], answer['bot_lobby']) == expected and answer['call_state'] == state and answer['evidence']
