@@ -25,8 +25,17 @@ description:
     meeting goes on for the people in it. A call that has ended already is no change.
   - Graph cannot list an app's calls. Keep RV(call_id) for the next run (a registered variable, C(set_stats) in AWX,
     or a fact file); see the collection's README.
+  - A meeting may hold the bot in its lobby - a bot joining by application permissions gets past it only when the
+    meeting lets everyone bypass the lobby, and nobody may be there to admit it. The module then does not report
+    C(established). It waits up to O(wait_timeout) for someone to admit the bot, reading the bot's own participant in
+    the roster (C(isInLobby)) as well as the call's state, and fails naming the ways out (admit the bot, let everyone
+    bypass the lobby, or create the meeting with M(msgraph.calls.graph_online_meeting)), or reports it with
+    O(on_lobby=report). A call that Graph ends for lobby inactivity fails the same way.
   - Needs the application permissions C(Calls.JoinGroupCall.All) (join meetings) or C(Calls.InitiateGroupCall.All)
     (group calls with targets), and a bot registered for calling whose webhook is O(callback_uri).
+    C(Calls.JoinGroupCallAsGuest.All) is the narrower permission to join meetings; the bot then joins as a guest, shown
+    as such, and the meeting's lobby rules for guests apply (it still gets in unseen only when everyone bypasses the
+    lobby).
 author:
   - msgraph.calls maintainers (@msgraph-calls)
 extends_documentation_fragment:
@@ -139,9 +148,20 @@ options:
     type: bool
     default: true
   wait_timeout:
-    description: Seconds to wait for C(established), 1 to 3600.
+    description: Seconds to wait for C(established) (and, for a meeting, for the bot to be out of the lobby), 1 to 3600.
     type: int
     default: 60
+  on_lobby:
+    description:
+      - What to do when the bot is still waiting in the meeting's lobby at O(wait_timeout).
+      - V(fail) fails the task, saying so and naming the ways out; the call is not hung up (RV(call_id) is returned).
+      - V(report) returns with RV(in_lobby=true), C(changed) when the call was created, and a warning; the call stays in
+        the lobby until someone admits it or Graph ends it. Later tasks must not invite from it (Graph refuses, or
+        nobody would hear them).
+      - Only with O(wait=true), for meeting joins.
+    type: str
+    choices: [fail, report]
+    default: fail
   wait_sleep:
     description: Seconds between reads of the call while waiting, more than 0 and at most 300.
     type: float
@@ -247,6 +267,13 @@ call:
   description: The call in short, as M(msgraph.calls.graph_call_info) returns it.
   returned: always
   type: dict
+in_lobby:
+  description:
+    - Whether the bot was still waiting in the meeting's lobby at the last read (its own participant C(isInLobby)); only
+      with O(on_lobby=report) does a task return with it true.
+  returned: always
+  type: bool
+  sample: false
 '''
 
 from urllib.parse import urlsplit
@@ -291,6 +318,7 @@ def argument_spec():
         keep_alive=dict(type='bool', default=True),
         call_record=dict(type='raw'),
         lock_timeout=dict(type='int', default=120),
+        on_lobby=dict(type='str', default='fail', choices=['fail', 'report']),
     )
 
 
@@ -358,7 +386,13 @@ def main():
     call_id = module.call_id(required=False)
     request = module.attempt(lambda: Request(params, module.check_mode, client.settings.get('tenant_id'), call_id))
     runner = CallRunner(
-        client, check_mode=module.check_mode, warn=module.warn, wait_timeout=params['wait_timeout'], wait_sleep=params['wait_sleep'], records=request.records
+        client,
+        check_mode=module.check_mode,
+        warn=module.warn,
+        wait_timeout=params['wait_timeout'],
+        wait_sleep=params['wait_sleep'],
+        on_lobby=params['on_lobby'],
+        records=request.records,
     )
     module.finish(lambda: run(module, runner, request), partial=lambda: runner.result)
 

@@ -20,9 +20,10 @@ description:
   - Idempotent per call (and O(client_context)) - each tier is its own clientContext family, so a re-run pages nobody
     twice and resumes where it stopped; tiers paged before and no longer ringing are passed over at once, and a goal
     already met pages nobody.
-  - Every person gets an outcome - V(joined), V(declined), V(no_answer), V(failed), V(ringing) (still rung when the
-    goal was met), V(not_joined) (paged by an earlier run, not in the call), V(not_paged), or V(unknown) (the
-    invite's fate is unknown after a network fault; see graph_call_invite).
+  - Every person gets an outcome - V(joined), V(declined), V(no_answer), V(failed), V(in_lobby) (listed only in the
+    meeting's lobby, not joined, so the next tier is paged), V(ringing) (still rung when the goal was met),
+    V(not_joined) (paged by an earlier run, not in the call), V(not_paged), or V(unknown) (the invite's fate is unknown
+    after a network fault; see graph_call_invite).
   - Fails, with the table of outcomes, when every tier has been paged and the goal is still not met (unless
     O(fail_on_goal_not_met=false)).
   - The roles P(msgraph.calls.escalate#role) and P(msgraph.calls.incident_bridge#role) wrap this module.
@@ -248,7 +249,7 @@ participants:
       description: The tier's name.
       type: str
     status:
-      description: V(joined), V(declined), V(no_answer), V(failed), V(ringing), V(not_joined), V(not_paged), V(paged) (check mode), V(unknown).
+      description: V(joined), V(declined), V(no_answer), V(failed), V(in_lobby), V(ringing), V(not_joined), V(not_paged), V(paged) (check mode), V(unknown).
       type: str
     result_info:
       description: Graph's resultInfo of a failed invite (C(code), C(subcode), C(message)), or null.

@@ -216,7 +216,9 @@ options:
     description:
       - Wait until everyone this run invited, and everyone an earlier run of the family still rings, has an outcome.
       - The outcomes are C(joined) (in the roster, out of the lobby), C(failed) (the operation failed; its resultInfo is
-        returned) and C(timeout) (still ringing at the deadline).
+        returned), C(in_lobby) (listed only in the meeting's lobby at the deadline - a phone that answered into a
+        meeting without dial-in bypass waits there until a person admits it; the wait goes on until then, since an
+        operation that completed does not mean they are in) and C(timeout) (still ringing at the deadline).
       - Polls the roster and the call's operations (one listing per poll; where Graph does not list them, each
         undecided operation with C(GET /communications/calls/{id}/operations/{opId})). When Graph no longer serves
         an operation it has finished, and the roster decides whether its people joined.
@@ -241,7 +243,7 @@ options:
     default: true
   fail_on_timeout:
     description:
-      - With O(wait=true), fail the task when someone is still ringing at O(wait_timeout).
+      - With O(wait=true), fail the task when someone is still ringing, or still waiting in the lobby, at O(wait_timeout).
     type: bool
     default: true
 notes:
@@ -437,7 +439,7 @@ participants:
       sample: false
     outcome:
       description:
-        - With O(wait=true), for those waited for; V(joined), V(failed) or V(timeout).
+        - With O(wait=true), for those waited for; V(joined), V(failed), V(in_lobby) or V(timeout).
       type: str
       returned: with O(wait=true)
       sample: joined
@@ -622,7 +624,7 @@ def invite(module, runner):
         if failed and params['fail_on_failed_invite']:
             raise TaskFailure('the invite of %s failed (see participants[].result_info)' % ', '.join(failed))
         if timed_out and params['fail_on_timeout']:
-            raise TaskFailure('no outcome within wait_timeout=%ss for %s: still ringing' % (params['wait_timeout'], ', '.join(timed_out)))
+            raise TaskFailure('no outcome within wait_timeout=%ss for %s' % (params['wait_timeout'], ', '.join(timed_out)))
     return result
 
 

@@ -212,6 +212,29 @@ timeline:
   type: list
   elements: str
   sample: ["#1 GET .../calls/{id} -> 200 (established, group call)", "#2 GET .../operations -> 200 (0 operations)"]
+bot_lobby:
+  description:
+    - The lobby question, asked of every call without paging anyone - is the bot waiting in the meeting's lobby? From
+      the roster read with the call (the bot's own participant, the call's C(myParticipantId), and its C(isInLobby)).
+    - A bot held there shows the form Graph uses, as the emulator's C(bot_lobby) value (V(establishing) or
+      V(established)); a bot that is in shows nothing about it. Not part of RV(emulator_config).
+  returned: always
+  type: dict
+  contains:
+    in_lobby:
+      description: True or false as the roster lists the bot; null when the roster was refused or does not list it.
+      type: bool
+    call_state:
+      description: The call's state at that read.
+      type: str
+    bot_lobby:
+      description: The emulator's C(bot_lobby) value the answer shows, or null.
+      type: str
+    evidence:
+      description: What the roster showed, in one sentence.
+      type: str
+  sample: {"in_lobby": false, "call_state": "established", "bot_lobby": null,
+           "evidence": "GET .../participants lists the bot's own participant with isInLobby false: the bot is in the call, past any lobby."}
 '''
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule

@@ -18,6 +18,12 @@ description:
     run with the same organizer and O(external_id) returns the same meeting and changes nothing.
   - The meeting is standalone (not in anyone's calendar). Pass RV(join_url) or RV(meeting) to
     M(msgraph.calls.graph_call) to join it.
+  - Sets who bypasses the meeting's lobby (O(lobby_bypass_scope), O(lobby_dial_in_bypass)). A bot joining by application
+    permissions gets past the lobby only when everyone may bypass it, and a bot cannot admit anyone; so the defaults let
+    the bot and the phones it pages in with nobody there to admit them. See O(lobby_bypass_scope) for the trade-off.
+  - When the meeting's lobby settings (as Graph returns them, created or existing) differ from the ones asked for, the
+    module brings them there with C(PATCH /users/{organizer}/onlineMeetings/{id}) and reports C(changed=true); for a
+    meeting that existed, it also warns, naming the settings it replaced.
   - Needs the application permission C(OnlineMeetings.ReadWrite.All) and an application access policy that a Teams
     administrator grants to the organizer (C(New-CsApplicationAccessPolicy), C(Grant-CsApplicationAccessPolicy)).
     An organizer given by name also needs C(User.Read.All) to look up its object id.
@@ -35,7 +41,10 @@ attributes:
         exists; it reports C(changed=true) and returns the RV(join_url) C(https://check-mode.invalid/meeting-not-created),
         which M(msgraph.calls.graph_call) accepts in check mode as the meeting an earlier task would create.
   diff_mode:
-    support: none
+    support: full
+    details:
+      - C(before) and C(after) show the meeting's lobby settings. In check mode C(before) is empty (unknown, nothing is
+        read) and C(after) shows the settings the task would set.
 options:
   state:
     description: Only V(present); Graph's createOrGet has no counterpart that deletes by external id.
@@ -64,6 +73,27 @@ options:
   end_date_time:
     description: When it ends, ISO 8601 with a time zone, after O(start_date_time); Graph defaults to an hour later.
     type: str
+  lobby_bypass_scope:
+    description:
+      - Who gets past the lobby without being admitted (Graph's C(lobbyBypassSettings.scope)).
+      - V(everyone) (the default) is the only value that lets the bot in when nobody is there to admit it, so a
+        bridge opened at night starts. The trade-off is that B(anyone who holds the join link gets in), without anyone
+        seeing them wait; treat the link like a password (post it only where responders read it) and prefer a new
+        meeting (a new O(external_id)) per incident.
+      - To keep strangers in the lobby, choose V(organization) (people of your tenant), V(organizationAndFederated),
+        V(organizationExcludingGuests), V(invited) or V(organizer). Then a person of the meeting must admit the bot
+        (and anyone else held) before M(msgraph.calls.graph_call) can establish; graph_call says so when that happens.
+    type: str
+    choices: [everyone, organization, organizationAndFederated, organizationExcludingGuests, invited, organizer]
+    default: everyone
+  lobby_dial_in_bypass:
+    description:
+      - Whether people who join by phone (dial in, or a phone paged with M(msgraph.calls.graph_call_invite)) get past
+        the lobby (Graph's C(lobbyBypassSettings.isDialInBypassEnabled)). With V(false), a paged phone that answers
+        waits in the lobby until someone admits it; graph_call_invite then reports it C(in_lobby), not joined.
+      - Anyone who knows the dial-in number and the conference id gets in with V(true).
+    type: bool
+    default: true
 seealso:
   - module: msgraph.calls.graph_call
 '''
@@ -80,6 +110,13 @@ EXAMPLES = r'''
   msgraph.calls.graph_call:
     meeting: "{{ meeting.meeting }}"
     callback_uri: https://bot.example.com/api/calls
+
+- name: A bridge only people of the tenant get into unseen (someone must admit the bot and outsiders)
+  msgraph.calls.graph_online_meeting:
+    organizer: incident-commander@example.com
+    external_id: INC-1235
+    lobby_bypass_scope: organization
+    lobby_dial_in_bypass: false
 '''
 
 RETURN = r'''
@@ -108,6 +145,17 @@ passcode:
   description: The meeting passcode that goes with RV(join_meeting_id), when there is one.
   returned: success
   type: str
+lobby_bypass_settings:
+  description:
+    - The meeting's lobby settings after the task (C(scope), C(is_dial_in_bypass_enabled)); in check mode, those the
+      task would set.
+  returned: always
+  type: dict
+  sample: {"scope": "everyone", "is_dial_in_bypass_enabled": true}
+lobby_updated:
+  description: Whether the task changed the meeting's lobby settings (C(PATCH)); in check mode, whether it might.
+  returned: always
+  type: bool
 organizer_id:
   description: The organizer's object id.
   returned: success
@@ -141,7 +189,12 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory imp
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import is_guid
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.meeting import (
     ACCESS_POLICY_HINT,
+    LOBBY_SCOPES,
     create_or_get_body,
+    lobby_differs,
+    lobby_line,
+    lobby_of,
+    lobby_settings,
     meeting_result,
 )
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import is_principal_name
@@ -156,6 +209,8 @@ def main():
             subject=dict(type='str'),
             start_date_time=dict(type='str'),
             end_date_time=dict(type='str'),
+            lobby_bypass_scope=dict(type='str', default='everyone', choices=list(LOBBY_SCOPES)),
+            lobby_dial_in_bypass=dict(type='bool', default=True),
         ),
         supports_check_mode=True,
     )
@@ -164,14 +219,24 @@ def main():
     if not (is_guid(organizer) or is_principal_name(organizer)):
         module.fail('organizer must be the object id (a GUID), user principal name or e-mail address of a user; got %r' % organizer)
     body = module.attempt(lambda: create_or_get_body(params['external_id'], params['subject'], params['start_date_time'], params['end_date_time']))
+    lobby = module.attempt(lambda: lobby_settings(params['lobby_bypass_scope'], params['lobby_dial_in_bypass']))
     client = module.client
     if module.check_mode:
-        module.exit(changed=True, created=False, join_url=NOT_CREATED_JOIN_URL, external_id=params['external_id'], subject=params['subject'])
-    module.finish(lambda: create_or_get(module, client, organizer, body))
+        result = dict(changed=True, created=False, join_url=NOT_CREATED_JOIN_URL, external_id=params['external_id'], subject=params['subject'])
+        result.update(lobby_bypass_settings=_snake(lobby), lobby_updated=True)
+        if module.diff_mode:
+            result['diff'] = dict(before='', after=lobby_line(lobby))
+        module.exit(**result)
+    done = {}
+    module.finish(lambda: create_or_get(module, client, organizer, body, lobby, done), partial=lambda: done)
 
 
-def create_or_get(module, client, organizer, body):
-    """The meeting of ``external_id``, created on the first run; the result."""
+def _snake(settings):
+    return dict(scope=settings['scope'], is_dial_in_bypass_enabled=settings['isDialInBypassEnabled'])
+
+
+def create_or_get(module, client, organizer, body, lobby, done):
+    """The meeting of ``external_id``, created on the first run, its lobby as asked; the result (``done``: so far)."""
     params = module.params
     organizer_id = organizer.lower() if is_guid(organizer) else lookup_user(client, organizer, 'organizer')['id']
     try:
@@ -183,9 +248,26 @@ def create_or_get(module, client, organizer, body):
         raise
     tenant = params.get('tenant_id')
     result = meeting_result(meeting, organizer_id, tenant if tenant and is_guid(tenant) else None)
+    done.update(changed=created, created=created, lobby_updated=False, **result)
     if params['subject'] and not created and result['subject'] != params['subject']:
         module.warn('the meeting for external_id %r exists with the subject %r; createOrGet returned it unchanged' % (params['external_id'], result['subject']))
-    return dict(changed=created, created=created, **result)
+    before = lobby_of(meeting)
+    if lobby_differs(meeting, lobby):
+        # createOrGet does not document lobby settings in its body, so they are set after it, on new and existing meetings alike.
+        updated = client.update_meeting(organizer_id, result['meeting_id'], {'lobbyBypassSettings': lobby})
+        after = lobby_of(updated) if lobby_of(updated)['scope'] else dict(lobby)
+        done.update(changed=True, lobby_updated=True, lobby_bypass_settings=_snake(after))
+        if not created:
+            module.warn(
+                'the meeting for external_id %r had the lobby settings scope=%s, isDialInBypassEnabled=%s; they are now '
+                'scope=%s, isDialInBypassEnabled=%s'
+                % (params['external_id'], before['scope'], before['isDialInBypassEnabled'], lobby['scope'], lobby['isDialInBypassEnabled'])
+            )
+    else:
+        after = before
+    if module.diff_mode:
+        done['diff'] = dict(before='' if created else lobby_line(before), after=lobby_line(after))
+    return done
 
 
 if __name__ == '__main__':

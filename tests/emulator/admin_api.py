@@ -9,7 +9,7 @@ import ipaddress
 
 from emulator import config as config_mod
 from emulator import invite as invite_mod
-from emulator import lifecycle, meetings_api, resources, users_api
+from emulator import lifecycle, lobby, meetings_api, resources, users_api
 from emulator.errors import GraphError
 from emulator.messages import Response
 from emulator.routing import Router
@@ -66,6 +66,8 @@ def _call_view(call, state):
             "ended_at": call.ended_at,
             "meeting_id": call.meeting_id,
             "joined_by": call.joined_by,
+            "bot_in_lobby": call.bot_in_lobby,
+            "lobby_end_at": call.lobby_end_at,
             # The call's own config keys (over the global config for requests on this call).
             "config": dict(call.config),
         }
@@ -313,6 +315,22 @@ def leave(req, state, call_id):
         return _remove(state, call, removed)
 
 
+def admit(req, state, call_id):
+    """POST /_emulator/calls/{id}/admit {"id"?: "<identity id>"}: someone in the meeting admits whoever waits in the
+    lobby with that identity id (the bot by its app id), or everyone waiting without "id"."""
+    body = _json_object(req)
+    if set(body) - {"id"} or ("id" in body and (not isinstance(body["id"], str) or not body["id"])):
+        raise _bad('The body must be {} (everyone waiting) or {"id": "<identity id>"}.')
+    with state.lock:
+        call = lifecycle.load_any(state, call_id)
+        if not lifecycle.is_alive(call):
+            raise GraphError(409, "Conflict", f"The call ended ({call.end_reason}); nobody can be admitted.")
+        admitted = lobby.admit(state, call, body.get("id"), lambda admitted_call: lifecycle.enter(state, admitted_call))
+        if "id" in body and not admitted:
+            raise GraphError(404, "itemNotFound", f"Nobody with identity id '{body['id']}' is waiting in the lobby.")
+        return Response(200, {"admitted": copy.deepcopy(admitted), "call": _call_view(call, state)})
+
+
 def add_user(req, state):
     """POST /_emulator/users {"id", "userPrincipalName", "displayName", "mail"?}: register a directory user."""
     return Response(201, users_api.add_user(state, _json_object(req)))
@@ -357,6 +375,7 @@ ROUTER = Router(
         ("PATCH", "calls/{}", patch_call),
         ("DELETE", "calls/{}/participants/{}", remove_participant),
         ("POST", "calls/{}/leave", leave),
+        ("POST", "calls/{}/admit", admit),
         ("GET", "users", list_users),
         ("POST", "users", add_user),
         ("GET", "meetings", list_meetings),

@@ -221,6 +221,11 @@ class EmulatorProcess:  # pylint: disable=too-many-instance-attributes
         """Whoever has this identity id (any kind) leaves the call; return {"removed": [...], "call": {...}}."""
         return self.admin("POST", "/calls/" + quote(call_id, safe="") + "/leave", {"id": identity_id})
 
+    def admit(self, call_id, identity_id=None):
+        """Admit whoever waits in the call's lobby with this identity id (the bot: its app id), or everyone; return
+        {"admitted": [...], "call": {...}}."""
+        return self.admin("POST", "/calls/" + quote(call_id, safe="") + "/admit", {"id": identity_id} if identity_id else {})
+
     def remove_participant(self, call_id, participant_id):
         """Remove one roster entry by participant id; return {"removed": [...], "call": {...}}."""
         return self.admin("DELETE", "/calls/" + quote(call_id, safe="") + "/participants/" + quote(participant_id, safe=""))
@@ -233,7 +238,8 @@ class EmulatorProcess:  # pylint: disable=too-many-instance-attributes
 
     def add_meeting(self, organizer, **extra):
         """Seed a meeting organized by that user object id (extra: subject, external_id, thread_id, join_meeting_id,
-        passcode (None: none), participants); return it as GET /_emulator/meetings shows it (with short_url)."""
+        passcode (None: none), participants, lobby_bypass_settings (default: everyone bypasses, dial-in too)); return it
+        as GET /_emulator/meetings shows it (with short_url)."""
         return self.admin("POST", "/meetings", {"organizer": organizer, **extra})
 
     def meetings(self):

@@ -61,7 +61,7 @@ def _boolean(value):
 
 
 def _outcome(value):
-    """{"result": answer|decline|no_answer, "after": seconds >= 0 (default 0)}."""
+    """{"result": answer|decline|no_answer, "after": seconds >= 0}; without "after": 0, but no_answer keeps none (no_answer_after)."""
     if not isinstance(value, dict):
         raise ValueError('must be an object {"result": "answer"|"decline"|"no_answer", "after": seconds}')
     unknown = sorted(set(value) - {"result", "after"})
@@ -69,6 +69,9 @@ def _outcome(value):
         raise ValueError(f"unknown outcome key(s) {', '.join(unknown)}; only 'result' and 'after' exist")
     if value.get("result") not in INVITE_RESULTS:
         raise ValueError(f"'result' must be one of {', '.join(INVITE_RESULTS)}")
+    if "after" not in value and value["result"] == "no_answer":
+        # Nobody answers: the invite fails on its own after config no_answer_after (about 60 s in the field).
+        return {"result": "no_answer"}
     after = value.get("after", 0)
     if isinstance(after, bool) or not isinstance(after, (int, float)) or not math.isfinite(after) or after < 0:
         raise ValueError("'after' must be a number of seconds >= 0")
@@ -264,6 +267,57 @@ SETTINGS.update(
             403, _http_status(*ACCESS_POLICY_ERROR_STATUSES), "HTTP status of the access-policy refusal (code Unauthorized): 403, 401 or 400."
         ),
         "create_or_get_updates": Setting(False, _boolean, "createOrGet of an existing meeting with another subject/times: ignored, or updates it."),
+    }
+)
+
+
+# --- The lobby, and the invite answer's forms (field reports; docs/docsite/rst/guide_emulator.rst "The lobby") ----
+# Read by meetings_api.py (meeting_lobby), lobby.py (bot_lobby, bot_lobby_timeout, lobby_invite_operation),
+# invite.py (no_answer_after) and graph_api.py (invite_status, invite_location).
+
+LOBBY_SCOPES = ("organizer", "organization", "organizationAndFederated", "everyone", "invited", "organizationExcludingGuests")
+BOT_LOBBY_MODES = ("establishing", "established", "terminate")
+LOBBY_INVITE_OPERATION_MODES = ("completed", "running")
+INVITE_LOCATION_MODES = ("absolute", "relative", "absolute_app", "relative_app")
+
+
+def lobby_settings(value, where="lobbyBypassSettings"):
+    """A lobbyBypassSettings object: {"scope": one of LOBBY_SCOPES, "isDialInBypassEnabled": bool}, both required."""
+    if not isinstance(value, dict) or set(value) - {"@odata.type", "scope", "isDialInBypassEnabled"}:
+        raise ValueError(f"'{where}' must be an object with 'scope' and 'isDialInBypassEnabled' only")
+    if value.get("scope") not in LOBBY_SCOPES:
+        raise ValueError(f"'{where}.scope' must be one of {', '.join(LOBBY_SCOPES)}")
+    if not isinstance(value.get("isDialInBypassEnabled"), bool):
+        raise ValueError(f"'{where}.isDialInBypassEnabled' must be true or false")
+    return {"scope": value["scope"], "isDialInBypassEnabled": value["isDialInBypassEnabled"]}
+
+
+SETTINGS.update(
+    {
+        "meeting_lobby": Setting(
+            {"scope": "organization", "isDialInBypassEnabled": False},
+            lobby_settings,
+            "lobbyBypassSettings of a meeting createOrGet creates (the tenant default; Graph's own example shows this one).",
+        ),
+        "bot_lobby": Setting(
+            "establishing",
+            _choice(*BOT_LOBBY_MODES),
+            "A bot joining a meeting whose lobby holds it: stays establishing, or established, its own roster entry isInLobby: "
+            "true; or terminate (establishing, no lobby flag, then terminated 200/5855 after bot_lobby_timeout).",
+        ),
+        "bot_lobby_timeout": Setting(30, _seconds(), "Seconds a bot held in the lobby waits before its call ends (bot_lobby: terminate)."),
+        "lobby_invite_operation": Setting(
+            "completed",
+            _choice(*LOBBY_INVITE_OPERATION_MODES),
+            "An invitee who answers into a meeting's lobby: the invite operation completed at once, or running until admitted.",
+        ),
+        "no_answer_after": Setting(60, _seconds(), "Seconds an invite rings before it fails as not answered, for a no_answer outcome without 'after'."),
+        "invite_status": Setting(200, _http_status(200, 202), "HTTP status of a successful invite: 200 or 202 (both carry the operation)."),
+        "invite_location": Setting(
+            "absolute",
+            _choice(*INVITE_LOCATION_MODES),
+            "The invite answer's Location: absolute or relative URL, of .../communications/calls/... or of .../app/calls/...",
+        ),
     }
 )
 

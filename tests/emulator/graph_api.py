@@ -1,5 +1,5 @@
 """Graph routes under /v1.0 and /beta: calls (create, keepAlive, hang up: calls_api.py), participants (paged, removal),
-invite, operations (paged), users, online meetings (meetings_api.py)."""
+invite, operations (paged), users, online meetings (createOrGet, GET, PATCH: meetings_api.py)."""
 
 import copy
 
@@ -68,8 +68,19 @@ def invite(req, state, version, call_id):
     body = req.json()
     invite_mod.validate_body(body, version)
     with state.lock:
-        operation, location = invite_mod.invite(state, lifecycle.load_call(state, call_id), body, version)
-    return Response(200, operation, {"Location": location})
+        call = lifecycle.load_call(state, call_id)
+        operation, location = invite_mod.invite(state, call, body, version)
+        config = state.config_for(call)
+    return Response(config["invite_status"], operation, {"Location": _invite_location(location, state, version, config["invite_location"])})
+
+
+def _invite_location(absolute, state, version, mode):
+    """The invite answer's Location (config invite_location): Graph's documents showed it absolute and relative,
+    under ``/communications/calls/`` and under ``/app/calls/`` (old beta revisions of participant: invite)."""
+    path = absolute[len(f"{state.base_url}/{version}") :]
+    if mode.endswith("_app"):
+        path = path.replace("/communications/calls/", "/app/calls/", 1)
+    return path if mode.startswith("relative") else f"{state.base_url}/{version}{path}"
 
 
 # config list_operations as an HTTP status -> the error GET .../operations answers (whether or not the call exists).
@@ -128,6 +139,7 @@ ROUTER = Router(
         ("GET", "users/{}", users_api.get_user),
         ("POST", "users/{}/onlineMeetings/createOrGet", meetings_api.create_or_get),
         ("GET", "users/{}/onlineMeetings/{}", meetings_api.get_meeting),
+        ("PATCH", "users/{}/onlineMeetings/{}", meetings_api.update_meeting),
     ]
 )
 

@@ -91,6 +91,8 @@ def validate_body(body, version):
 def _check_call(call, body):
     if call.state != "established":
         raise _bad(f"Call is in state '{call.state}'; participants can only be invited into an established call.")
+    if call.bot_in_lobby:
+        raise GraphError(403, "Forbidden", "The application is waiting in the meeting's lobby; it can invite participants once admitted.")
     if len(body["participants"]) > 1 and not call.group:
         raise _bad("'participants': inviting multiple participants is only supported for group calls.")
 
@@ -130,6 +132,8 @@ class Invitee:  # pylint: disable=too-many-instance-attributes
     done: bool = False
     done_at: float = None
     failure: dict = None  # resultInfo when it failed
+    # Answered into the meeting's lobby (a phone without dial-in bypass): its entry isInLobby until admitted.
+    held: bool = False
 
 
 @dataclass
@@ -197,7 +201,9 @@ def _finish(invitee, at, failure=None):
 def _settle(call, run, invitee):
     """Apply one due outcome to the roster."""
     identity_set = invitee.info["identity"]
-    if invitee.result == "answer":
+    if invitee.result == "answer" and call.phone_lobby and "phone" in identity_set:
+        _hold(call, run, invitee)
+    elif invitee.result == "answer":
         if invitee.participant_id is not None:
             entry = _find_entry(call, invitee.participant_id)
             if entry is None:  # removed while ringing (normally cancelled at removal already)
@@ -220,6 +226,38 @@ def _settle(call, run, invitee):
         _finish(invitee, invitee.due)
 
 
+def _hold(call, run, invitee):
+    """A phone answered into a meeting that makes dial-in callers wait: listed in the lobby until admitted (lobby.py).
+
+    Config lobby_invite_operation: the invitee is done (operation completed) at once, or held (running) until admitted.
+    """
+    entry = _find_entry(call, invitee.participant_id) if invitee.participant_id is not None else None
+    if entry is None:
+        entry = resources.invitee_participant(invitee.info["identity"], invitee.info.get("endpointType") or "default", run.roster_kind, in_lobby=True)
+        call.participants.append(entry)
+        invitee.participant_id = entry["id"]
+    entry["isInLobby"] = True
+    invitee.held = True
+    if call.phone_lobby == "completed":
+        _finish(invitee, invitee.due)
+
+
+def admit_held(call, participant_ids, now):
+    """Those entries were admitted from the lobby: their held invites complete now."""
+    for run in call.invite_runs.values():
+        for invitee in run.invitees:
+            if invitee.held and invitee.participant_id in participant_ids:
+                invitee.held = False
+                if not invitee.done:
+                    _finish(invitee, now)
+        _update_status(call, run)
+
+
+def ringing_entries(call):
+    """Participant ids of lobby entries still being rung (ringing_in_roster): not admissible."""
+    return {invitee.participant_id for invitee in pending_invitees(call) if not invitee.held and invitee.participant_id}
+
+
 def _update_status(call, run):
     operation = call.operations.get(run.operation_id)
     if operation is None or operation["status"] not in ACTIVE_STATUSES:
@@ -237,7 +275,7 @@ def advance(call, now):
         (invitee.due, run.seq, invitee.index, run, invitee)
         for run in call.invite_runs.values()
         for invitee in run.invitees
-        if not invitee.done and invitee.due <= now + RESOLUTION
+        if not invitee.done and not invitee.held and invitee.due <= now + RESOLUTION
     ]
     due.sort(key=lambda item: item[:3])
     for dummy, dummy2, dummy3, run, invitee in due:
@@ -329,7 +367,9 @@ def _plan(call, participants, config, now):
             continue
         busy |= ids
         outcome = outcome_for(config, identity_set)
-        invitees.append(Invitee(index, info, outcome["result"], now + outcome["after"]))
+        # A no_answer without "after" rings until Graph gives up on its own (config no_answer_after).
+        after = outcome.get("after", config["no_answer_after"])
+        invitees.append(Invitee(index, info, outcome["result"], now + after))
     return invitees
 
 

@@ -8,7 +8,8 @@ whatever became due, in time order:
 1. a call created by ``POST /communications/calls`` settles at ``establish_at`` (config
    call_establish_after): ``established`` (its targets start ringing, a meeting's people join the
    roster), or ``terminated`` with the resultInfo decided at creation (unknown meeting,
-   unreachable callback);
+   unreachable callback); a meeting whose lobby holds the bot holds it instead (lobby.py, config
+   bot_lobby), until admitted or, under ``terminate``, until ``lobby_end_at`` ends the call 200/5855;
 2. invite outcomes due before the keepAlive deadline;
 3. the keepAlive rule (Microsoft Graph docs: call: keepAlive): a call not ended, whose last keepAlive (or creation)
    is ``keep_alive_timeout`` seconds old, ends with 408/8537 at that moment;
@@ -19,7 +20,7 @@ answers for it per config ended_calls. Ending a call fails its pending invites.
 """
 
 from emulator import invite as invite_mod
-from emulator import resources
+from emulator import lobby, resources
 from emulator.clock import RESOLUTION
 from emulator.errors import GraphError
 
@@ -78,6 +79,7 @@ def end_call(state, call, at, reason, hang_up=False):
     call.state, call.ended_at = "terminated", at
     call.establish_at = None
     call.targets_run = None
+    call.bot_in_lobby, call.lobby_end_at = False, None
     everyone = not call.group or (hang_up and call.meeting_id is None and call.origin == "graph" and state.config_for(call)["group_call_on_hangup"] == "ends")
     if everyone:
         call.participants[:] = []
@@ -93,6 +95,15 @@ def _establish(state, call):
         end_call(state, call, at, call.establish_failure)
         call.establish_failure = None
         return
+    meeting = state.meetings.get(call.meeting_id) if call.meeting_id else None
+    if meeting is not None and lobby.holds_bot(meeting):
+        lobby.hold_bot(call, at, state.config_for(call))
+        return
+    enter(state, call)
+
+
+def enter(state, call):
+    """The bot is in: the call is established, the meeting's people are listed, its targets start ringing."""
     call.state = "established"
     meeting = state.meetings.get(call.meeting_id) if call.meeting_id else None
     if meeting is not None:
@@ -111,6 +122,7 @@ def _establish(state, call):
 def advance(state, call, now):
     """Apply everything due at ``now`` to ``call``, in time order (see the module docstring). Caller holds the lock."""
     config = state.config_for(call)
+    lobby.refresh(state, call, config)
     deadline = keep_alive_deadline(call, config)
     if (
         call.establish_at is not None
@@ -121,6 +133,10 @@ def advance(state, call, now):
         invite_mod.advance(call, call.establish_at)
         _establish(state, call)
         deadline = keep_alive_deadline(call, config)
+    if call.lobby_end_at is not None and is_alive(call) and call.lobby_end_at <= now + RESOLUTION and (deadline is None or call.lobby_end_at <= deadline):
+        invite_mod.advance(call, call.lobby_end_at)
+        end_call(state, call, call.lobby_end_at, lobby.LOBBY_TIMEOUT)
+        deadline = None
     if deadline is not None and deadline <= now + RESOLUTION:
         invite_mod.advance(call, deadline)
         end_call(state, call, deadline, KEEP_ALIVE_TIMEOUT)

@@ -15,6 +15,7 @@ import string
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
+from emulator import config as config_mod
 from emulator import resources, users_api
 from emulator.errors import GraphError
 from emulator.messages import Response
@@ -25,7 +26,11 @@ JOIN_URL = "https://teams.microsoft.com/l/meetup-join/{thread}/0?context=%7b%22T
 DEFAULT_DURATION = timedelta(hours=1)
 PASSCODE_LENGTH = 18
 JOIN_MEETING_ID_DIGITS = 13
-ADMIN_MEETING_KEYS = ("organizer", "subject", "external_id", "thread_id", "join_meeting_id", "passcode", "participants")
+ADMIN_MEETING_KEYS = ("organizer", "subject", "external_id", "thread_id", "join_meeting_id", "passcode", "participants", "lobby_bypass_settings")
+# Seeded and invented meetings stand for bridges people reach: nobody waits in their lobby unless a test says so.
+OPEN_LOBBY = {"scope": "everyone", "isDialInBypassEnabled": True}
+# What PATCH /users/{userId}/onlineMeetings/{meetingId} may change here (Graph's update takes more; the emulator needs these).
+PATCH_KEYS = ("subject", "startDateTime", "endDateTime", "lobbyBypassSettings")
 _ALNUM = string.ascii_letters + string.digits
 # ISO 8601 date-time as Graph accepts it: fractional seconds of any length, Z or an offset (none: UTC).
 _DATETIME = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?(Z|[+-]\d\d:?\d\d)?$", re.IGNORECASE)
@@ -114,7 +119,7 @@ def _organizer(state, organizer_id):
 
 def new_meeting(state, organizer_id, **options):
     """Build (not store) a Meeting. Options: subject, start, end (datetimes), external_id, attendees,
-    thread_id, join_meeting_id, passcode (None: no passcode; absent: generated), roster, origin."""
+    thread_id, join_meeting_id, passcode (None: no passcode; absent: generated), roster, origin, lobby (lobbyBypassSettings)."""
     now = _now(state)
     start = options.get("start") or now
     end = options.get("end") or start + DEFAULT_DURATION
@@ -141,7 +146,7 @@ def new_meeting(state, organizer_id, **options):
             "producers": [],
             "contributors": [],
         },
-        "lobbyBypassSettings": {"scope": "organization", "isDialInBypassEnabled": False},
+        "lobbyBypassSettings": copy.deepcopy(options.get("lobby") or OPEN_LOBBY),
         "audioConferencing": {
             "conferenceId": conference_id,
             "tollNumber": None,
@@ -294,7 +299,16 @@ def create_or_get(req, state, version, user_key):
                 if body.get("startDateTime") is not None:
                     meeting.resource["startDateTime"], meeting.resource["endDateTime"] = format_time(start), format_time(end)
             return Response(200, _entity(state, version, user, meeting))
-        meeting = new_meeting(state, user["id"], subject=body.get("subject"), start=start, end=end, external_id=body["externalId"], attendees=attendees)
+        meeting = new_meeting(
+            state,
+            user["id"],
+            subject=body.get("subject"),
+            start=start,
+            end=end,
+            external_id=body["externalId"],
+            attendees=attendees,
+            lobby=state.config["meeting_lobby"],
+        )
         store(state, meeting)
         return Response(201, _entity(state, version, user, meeting))
 
@@ -307,6 +321,43 @@ def get_meeting(req, state, version, user_key, meeting_id):  # pylint: disable=u
         meeting = state.meetings.get(meeting_id)
         if meeting is None or (meeting.organizer_id or "").lower() != user["id"].lower():
             raise GraphError(404, "itemNotFound", "The meeting was not found.")
+        return Response(200, _entity(state, version, user, meeting))
+
+
+def _check_patch(body):
+    """The PATCH body, checked: only PATCH_KEYS, lobbyBypassSettings complete and valid; returns it normalised."""
+    if not isinstance(body, dict) or not body:
+        raise _bad("The request body must be a JSON object with the onlineMeeting properties to change.")
+    unknown = [key for key in body if key not in PATCH_KEYS]
+    if unknown:
+        raise _bad(f"The emulator cannot update '{unknown[0]}' of an onlineMeeting; it updates {', '.join(PATCH_KEYS)}.")
+    if body.get("subject") is not None and not isinstance(body["subject"], str):
+        raise _bad("'subject' must be a string.")
+    if "lobbyBypassSettings" in body:
+        try:
+            body = dict(body, lobbyBypassSettings=config_mod.lobby_settings(body["lobbyBypassSettings"]))
+        except ValueError as exc:
+            raise _bad(f"{exc}.") from exc
+    return body
+
+
+def update_meeting(req, state, version, user_key, meeting_id):
+    """PATCH /users/{userId}/onlineMeetings/{meetingId}: 200 with the updated meeting (Microsoft Graph docs: Update onlineMeeting)."""
+    if req.media_type() != "application/json":
+        raise GraphError(415, "UnsupportedMediaType", "Content-Type must be application/json.")
+    body = _check_patch(req.json())
+    with state.lock:
+        user = _resolve_user(state, user_key)
+        _check_access_policy(state, user, "Update")
+        meeting = state.meetings.get(meeting_id)
+        if meeting is None or (meeting.organizer_id or "").lower() != user["id"].lower():
+            raise GraphError(404, "itemNotFound", "The meeting was not found.")
+        if "startDateTime" in body or "endDateTime" in body:
+            start, end = meeting_times(state, body.get("startDateTime", meeting.resource["startDateTime"]), body.get("endDateTime"))
+            meeting.resource["startDateTime"], meeting.resource["endDateTime"] = format_time(start), format_time(end)
+        for key in ("subject", "lobbyBypassSettings"):
+            if key in body:
+                meeting.resource[key] = copy.deepcopy(body[key])
         return Response(200, _entity(state, version, user, meeting))
 
 
@@ -343,6 +394,11 @@ def seed(state, body):
     for index, identity_set in enumerate(participants):
         resources.check_identity_set(identity_set, f"participants[{index}]")
     options["roster"] = participants
+    if body.get("lobby_bypass_settings") is not None:
+        try:
+            options["lobby"] = config_mod.lobby_settings(body["lobby_bypass_settings"], "lobby_bypass_settings")
+        except ValueError as exc:
+            raise _bad(f"{exc}.") from exc
     with state.lock:
         if options["thread_id"] and find_by_thread(state, options["thread_id"]):
             raise GraphError(409, "Conflict", f"A meeting with thread id '{options['thread_id']}' already exists.")

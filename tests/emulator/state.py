@@ -107,6 +107,11 @@ class Call:  # pylint: disable=too-many-instance-attributes
     joined_by: str = None
     # Lower-cased identity ids the call was made as (its source), for config join_twice.
     joined_as: tuple = ()
+    # The meeting's lobby (lobby.py): the bot held in it (until admitted, or until lobby_end_at under bot_lobby:
+    # terminate), and whether phones that answer wait in it (lobby_invite_operation's value, None when they bypass it).
+    bot_in_lobby: bool = False
+    lobby_end_at: float = None
+    phone_lobby: str = None
     # Config keys this call answers with instead of the global config (POST /_emulator/calls "config"):
     # several behaviours side by side, one call each, in one playbook run.
     config: dict = field(default_factory=dict)

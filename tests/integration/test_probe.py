@@ -121,9 +121,9 @@ def assert_names_the_value(emu, run, base, call_id, switch, value):
     posts = assert_probe_invites(emu, call_id, 2)
     assert [p['status'] for p in posts] == [200, 409 if (switch, value) == ('duplicate_invite', 'error') else 200]
     assert len(result['operations']) == (1 if (switch, value) == ('duplicate_invite', 'error') else 2)
-    # Read first, nothing sent before: the call, then the listing.
+    # Read first, nothing sent before: the call, the roster (the lobby question), then the listing.
     requests = [r for r in graph_requests(emu) if '/calls/' + call_id in r['path']]
-    assert [(r['method'], r['path'].rsplit('/', 1)[-1]) for r in requests[:2]] == [('GET', call_id), ('GET', 'operations')]
+    assert [(r['method'], r['path'].rsplit('/', 1)[-1]) for r in requests[:3]] == [('GET', call_id), ('GET', 'participants'), ('GET', 'operations')]
     # The probe person is still in the call: the probe never removes anyone.
     roster_ids = [ident.get('id') for p in emu.call(call_id)['participants'] for ident in p['info']['identity'].values() if isinstance(ident, dict)]
     assert A in roster_ids
@@ -253,7 +253,8 @@ def test_check_mode_only_reads(emu, task):
     assert any('check mode: only read-only questions' in w for w in result['warnings'])
     assert result['probe']['outcome'] is None and result['operations'] == []
     paths = [r['path'].split('/communications/calls/')[-1] for r in emu.requests()[before:] if r['path'].startswith('/v1.0/')]
-    assert all(not p.endswith('/participants') for p in paths), 'check mode does not even read the roster'
+    assert [p for p in paths if p.endswith('/participants')] == [call['id'] + '/participants'], 'check mode reads the roster once: the lobby question'
+    assert result['bot_lobby']['in_lobby'] is False
 
 
 def test_no_probe_person_asks_the_read_only_questions(emu, task):
@@ -271,6 +272,7 @@ def test_no_probe_person_asks_the_read_only_questions(emu, task):
     base = '/v1.0/communications/calls/' + call['id']
     assert [(r['method'], r['path']) for r in emu.requests()[before:] if r['path'].startswith('/v1.0/')] == [
         ('GET', base),
+        ('GET', base + '/participants'),
         ('GET', base + '/operations'),
         ('GET', base + '/operations/' + earlier['id']),
     ]

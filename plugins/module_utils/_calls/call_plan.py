@@ -31,6 +31,18 @@ END_ADVICE = {
 }
 
 
+# A bot joining by application permissions gets past a meeting's lobby only when everyone may bypass it, and
+# nobody in the call may be there to admit it (public field reports); Graph documents neither. These are the ways out.
+LOBBY_WAYS_OUT = (
+    'someone in the meeting admits the bot from the lobby; or the organizer lets everyone bypass the lobby '
+    '(meeting options: who can bypass the lobby: everyone); or the bridge is a meeting the collection creates '
+    '(msgraph.calls.graph_online_meeting sets lobby_bypass_scope: everyone by default)'
+)
+# End reasons that mean "nobody admitted it from the lobby": Graph's documented lobby inactivity timeout (Microsoft
+# Graph docs: call end reason codes, 200/5855), by subcode whatever the code.
+LOBBY_END_SUBCODES = (5855,)
+
+
 def call_state(call):
     """The call's state in lower case ('' when Graph gave none)."""
     return str((call or {}).get('state') or '').lower()
@@ -53,6 +65,16 @@ def end_reason(call):
         if advice:
             sentence += '; %s' % advice
     return info, sentence
+
+
+def ended_in_lobby(info):
+    """Whether a call's end reason (resultInfo, snake_case) says nobody admitted it from the lobby."""
+    return _int((info or {}).get('subcode')) in LOBBY_END_SUBCODES
+
+
+def is_meeting_join(call_or_body):
+    """A join of a meeting (it has meetingInfo): the one kind of call a lobby can hold."""
+    return isinstance((call_or_body or {}).get('meetingInfo'), dict)
 
 
 def _int(value):

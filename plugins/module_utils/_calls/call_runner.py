@@ -9,6 +9,12 @@ The create POST is sent at most once per task. After an ambiguous failure (a tim
 connection, a 5xx) nothing proves whether Graph created a call, and Graph cannot list an app's
 calls, so the task reports ``unknown`` instead of joining a second time: a call that was created
 but is never kept alive ends by itself within 45 minutes.
+
+A meeting may hold the bot in its lobby, which Graph shows in one of several forms (none documented): the
+call stays ``establishing``, or says ``established``, while the bot's own roster entry is ``isInLobby``; or
+the call ends after a while with a lobby end reason. So a meeting join is settled only once the roster
+shows the bot out of the lobby (or cannot be read), and a bot still in the lobby at ``wait_timeout`` is said,
+with the ways out, never reported established.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,13 +27,17 @@ from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.poll import poll
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_plan import (
     ESTABLISHED,
+    LOBBY_WAYS_OUT,
     call_state,
     end_reason,
+    ended_in_lobby,
     has_ended,
+    is_meeting_join,
 )
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_view import call_summary
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_CALL_ID
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import CALL, read_call
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import CALL, ROSTER, read_call
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import bot_in_lobby
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import write_outcome
 
 
@@ -35,8 +45,11 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
     """One run of graph_call. ``present()``/``absent()`` return the result or raise TaskFailure/GraphError;
     ``self.result`` always holds what is known so far (the call id of a call created before a failure)."""
 
-    def __init__(self, client, check_mode=False, warn=None, wait_timeout=60, wait_sleep=1.0, records=None, clock=time.monotonic, sleep=time.sleep):
+    def __init__(
+        self, client, check_mode=False, warn=None, wait_timeout=60, wait_sleep=1.0, on_lobby='fail', records=None, clock=time.monotonic, sleep=time.sleep
+    ):
         self.client = client
+        self.on_lobby = on_lobby  # fail, or report a bot still in the lobby at wait_timeout
         # records: this machine's CallRecord (call_record.py), or None; with it a join finds the live call of its meeting.
         self.records = records
         self.check_mode = check_mode
@@ -56,9 +69,10 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
             result_info=None,
             call=None,
             from_record=False,
+            in_lobby=False,
         )
         self.found = None  # (call id, state) of the live call the task found, for the diff
-        self._created = None  # the call as Graph answered its creation
+        self._created = None  # (the call as Graph answered its creation, the body that created it)
 
     # Reading --------------------------------------------------------------------------------
 
@@ -108,7 +122,7 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
         """A call found alive (for the diff), then waited for until it is established if asked; the call as last read."""
         if not has_ended(call):
             self.found = (call_id, call_state(call))
-            if wait and call_state(call) != ESTABLISHED:
+            if wait and (call_state(call) != ESTABLISHED or is_meeting_join(call)):
                 call = self._wait_established(call_id, call)
         return call
 
@@ -203,35 +217,80 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
             raise TaskFailure('Graph answered the call creation without a call id: %r' % call)
         self.result['created'] = True
         self._show(call_id, call)
-        self._created = call
+        self._created = (call, body)
         return self._established_after_create(wait)
 
     def _established_after_create(self, wait):
-        """After a create: wait until the new call is established (if asked); TaskFailure if it ended instead."""
-        call_id, call = self.result['call_id'], self._created
-        if wait and call_state(call) != ESTABLISHED:
-            call = self._wait_established(call_id, call)
+        """After a create: wait until the new call is established (a meeting join: the bot out of the lobby), if asked;
+        TaskFailure if it ended instead, naming the lobby where that may be why."""
+        call_id, (call, body) = self.result['call_id'], self._created
+        if wait and (call_state(call) != ESTABLISHED or is_meeting_join(body)):
+            call = self._wait_established(call_id, call, meeting=is_meeting_join(body))
             if has_ended(call):
                 info, sentence = end_reason(call)
                 self.result.update(state=call_state(call) or 'gone', result_info=info)
-                raise TaskFailure('call %s was created but did not establish: %s' % (call_id, sentence))
+                if ended_in_lobby(info) or self.result['in_lobby']:
+                    self.result['in_lobby'] = False
+                    raise TaskFailure('call %s ended in the meeting\'s lobby: nobody admitted the bot (%s). Ways out: %s' % (call_id, sentence, LOBBY_WAYS_OUT))
+                hint = ''
+                if is_meeting_join(body) and info is None:
+                    # Graph told the reason only to the callback: a lobby that nobody admitted the bot from is one.
+                    hint = '. If the meeting holds the bot in its lobby, Graph ends the join when nobody admits it: %s' % LOBBY_WAYS_OUT
+                raise TaskFailure('call %s was created but did not establish: %s%s' % (call_id, sentence, hint))
             self._show(call_id, call)
         return self.result
 
-    def _wait_established(self, call_id, call):
-        """Poll until the call is established or ended; TaskFailure when wait_timeout passes first."""
+    def _wait_established(self, call_id, call, meeting=None):
+        """Poll until the call is established (a meeting join: with the bot out of the lobby) or ended.
+
+        A bot still in the lobby at wait_timeout fails the task (``on_lobby=report``: a warning, ``in_lobby`` in
+        the result); any other call still not established fails it.
+        """
+        meeting = is_meeting_join(call) if meeting is None else meeting
         seen = [call]
+        lobby = {'known': not meeting, 'in': False}
 
         def settled():
-            return has_ended(seen[-1]) or call_state(seen[-1]) == ESTABLISHED
+            if has_ended(seen[-1]):
+                return True
+            return call_state(seen[-1]) == ESTABLISHED and lobby['known'] and not lobby['in']
 
-        if not poll(settled, lambda: seen.append(self.read(call_id)), self.wait_timeout, self.wait_sleep, self.clock, self.sleep):
+        def look():
+            if not meeting:
+                seen.append(self.read(call_id))
+                return
+            view = read_call(self.client, call_id, (CALL, ROSTER))
+            seen.append(None if view.not_found else view.call)
+            if not view.not_found:
+                view.raise_for(CALL)
+            # A roster Graph will not serve, or one without the bot, cannot show the lobby: the call's state is all there is.
+            lobby.update(known=True, **{'in': bool(bot_in_lobby(view.call, view.roster))})
+
+        first = meeting and not has_ended(call)  # a meeting join is settled only by a roster read
+        if not poll(settled, look, self.wait_timeout, self.wait_sleep, self.clock, self.sleep, look_first=first):
             self._show(call_id, seen[-1])
+            if lobby['in']:
+                return self._held(call_id, seen[-1])
+            hint = '' if not meeting else '. If the meeting holds the bot in its lobby without saying so: %s' % LOBBY_WAYS_OUT
             raise TaskFailure(
                 'call %s is still %s after wait_timeout=%ss; it was not hung up (its call_id is in '
-                'the result)' % (call_id, call_state(seen[-1]) or 'in no state', self.wait_timeout)
+                'the result)%s' % (call_id, call_state(seen[-1]) or 'in no state', self.wait_timeout, hint)
             )
+        self.result['in_lobby'] = lobby['in'] and not has_ended(seen[-1])
         return seen[-1]
+
+    def _held(self, call_id, call):
+        """The bot is still in the meeting's lobby at wait_timeout: fail, or (on_lobby=report) warn and return the call."""
+        self.result['in_lobby'] = True
+        message = (
+            'call %s: the meeting holds the bot in its lobby (still %s after wait_timeout=%ss, its own participant '
+            'isInLobby); nobody has admitted it, and it cannot invite anyone from there. It was not hung up (its call_id '
+            'is in the result). Ways out: %s' % (call_id, call_state(call) or 'in no state', self.wait_timeout, LOBBY_WAYS_OUT)
+        )
+        if self.on_lobby != 'report':
+            raise TaskFailure(message)
+        self.warn(message)
+        return call
 
     # state: absent ----------------------------------------------------------------------------
 

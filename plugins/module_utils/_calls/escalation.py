@@ -80,10 +80,10 @@ def joined_count(tiers, roster):
 
 
 def person_outcome(plan_status, wait_outcome, result_info, joined):
-    """The escalation's word for one person: joined, declined, no_answer, failed, ringing, paged, not_paged, unknown.
+    """The escalation's word for one person: joined, declined, no_answer, failed, in_lobby, ringing, paged, not_paged, unknown.
 
     ``plan_status``: the invite planner's (invited, present, pending, done_before, unknown, not_sent);
-    ``wait_outcome``: the waiter's (joined, failed, timeout, ringing) or None when not waited for;
+    ``wait_outcome``: the waiter's (joined, failed, in_lobby, timeout, ringing) or None when not waited for;
     ``joined``: the person is in the call now.
     """
     if joined or plan_status == 'present' or wait_outcome == 'joined':
@@ -97,6 +97,8 @@ def person_outcome(plan_status, wait_outcome, result_info, joined):
         if code in NO_ANSWER_CODES:
             return 'no_answer'
         return 'failed'
+    if wait_outcome == 'in_lobby':
+        return 'in_lobby'  # answered into the meeting's lobby, or listed there while rung: not joined
     if wait_outcome == 'timeout':
         return 'no_answer'
     if wait_outcome == 'ringing' or plan_status == 'pending':

@@ -102,3 +102,17 @@ def roster_presence(roster):
         for key in participant_keys(participant):
             presence[key] = presence.get(key, False) or joined
     return presence
+
+
+def bot_in_lobby(call, roster):
+    """Whether the roster lists the bot's own participant (the call's myParticipantId) as waiting in the lobby.
+
+    None when it cannot tell: no roster, no myParticipantId, or the bot not listed.
+    """
+    mine = (call or {}).get('myParticipantId')
+    if not mine or not isinstance(roster, list):
+        return None
+    for participant in roster:
+        if isinstance(participant, dict) and participant.get('id') == mine:
+            return bool(participant.get('isInLobby'))
+    return None

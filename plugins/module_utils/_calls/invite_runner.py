@@ -287,9 +287,9 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
     def wait(self, timeout, interval, stop=None):
         """Poll until everyone invited (or still rung by an earlier run) has an outcome.
 
-        Adds ``outcome`` (joined, failed or timeout; ``ringing`` when ``stop(roster)`` ended the wait
-        early) and ``result_info`` to each of them in ``participants``, and returns (failed labels,
-        timed-out labels). ``self.roster`` is the last roster read.
+        Adds ``outcome`` (joined, failed, in_lobby or timeout; ``ringing`` when ``stop(roster)`` ended the
+        wait early) and ``result_info`` to each of them in ``participants``, and returns (failed labels,
+        not-joined labels, each saying why). ``self.roster`` is the last roster read.
         """
         waiting = dict(
             (key, person['operation_id']) for key, person in self.people.items() if person['status'] in ('invited', 'pending') and person['operation_id']
@@ -310,7 +310,9 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             if outcome == 'failed':
                 failed.append(inv.label)
             elif outcome == 'timeout':
-                timed_out.append(inv.label)
+                timed_out.append('%s (still ringing)' % inv.label)
+            elif outcome == 'in_lobby':
+                timed_out.append('%s (waiting in the meeting\'s lobby: nobody admitted them)' % inv.label)
         self.result['wait_polls'] = waiter.polls
         return failed, timed_out
 

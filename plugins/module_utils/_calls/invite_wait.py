@@ -21,7 +21,7 @@ import time
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.poll import poll
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import roster_presence
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import result_info, status_of
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import PENDING_STATUSES, result_info, status_of
 
 
 # Stands for an operation known to have existed that Graph no longer serves: it has finished.
@@ -31,6 +31,15 @@ UNREADABLE_INFO = {
     'code': None,
     'subcode': None,
     'message': 'Graph did not serve this invite\'s operation and the participant is not in the roster: they may have declined, or may still be ringing.',
+}
+# Someone listed only in the lobby at the deadline: answered into a meeting that makes them wait (a phone without
+# dial-in bypass), or, where Graph lists people it still rings in the lobby, not yet answered. Not joined either way.
+IN_LOBBY_INFO = {
+    'code': None,
+    'subcode': None,
+    'message': 'Listed in the meeting\'s lobby (isInLobby) at the deadline: they answered and nobody admitted them (or, '
+    'where Graph lists people it still rings in the lobby, they have not answered). A bot cannot admit anyone; a person '
+    'in the meeting must, or the meeting must let them bypass the lobby (phones: dial-in bypass).',
 }
 # Listings in a row that must miss an operation before it counts as finished (one could lag).
 ABSENT_LISTINGS = 2
@@ -42,8 +51,10 @@ def decide(waiting, operations, roster):
     ``waiting``: {match key: operation id}. ``operations``: {operation id: operation, or VANISHED};
     an id missing, or None, means "not known this time". ``roster``: the participants, or None when
     not read. A person in the roster, not in the lobby, has joined; an operation that completed
-    means everyone in it joined; a failed one means those not in the roster failed, with its
-    resultInfo; a vanished one (finished, unreadable) means those not in a roster we did read failed.
+    means everyone in it joined, except those the roster lists only in the lobby (they answered into
+    a meeting that makes them wait: undecided until admitted); a failed one means those not in the
+    roster failed, with its resultInfo; a vanished one (finished, unreadable) means those not in a
+    roster we did read failed.
     """
     presence = roster_presence(roster)
     decided = {}
@@ -53,6 +64,8 @@ def decide(waiting, operations, roster):
             continue
         operation = operations.get(operation_id)
         status = status_of(operation)
+        if key in presence and status in ('completed', 'vanished'):
+            continue  # in the lobby: the invite reached them, nobody has let them in yet
         if status == 'completed':
             decided[key] = ('joined', None)
         elif status == 'failed':
@@ -90,9 +103,10 @@ class InviteWaiter:
     def wait(self, waiting, known=None, stop=None):
         """``waiting``: {match key: operation id}; ``known``: {operation id: operation} already read.
 
-        Returns {match key: (outcome, result_info)} with outcome joined, failed or timeout; or, once
-        ``stop(roster)`` is true after a poll (escalation: enough people joined), ``ringing`` for those
-        still undecided. ``self.roster`` is the last roster read.
+        Returns {match key: (outcome, result_info)} with outcome joined, failed, in_lobby (listed only in
+        the lobby at the deadline) or timeout; or, once ``stop(roster)`` is true after a poll (escalation:
+        enough people joined), ``ringing`` for those still undecided and not in the lobby. ``self.roster``
+        is the last roster read.
         """
         self.last.update(known or {})
         outcomes = {}
@@ -114,8 +128,14 @@ class InviteWaiter:
                 stopped.append(True)
 
         poll(lambda: len(outcomes) == len(waiting) or stopped, look, self.timeout, self.interval, self.clock, self.sleep, look_first=True)
+        lobby = roster_presence(self.roster)
         for key, operation_id in undecided().items():
-            outcomes[key] = ('ringing', None) if stopped else ('timeout', self._timeout_info(operation_id))
+            if key in lobby and not (stopped and status_of(self.last.get(operation_id)) in PENDING_STATUSES):
+                # Listed, so only in the lobby (joined would have been decided); an escalation that stopped early
+                # calls someone whose invite still runs "ringing", as before.
+                outcomes[key] = ('in_lobby', dict(IN_LOBBY_INFO))
+            else:
+                outcomes[key] = ('ringing', None) if stopped else ('timeout', self._timeout_info(operation_id))
         return outcomes
 
     def _read_operations(self, operation_ids):

@@ -25,6 +25,40 @@ ACCESS_POLICY_HINT = (
 )
 
 
+# Graph's lobbyBypassScope values (Microsoft Graph docs: lobbyBypassSettings resource type), unknownFutureValue aside.
+LOBBY_SCOPES = ('everyone', 'organization', 'organizationAndFederated', 'organizationExcludingGuests', 'invited', 'organizer')
+
+
+def lobby_settings(scope, dial_in_bypass):
+    """The lobbyBypassSettings a task asks for; InputError for a scope Graph does not know."""
+    if scope not in LOBBY_SCOPES:
+        raise InputError('lobby_bypass_scope must be one of %s; got %r' % (', '.join(LOBBY_SCOPES), scope))
+    if not isinstance(dial_in_bypass, bool):
+        raise InputError('lobby_dial_in_bypass must be true or false; got %r' % (dial_in_bypass,))
+    return {'scope': scope, 'isDialInBypassEnabled': dial_in_bypass}
+
+
+def lobby_of(meeting):
+    """The meeting's lobbyBypassSettings as Graph returned them: {'scope', 'isDialInBypassEnabled'} (None where missing)."""
+    settings = meeting.get('lobbyBypassSettings') if isinstance(meeting, dict) else None
+    settings = settings if isinstance(settings, dict) else {}
+    return {'scope': settings.get('scope'), 'isDialInBypassEnabled': settings.get('isDialInBypassEnabled')}
+
+
+def lobby_differs(meeting, wanted):
+    """Whether the meeting's lobby settings differ from ``wanted`` (scopes compare case-insensitively, as Graph's enums)."""
+    have = lobby_of(meeting)
+    return str(have['scope'] or '').lower() != wanted['scope'].lower() or have['isDialInBypassEnabled'] is not wanted['isDialInBypassEnabled']
+
+
+def lobby_line(settings):
+    """One line for --diff: ``lobbyBypassSettings: scope=everyone, isDialInBypassEnabled=true``."""
+    if settings is None:
+        return ''
+    dial_in = settings.get('isDialInBypassEnabled')
+    return 'lobbyBypassSettings: scope=%s, isDialInBypassEnabled=%s\n' % (settings.get('scope'), 'unknown' if dial_in is None else str(dial_in).lower())
+
+
 def _when(name, value):
     """``value`` parsed as ISO 8601 with a time zone; ValueError names the option."""
     try:
@@ -76,5 +110,6 @@ def meeting_result(meeting, organizer_id, tenant_id=None):
         chat_info=dict(thread_id=chat.get('threadId'), message_id=chat.get('messageId'), reply_chain_message_id=chat.get('replyChainMessageId')),
         join_meeting_id=join_settings.get('joinMeetingId'),
         passcode=join_settings.get('passcode'),
+        lobby_bypass_settings=dict(scope=lobby_of(meeting)['scope'], is_dial_in_bypass_enabled=lobby_of(meeting)['isDialInBypassEnabled']),
         meeting=coordinates,
     )

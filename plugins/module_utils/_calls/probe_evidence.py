@@ -20,7 +20,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import identities_of, match_key
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import bot_in_lobby, identities_of, match_key
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import FINISHED_STATUSES, PENDING_STATUSES
 
 # The requests as the timeline and the evidence sentences name them.
@@ -248,3 +248,29 @@ def _roster_text(entries):
     if not entries:
         return 'not listed'
     return ', '.join('%s (under %s)' % ('in the lobby' if entry['in_lobby'] else 'joined', '/'.join(entry['kinds'])) for entry in entries)
+
+
+def bot_lobby_answer(call, roster, roster_status=None):
+    """The lobby question, asked without paging anyone: is the bot's own participant waiting in the lobby?
+
+    From the call read first and the roster read with it (``roster_status``: the HTTP status when Graph refused the
+    roster). {"in_lobby": bool or None, "call_state", "bot_lobby": the emulator value it shows or None, "evidence"}.
+    A bot held in the lobby shows which form Graph uses (the call establishing, or established) for the emulator's
+    bot_lobby switch; a bot that is in shows nothing about that form.
+    """
+    state = (call or {}).get('state')
+    held = None if roster_status is not None else bot_in_lobby(call, roster)
+    answer = {'in_lobby': held, 'call_state': state, 'bot_lobby': None}
+    if roster_status is not None:
+        answer['evidence'] = '%s answered HTTP %s: the roster cannot show whether the bot waits in the lobby.' % (ROSTER, roster_status)
+    elif held is None:
+        answer['evidence'] = '%s did not list the bot\'s own participant (the call\'s myParticipantId).' % ROSTER
+    elif held:
+        answer['bot_lobby'] = 'established' if str(state).lower() == 'established' else 'establishing'
+        answer['evidence'] = (
+            '%s lists the bot\'s own participant with isInLobby true while the call is %s: the meeting holds the bot in '
+            'its lobby (emulator bot_lobby: %s). Someone in the meeting must admit it.' % (ROSTER, state, answer['bot_lobby'])
+        )
+    else:
+        answer['evidence'] = '%s lists the bot\'s own participant with isInLobby false: the bot is in the call, past any lobby.' % ROSTER
+    return answer

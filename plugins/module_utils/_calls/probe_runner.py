@@ -20,10 +20,11 @@ import uuid
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError, TaskFailure
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.poll import poll
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import CALL, read_call
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import CALL, ROSTER, read_call
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import FINISHED_STATUSES, PENDING_STATUSES
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.probe_evidence import (
     Evidence,
+    bot_lobby_answer,
     describe,
     listed_operations,
     roster_entries,
@@ -61,6 +62,7 @@ class Prober:  # pylint: disable=too-many-instance-attributes
         self.order = []
         self.changed = False
         self.invites_sent = 0
+        self.bot_lobby = None  # the lobby question's answer, from the first read
 
     # Requests, each recorded --------------------------------------------------------------------
 
@@ -119,8 +121,11 @@ class Prober:  # pylint: disable=too-many-instance-attributes
         """Every request of the probe, in order; the result."""
         call = self._read_call()
         self.evidence.call(call.get('state'), isinstance(call.get('chatInfo'), dict))
+        self.ask_lobby(call)
         problem = check_call(call, self.call_id)
         if problem:
+            if (self.bot_lobby or {}).get('in_lobby'):
+                problem += '. %s' % self.bot_lobby['evidence']
             raise TaskFailure(problem)
         self.list_operations()
         if self.mode == 'probe':
@@ -140,6 +145,17 @@ class Prober:  # pylint: disable=too-many-instance-attributes
             raise TaskFailure('call %s was not found (%s); nothing was sent' % (self.call_id, error.summary()), cause=error)
         view.raise_for(CALL)
         return view.call
+
+    def ask_lobby(self, call):
+        """The lobby question, read-only and in every mode: the roster of a live group call, read once, right after the
+        call (a call still establishing is asked too: that is one form a bot held in the lobby takes)."""
+        if not isinstance(call.get('chatInfo'), dict) or str(call.get('state') or '').lower() in ('terminating', 'terminated'):
+            return
+        view = read_call(self.client, self.call_id, parts=(ROSTER,))
+        refused = view.errors.get(ROSTER)
+        if refused is not None and refused.status is None:
+            raise refused  # no answer at all proves nothing
+        self.bot_lobby = bot_lobby_answer(call, view.roster, refused.status if refused is not None else None)
 
     def read_existing_operations(self):
         """Read-only: GET one finished and one running operation of the listing; re-list if the running one is 404."""
@@ -225,4 +241,5 @@ class Prober:  # pylint: disable=too-many-instance-attributes
             operations=[self.operations[op] for op in self.order],
             probe=probe_summary(self.probe, outcome, first, self.invites_sent, self.answer_timeout),
             timeline=[describe(obs) for obs in self.evidence.observations],
+            bot_lobby=self.bot_lobby,
         )

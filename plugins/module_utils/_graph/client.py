@@ -284,6 +284,13 @@ class GraphClient:
         meeting, status = self.exchange('POST', self.url('users', organizer_id, 'onlineMeetings', 'createOrGet'), body, idempotent=True)
         return meeting, status == 201
 
+    def update_meeting(self, organizer_id, meeting_id, body):
+        """PATCH …/onlineMeetings/{id} with the properties to change; the answer is the updated meeting.
+
+        Safe to send again: it sets values, it creates nothing.
+        """
+        return self.request('PATCH', self.url('users', organizer_id, 'onlineMeetings', meeting_id), body, idempotent=True)
+
 
 def _origin(url):
     parts = urlsplit(url)

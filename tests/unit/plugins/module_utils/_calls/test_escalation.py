@@ -69,6 +69,7 @@ def test_the_goal_counts_listed_people_in_the_call_out_of_the_lobby():
         ('invited', 'failed', {'code': 500}, False, 'failed'),
         ('invited', 'failed', None, False, 'failed'),
         ('invited', 'timeout', None, False, 'no_answer'),
+        ('invited', 'in_lobby', {'code': None}, False, 'in_lobby'),
         ('invited', 'ringing', None, False, 'ringing'),
         ('pending', None, None, False, 'ringing'),
         ('done_before', None, None, False, 'not_joined'),

@@ -12,6 +12,7 @@ import pytest
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_wait import (
+    IN_LOBBY_INFO,
     UNREADABLE_INFO,
     VANISHED,
     InviteWaiter,
@@ -35,6 +36,16 @@ def member(key, lobby=False, kind='user'):
         ('in the roster: joined', {A: 'op1'}, {'op1': {'status': 'Running'}}, [member(A)], {A: ('joined', None)}),
         ('listed under application still joined', {A: 'op1'}, {}, [member(A, kind='application')], {A: ('joined', None)}),
         ('in the lobby: undecided', {A: 'op1'}, {'op1': {'status': 'running'}}, [member(A, lobby=True)], {}),
+        ('completed into the lobby: not joined, undecided', {A: 'op1'}, {'op1': {'status': 'completed'}}, [member(A, lobby=True)], {}),
+        ('vanished while in the lobby: not failed, undecided', {A: 'op1'}, {'op1': VANISHED}, [member(A, lobby=True)], {}),
+        (
+            'completed, lobby and joined entries: joined',
+            {A: 'op1'},
+            {'op1': {'status': 'completed'}},
+            [member(A, lobby=True), member(A)],
+            {A: ('joined', None)},
+        ),
+        ('completed, roster not read: joined', {A: 'op1'}, {'op1': {'status': 'completed'}}, None, {A: ('joined', None)}),
         ('completed: joined even if already gone', {A: 'op1'}, {'op1': {'status': 'Completed'}}, [], {A: ('joined', None)}),
         (
             'failed: resultInfo with subCode spelling',
@@ -125,7 +136,7 @@ def test_only_undecided_operations_are_read():
 
 def test_timeout_within_the_deadline_plus_one_poll():
     clock = FakeClock(100.0)
-    client = FakeClient({'op1': [{'status': 'Running'}]}, [[member(A, lobby=True)]])
+    client = FakeClient({'op1': [{'status': 'Running'}]}, [[]])
     waiter = InviteWaiter(client, 'c', timeout=5, interval=2, clock=clock.clock, sleep=clock.sleep)
     outcomes = waiter.wait({A: 'op1'})
     assert outcomes == {A: ('timeout', None)}
@@ -218,3 +229,23 @@ def test_p2p_reads_no_roster():
     waiter = InviteWaiter(client, 'c', timeout=30, interval=1, read_roster=False, clock=clock.clock, sleep=clock.sleep)
     assert waiter.wait({A: 'op1'}) == {A: ('joined', None)}
     assert ('roster',) not in client.calls
+
+
+@pytest.mark.parametrize(
+    'name,status,stop,expected',
+    [
+        ('answered into the lobby, deadline', 'Completed', None, 'in_lobby'),
+        ('listed in the lobby, invite running, deadline', 'Running', None, 'in_lobby'),
+        ('answered into the lobby, escalation stopped', 'Completed', True, 'in_lobby'),
+        ('listed in the lobby, invite running, escalation stopped', 'Running', True, 'ringing'),
+    ],
+)
+def test_someone_only_in_the_lobby_at_the_end_is_not_joined(name, status, stop, expected):
+    clock = FakeClock(100.0)
+    client = FakeClient({'op1': [{'status': status}]}, [[member(A, lobby=True), member(B)]])
+    waiter = InviteWaiter(client, 'c', timeout=4, interval=2, clock=clock.clock, sleep=clock.sleep)
+    outcomes = waiter.wait({A: 'op1'}, stop=(lambda roster: True) if stop else None)
+    assert outcomes[A][0] == expected
+    assert outcomes[A][1] == (IN_LOBBY_INFO if expected == 'in_lobby' else None)
+    if stop is None:
+        assert clock.now - 100.0 == 4, 'it waited for someone to admit them until the deadline'

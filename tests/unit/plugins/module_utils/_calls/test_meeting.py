@@ -10,7 +10,14 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.meeting import create_or_get_body, meeting_result
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.meeting import (
+    create_or_get_body,
+    lobby_differs,
+    lobby_line,
+    lobby_settings,
+    meeting_result,
+)
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
 
 ORGANIZER = '1f35f2e6-9cab-44ad-8d5a-b74c14720000'
 
@@ -60,3 +67,32 @@ def test_the_result_plugs_into_graph_call():
     assert (result['meeting_id'], result['join_meeting_id'], result['passcode']) == ('MSpk', '1234567890', 'abc')
     del meeting['chatInfo']
     assert meeting_result(meeting, ORGANIZER)['meeting'] == {'join_meeting_id': '1234567890', 'passcode': 'abc', 'tenant_id': None}
+
+
+@pytest.mark.parametrize(
+    'have,scope,dial_in,differs',
+    [
+        ({'scope': 'everyone', 'isDialInBypassEnabled': True}, 'everyone', True, False),
+        ({'scope': 'Everyone', 'isDialInBypassEnabled': True}, 'everyone', True, False),
+        ({'scope': 'organization', 'isDialInBypassEnabled': False}, 'everyone', True, True),
+        ({'scope': 'everyone', 'isDialInBypassEnabled': False}, 'everyone', True, True),
+        ({'scope': 'organization', 'isDialInBypassEnabled': False}, 'organization', False, False),
+        (None, 'everyone', True, True),
+        ({'scope': 'everyone'}, 'everyone', True, True),
+    ],
+)
+def test_a_meeting_is_brought_to_the_lobby_settings_asked_for(have, scope, dial_in, differs):
+    meeting = {'id': 'm'} if have is None else {'id': 'm', 'lobbyBypassSettings': have}
+    assert lobby_differs(meeting, lobby_settings(scope, dial_in)) is differs
+
+
+@pytest.mark.parametrize('scope,dial_in,rule', [('anyone', True, 'lobby_bypass_scope must be one of'), ('everyone', 'yes', 'lobby_dial_in_bypass')])
+def test_lobby_settings_graph_would_refuse_are_refused_first(scope, dial_in, rule):
+    with pytest.raises(InputError, match=rule):
+        lobby_settings(scope, dial_in)
+
+
+def test_the_lobby_is_returned_and_shown():
+    result = meeting_result({'id': 'm', 'lobbyBypassSettings': {'scope': 'everyone', 'isDialInBypassEnabled': True}}, 'o')
+    assert result['lobby_bypass_settings'] == {'scope': 'everyone', 'is_dial_in_bypass_enabled': True}
+    assert lobby_line({'scope': 'organization', 'isDialInBypassEnabled': False}) == 'lobbyBypassSettings: scope=organization, isDialInBypassEnabled=false\n'
