@@ -316,12 +316,19 @@ def create_or_get(req, state, version, user_key):
 def get_meeting(req, state, version, user_key, meeting_id):  # pylint: disable=unused-argument
     """GET /users/{userId}/onlineMeetings/{meetingId}: a meeting that user organizes; 404 otherwise."""
     with state.lock:
-        user = _resolve_user(state, user_key)
-        _check_access_policy(state, user, "Get")
-        meeting = state.meetings.get(meeting_id)
-        if meeting is None or (meeting.organizer_id or "").lower() != user["id"].lower():
-            raise GraphError(404, "itemNotFound", "The meeting was not found.")
+        user, meeting = _organized_meeting(state, user_key, meeting_id, "Get")
         return Response(200, _entity(state, version, user, meeting))
+
+
+def _organized_meeting(state, user_key, meeting_id, action):
+    """(organizer, meeting) for a route on one user's meeting: their access policy allows ``action``, and the meeting is
+    theirs (404 otherwise). The caller holds ``state.lock``."""
+    user = _resolve_user(state, user_key)
+    _check_access_policy(state, user, action)
+    meeting = state.meetings.get(meeting_id)
+    if meeting is None or (meeting.organizer_id or "").lower() != user["id"].lower():
+        raise GraphError(404, "itemNotFound", "The meeting was not found.")
+    return user, meeting
 
 
 def _check_patch(body):
@@ -347,11 +354,7 @@ def update_meeting(req, state, version, user_key, meeting_id):
         raise GraphError(415, "UnsupportedMediaType", "Content-Type must be application/json.")
     body = _check_patch(req.json())
     with state.lock:
-        user = _resolve_user(state, user_key)
-        _check_access_policy(state, user, "Update")
-        meeting = state.meetings.get(meeting_id)
-        if meeting is None or (meeting.organizer_id or "").lower() != user["id"].lower():
-            raise GraphError(404, "itemNotFound", "The meeting was not found.")
+        user, meeting = _organized_meeting(state, user_key, meeting_id, "Update")
         if "startDateTime" in body or "endDateTime" in body:
             start, end = meeting_times(state, body.get("startDateTime", meeting.resource["startDateTime"]), body.get("endDateTime"))
             meeting.resource["startDateTime"], meeting.resource["endDateTime"] = format_time(start), format_time(end)

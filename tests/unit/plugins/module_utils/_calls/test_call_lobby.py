@@ -20,6 +20,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.probe_evidenc
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_runner import CallRunner
 
 from fake_time import FakeClock
+from scripted import next_answer
 
 ME = 'p-bot'
 JOIN = {'meetingInfo': {'@odata.type': '#microsoft.graph.organizerMeetingInfo'}, 'chatInfo': {'threadId': 't'}}
@@ -41,22 +42,15 @@ class FakeClient:
         self.calls, self.rosters = list(calls), list(rosters)
         self.reads = 0
 
-    @staticmethod
-    def _next(timeline):
-        value = timeline.pop(0) if len(timeline) > 1 else timeline[0]
-        if isinstance(value, GraphError):
-            raise value
-        return value
-
     def create_call(self, body):
         return call('establishing')
 
     def get_call(self, call_id):
         self.reads += 1
-        return self._next(self.calls)
+        return next_answer(self.calls)
 
     def list_participants(self, call_id):
-        return self._next(self.rosters)
+        return next_answer(self.rosters)
 
     def parallel(self, *reads):
         answers = []

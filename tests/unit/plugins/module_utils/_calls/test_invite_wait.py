@@ -20,6 +20,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_wait i
 )
 
 from fake_time import FakeClock
+from scripted import next_answer
 
 A = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
 B = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
@@ -94,24 +95,17 @@ class FakeClient:
         self.rosters = rosters
         self.calls = []
 
-    @staticmethod
-    def _next(timeline):
-        value = timeline.pop(0) if len(timeline) > 1 else timeline[0]
-        if isinstance(value, GraphError):
-            raise value
-        return value
-
     def list_operations(self, call_id):
         self.calls.append(('list',))
-        return self._next(self.operations['list'])
+        return next_answer(self.operations['list'])
 
     def get_operation(self, call_id, operation_id):
         self.calls.append(('op', operation_id))
-        return self._next(self.operations[operation_id])
+        return next_answer(self.operations[operation_id])
 
     def list_participants(self, call_id):
         self.calls.append(('roster',))
-        return self._next(self.rosters)
+        return next_answer(self.rosters)
 
 
 def not_found():
