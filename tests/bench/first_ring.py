@@ -38,6 +38,7 @@ def bridge_play(connection, incident):
                 {
                     'role': 'msgraph.calls.incident_bridge',
                     'vars': {
+                        'incident_bridge_incident_id': incident,
                         'incident_bridge_organizer': ORGANIZER,
                         'incident_bridge_subject': incident,
                         'incident_bridge_callback_uri': 'https://bot.contoso.com/api/calling',
