@@ -72,7 +72,7 @@ def first_ring(workdir, emulators, repeats, progress):
     for name, emu in emulators.items():
         emu.add_user(id=ORGANIZER, userPrincipalName='ic@contoso.com', displayName='Incident commander')
         current = emu.config()
-        before = {key: current[key] for key in ('call_establish_after', 'invite_outcome')}
+        saved = {key: current[key] for key in ('call_establish_after', 'invite_outcome')}
         emu.config(call_establish_after=0, invite_outcome={'result': 'answer', 'after': 0})
         waits, graph, trips, tokens = [], [], [], []
         for repeat in range(1, repeats + 1):
@@ -90,7 +90,7 @@ def first_ring(workdir, emulators, repeats, progress):
             trips.append(round_trips([e for e in before if is_graph(e)]))
             tokens.append(len([e for e in before if is_token_service(e)]))
             progress('first ring, %s, repeat %d: %.2f s, %d Graph requests before it' % (name, repeat, waits[-1], graph[-1]))
-        emu.config(**before)  # the scale runs after this one see the emulator as it was
+        emu.config(**saved)  # the scale runs after this one see the emulator as it was
         if waits:
             counts = [fmt(median(values), '%.0f') for values in (graph, trips, tokens)]
             table.add(name, fmt(median(waits), '%.2f'), fmt(min(waits), '%.2f'), *counts)
