@@ -33,7 +33,7 @@ PYTHON ?= $(shell python3.11 -c 'import sys; print(sys.executable)' 2>/dev/null 
 VENV       := $(CURDIR)/.venv
 VENV_PY    := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.requirements.stamp
-REQ_FILES  := requirements.txt tests/requirements.txt tests/emulator/requirements.txt
+REQ_FILES  := requirements.txt tests/requirements.txt tests/emulator/requirements.txt extensions/eda/requirements.txt
 
 # ansible_collections/msgraph/calls -> repository root, for ansible-playbook/ansible-doc and imports.
 COLLECTIONS := $(CURDIR)/.tmp/collections
