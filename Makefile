@@ -5,6 +5,7 @@
 #   make lint         ansible-lint (production profile), ruff check and format --check, antsibull-docs
 #                     lint-collection-docs, in .tmp/lint-venv
 #   make units        pytest tests/unit
+#   make eda-venv     ansible-rulebook in .tmp/eda-venv, for the event-driven integration tests (make integration needs it)
 #   make integration  pytest tests/integration, TEST_WORKERS processes at once (each with its own emulator)
 #   make floors       the lowest declared versions of every dependency in .tmp/floors-venv: units + a few
 #                     integration tests (tests/utils/floors.py pins them from the requirement files)
@@ -58,7 +59,7 @@ TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); n=$$((n * 8)); echo $
 
 header = @printf '\n==== %s ====\n' "$(1)"
 
-.PHONY: help venv sanity lint units integration floors artefact targets test demo bench clean role-specs
+.PHONY: help venv eda-venv sanity lint units integration floors artefact targets test demo bench clean role-specs
 
 help:
 	@sed -n '3,/^$$/s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
@@ -94,9 +95,21 @@ units: venv
 	$(call header,units: pytest tests/unit)
 	@$(TEST_ENV) "$(VENV_PY)" -m pytest -n $(UNIT_WORKERS) --dist loadfile tests/unit $(PYTEST_ARGS)
 
-integration: venv
+integration: venv eda-venv
 	$(call header,integration: pytest tests/integration)
-	@$(TEST_ENV) "$(VENV_PY)" -m pytest -n $(TEST_WORKERS) --dist worksteal tests/integration $(PYTEST_ARGS)
+	@$(TEST_ENV) EDA_VENV="$(EDA_VENV)" "$(VENV_PY)" -m pytest -n $(TEST_WORKERS) --dist worksteal tests/integration $(PYTEST_ARGS)
+
+# ansible-rulebook (JDK 17 on PATH or JAVA_HOME) for the event-driven tests, in a venv of its own: its pins
+# must not move the test venv's packages (tests/eda-requirements.txt).
+EDA_VENV  := $(CURDIR)/.tmp/eda-venv
+EDA_STAMP := $(EDA_VENV)/.requirements.stamp
+eda-venv: $(EDA_STAMP)
+$(EDA_STAMP): tests/eda-requirements.txt extensions/eda/requirements.txt
+	$(call header,eda-venv: ansible-rulebook in .tmp/eda-venv)
+	@test -x "$(EDA_VENV)/bin/python" || "$(PYTHON)" -m venv "$(EDA_VENV)"
+	@"$(EDA_VENV)/bin/python" -m pip install --disable-pip-version-check -q -r tests/eda-requirements.txt
+	@"$(EDA_VENV)/bin/ansible-rulebook" --version | head -1
+	@touch "$@"
 
 # ansible-lint (production profile, .ansible-lint), ruff (ruff.toml) and antsibull-docs (docs/docsite, plugin docs),
 # from tests/lint-requirements.txt in a virtual environment of their own.
