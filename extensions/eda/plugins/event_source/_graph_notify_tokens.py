@@ -100,7 +100,7 @@ class KeyStore:
 
 def bearer_token(authorization):
     """The token of an ``Authorization: Bearer`` header, or ``Refused(401)``."""
-    scheme, _, token = (authorization or "").partition(" ")
+    scheme, dummy, token = (authorization or "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise Refused(401, "no bearer token")

@@ -137,12 +137,14 @@ import logging  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
 
-# ansible-rulebook loads this file by path: the helpers beside it are found through its folder.
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# ansible-rulebook runs this file by path (runpy), not as a package member: the helpers beside it are found through
+# its folder, on sys.path only while they are imported.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, _HERE)
 try:
     from _graph_notify_listener import serve  # noqa: E402  pylint: disable=import-error
 finally:
-    sys.path.pop(0)
+    sys.path.remove(_HERE)
 
 logger = logging.getLogger(__name__)
 

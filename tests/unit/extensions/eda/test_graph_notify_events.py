@@ -5,7 +5,8 @@
 """Notification items -> events: every documented shape, the roster in both plausible forms (whole, or who came and
 went), codes as integers, and the same keys on every event."""
 
-import harness  # noqa: F401  (puts the source's folder on sys.path)
+# The harness puts the source's folder on sys.path.
+import harness  # noqa: F401  pylint: disable=unused-import
 from _graph_notify_events import EVENT_KEYS, EventMapper  # pylint: disable=import-error
 
 CALL = "/communications/calls/421f0b00-1b3c-4b6a-9c6e-0d9f5b7a2c11"
