@@ -269,7 +269,7 @@ SETTINGS.update(
 )
 
 
-# --- Call notifications to the callbackUri (notifier.py, notify_signing.py; graph-api.md 16) ----------------
+# --- Call notifications to the callbackUri (notifier.py, notify_signing.py) ----------------
 # Off by default: calls seeded or created by tests name callback URIs nobody listens on.
 
 NOTIFICATION_DROP_KINDS = ("all", "call_state", "participants", "invite")

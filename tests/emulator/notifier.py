@@ -2,7 +2,8 @@
 
 A background thread (every SWEEP_SECONDS of real time) brings each such call up to the emulator clock (as any read
 would: lifecycle.advance) and compares it with what it last notified: the call's state, its roster, its finished
-invite operations. Each change becomes an item of ``{"value": [...]}`` in the shapes of graph-api.md 16:
+invite operations. Each change becomes an item of ``{"value": [...]}`` in the shapes of the
+Microsoft Graph v1.0 reference's notification examples (call, participant, inviteParticipantsOperation):
 
 - ``updated`` on ``/communications/calls/{id}`` with the call (state establishing, established, terminating);
   an end is ``updated`` terminating then ``deleted`` terminated with its ``resultInfo``;

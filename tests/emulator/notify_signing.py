@@ -1,6 +1,7 @@
 """The test issuer of call notifications: its keys (served as a JWKS), its OpenID document, and the tokens it signs.
 
-Graph signs each notification with ``Authorization: Bearer <JWT>`` (graph-api.md 16): RS256 by a key the OpenID
+Graph signs each notification with ``Authorization: Bearer <JWT>`` (Microsoft's Teams calling samples,
+AuthenticationProvider.ValidateInboundRequestAsync): RS256 by a key the OpenID
 document's ``jwks_uri`` names, ``iss`` https://api.botframework.com, ``aud`` the bot's app id, ``tid``. Config
 notification_signing makes the emulator sign wrongly in each way a receiver must refuse (or rotate its key, which a
 receiver must follow). The times in a token are the machine's (``time.time()``), not the emulator clock's: the

@@ -4,7 +4,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """One event per item of a Graph notification's ``value[]``, with stable keys (documented in the source's DOCUMENTATION).
 
-Graph documents the shapes by example only (graph-api.md 16): a call resource (``state``, ``resultInfo`` when
+Graph documents the shapes by example only (the call, participant and inviteParticipantsOperation pages of the
+Microsoft Graph v1.0 reference, and the Teams calling samples): a call resource (``state``, ``resultInfo`` when
 terminated), an inviteParticipantsOperation (``status``, ``clientContext``, ``resultInfo``), the roster. Whether a roster
 notification carries the whole roster (``updated``) or only who came and went (``created``/``deleted``) is not
 documented: both are read, and ``joined``/``left`` are relative to the last roster this listener saw for the call.
