@@ -136,7 +136,7 @@ floors: venv
 	@"$(FLOORS_VENV)/bin/python" -c 'import sys; print("floors:", sys.argv[1:])' $$(cat "$(FLOORS_VENV)/floors.txt")
 	@PATH="$(FLOORS_VENV)/bin:$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests$${PYTHONPATH:+:$$PYTHONPATH}" \
 		ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" \
-		sh -c '"$$0" -m pytest -q tests/unit/plugins tests/unit/roles && "$$0" -m pytest -q -n $(UNIT_WORKERS) -m floors tests/integration' \
+		sh -c '"$$0" -m pytest -q tests/unit/plugins tests/unit/roles tests/unit/extensions && "$$0" -m pytest -q -n $(UNIT_WORKERS) -m floors tests/integration' \
 		"$(FLOORS_VENV)/bin/python"
 
 # ansible-test integration targets, one per module and role, in a copied tree against an emulator started for the run.
