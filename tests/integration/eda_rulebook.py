@@ -59,6 +59,30 @@ def alert(incident, status='firing', severity='critical'):
     }
 
 
+def invited(emu, user):
+    """clientContexts of the invites sent for ``user``, oldest first."""
+    return [
+        r['body'].get('clientContext')
+        for r in emu.requests()
+        if r['method'] == 'POST' and r['path'].endswith('/participants/invite') and user in str(r.get('body'))
+    ]
+
+
+def joins(emu):
+    """The POST /communications/calls requests (each joins a bridge call)."""
+    return [r for r in emu.requests() if r['method'] == 'POST' and r['path'].rstrip('/').endswith('/communications/calls')]
+
+
+def bridge_calls(emu, incident):
+    """The calls of ``incident`` (their callbackUri ends with /<incident>), oldest first, as the admin API shows them."""
+    return [call for call in emu.admin('GET', '/calls')['value'] if (call.get('callbackUri') or '').endswith('/' + incident)]
+
+
+def delivered(emu, call_id, kind):
+    """The notification POSTs of ``call_id`` carrying a ``kind`` item (call_state, participants, invite) that were answered."""
+    return [entry for entry in emu.notifications() if entry.get('call_id') == call_id and kind in entry.get('kinds', ()) and 'status' in entry]
+
+
 class Rulebook(object):
     """``with Rulebook(emu, tmp_path, tiers) as rb``: ansible-rulebook started, both its listeners answering."""
 
@@ -102,7 +126,9 @@ class Rulebook(object):
         command = [rulebook_command(), '--rulebook', RULEBOOK, '-i', str(self.inventory), '--vars', str(self.vars_path), '--print-events']
         self._log = open(str(self.log_path), 'w')  # pylint: disable=consider-using-with
         # A session of its own: the playbooks it starts are stopped with it (killpg), never by name.
-        self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT, env=env, start_new_session=True)  # pylint: disable=consider-using-with
+        self.process = subprocess.Popen(  # pylint: disable=consider-using-with
+            command, stdout=self._log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
         self._wait_listening()
         return self
 
@@ -137,6 +163,14 @@ class Rulebook(object):
         )
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status
+
+    def plays(self, name):
+        """How many times the play ``name`` started (ansible-rulebook prints each run's output)."""
+        return self.output().count('PLAY [%s]' % name)
+
+    def recaps(self):
+        """How many playbook runs ended."""
+        return self.output().count('PLAY RECAP')
 
     def wait_for(self, predicate, what, timeout=120):
         """Poll ``predicate`` (the timeout only ends a hung test; nothing is asserted about speed)."""

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from eda_rulebook import ORGANIZER, TIER1, TIER2, Rulebook, alert
+from eda_rulebook import ORGANIZER, TIER1, TIER2, Rulebook, alert, invited, joins
 
 NEXT_TIER_PLAY = 'Page the next tier after a failed invite'
 
@@ -26,19 +26,6 @@ def tiers(wait_timeout):
         {'name': 'primary', 'participants': [{'user': TIER1}], 'wait_timeout': wait_timeout},
         {'name': 'secondary', 'participants': [{'user': TIER2}], 'wait_timeout': wait_timeout},
     ]
-
-
-def invited(emu, user):
-    """clientContexts of the invites sent for ``user``."""
-    return [
-        r['body'].get('clientContext')
-        for r in emu.requests()
-        if r['method'] == 'POST' and r['path'].endswith('/participants/invite') and user in str(r.get('body'))
-    ]
-
-
-def joins(emu):
-    return [r for r in emu.requests() if r['method'] == 'POST' and r['path'].rstrip('/').endswith('/communications/calls')]
 
 
 def setup(emu, decline_after=0, **config):
@@ -100,7 +87,7 @@ def test_an_alert_opens_the_bridge_once_and_a_decline_notification_pages_tier_2(
 @pytest.mark.parametrize(
     'config, seen',
     [
-        ({'notification_signing': 'bad_signature'}, lambda log: refused_only(log)),
+        ({'notification_signing': 'bad_signature'}, refused_only),
         ({'notification_drop': ['invite']}, lambda log: any(e.get('dropped') and e['kinds'] == ['invite'] for e in log)),
     ],
     ids=['wrongly-signed', 'dropped'],
