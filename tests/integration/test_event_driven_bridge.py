@@ -19,6 +19,7 @@ import pytest
 from eda_rulebook import ORGANIZER, TIER1, TIER2, Rulebook, alert, invited, joins
 
 NEXT_TIER_PLAY = 'Page the next tier after a failed invite'
+BYSTANDER = '4c3b2a19-0f8e-4d7c-b6a5-948372615a0b'
 
 
 def tiers(wait_timeout):
@@ -102,3 +103,32 @@ def test_without_the_notification_polling_still_ends_the_escalation_right(emu, t
         assert len(invited(emu, TIER1)) == 1 and len(invited(emu, TIER2)) == 1, 'tier 2 paged once, by polling'
         assert seen(emu.notifications())
         assert NEXT_TIER_PLAY not in output
+
+
+def test_a_decline_delivered_twice_and_before_an_older_roster_pages_tier_2_once(emu, tmp_path):
+    # A bystander is in the incident's meeting (seeded before the rulebook's createOrGet finds it). Once the bridge
+    # waits, every notification POST is sent twice and pairwise swapped: the bystander's leaving (held back) goes
+    # out after tier 1's decline (the POST after it). Graph may deliver a notification more than once and out of order.
+    setup(emu, decline_after=30)
+    emu.add_meeting(ORGANIZER, external_id='INC-44', participants=[{'user': {'id': BYSTANDER, 'displayName': 'Bystander'}}])
+    with Rulebook(emu, tmp_path, tiers(wait_timeout=3600), wait_sleep=300) as rulebook:
+        assert rulebook.post_alert(alert('INC-44')) == 200
+        rulebook.wait_for(lambda: invited(emu, TIER1), 'tier 1 paged')
+        quiet(emu, rulebook)
+        rulebook.wait_for(lambda: emu.notification_counts()['pending'] == 0, 'the notifications so far delivered')
+        [call] = [entry for entry in emu.admin('GET', '/calls')['value']]
+        before = len(emu.notifications())
+        emu.config(notification_reorder=True, notification_duplicate=True)
+        emu.leave(call['id'], BYSTANDER)
+        emu.wait_sweeps()  # the leaving is queued (and held back) before the decline is due
+        emu.clock(advance=30)
+        rulebook.wait_for(lambda: emu.notification_counts()['pending'] == 0 and len(emu.notifications()) >= before + 4, 'both POSTs sent twice')
+        sent = emu.notifications()[before:]
+        assert [entry['kinds'] for entry in sent] == [['invite']] * 2 + [['participants']] * 2, sent
+        assert {entry.get('status') for entry in sent} == {202}
+        # Both copies of the decline reached the rules, and so did the older roster behind them (arrival order).
+        rulebook.wait_for(lambda: rulebook.output().count("'kind': 'invite_failed'") == 2, 'both copies of the decline received')
+        rulebook.wait_for(lambda: task_status(rulebook.output(), 'Page the next tier now') == 'changed', 'the next-tier play paging')
+        rulebook.wait_for(lambda: rulebook.recaps() >= 1, 'the next-tier play finished')
+        assert len(invited(emu, TIER2)) == 1, 'tier 2 paged once'
+        assert rulebook.plays(NEXT_TIER_PLAY) == 1, rulebook.output()
