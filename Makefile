@@ -7,7 +7,8 @@
 #   make units        pytest tests/unit
 #   make eda-venv     ansible-rulebook in .tmp/eda-venv, for the event-driven integration tests (make integration needs it)
 #   make integration  pytest tests/integration, TEST_WORKERS processes at once (each with its own emulator)
-#   make floors       the lowest declared versions of every dependency in .tmp/floors-venv: units + a few
+#   make floors       the lowest declared versions of every dependency in .tmp/floors-venv: units (the event source's
+#                     too) + a few
 #                     integration tests (tests/utils/floors.py pins them from the requirement files)
 #   make targets      ansible-test integration (tests/integration/targets/) against an emulator it starts
 #                     (tests/utils/run_targets.py); make targets TARGETS="graph_call_info" for some
@@ -16,7 +17,8 @@
 #   make test         venv, then integration, with sanity, lint, floors, units, artefact and targets beside it; all run, fails if
 #                     any failed
 #   make demo         venv, then tests/demo/run_demo.py
-#   make bench        venv, then tests/bench/run_bench.py: per-task figures beside Ansible's floor (docs/performance.md)
+#   make bench        venv and eda-venv, then tests/bench/run_bench.py: per-task figures beside Ansible's floor, and the
+#                     event-driven bridge's latencies with and without notifications (docs/performance.md)
 #   make role-specs   regenerate the participant entries of roles/*/meta/argument_specs.yml from the module
 #   make clean        remove .venv, .tmp and test output
 #
@@ -108,7 +110,7 @@ $(EDA_STAMP): tests/eda-requirements.txt extensions/eda/requirements.txt
 	$(call header,eda-venv: ansible-rulebook in .tmp/eda-venv)
 	@test -x "$(EDA_VENV)/bin/python" || "$(PYTHON)" -m venv "$(EDA_VENV)"
 	@"$(EDA_VENV)/bin/python" -m pip install --disable-pip-version-check -q -r tests/eda-requirements.txt
-	@"$(EDA_VENV)/bin/ansible-rulebook" --version | head -1
+	@"$(EDA_VENV)/bin/ansible-rulebook" --version > "$(EDA_VENV)/version.txt" && head -1 "$(EDA_VENV)/version.txt"
 	@touch "$@"
 
 # ansible-lint (production profile, .ansible-lint), ruff (ruff.toml) and antsibull-docs (docs/docsite, plugin docs),
@@ -186,9 +188,9 @@ demo: venv
 	@$(TEST_ENV) "$(VENV_PY)" tests/demo/run_demo.py
 
 # Figures only: timing never fails it; a failed play or a wrong correctness count (a duplicate invite) does.
-bench: venv
+bench: venv eda-venv
 	$(call header,bench: tests/bench/run_bench.py)
-	@$(TEST_ENV) "$(VENV_PY)" tests/bench/run_bench.py
+	@$(TEST_ENV) EDA_VENV="$(EDA_VENV)" "$(VENV_PY)" tests/bench/run_bench.py
 
 clean:
 	rm -rf .venv .tmp tests/output .pytest_cache
