@@ -159,9 +159,9 @@ artefact: venv
 TEST_LOGS := $(CURDIR)/.tmp/test-logs
 BESIDE    := sanity lint floors units artefact targets
 test: venv
-	@mkdir -p "$(TEST_LOGS)"; failed=""; start=$$SECONDS; pids=""; \
+	@mkdir -p "$(TEST_LOGS)"; rm -f "$(TEST_LOGS)"/*.rc; failed=""; start=$$SECONDS; pids=""; \
 	for stage in $(BESIDE); do \
-		( s=$$SECONDS; $(MAKE) $$stage > "$(TEST_LOGS)/$$stage.log" 2>&1; echo $$? > "$(TEST_LOGS)/$$stage.rc"; \
+		( s=$$SECONDS; $(MAKE) $$stage > "$(TEST_LOGS)/$$stage.log" 2>&1 && rc=0 || rc=$$?; echo $$rc > "$(TEST_LOGS)/$$stage.rc"; \
 		  echo $$((SECONDS - s)) > "$(TEST_LOGS)/$$stage.seconds" ) & pids="$$pids $$!"; \
 		echo "---- $$stage: started beside the other stages (log: .tmp/test-logs/$$stage.log)"; \
 	done; \

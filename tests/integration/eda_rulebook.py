@@ -83,6 +83,50 @@ def delivered(emu, call_id, kind):
     return [entry for entry in emu.notifications() if entry.get('call_id') == call_id and kind in entry.get('kinds', ()) and 'status' in entry]
 
 
+def descendants(pid):
+    """The ids of every process below ``pid`` (Linux: read from /proc)."""
+    children = {}
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            try:
+                with open('/proc/%s/stat' % entry) as handle:
+                    # "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'.
+                    ppid = int(handle.read().rpartition(')')[2].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue  # gone meanwhile
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def stop_all(pids, timeout=15):
+    """SIGTERM each of ``pids``, then SIGKILL those still there after ``timeout`` seconds (a guard, not a measure)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+        end = time.monotonic() + timeout
+        while pids and time.monotonic() < end:
+            pids = [pid for pid in pids if os.path.exists('/proc/%d' % pid) and not _zombie(pid)]
+            time.sleep(0.1)
+        if not pids:
+            return
+
+
+def _zombie(pid):
+    try:
+        with open('/proc/%d/stat' % pid) as handle:
+            return handle.read().rpartition(')')[2].split()[0] == 'Z'
+    except OSError:
+        return False
+
+
 class Rulebook(object):
     """``with Rulebook(emu, tmp_path, tiers) as rb``: ansible-rulebook started, both its listeners answering."""
 
@@ -123,6 +167,8 @@ class Rulebook(object):
         env = dict(os.environ)
         env['PATH'] = os.pathsep.join([os.path.join(EDA_VENV, 'bin'), env.get('PATH', '')])
         env.update({'MSGRAPH_TOKEN_CACHE': 'false', 'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_LOCALHOST_WARNING': '0', 'PYTHONUNBUFFERED': '1'})
+        # ansible-rulebook's private data directories (one per playbook run) go with the test's files.
+        env['TMPDIR'] = str(self.tmp_path)
         command = [rulebook_command(), '--rulebook', RULEBOOK, '-i', str(self.inventory), '--vars', str(self.vars_path), '--print-events']
         self._log = open(str(self.log_path), 'w')  # pylint: disable=consider-using-with
         # A session of its own: the playbooks it starts are stopped with it (killpg), never by name.
@@ -145,8 +191,15 @@ class Rulebook(object):
                     time.sleep(0.1)
 
     def __exit__(self, *exc_info):
+        # ansible-runner starts each playbook in a session of its own, out of reach of killpg: an escalation left
+        # running would go on polling this emulator into the next test. Freeze the rulebook (it starts nothing more),
+        # note every process below it, then stop them all, each by its id.
         if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGSTOP)
+            below = descendants(self.process.pid)
             os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, signal.SIGCONT)
+            stop_all(below)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:

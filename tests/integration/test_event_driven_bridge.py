@@ -116,7 +116,7 @@ def test_a_decline_delivered_twice_and_before_an_older_roster_pages_tier_2_once(
         rulebook.wait_for(lambda: invited(emu, TIER1), 'tier 1 paged')
         quiet(emu, rulebook)
         rulebook.wait_for(lambda: emu.notification_counts()['pending'] == 0, 'the notifications so far delivered')
-        [call] = [entry for entry in emu.admin('GET', '/calls')['value']]
+        [call] = emu.admin('GET', '/calls')['value']
         before = len(emu.notifications())
         emu.config(notification_reorder=True, notification_duplicate=True)
         emu.leave(call['id'], BYSTANDER)
