@@ -144,6 +144,8 @@ def eda_table(samples):
     )
     table.notes.append(
         'Without notifications the escalation finds the decline on its next read (every bridge_wait_sleep s); with them the '
-        'decline notification also starts the next-tier play, which pages when it gets there first.'
+        'decline notification also starts the next-tier play, which pages when it gets there first. The bench declines '
+        'as soon as tier 1 is paged, when the escalation has just read the call: polling\'s worst case, a whole '
+        'bridge_wait_sleep (a decline at a random moment waits half of it on average).'
     )
     return table
