@@ -5,8 +5,10 @@
 #   make lint         ansible-lint (production profile), ruff check and format --check, antsibull-docs
 #                     lint-collection-docs, in .tmp/lint-venv
 #   make units        pytest tests/unit
+#   make eda-venv     ansible-rulebook in .tmp/eda-venv, for the event-driven integration tests (make integration needs it)
 #   make integration  pytest tests/integration, TEST_WORKERS processes at once (each with its own emulator)
-#   make floors       the lowest declared versions of every dependency in .tmp/floors-venv: units + a few
+#   make floors       the lowest declared versions of every dependency in .tmp/floors-venv: units (the event source's
+#                     too) + a few
 #                     integration tests (tests/utils/floors.py pins them from the requirement files)
 #   make targets      ansible-test integration (tests/integration/targets/) against an emulator it starts
 #                     (tests/utils/run_targets.py); make targets TARGETS="graph_call_info" for some
@@ -15,7 +17,8 @@
 #   make test         venv, then integration, with sanity, lint, floors, units, artefact and targets beside it; all run, fails if
 #                     any failed
 #   make demo         venv, then tests/demo/run_demo.py
-#   make bench        venv, then tests/bench/run_bench.py: per-task figures beside Ansible's floor (docs/performance.md)
+#   make bench        venv and eda-venv, then tests/bench/run_bench.py: per-task figures beside Ansible's floor, and the
+#                     event-driven bridge's latencies with and without notifications (docs/performance.md)
 #   make role-specs   regenerate the participant entries of roles/*/meta/argument_specs.yml from the module
 #   make clean        remove .venv, .tmp and test output
 #
@@ -33,7 +36,7 @@ PYTHON ?= $(shell python3.11 -c 'import sys; print(sys.executable)' 2>/dev/null 
 VENV       := $(CURDIR)/.venv
 VENV_PY    := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.requirements.stamp
-REQ_FILES  := requirements.txt tests/requirements.txt tests/emulator/requirements.txt
+REQ_FILES  := requirements.txt tests/requirements.txt tests/emulator/requirements.txt extensions/eda/requirements.txt
 
 # ansible_collections/msgraph/calls -> repository root, for ansible-playbook/ansible-doc and imports.
 COLLECTIONS := $(CURDIR)/.tmp/collections
@@ -58,7 +61,7 @@ TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); n=$$((n * 8)); echo $
 
 header = @printf '\n==== %s ====\n' "$(1)"
 
-.PHONY: help venv sanity lint units integration floors artefact targets test demo bench clean role-specs
+.PHONY: help venv eda-venv sanity lint units integration floors artefact targets test demo bench clean role-specs
 
 help:
 	@sed -n '3,/^$$/s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
@@ -94,9 +97,21 @@ units: venv
 	$(call header,units: pytest tests/unit)
 	@$(TEST_ENV) "$(VENV_PY)" -m pytest -n $(UNIT_WORKERS) --dist loadfile tests/unit $(PYTEST_ARGS)
 
-integration: venv
+integration: venv eda-venv
 	$(call header,integration: pytest tests/integration)
-	@$(TEST_ENV) "$(VENV_PY)" -m pytest -n $(TEST_WORKERS) --dist worksteal tests/integration $(PYTEST_ARGS)
+	@$(TEST_ENV) EDA_VENV="$(EDA_VENV)" "$(VENV_PY)" -m pytest -n $(TEST_WORKERS) --dist worksteal tests/integration $(PYTEST_ARGS)
+
+# ansible-rulebook (JDK 17 on PATH or JAVA_HOME) for the event-driven tests, in a venv of its own: its pins
+# must not move the test venv's packages (tests/eda-requirements.txt).
+EDA_VENV  := $(CURDIR)/.tmp/eda-venv
+EDA_STAMP := $(EDA_VENV)/.requirements.stamp
+eda-venv: $(EDA_STAMP)
+$(EDA_STAMP): tests/eda-requirements.txt extensions/eda/requirements.txt
+	$(call header,eda-venv: ansible-rulebook in .tmp/eda-venv)
+	@test -x "$(EDA_VENV)/bin/python" || "$(PYTHON)" -m venv "$(EDA_VENV)"
+	@"$(EDA_VENV)/bin/python" -m pip install --disable-pip-version-check -q -r tests/eda-requirements.txt
+	@"$(EDA_VENV)/bin/ansible-rulebook" --version > "$(EDA_VENV)/version.txt" && head -1 "$(EDA_VENV)/version.txt"
+	@touch "$@"
 
 # ansible-lint (production profile, .ansible-lint), ruff (ruff.toml) and antsibull-docs (docs/docsite, plugin docs),
 # from tests/lint-requirements.txt in a virtual environment of their own.
@@ -123,7 +138,7 @@ floors: venv
 	@"$(FLOORS_VENV)/bin/python" -c 'import sys; print("floors:", sys.argv[1:])' $$(cat "$(FLOORS_VENV)/floors.txt")
 	@PATH="$(FLOORS_VENV)/bin:$$PATH" PYTHONPATH="$(COLLECTIONS):$(CURDIR)/tests$${PYTHONPATH:+:$$PYTHONPATH}" \
 		ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" \
-		sh -c '"$$0" -m pytest -q tests/unit/plugins tests/unit/roles && "$$0" -m pytest -q -n $(UNIT_WORKERS) -m floors tests/integration' \
+		sh -c '"$$0" -m pytest -q tests/unit/plugins tests/unit/roles tests/unit/extensions && "$$0" -m pytest -q -n $(UNIT_WORKERS) -m floors tests/integration' \
 		"$(FLOORS_VENV)/bin/python"
 
 # ansible-test integration targets, one per module and role, in a copied tree against an emulator started for the run.
@@ -144,9 +159,9 @@ artefact: venv
 TEST_LOGS := $(CURDIR)/.tmp/test-logs
 BESIDE    := sanity lint floors units artefact targets
 test: venv
-	@mkdir -p "$(TEST_LOGS)"; failed=""; start=$$SECONDS; pids=""; \
+	@mkdir -p "$(TEST_LOGS)"; rm -f "$(TEST_LOGS)"/*.rc; failed=""; start=$$SECONDS; pids=""; \
 	for stage in $(BESIDE); do \
-		( s=$$SECONDS; $(MAKE) $$stage > "$(TEST_LOGS)/$$stage.log" 2>&1; echo $$? > "$(TEST_LOGS)/$$stage.rc"; \
+		( s=$$SECONDS; $(MAKE) $$stage > "$(TEST_LOGS)/$$stage.log" 2>&1 && rc=0 || rc=$$?; echo $$rc > "$(TEST_LOGS)/$$stage.rc"; \
 		  echo $$((SECONDS - s)) > "$(TEST_LOGS)/$$stage.seconds" ) & pids="$$pids $$!"; \
 		echo "---- $$stage: started beside the other stages (log: .tmp/test-logs/$$stage.log)"; \
 	done; \
@@ -173,9 +188,9 @@ demo: venv
 	@$(TEST_ENV) "$(VENV_PY)" tests/demo/run_demo.py
 
 # Figures only: timing never fails it; a failed play or a wrong correctness count (a duplicate invite) does.
-bench: venv
+bench: venv eda-venv
 	$(call header,bench: tests/bench/run_bench.py)
-	@$(TEST_ENV) "$(VENV_PY)" tests/bench/run_bench.py
+	@$(TEST_ENV) EDA_VENV="$(EDA_VENV)" "$(VENV_PY)" tests/bench/run_bench.py
 
 clean:
 	rm -rf .venv .tmp tests/output .pytest_cache

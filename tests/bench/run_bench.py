@@ -9,7 +9,9 @@ what every column means). Asserts nothing about time: it exits non-zero only whe
 count is wrong (a duplicate invite, a no-op that invited, a task not ok).
 
 Environment: BENCH_TASKS (tasks per play, default 20), BENCH_REPEATS (runs of each scenario, default 3),
-BENCH_SCALE=0 (skip the scale scenario), BENCH_MARKDOWN=<path> (also write the tables as Markdown there).
+BENCH_SCALE=0 (skip the scale scenario), BENCH_MARKDOWN=<path> (also write the tables as Markdown there),
+BENCH_EDA=0 (skip the event-driven bridge, tests/bench/eda_latency.py), BENCH_EDA_REPEATS (incidents per mode,
+default 2), BENCH_EDA_WAIT_SLEEPS (the escalation's polling intervals to try, default 2,30).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -32,6 +34,7 @@ sys.path.insert(0, os.path.dirname(HERE))  # tests/, for the emulator package
 from emulator.client import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 from collection import snapshot  # noqa: E402  pylint: disable=wrong-import-position
+from eda_latency import eda_table, run_eda_latency  # noqa: E402  pylint: disable=wrong-import-position
 from first_ring import first_ring  # noqa: E402  pylint: disable=wrong-import-position
 from playbook import PlaybookFailed, Workdir  # noqa: E402  pylint: disable=wrong-import-position
 from scale import problems as scale_problems, run_scale, scale_table  # noqa: E402  pylint: disable=wrong-import-position
@@ -51,6 +54,20 @@ def setting(name, default, least):
     if number < least:
         raise SystemExit('%s must be at least %d' % (name, least))
     return number
+
+
+def wait_sleeps():
+    """BENCH_EDA_WAIT_SLEEPS: comma-separated seconds, each more than 0 and at most 300 (graph_call_escalate's range)."""
+    values = []
+    for part in (os.environ.get('BENCH_EDA_WAIT_SLEEPS', '').strip() or '2,30').split(','):
+        try:
+            value = int(part)
+        except ValueError:
+            raise SystemExit('BENCH_EDA_WAIT_SLEEPS must list whole seconds, not %r' % part)
+        if not 0 < value <= 300:
+            raise SystemExit('BENCH_EDA_WAIT_SLEEPS: %d is not within 1-300' % value)
+        values.append(value)
+    return values
 
 
 def progress(message):
@@ -102,9 +119,15 @@ def main():
     tasks = setting('BENCH_TASKS', 20, 2)
     repeats = setting('BENCH_REPEATS', 3, 1)
     scale = setting('BENCH_SCALE', 1, 0)
+    eda = setting('BENCH_EDA', 1, 0)
+    eda_repeats = setting('BENCH_EDA_REPEATS', 2, 1)
+    sleeps = wait_sleeps()
     header = machine()
     print('\n'.join(header))
-    print('BENCH_TASKS=%d BENCH_REPEATS=%d BENCH_SCALE=%d' % (tasks, repeats, scale))
+    print(
+        'BENCH_TASKS=%d BENCH_REPEATS=%d BENCH_SCALE=%d BENCH_EDA=%d BENCH_EDA_REPEATS=%d BENCH_EDA_WAIT_SLEEPS=%s'
+        % (tasks, repeats, scale, eda, eda_repeats, ','.join(str(value) for value in sleeps))
+    )
     sys.stdout.flush()
 
     problems = []
@@ -134,6 +157,11 @@ def main():
                 runs = [run_scale(workdir, plain, throttle, progress) for throttle in (False, True)]
                 tables.insert(1, scale_table(runs))
                 problems.extend(scale_problems(runs))
+            if eda:
+                # ansible-rulebook (make eda-venv) runs the working tree's rulebook and playbooks, not the snapshot.
+                samples, eda_problems = run_eda_latency(stack.enter_context(EmulatorProcess()), sleeps, eda_repeats, progress)
+                tables.append(eda_table(samples))
+                problems.extend(eda_problems)
         except PlaybookFailed as exc:
             progress('a play failed')
             print(exc, file=sys.stderr)

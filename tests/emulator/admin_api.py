@@ -12,6 +12,7 @@ from emulator import invite as invite_mod
 from emulator import lifecycle, lobby, meetings_api, resources, users_api
 from emulator.errors import GraphError
 from emulator.messages import Response
+from emulator.notify_signing import Signer
 from emulator.routing import Router
 from emulator.state import CALL_STATES, Call, new_guid
 
@@ -366,6 +367,28 @@ def get_meeting(req, state, meeting_id):  # pylint: disable=unused-argument
         return Response(200, meetings_api.admin_view(state, meeting))
 
 
+# --- call notifications (notifier.py): the test issuer's OpenID document and keys, and what was sent ---
+
+
+def notification_log(req, state):  # pylint: disable=unused-argument
+    """GET /_emulator/notifications: every notification POST (status or error) and every dropped item, oldest first;
+    ``pending`` (POSTs waiting for their delay or a reorder partner) and ``sweeps`` (how often changes were looked for)."""
+    if state.notifier is None:
+        return Response(200, {"notifications": [], "pending": 0, "sweeps": 0})
+    return Response(200, {"notifications": state.notifier.log(), **state.notifier.counts()})
+
+
+def notification_openid(req, state):  # pylint: disable=unused-argument
+    """GET /_emulator/notifications/openid-configuration: the test issuer's OpenID document (jwks_uri)."""
+    return Response(200, Signer.openid_document(state.base_url))
+
+
+def notification_keys(req, state):  # pylint: disable=unused-argument
+    """GET /_emulator/notifications/keys: the JWKS (with the rotated key under notification_signing: rotated_key)."""
+    signer = state.notifier.signer if state.notifier else Signer()
+    return Response(200, signer.jwks(state.get_config()["notification_signing"]))
+
+
 ROUTER = Router(
     [
         ("GET", "info", info),
@@ -391,6 +414,9 @@ ROUTER = Router(
         ("POST", "faults/release", release_held),
         ("GET", "clock", get_clock),
         ("POST", "clock", set_clock),
+        ("GET", "notifications", notification_log),
+        ("GET", "notifications/openid-configuration", notification_openid),
+        ("GET", "notifications/keys", notification_keys),
     ]
 )
 

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -229,6 +230,24 @@ class EmulatorProcess:  # pylint: disable=too-many-instance-attributes
     def remove_participant(self, call_id, participant_id):
         """Remove one roster entry by participant id; return {"removed": [...], "call": {...}}."""
         return self.admin("DELETE", "/calls/" + quote(call_id, safe="") + "/participants/" + quote(participant_id, safe=""))
+
+    def notifications(self):
+        """Every call notification the emulator sent (status or error) or dropped, oldest first (config notifications)."""
+        return self.admin("GET", "/notifications")["notifications"]
+
+    def notification_counts(self):
+        """``{"pending", "sweeps"}`` of the notifier: POSTs waiting (delay, reorder) and sweeps done so far."""
+        view = self.admin("GET", "/notifications")
+        return {"pending": view["pending"], "sweeps": view["sweeps"]}
+
+    def wait_sweeps(self, count=2, timeout=30):
+        """Return once the notifier looked for changes ``count`` more times (then every change so far is queued)."""
+        start = self.notification_counts()["sweeps"]
+        end = time.monotonic() + timeout
+        while self.notification_counts()["sweeps"] < start + count:
+            if time.monotonic() > end:
+                raise TimeoutError("the emulator's notifier did not sweep")
+            time.sleep(0.02)
 
     def add_user(self, **user):
         """Register a directory user (id, userPrincipalName, displayName, mail=None, proxyAddresses=[]) for GET /users."""

@@ -10,6 +10,7 @@ import math
 import re
 
 from emulator.assertions import validate_certificates
+from emulator.notify_signing import SIGNING_MODES
 
 
 def _positive_int(value):
@@ -292,6 +293,19 @@ def lobby_settings(value, where="lobbyBypassSettings"):
     return {"scope": value["scope"], "isDialInBypassEnabled": value["isDialInBypassEnabled"]}
 
 
+# --- Call notifications to the callbackUri (notifier.py, notify_signing.py) ----------------
+# Off by default: calls seeded or created by tests name callback URIs nobody listens on.
+
+NOTIFICATION_DROP_KINDS = ("all", "call_state", "participants", "invite")
+NOTIFICATION_ROSTER_MODES = ("full", "delta")
+
+
+def _drop_kinds(value):
+    if not isinstance(value, list) or any(isinstance(item, bool) or item not in NOTIFICATION_DROP_KINDS for item in value):
+        raise ValueError(f"must be a list of {', '.join(repr(item) for item in NOTIFICATION_DROP_KINDS)}")
+    return list(value)
+
+
 SETTINGS.update(
     {
         "meeting_lobby": Setting(
@@ -317,6 +331,17 @@ SETTINGS.update(
             "absolute",
             _choice(*INVITE_LOCATION_MODES),
             "The invite answer's Location: absolute or relative URL, of .../communications/calls/... or of .../app/calls/...",
+        ),
+        "notifications": Setting(False, _boolean, "POST signed call notifications to every call's callbackUri (state, roster, finished invites)."),
+        "notification_signing": Setting(
+            "valid", _choice(*SIGNING_MODES), "How they are signed: valid, rotated_key, or one wrong way (bad_signature, expired, no_tenant, ...)."
+        ),
+        "notification_drop": Setting([], _drop_kinds, "Notification kinds never sent: call_state, participants, invite, or all."),
+        "notification_delay": Setting(0, _seconds(), "Seconds (emulator clock) each notification waits before it is sent."),
+        "notification_duplicate": Setting(False, _boolean, "Every notification POST is sent twice."),
+        "notification_reorder": Setting(False, _boolean, "A call's notification POSTs go out pairwise swapped (each held until the next, or the end)."),
+        "notification_roster": Setting(
+            "full", _choice(*NOTIFICATION_ROSTER_MODES), "Roster changes as the whole roster (updated) or who came and went (created/deleted)."
         ),
     }
 )

@@ -26,6 +26,8 @@ if __name__ == "__main__":
 from emulator import certs  # noqa: E402
 from emulator import managed_identity  # noqa: E402
 from emulator.handler import EmulatorHandler  # noqa: E402
+from emulator.notifier import Notifier  # noqa: E402
+from emulator.notify_signing import OPENID_PATH  # noqa: E402
 from emulator.quiet_server import QuietThreadingHTTPServer  # noqa: E402
 from emulator.state import EmulatorState  # noqa: E402
 
@@ -74,6 +76,7 @@ def main(argv=None):
         state = EmulatorState(base_url="")
         httpd = EmulatorHTTPServer((args.host, args.port), certs.server_context(files), state)
         mi_server = managed_identity.start(state, args.mi_port)
+        state.notifier = Notifier(state)
         port = httpd.server_address[1]
         state.base_url = f"https://{advertised_host(args.host)}:{port}"
         state.info = {
@@ -91,7 +94,10 @@ def main(argv=None):
             "managed_identity_endpoint": mi_server.endpoint,
             "identity_header": managed_identity.IDENTITY_HEADER,
             "managed_identity_client_id": managed_identity.SYSTEM_ASSIGNED_CLIENT_ID,
+            # Call notifications (config notifications): the OpenID document a receiver reads the signing keys from.
+            "notification_openid_url": f"{state.base_url}{OPENID_PATH}",
         }
+        state.notifier.start()
 
         def stop(signum, frame):  # pylint: disable=unused-argument
             # shutdown() waits for serve_forever() to return, which runs in this (main) thread: call it from another.
@@ -107,6 +113,7 @@ def main(argv=None):
             httpd.serve_forever(poll_interval=0.05)
         finally:
             httpd.server_close()
+            state.notifier.stop()
             mi_server.shutdown()
             mi_server.server_close()
     finally:

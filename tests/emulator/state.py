@@ -181,6 +181,8 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         self.holds = HeldRequests()
         # What the lifecycle and token expiry measure time with (/_emulator/clock); its own lock.
         self.clock = Clock()
+        # The sender of call notifications (notifier.Notifier), when the server runs one.
+        self.notifier = None
 
     # --- tokens -------------------------------------------------------------------------
 
@@ -276,5 +278,7 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
             self.request_log.clear()
             self.config = config_mod.defaults()
             self.clock.reset()
+            if self.notifier is not None:
+                self.notifier.reset()
             if tokens:
                 self.tokens.clear()
