@@ -152,7 +152,8 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
         for inv in runner.invitees:
             # Someone the invite run did not get to (it failed first) was not sent an invite.
             entry = entries.get(inv.label, {'status': 'not_sent'})
-            status = person_outcome(entry['status'], entry.get('outcome'), entry.get('result_info'), bool(presence.get(inv.match)))
+            here = presence.get(inv.match)  # True: joined; False: in the lobby; None: not in the roster
+            status = person_outcome(entry['status'], entry.get('outcome'), entry.get('result_info'), here is True, in_lobby=here is False)
             self.people.append(
                 dict(
                     inv.entry,

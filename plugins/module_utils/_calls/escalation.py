@@ -79,14 +79,19 @@ def joined_count(tiers, roster):
     return sum(1 for tier in tiers for inv in tier.invitees if inv.ident is not None and presence.get(inv.match))
 
 
-def person_outcome(plan_status, wait_outcome, result_info, joined):
+def person_outcome(plan_status, wait_outcome, result_info, joined, in_lobby=False):
     """The escalation's word for one person: joined, declined, no_answer, failed, in_lobby, ringing, paged, not_paged, unknown.
 
     ``plan_status``: the invite planner's (invited, present, pending, done_before, unknown, not_sent);
     ``wait_outcome``: the waiter's (joined, failed, in_lobby, timeout, ringing) or None when not waited for;
-    ``joined``: the person is in the call now.
+    ``joined``: the person is in the call now; ``in_lobby``: the roster lists them in the lobby only (paged by this
+    escalation or an earlier one: the planner counts them present, for they need no invite, but they are not in).
     """
-    if joined or plan_status == 'present' or wait_outcome == 'joined':
+    if joined or wait_outcome == 'joined':
+        return 'joined'
+    if in_lobby:
+        return 'in_lobby'
+    if plan_status == 'present':
         return 'joined'
     if plan_status in ('unknown', 'not_sent'):
         return plan_status

@@ -86,3 +86,18 @@ def test_tier_families_fit_graphs_limit():
     assert tier_base('mgc1-abc', 3) == 'mgc1-abc.t3'
     with pytest.raises(InputError, match='client_context must be at most'):
         tier_base('x' * 238, 20)
+
+
+@pytest.mark.parametrize(
+    'plan_status, outcome, expected',
+    [
+        # Listed in the lobby only: the planner needs no invite for them (present), an earlier page still rings them
+        # (pending), or this escalation paged them: waiting to be let in, whichever, never joined.
+        ('present', None, 'in_lobby'),
+        ('pending', None, 'in_lobby'),
+        ('invited', 'ringing', 'in_lobby'),
+        ('invited', 'joined', 'joined'),
+    ],
+)
+def test_someone_in_the_lobby_is_reported_there(plan_status, outcome, expected):
+    assert person_outcome(plan_status, outcome, None, False, in_lobby=True) == expected
