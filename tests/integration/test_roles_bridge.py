@@ -303,3 +303,26 @@ def test_escalate_takes_the_tiers_of_an_oncall_export(emu, playbook, graph):
     )
     assert run.rc == 0, run.output
     assert [(p['tier'], p['user'], p['status']) for p in result['participants']] == [(1, 'al@example.com', 'declined'), (2, 'bea@example.com', 'joined')]
+
+
+def test_four_overlapping_bridge_runs_of_one_incident_open_one_call_and_page_once(emu, playbook, graph, tmp_path):
+    # An alert storm: four hosts of one run (forks 4) run the bridge for the same incident at once, none carrying a call
+    # id. The meeting is one by its external id; the call record and the meeting's lock make the bot's call one; the
+    # per-call lock and the invite record make the page one.
+    emu.add_user(id=ORGANIZER, userPrincipalName='ic@contoso.com', displayName='Incident commander')
+    emu.clock(tick=1)
+    emu.config(invite_outcomes={A: ANSWER})
+    bridge = dict(
+        incident_bridge_incident_id='INC-24',
+        incident_bridge_organizer='ic@contoso.com',
+        incident_bridge_callback_uri='https://bot.example.com/api/calls',
+        incident_bridge_tiers=TIERS[:1],
+        incident_bridge_wait_sleep=0.2,
+    )
+    run, results = run_roles(playbook, tmp_path, dict(('storm-%d' % n, role_vars(graph, 'incident_bridge', **bridge)) for n in range(4)), ('--forks', '4'))
+    assert run.rc == 0, run.output
+    assert len(set(result['call_id'] for result in results.values())) == 1, results
+    creates = [r for r in recorded(emu, 'POST') if r['path'].endswith('/communications/calls')]
+    assert len(creates) == 1, creates
+    invites = recorded(emu, 'POST', '/participants/invite')
+    assert len(invites) == 1, invites
