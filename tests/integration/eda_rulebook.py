@@ -169,6 +169,10 @@ class Rulebook(object):
         env.update({'MSGRAPH_TOKEN_CACHE': 'false', 'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_LOCALHOST_WARNING': '0', 'PYTHONUNBUFFERED': '1'})
         # ansible-rulebook's private data directories (one per playbook run) go with the test's files.
         env['TMPDIR'] = str(self.tmp_path)
+        # The playbooks' records and locks (~/.ansible/msgraph.calls) in a home of this test's own, as in conftest.
+        home = self.tmp_path / 'rulebook-home'
+        home.mkdir(mode=0o700, exist_ok=True)
+        env['HOME'] = str(home)
         command = [rulebook_command(), '--rulebook', RULEBOOK, '-i', str(self.inventory), '--vars', str(self.vars_path), '--print-events']
         self._log = open(str(self.log_path), 'w')  # pylint: disable=consider-using-with
         # A session of its own: the playbooks it starts are stopped with it (killpg), never by name.
