@@ -194,6 +194,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.meeting impor
     lobby_differs,
     lobby_line,
     lobby_of,
+    lobby_result,
     lobby_settings,
     meeting_result,
 )
@@ -223,16 +224,12 @@ def main():
     client = module.client
     if module.check_mode:
         result = dict(changed=True, created=False, join_url=NOT_CREATED_JOIN_URL, external_id=params['external_id'], subject=params['subject'])
-        result.update(lobby_bypass_settings=_snake(lobby), lobby_updated=True)
+        result.update(lobby_bypass_settings=lobby_result(lobby), lobby_updated=True)
         if module.diff_mode:
             result['diff'] = dict(before='', after=lobby_line(lobby))
         module.exit(**result)
     done = {}
     module.finish(lambda: create_or_get(module, client, organizer, body, lobby, done), partial=lambda: done)
-
-
-def _snake(settings):
-    return dict(scope=settings['scope'], is_dial_in_bypass_enabled=settings['isDialInBypassEnabled'])
 
 
 def create_or_get(module, client, organizer, body, lobby, done):
@@ -255,8 +252,9 @@ def create_or_get(module, client, organizer, body, lobby, done):
     if lobby_differs(meeting, lobby):
         # createOrGet does not document lobby settings in its body, so they are set after it, on new and existing meetings alike.
         updated = client.update_meeting(organizer_id, result['meeting_id'], {'lobbyBypassSettings': lobby})
-        after = lobby_of(updated) if lobby_of(updated)['scope'] else dict(lobby)
-        done.update(changed=True, lobby_updated=True, lobby_bypass_settings=_snake(after))
+        after = lobby_of(updated)
+        after = after if after['scope'] else dict(lobby)  # an answer without the settings: what was asked
+        done.update(changed=True, lobby_updated=True, lobby_bypass_settings=lobby_result(after))
         if not created:
             module.warn(
                 'the meeting for external_id %r had the lobby settings scope=%s, isDialInBypassEnabled=%s; they are now '

@@ -72,7 +72,6 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
             in_lobby=False,
         )
         self.found = None  # (call id, state) of the live call the task found, for the diff
-        self._created = None  # (the call as Graph answered its creation, the body that created it)
 
     # Reading --------------------------------------------------------------------------------
 
@@ -147,11 +146,11 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
         with self.records.lock(key):
             recorded = self._recorded(key)
             if recorded is None:
-                self._create(body, wait=False)
+                created = self._post(body)
                 self.records.keep(key, self.result['call_id'])
         if recorded is not None:
             return self._kept_from_record(recorded, wait, keep_alive)
-        return self._established_after_create(wait)
+        return self._established_after_create(created, body, wait)
 
     def _recorded(self, key):
         """(call id, call) of the live call the record holds for ``key``, or None (none, or it ended)."""
@@ -188,10 +187,16 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
         self.result['keep_alive_sent'] = True
 
     def _create(self, body, wait):
+        """Create the call ``body`` describes (check mode: the marker of a call not created), then wait as asked."""
+        created = self._post(body)
+        return self.result if created is None else self._established_after_create(created, body, wait)
+
+    def _post(self, body):
+        """POST the call (once: never again after an ambiguous failure); the call as Graph answered, None in check mode."""
         self.result['changed'] = True
         if self.check_mode:
             self.result.update(call_id=NOT_CREATED_CALL_ID, state=None, created=False)
-            return self.result
+            return None
         try:
             call = self.client.create_call(body)
         except GraphError as exc:
@@ -217,13 +222,12 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
             raise TaskFailure('Graph answered the call creation without a call id: %r' % call)
         self.result['created'] = True
         self._show(call_id, call)
-        self._created = (call, body)
-        return self._established_after_create(wait)
+        return call
 
-    def _established_after_create(self, wait):
-        """After a create: wait until the new call is established (a meeting join: the bot out of the lobby), if asked;
-        TaskFailure if it ended instead, naming the lobby where that may be why."""
-        call_id, (call, body) = self.result['call_id'], self._created
+    def _established_after_create(self, call, body, wait):
+        """After ``body`` created ``call``: wait until it is established (a meeting join: the bot out of the lobby), if
+        asked; TaskFailure if it ended instead, naming the lobby where that may be why."""
+        call_id = self.result['call_id']
         if wait and (call_state(call) != ESTABLISHED or is_meeting_join(body)):
             call = self._wait_established(call_id, call, meeting=is_meeting_join(body))
             if has_ended(call):

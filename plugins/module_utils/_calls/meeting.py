@@ -45,6 +45,11 @@ def lobby_of(meeting):
     return {'scope': settings.get('scope'), 'isDialInBypassEnabled': settings.get('isDialInBypassEnabled')}
 
 
+def lobby_result(settings):
+    """lobbyBypassSettings as the module returns them: ``scope`` and ``is_dial_in_bypass_enabled``."""
+    return dict(scope=settings['scope'], is_dial_in_bypass_enabled=settings['isDialInBypassEnabled'])
+
+
 def lobby_differs(meeting, wanted):
     """Whether the meeting's lobby settings differ from ``wanted`` (scopes compare case-insensitively, as Graph's enums)."""
     have = lobby_of(meeting)
@@ -110,6 +115,6 @@ def meeting_result(meeting, organizer_id, tenant_id=None):
         chat_info=dict(thread_id=chat.get('threadId'), message_id=chat.get('messageId'), reply_chain_message_id=chat.get('replyChainMessageId')),
         join_meeting_id=join_settings.get('joinMeetingId'),
         passcode=join_settings.get('passcode'),
-        lobby_bypass_settings=dict(scope=lobby_of(meeting)['scope'], is_dial_in_bypass_enabled=lobby_of(meeting)['isDialInBypassEnabled']),
+        lobby_bypass_settings=lobby_result(lobby_of(meeting)),
         meeting=coordinates,
     )

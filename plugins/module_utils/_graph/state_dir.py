@@ -18,6 +18,7 @@ __metaclass__ = type
 import os
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.private_file import check
 
 STATE_DIR = ('.ansible', 'msgraph.calls')
 STATE_DIR_ENV = 'MSGRAPH_STATE_DIR'
@@ -27,13 +28,19 @@ ON_VALUES = ('true', 'yes', 'on', 'default')
 OFF_VALUES = ('', 'false', 'no', 'off', 'none', '0')
 
 
+def home_state_dir(environ=None):
+    """``~/.ansible/msgraph.calls`` of the user running the module (the token cache stays there)."""
+    environ = os.environ if environ is None else environ
+    home = environ.get('HOME') or os.path.expanduser('~')
+    return os.path.join(home, *STATE_DIR)
+
+
 def state_dir(environ=None):
     """``MSGRAPH_STATE_DIR``, else ``~/.ansible/msgraph.calls`` of the user running the module."""
     environ = os.environ if environ is None else environ
     if environ.get(STATE_DIR_ENV):
         return os.path.abspath(os.path.expanduser(environ[STATE_DIR_ENV]))
-    home = environ.get('HOME') or os.path.expanduser('~')
-    return os.path.join(home, *STATE_DIR)
+    return home_state_dir(environ)
 
 
 def make_state_dir(environ=None):
@@ -43,16 +50,17 @@ def make_state_dir(environ=None):
     return folder
 
 
-def record_path(option, value, env_name, default_name, environ=None):
+def record_path(option, value, env_name, default_name, environ=None, folder=None):
     """The file a record option names: (path or None when off, whether it is the default file).
 
-    ``value`` is the option as the task gave it (None when unset: ``env_name`` decides, else on).
+    ``value`` is the option as the task gave it (None when unset: ``env_name``, if any, decides, else on). The default
+    file is ``default_name`` in ``folder`` (state_dir() unless given).
     """
     environ = os.environ if environ is None else environ
-    if value is None:
+    if value is None and env_name:
         value = environ.get(env_name)
     if value is None or value is True or (isinstance(value, str) and value.strip().lower() in ON_VALUES):
-        return os.path.join(state_dir(environ), default_name), True
+        return os.path.join(folder or state_dir(environ), default_name), True
     if value is False or (isinstance(value, str) and value.strip().lower() in OFF_VALUES):
         return None, False
     if not isinstance(value, str):
@@ -67,8 +75,6 @@ def checked_record(option, value, env_name, default_name, environ=None):
     way the file must obey private_file's rules (a regular file of the user, 0600, its folder not writable by
     others): InputError naming the option and the fix.
     """
-    from ansible_collections.msgraph.calls.plugins.module_utils._graph.private_file import check
-
     path, is_default = record_path(option, value, env_name, default_name, environ)
     if path is None:
         return None

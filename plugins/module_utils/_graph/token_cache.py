@@ -20,38 +20,23 @@ import os
 import time
 from urllib.parse import urlsplit
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.private_file import check, read_private, write_private
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.state_dir import home_state_dir, record_path
 
 # MSAL's own rule: an access token with less than five minutes left is treated as expired.
 EXPIRY_MARGIN = 300
-# Where tasks keep tokens unless told otherwise: the home of the user who runs the module.
-DEFAULT_DIR = ('.ansible', 'msgraph.calls')
+# Where tasks keep tokens unless told otherwise: the home of the user who runs the module (never MSGRAPH_STATE_DIR,
+# which may be shared between jobs: a token is cheap to fetch, and bearer tokens stay private to one home).
 DEFAULT_NAME = 'token_cache.json'
 # Beside the cache: the lock that token requests are made under (auth.py), by every fork and task.
 LOCK_SUFFIX = '.acquire-lock'
 OPTION = 'token_cache'
-# token_cache strings that mean the default file, and those that turn the cache off (YAML's true and false
-# arrive as booleans, or as "True"/"False" from a string template).
-ON_VALUES = ('true', 'yes', 'on', 'default')
-OFF_VALUES = ('', 'false', 'no', 'off', 'none', '0')
-
-
-def default_path(environ):
-    """``~/.ansible/msgraph.calls/token_cache.json`` of the user running the module."""
-    home = environ.get('HOME') or os.path.expanduser('~')
-    return os.path.join(home, *DEFAULT_DIR + (DEFAULT_NAME,))
 
 
 def chosen_path(value, environ):
-    """(path or None, whether it is the default) for the ``token_cache`` option's value."""
-    if value is None or value is True or (isinstance(value, str) and value.strip().lower() in ON_VALUES):
-        return default_path(environ), True
-    if value is False or (isinstance(value, str) and value.strip().lower() in OFF_VALUES):
-        return None, False
-    if not isinstance(value, str):
-        raise InputError('token_cache must be a file path, true (the default file) or false (no cache); got %r' % (value,))
-    return os.path.abspath(os.path.expanduser(os.path.expandvars(value))), False
+    """(path or None, whether it is the default) for the ``token_cache`` option's value (its environment variable,
+    MSGRAPH_TOKEN_CACHE, reaches it as the option's fallback)."""
+    return record_path(OPTION, value, None, DEFAULT_NAME, environ, folder=home_state_dir(environ))
 
 
 def resolve(value, environ, method):
