@@ -63,6 +63,7 @@ class Prober:  # pylint: disable=too-many-instance-attributes
         self.changed = False
         self.invites_sent = 0
         self.bot_lobby = None  # the lobby question's answer, from the first read
+        self.entries_before_invite = None  # the probe person's roster entries, read with the lobby question
 
     # Requests, each recorded --------------------------------------------------------------------
 
@@ -156,6 +157,10 @@ class Prober:  # pylint: disable=too-many-instance-attributes
         if refused is not None and refused.status is None:
             raise refused  # no answer at all proves nothing
         self.bot_lobby = bot_lobby_answer(call, view.roster, refused.status if refused is not None else None)
+        if refused is None and self.mode == 'probe':
+            # The same read shows whether the probe person is in the call already: ring() asks no second time.
+            self.entries_before_invite = roster_entries(view.roster, self.probe)
+            self.evidence.roster(self.entries_before_invite)
 
     def read_existing_operations(self):
         """Read-only: GET one finished and one running operation of the listing; re-list if the running one is 404."""
@@ -171,7 +176,7 @@ class Prober:  # pylint: disable=too-many-instance-attributes
                 self.list_operations()  # still listed running: it was running when it answered 404
 
     def ring(self):
-        entries = self.read_roster()
+        entries = self.entries_before_invite if self.entries_before_invite is not None else self.read_roster()
         if entries:
             raise TaskFailure(
                 'the probe person %s is already in call %s (%s): name a consenting person who is not in '
