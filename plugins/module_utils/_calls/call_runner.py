@@ -263,12 +263,15 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
             if not meeting:
                 seen.append(self.read(call_id))
                 return
-            view = read_call(self.client, call_id, (CALL, ROSTER))
-            seen.append(None if view.not_found else view.call)
+            # The first look comes right after the call was read (or created): only its roster is news then.
+            parts = (CALL, ROSTER) if lobby['known'] else (ROSTER,)
+            view = read_call(self.client, call_id, parts)
+            if CALL in parts or view.not_found:
+                seen.append(None if view.not_found else view.call)
             if not view.not_found:
                 view.raise_for(CALL)
             # A roster Graph will not serve, or one without the bot, cannot show the lobby: the call's state is all there is.
-            lobby.update(known=True, **{'in': bool(bot_in_lobby(view.call, view.roster))})
+            lobby.update(known=True, **{'in': bool(bot_in_lobby(seen[-1], view.roster))})
 
         first = meeting and not has_ended(call)  # a meeting join is settled only by a roster read
         if not poll(settled, look, self.wait_timeout, self.wait_sleep, self.clock, self.sleep, look_first=first):
