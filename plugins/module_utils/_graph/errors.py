@@ -27,11 +27,6 @@ class CollectionError(Exception):
     def msg(self):
         return str(self)
 
-    @property
-    def not_found(self):
-        """Whether Graph answered 404: the call (or the thing asked for) does not exist for this app."""
-        return False
-
     def result_fields(self):
         """What a failed task's result carries beside ``msg`` (``error``: Graph's fields, where Graph answered)."""
         return {}
@@ -169,14 +164,6 @@ class TaskFailure(CollectionError):
         super(TaskFailure, self).__init__(msg)
         self.cause = cause
 
-    @property
-    def not_found(self):
-        return self.cause is not None and self.cause.not_found
-
-    @property
-    def error(self):
-        """Graph's fields of the cause (as ``GraphError.to_dict``), or None."""
-        return self.cause.to_dict() if self.cause is not None else None
-
     def result_fields(self):
-        return {'error': self.error}
+        """``error``: Graph's fields of the cause (as ``GraphError.to_dict``), or None."""
+        return {'error': self.cause.to_dict() if self.cause is not None else None}

@@ -53,7 +53,6 @@ class NamedLock:
         self.clock = clock
         self.sleep = sleep
         self.fd = None
-        self.waited = 0.0
 
     def __enter__(self):
         directory = os.path.dirname(self.path)
@@ -67,7 +66,6 @@ class NamedLock:
             )
         if fcntl is None:
             return self
-        started = self.clock()
         if not poll(self._try, lambda: None, self.timeout, RETRY_INTERVAL, self.clock, self.sleep):
             os.close(self.fd)
             self.fd = None
@@ -75,7 +73,6 @@ class NamedLock:
                 'another task on this machine held the lock for %s for lock_timeout=%ss (%s); nothing was sent. '
                 'It is released when that task ends; raise lock_timeout if such tasks run long' % (self.what, self.timeout, self.path)
             )
-        self.waited = self.clock() - started
         return self
 
     def _try(self):
