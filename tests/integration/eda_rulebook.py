@@ -17,6 +17,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import time
 import urllib.request
@@ -138,6 +139,8 @@ class Rulebook(object):
         ca = trustme.CA()
         cert = ca.issue_cert('127.0.0.1')
         certfile, keyfile = str(tmp_path / 'notify.pem'), str(tmp_path / 'notify-key.pem')
+        self.notify_ssl = ssl.create_default_context()
+        ca.configure_trust(self.notify_ssl)
         cert.private_key_and_cert_chain_pem.write_to_path(certfile)
         cert.private_key_pem.write_to_path(keyfile)
         self.callback_base = 'https://127.0.0.1:%d/api/calls' % self.notify_port
@@ -182,7 +185,7 @@ class Rulebook(object):
         self._wait_listening()
         return self
 
-    def _wait_listening(self, timeout=90):
+    def _wait_listening(self, timeout=180):
         end = time.monotonic() + timeout
         for port in (self.alert_port, self.notify_port):
             while True:
@@ -193,6 +196,22 @@ class Rulebook(object):
                 except OSError:
                     assert time.monotonic() < end, 'ansible-rulebook did not listen on %d:\n%s' % (port, self.output())
                     time.sleep(0.1)
+        # Listening is not ready: the notification listener must also hold the emulator's signing keys, or the
+        # notifications the test causes are refused 503 (the emulator, like Graph as far as is documented, does not
+        # send them again). A busy machine can make that first read late; the listener retries it by itself.
+        while not self._notify_ready():
+            assert self.process.poll() is None, 'ansible-rulebook stopped:\n' + self.output()
+            assert time.monotonic() < end, 'the notification listener never read the signing keys:\n%s' % self.output()
+            time.sleep(0.2)
+
+    def _notify_ready(self):
+        url = 'https://127.0.0.1:%d/api/calls' % self.notify_port
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=self.notify_ssl))
+        try:
+            with opener.open(url, timeout=10) as response:
+                return response.status == 200
+        except (OSError, ValueError):  # HTTPError (503: no keys yet) is an OSError too
+            return False
 
     def __exit__(self, *exc_info):
         # ansible-runner starts each playbook in a session of its own, out of reach of killpg: an escalation left

@@ -29,6 +29,8 @@ logger = logging.getLogger("msgraph.calls.graph_call_notifications")
 DEFAULT_OPENID_URL = "https://api.aps.skype.com/v1/.well-known/OpenIdConfiguration"
 DEFAULT_ISSUERS = ("https://graph.microsoft.com", "https://api.botframework.com")
 MAX_SUFFIX = 200
+# Seconds a 503 (no keys yet, a full backlog) asks the sender to wait before trying again.
+RETRY_AFTER = 5
 
 
 class Settings:  # pylint: disable=too-many-instance-attributes
@@ -167,16 +169,20 @@ class Listener:
         raise web.HTTPNotFound()
 
     async def handle(self, request):
-        """POST to the callback path: 202 with the events buffered, or the refusal."""
+        """POST to the callback path: 202 with the events buffered, or the refusal. GET on it: ready or not."""
         suffix = self._suffix(request)
+        if request.method in ("GET", "HEAD") and suffix is None:
+            return self.readiness()
         if request.method != "POST":
-            raise web.HTTPMethodNotAllowed(request.method, ["POST"])
+            raise web.HTTPMethodNotAllowed(request.method, ["POST", "GET"])
         try:
             # The token before the body: an unauthenticated sender costs no body read nor JSON parse.
             claims = await check_token(bearer_token(request.headers.get("Authorization")), self.keys, self.session, self.settings)
         except Refused as refused:
             logger.warning("refused a notification from %s with %d: %s", request.remote, refused.status, refused.reason)
             headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if refused.status == 401 else {}
+            if refused.status == 503:
+                headers["Retry-After"] = str(RETRY_AFTER)
             return web.Response(status=refused.status, headers=headers)
         if request.content_length is not None and request.content_length > self.settings.max_body_bytes:
             return web.Response(status=413)
@@ -193,10 +199,16 @@ class Listener:
         events = self.mapper.events(body, claims.get("tid"), suffix)
         if self.pending.maxsize - self.pending.qsize() < len(events):
             logger.warning("%d events are waiting for the rules: answering 503", self.pending.qsize())
-            return web.Response(status=503, headers={"Retry-After": "5"})
+            return web.Response(status=503, headers={"Retry-After": str(RETRY_AFTER)})
         for event in events:
             self.pending.put_nowait(event)
         return web.Response(status=202)
+
+    def readiness(self):
+        """200 once signing keys are held (a POST can be verified), else 503: for a load balancer's or a pod's probe."""
+        if self.keys.keys:
+            return web.json_response({"ready": True, "signing_keys": len(self.keys.keys)})
+        return web.json_response({"ready": False, "reason": "signing keys not read yet"}, status=503, headers={"Retry-After": str(RETRY_AFTER)})
 
     async def forward(self, queue):
         """Hand the buffered events to ansible-rulebook, one at a time, in arrival order."""
@@ -205,9 +217,20 @@ class Listener:
             await queue.put(event)
 
 
+# A listener that holds no key can only answer 503, so a failed read is retried soon (1 s, doubling up to this),
+# not after keys_refresh_interval: a busy or briefly unreachable key server at start must not mute it for hours.
+KEY_RETRY_CAP = 60
+
+
 async def _refresh_keys(keys, session, interval):
+    retry = 1
     while True:
-        await asyncio.sleep(interval)
+        if keys.keys:
+            retry = 1
+            await asyncio.sleep(interval)
+        else:
+            await asyncio.sleep(min(retry, interval))
+            retry = min(retry * 2, KEY_RETRY_CAP)
         await keys.refresh(session)
 
 

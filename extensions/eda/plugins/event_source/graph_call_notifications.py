@@ -25,7 +25,10 @@ description:
     answered C(401) (C(403) for a valid token without an accepted tenant) and produces no event.
   - Answers C(202) as soon as the request is checked, before its events are handed to ansible-rulebook; a body over
     O(max_body_bytes) is refused with C(413), more than O(max_items) items with C(413), a backlog of O(max_pending)
-    events with C(503).
+    events with C(503), each C(503) with C(Retry-After).
+  - Until the signing keys have been read, a POST is answered C(503); a failed read is retried after 1 s, then 2, 4,
+    up to a minute apart, until one succeeds. A C(GET) on O(path) answers C(200) once keys are held and C(503) before,
+    for a load balancer's or a pod's readiness probe.
   - Each item of C(value[]) becomes one event with the keys C(kind) (V(call_established), V(call_terminated),
     V(call_updated), V(participants_changed), V(invite_completed), V(invite_failed), V(operation_updated), V(other)),
     C(call_id), C(change_type), C(resource_url), C(state), C(result_info), C(participants), C(joined), C(left),

@@ -61,10 +61,11 @@ class Harness:  # pylint: disable=too-many-instance-attributes
     CERT = CA.issue_cert("127.0.0.1")
     KEY = new_key()
 
-    def __init__(self, tmp_path, queue_size=1, **args):
+    def __init__(self, tmp_path, queue_size=1, keys_status=200, **args):
         self.tmp_path = tmp_path
         self.queue = asyncio.Queue(maxsize=queue_size)
         self.jwks = {"keys": [jwk(self.KEY, "key-1")]}
+        self.keys_status = keys_status  # another status makes the key server fail, as a busy or broken one would
         self.key_requests = 0
         self.args = args
         self.info = None
@@ -74,6 +75,8 @@ class Harness:  # pylint: disable=too-many-instance-attributes
 
     async def _keys(self, request):
         self.key_requests += 1
+        if self.keys_status != 200:
+            return web.Response(status=self.keys_status)
         return web.json_response(self.jwks)
 
     async def __aenter__(self):
@@ -139,6 +142,12 @@ class Harness:  # pylint: disable=too-many-instance-attributes
     async def events(self, count, timeout=10):
         """The next ``count`` events from the queue (timeout only guards a hung test; it asserts nothing about speed)."""
         return [await asyncio.wait_for(self.queue.get(), timeout) for dummy in range(count)]
+
+    @staticmethod
+    async def until(predicate):
+        """Wait for ``predicate()`` (callers bound it with asyncio.wait_for)."""
+        while not predicate():
+            await asyncio.sleep(0.05)
 
     async def settle(self):
         """Let the forwarder run: after this, every buffered event that fits is in the queue."""

@@ -166,11 +166,14 @@ def test_bounds_on_the_body(tmp_path):
     run(scenario())
 
 
-def test_only_post_on_the_callback_path(tmp_path):
+def test_only_post_on_the_callback_path_and_get_on_it_says_ready(tmp_path):
     async def scenario():
         async with Harness(tmp_path) as h:
             token = good_token()
-            assert (await h.post(BODY, token, method="GET"))[0] == 405
+            status, text = await h.post(None, method="GET", data=b"")
+            assert (status, json.loads(text)) == (200, {"ready": True, "signing_keys": 1})
+            assert (await h.post(BODY, token, method="GET", suffix="/INC-1"))[0] == 405
+            assert (await h.post(BODY, token, method="PUT"))[0] == 405
             h.url = h.url.replace("/api/calls", "/elsewhere")
             assert (await h.post(BODY, token))[0] == 404
             await h.settle()
@@ -222,6 +225,37 @@ def test_no_keys_yet_answers_503(tmp_path):
             assert (await h.post(BODY, good_token()))[0] == 503
             await h.settle()
             assert h.queue.empty()
+
+    run(scenario())
+
+
+def test_a_failed_first_key_read_is_retried_soon_without_a_request(tmp_path):
+    # The key server fails when the listener starts (a busy or briefly unreachable host): the listener answers 503 with
+    # Retry-After and says it is not ready, retries on its own long before keys_refresh_interval, then takes tokens.
+    async def scenario():
+        async with Harness(tmp_path, keys_status=500, keys_refresh_interval=7200, keys_min_refetch=7200) as h:
+            status, text = await h.post(None, method="GET", data=b"")
+            assert (status, json.loads(text)["ready"]) == (503, False)
+            status, dummy = await h.post(BODY, good_token())
+            assert status == 503
+            reads = h.key_requests
+            h.keys_status = 200
+            # The timeout only ends a hung test; the first retry comes after 1 s, the next after 2.
+            await asyncio.wait_for(h.until(lambda: h.key_requests > reads), 30)
+            await asyncio.wait_for(h.until(lambda: h.info["keys"].keys), 30)
+            assert (await h.post(None, method="GET", data=b""))[0] == 200
+            assert (await h.post(BODY, good_token()))[0] == 202
+            assert len(await h.events(2)) == 2
+
+    run(scenario())
+
+
+def test_a_503_asks_to_retry_later(tmp_path):
+    async def scenario():
+        async with Harness(tmp_path, keys_status=500) as h:
+            async with h.client.post(h.url, data=json.dumps(BODY).encode(), headers={"Authorization": f"Bearer {good_token()}"}) as response:
+                assert response.status == 503
+                assert int(response.headers["Retry-After"]) > 0
 
     run(scenario())
 
