@@ -197,10 +197,11 @@ options:
       - V(invited) makes sure everyone was invited once by this task's family. Anyone an operation of the family ever
         named (or O(history_file) recorded) is never invited again, whatever that operation's outcome; re-running an
         automation never pages someone twice.
-      - If Graph does not list the call's operations, or keeps only running ones, and O(history_file) is not set,
-        V(invited) cannot see earlier invites, and decides from the roster alone, with a warning, so people are still
-        paged (someone who declined an earlier invite may be rung again). Set O(history_file) to keep the promise
-        there.
+      - If Graph does not list the call's operations, or keeps only running ones, V(invited) sees earlier invites only
+        in O(history_file) (on by default). With O(history_file=false), or on a host that does not share the earlier
+        task's record, it decides from the roster alone, with a warning, so people are still paged (someone who
+        declined an earlier invite may be rung again). Point O(history_file) at storage every run shares to keep the
+        promise there.
       - V(absent) makes sure the listed people are neither in the call nor rung. Each is removed from the call, or
         their ringing invite is cancelled (C(DELETE /communications/calls/{id}/participants/{id})), matched as
         V(present) matches them; nobody else is touched. An invite that rings only in Graph's operations (no lobby

@@ -349,9 +349,14 @@ def duplicate_settled(ev, operation_id):
 # - graph_call_invite with its defaults (state: present): nobody in the call or still ringing is invited again;
 # - the page_responders role with its defaults (state: invited): nobody is paged twice by the automation, even
 #   after a decline, without any extra setting.
-# Options that are off by default (wait, history_file) get notes, not a false verdict.
+# Options that are off by default (wait) get notes, not a false verdict. The invite record (history_file) is on by
+# default, but it is one host's file: the promise also spans hosts and jobs, so a Graph that hides earlier invites
+# still makes the verdict false.
 
-HISTORY_FILE = 'unless `history_file` is set (graph_call_invite then records its own invites in that file and reads them back)'
+RECORD = (
+    'the invite record (`history_file`, on by default) keeps the promise only for runs that share its file: runs on '
+    'other hosts, or AWX jobs whose home does not outlive the job, need `history_file` on storage they all share and keep'
+)
 
 
 def verdict(answered):
@@ -372,9 +377,9 @@ def verdict(answered):
         notes.append(
             'list_operations running_only: `state: present` still sees people ringing, but finished invites '
             'vanish, so `state: invited` (the page_responders default) cannot see earlier invites from Graph: it '
-            'falls back to the roster and people who declined or did not answer are rung again on a re-run, '
-            + HISTORY_FILE
-            + '. Not safe for the role\'s defaults.'
+            'falls back to the roster, where people who declined or did not answer are missing; '
+            + RECORD
+            + '. Not safe for the role\'s defaults across hosts or jobs.'
         )
     elif listing is not None:
         unsafe = True
@@ -382,13 +387,14 @@ def verdict(answered):
             present = '`state: present` decides from the roster alone, which lists people still ringing (in the lobby), so they are not rung twice'
         else:
             present = (
-                '`state: present` decides from the roster alone (with a warning), which does not list people still '
-                'ringing: a re-run while someone rings invites them again'
+                '`state: present` decides from the roster, which does not list people still ringing, and from the '
+                'invite record (a recorded invite counts as ringing for 120 seconds, with a warning): a re-run on a '
+                'host without that record while someone rings invites them again'
             )
         notes.append(
             'list_operations HTTP %s: Graph refuses the operations listing. `state: invited` (the page_responders '
-            'default) cannot see earlier invites from Graph: it falls back to the roster (people who declined may be '
-            'rung again) %s. %s. Not safe for the defaults.' % (listing, HISTORY_FILE, present)
+            'default) cannot see earlier invites from Graph: it falls back to the roster (people who declined are not '
+            'in it); %s. %s. Not safe for the defaults across hosts or jobs.' % (listing, RECORD, present)
         )
     get = value['get_operation']
     by_listing = listing in ('supported', 'running_only')
