@@ -97,12 +97,17 @@ class _MsalAuth:
     def _acquire(self, app):
         raise NotImplementedError
 
+    def material(self):
+        """What proves this credential, as bytes: the token cache keeps its tokens under a salted hash of it."""
+        raise NotImplementedError
+
     @property
     def cache(self):
-        """MSAL's token cache: the locked file every task and fork share, or one in memory when token_cache is off."""
+        """MSAL's token cache: this credential's part of the locked file every task and fork share, or one in memory
+        when token_cache is off."""
         if self._cache is None:
             path = self.settings.get('token_cache')
-            self._cache = persisted_cache(path) if path else msal_module().TokenCache()
+            self._cache = persisted_cache(path, self.material()) if path else msal_module().TokenCache()
         return self._cache
 
     def token(self):
@@ -114,7 +119,7 @@ class _MsalAuth:
         path = self.settings.get('token_cache')
         with self._lock:
             with _AcquireLock(path):
-                found = cached_token(path, self.settings) if path and self._app is None else None
+                found = cached_token(path, self.settings, self.material()) if path and self._app is None else None
                 return found or self._token()
 
     def _token(self):
@@ -188,9 +193,16 @@ class ClientSecretAuth(_MsalAuth):
     def _acquire(self, app):
         return app.acquire_token_for_client(scopes=[self.settings['scope']])
 
+    def material(self):
+        return b'client_secret\0' + self.settings['client_secret'].encode('utf-8')
+
 
 class ClientCertificateAuth(ClientSecretAuth):
     """Client credentials with a certificate: MSAL signs a client assertion with the private key."""
+
+    def material(self):
+        # The thumbprint names the key pair: the certificate was checked to match its private key when it was loaded.
+        return b'client_certificate\0' + self.settings['certificate']['thumbprint'].upper().encode('ascii')
 
     def _build(self):
         settings = self.settings
@@ -220,6 +232,9 @@ class ManagedIdentityAuth(_MsalAuth):
         # Never through a proxy: the endpoint is plain HTTP on this machine, and a proxy would see the
         # identity header and the token in clear.
         return msal.ManagedIdentityClient(identity, http_client=self.transport.direct(), token_cache=self.cache, http_cache=self.http_cache)
+
+    def material(self):
+        return b'managed_identity\0' + (self.settings.get('managed_identity_client_id') or 'system-assigned').encode('ascii')
 
     def _acquire(self, app):
         # Managed identity endpoints take a resource, not scopes.
