@@ -17,6 +17,8 @@ __metaclass__ = type
 import importlib.util
 import threading
 
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.federated import FederatedToken
+
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.file_lock import FileLock
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.private_file import PrivateFileError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.token_cache import OPTION, cached_token, lock_path, persisted_cache
@@ -146,8 +148,9 @@ class _MsalAuth:
         result = result or {}
         description = str(result.get('error_description') or 'no access token in the answer').splitlines()[0]
         error = result.get('error')
+        hint = self.refusal_hint(result.get('error_codes'))
         raise GraphError(
-            '%s to %s was refused: %s' % (self.what, self.where(), description),
+            '%s to %s was refused: %s%s' % (self.what, self.where(), description, ' ' + hint if hint else ''),
             code=self.refused_code(error) if isinstance(error, str) else 'tokenError',
             request_id=result.get('trace_id'),
             client_request_id=result.get('correlation_id'),
@@ -159,6 +162,10 @@ class _MsalAuth:
 
     def refused_code(self, error):
         return error
+
+    def refusal_hint(self, error_codes):
+        """What to fix, for Entra's error codes (a list of numbers) where its own description does not say; or None."""
+        return None
 
     def before_retry(self):
         self.http_cache.clear()
@@ -220,6 +227,37 @@ class ClientCertificateAuth(ClientSecretAuth):
         )
 
 
+class FederatedTokenAuth(ClientSecretAuth):
+    """Workload identity federation: a token from another identity provider (GitHub, GitLab, Kubernetes, ...), which
+    Entra trusts through a federated credential of the app, is the client assertion.
+
+    MSAL is given a callable: it asks for the token on every token request, so a file the platform renews (a
+    projected service-account token) is read again whenever a new access token is needed, even in a long task.
+    """
+
+    def __init__(self, settings, transport):
+        super(FederatedTokenAuth, self).__init__(settings, transport)
+        self.federated = FederatedToken(settings['federated_token_source'])
+
+    def _build(self):
+        settings = self.settings
+        return msal_module().ConfidentialClientApplication(
+            settings['client_id'],
+            client_credential={'client_assertion': self.federated.read},
+            authority=settings['authority'],
+            http_client=self.transport,
+            instance_discovery=settings['instance_discovery'],
+            token_cache=self.cache,
+            http_cache=self.http_cache,
+        )
+
+    def material(self):
+        return b'federated_token\0' + self.federated.identity()
+
+    def refusal_hint(self, error_codes):
+        return self.federated.hint(error_codes)
+
+
 class ManagedIdentityAuth(_MsalAuth):
     """An Azure managed identity: system-assigned, or user-assigned by client_id."""
 
@@ -275,6 +313,7 @@ class AccessTokenAuth:
 AUTH_CLASSES = {
     'client_secret': ClientSecretAuth,
     'client_certificate': ClientCertificateAuth,
+    'federated_token': FederatedTokenAuth,
     'managed_identity': ManagedIdentityAuth,
     'access_token': AccessTokenAuth,
 }

@@ -206,8 +206,8 @@ class GraphModule:
         """The GraphClient, built once all connection options passed their checks (no request yet)."""
         if self._client is None:
             settings = self.attempt(lambda: resolve_settings(self.params))
-            if settings['token_cache_warning']:
-                self.warn(settings['token_cache_warning'])
+            for warning in settings['warnings']:
+                self.warn(warning)
             try:
                 self._client = GraphClient(settings, warn=self.warn)
             except ImportError as exc:

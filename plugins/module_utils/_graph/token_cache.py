@@ -6,7 +6,7 @@
 """The token cache file: where it is, how MSAL persists to it, and reading a token from it without MSAL.
 
 The file keeps one MSAL cache per credential, under a salted hash of what proves the credential (the client
-secret, the certificate's thumbprint, the managed identity), never the credential
+secret, the certificate's thumbprint, a federated token's issuer, subject and audience), never the credential
 itself: a token is only ever served to the credential that obtained it, so a wrong or rotated secret goes to
 Entra at once instead of riding on a token another secret got.
 
@@ -44,7 +44,7 @@ FORMAT_KEY = 'msgraph.calls.token_cache'
 FORMAT = 2
 SALT_BYTES = 16
 # The methods whose tokens cached_token may serve: MSAL's client credentials flow, with a token per app and tenant.
-CLIENT_CREDENTIAL_METHODS = ('client_secret', 'client_certificate')
+CLIENT_CREDENTIAL_METHODS = ('client_secret', 'client_certificate', 'federated_token')
 
 
 def chosen_path(value, environ):

@@ -95,6 +95,7 @@ def write_cache(tmp_path, *entries, **kwargs):
         (entry(), {'auth_method': 'managed_identity'}, None),
         (entry(), {'auth_method': 'access_token'}, None),
         (entry(), {'auth_method': 'client_certificate'}, 'the-token'),
+        (entry(), {'auth_method': 'federated_token'}, 'the-token'),
     ],
 )
 def test_cached_token_matches_as_msal_does(tmp_path, stored, settings_changes, found):
