@@ -14,9 +14,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import pytest
+import json
+import os
+import re
+import sys
+import textwrap
 
-from conftest import SESSION_SECRETS, case_checks, ok
+import pytest
+import yaml
+
+from conftest import SESSION_SECRETS, case_checks, invite_posts, ok
 from test_client_auth import cache_file, graph_reads, run_cases, token_requests
 
 SUBJECT = 'repo:contoso/incident-ops:environment:production'
@@ -121,3 +128,39 @@ def test_a_federated_identity_shares_its_token_and_no_other(emu, tasks, tmp_path
     assert 'AADSTS700213' in run.task('another subject')['result']['msg']
     assert federated_requests(emu) == [200, 400]
     assert SUBJECT not in open(cache).read(), 'the identity is named by a salted hash only'
+
+
+GUIDE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'docs', 'docsite', 'rst', 'guide_connection.rst')
+RESPONDER = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
+
+
+def guide_example(marker):
+    """The YAML code block of the connection guide that holds ``marker``, unindented."""
+    with open(GUIDE) as handle:
+        blocks = re.split(r'\n\.\. code-block:: [^\n]*\n', handle.read())[1:]
+    for block in blocks:
+        body = re.match(r'((?:\n|  [^\n]*\n)+)', '\n' + block).group(1)
+        if marker in body:
+            return yaml.safe_load(textwrap.dedent(body))
+    raise AssertionError('no example holds %r' % marker)
+
+
+def test_the_guide_s_play_without_a_secret(emu, playbook, tmp_path):
+    # The guide's play as it is; only the emulator's endpoints join its module_defaults (a tenant's need none).
+    play = guide_example('playbooks/page_without_secret.yml')
+    play[0]['module_defaults']['group/msgraph.calls.graph'].update(
+        authority_host=emu.info['authority_host'], graph_endpoint=emu.info['graph_endpoint'], ca_path=emu.info['ca_path']
+    )
+    path = tmp_path / 'page_without_secret.yml'
+    path.write_text(json.dumps(play))
+    emu.trust_subject(SUBJECT)
+    token_file = tmp_path / 'azure-identity-token'
+    token_file.write_text(mint(emu))
+    call_id = emu.create_call()['id']
+    env = {'AZURE_TENANT_ID': emu.info['tenant_id'], 'AZURE_CLIENT_ID': emu.info['client_id'], 'AZURE_FEDERATED_TOKEN_FILE': str(token_file)}
+    # The machine's own secret, if any, must not be what authenticates: auth_method is named.
+    env['AZURE_CLIENT_SECRET'] = emu.info['client_secret']
+    run = playbook(str(path), env=env, extra_args=('-vvvv',), bridge_call_id=call_id, ansible_connection='local', ansible_python_interpreter=sys.executable)
+    assert run.rc == 0, run.output
+    assert [post['body']['participants'][0]['identity']['user']['id'] for post in invite_posts(emu, call_id)] == [RESPONDER]
+    assert federated_requests(emu) == [200]
