@@ -185,11 +185,15 @@ class _MsalAuth:
 class ClientSecretAuth(_MsalAuth):
     """Client credentials with a client secret."""
 
+    def credential(self):
+        """What MSAL's ConfidentialClientApplication takes as client_credential."""
+        return self.settings['client_secret']
+
     def _build(self):
         settings = self.settings
         return msal_module().ConfidentialClientApplication(
             settings['client_id'],
-            client_credential=settings['client_secret'],
+            client_credential=self.credential(),
             authority=settings['authority'],
             http_client=self.transport,
             instance_discovery=settings['instance_discovery'],
@@ -211,20 +215,12 @@ class ClientCertificateAuth(ClientSecretAuth):
         # The thumbprint names the key pair: the certificate was checked to match its private key when it was loaded.
         return b'client_certificate\0' + self.settings['certificate']['thumbprint'].upper().encode('ascii')
 
-    def _build(self):
-        settings = self.settings
-        credential = {'private_key': settings['certificate']['private_key'], 'thumbprint': settings['certificate']['thumbprint']}
-        if settings['certificate'].get('password'):
-            credential['passphrase'] = settings['certificate']['password']
-        return msal_module().ConfidentialClientApplication(
-            settings['client_id'],
-            client_credential=credential,
-            authority=settings['authority'],
-            http_client=self.transport,
-            instance_discovery=settings['instance_discovery'],
-            token_cache=self.cache,
-            http_cache=self.http_cache,
-        )
+    def credential(self):
+        certificate = self.settings['certificate']
+        credential = {'private_key': certificate['private_key'], 'thumbprint': certificate['thumbprint']}
+        if certificate.get('password'):
+            credential['passphrase'] = certificate['password']
+        return credential
 
 
 class FederatedTokenAuth(ClientSecretAuth):
@@ -239,17 +235,8 @@ class FederatedTokenAuth(ClientSecretAuth):
         super(FederatedTokenAuth, self).__init__(settings, transport)
         self.federated = FederatedToken(settings['federated_token_source'])
 
-    def _build(self):
-        settings = self.settings
-        return msal_module().ConfidentialClientApplication(
-            settings['client_id'],
-            client_credential={'client_assertion': self.federated.read},
-            authority=settings['authority'],
-            http_client=self.transport,
-            instance_discovery=settings['instance_discovery'],
-            token_cache=self.cache,
-            http_cache=self.http_cache,
-        )
+    def credential(self):
+        return {'client_assertion': self.federated.read}
 
     def material(self):
         return b'federated_token\0' + self.federated.identity()

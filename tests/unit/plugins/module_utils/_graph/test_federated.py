@@ -138,6 +138,13 @@ def emu():
         yield process
 
 
+def client_of(emu, token_file, **options):
+    """The Graph client of one task authenticating with ``token_file`` against the emulator's app."""
+    info = emu.info
+    endpoints = dict((key, info[key]) for key in ('tenant_id', 'client_id', 'authority_host', 'graph_endpoint', 'ca_path'))
+    return GraphClient(settings(federated_token_file=str(token_file), **dict(endpoints, **options)))
+
+
 def test_a_renewed_token_file_is_read_again_within_one_task(emu, tmp_path):
     """One client (one task): its first access token from the file's first token; Graph then rejects the access token,
     the platform has renewed the file and the first federated token has expired: the second access token is only
@@ -148,17 +155,7 @@ def test_a_renewed_token_file_is_read_again_within_one_task(emu, tmp_path):
     emu.trust_subject(subject)
     token_file = tmp_path / 'token'
     token_file.write_text(emu.federated_token(subject, lifetime=600))
-    info = emu.info
-    client = GraphClient(
-        settings(
-            federated_token_file=str(token_file),
-            tenant_id=info['tenant_id'],
-            client_id=info['client_id'],
-            authority_host=info['authority_host'],
-            graph_endpoint=info['graph_endpoint'],
-            ca_path=info['ca_path'],
-        )
-    )
+    client = client_of(emu, token_file)
     first = client.token()
     client.auth.forget(first)
     emu.clock(advance=1200)
@@ -181,18 +178,7 @@ def test_an_expired_token_file_is_refused_with_the_code_and_the_fix(emu, tmp_pat
     token = emu.federated_token(subject, lifetime=-60)
     token_file = tmp_path / 'token'
     token_file.write_text(token)
-    info = emu.info
-    client = GraphClient(
-        settings(
-            federated_token_file=str(token_file),
-            tenant_id=info['tenant_id'],
-            client_id=info['client_id'],
-            authority_host=info['authority_host'],
-            graph_endpoint=info['graph_endpoint'],
-            ca_path=info['ca_path'],
-            retries=0,
-        )
-    )
+    client = client_of(emu, token_file, retries=0)
     with pytest.raises(Exception) as caught:
         client.token()
     message = str(caught.value)
