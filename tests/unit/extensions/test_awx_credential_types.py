@@ -254,7 +254,10 @@ def test_encrypted_key_with_the_password_left_empty_says_so(monkeypatch, tmp_pat
 
 
 def jwt(subject):
-    part = lambda value: base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b'=').decode()  # noqa: E731
+
+    def part(value):
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b'=').decode()
+
     return '%s.%s.c2ln' % (part({'alg': 'RS256'}), part({'iss': 'https://token.actions.githubusercontent.com', 'sub': subject}))
 
 

@@ -27,7 +27,10 @@ def jwt(**claims):
     claims = dict(
         {'iss': 'https://token.actions.githubusercontent.com', 'sub': 'repo:contoso/ops:ref:refs/heads/main', 'aud': 'api://AzureADTokenExchange'}, **claims
     )
-    part = lambda value: base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b'=').decode()  # noqa: E731
+
+    def part(value):
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b'=').decode()
+
     return '%s.%s.%s' % (part({'alg': 'RS256', 'kid': 'k'}), part(claims), 'c2lnbmF0dXJl')
 
 
