@@ -122,6 +122,13 @@ def job_text(private):
     return '\n'.join(texts)
 
 
+def access_tokens(private):
+    """The access tokens the job obtained: what its default token cache (in the job's home) holds."""
+    with open(os.path.join(str(private) + '-home', '.ansible', 'msgraph.calls', 'token_cache.json')) as handle:
+        document = json.load(handle)
+    return [entry['secret'] for cache in document['credentials'].values() for entry in cache.get('AccessToken', {}).values()]
+
+
 def changed_tasks(result):
     return [event['event_data'].get('task') for event in result.events if event.get('event') == 'runner_on_ok' and event['event_data']['res'].get('changed')]
 
@@ -145,7 +152,9 @@ def test_a_job_with_each_credential_type_pages_then_changes_nothing(emu, tmp_pat
     assert changed_tasks(second) == [], 'the second job changes nothing'
     assert len(invite_posts(emu, call_id)) == 1
     for private in (first_dir, second_dir):
-        assert_no_secret(job_text(private), secrets + [emu.info['client_secret']])
+        tokens = access_tokens(private)
+        assert tokens, 'each job (a fresh home) obtained its own token'
+        assert_no_secret(job_text(private), secrets + tokens + [emu.info['client_secret']])
 
 
 def test_an_authority_host_the_credential_s_cloud_overrides_is_warned_about(emu, tmp_path, certificate):
