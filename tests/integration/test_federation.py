@@ -92,6 +92,19 @@ REFUSALS = {
 }
 
 
+def test_a_token_given_as_the_file_is_refused_and_never_shown(emu, tasks):
+    # A plausible slip: the token where its file's path belongs. federated_token_file is no secret option, so the
+    # module hides this value itself, at -vvvv too (the session's scan checks every run for the token).
+    emu.trust_subject(SUBJECT)
+    token = mint(emu)
+    run, calls = run_cases(emu, tasks, {'token as the file': dict(FEDERATED, federated_token_file=token)})
+    record = run.task('token as the file')
+    assert record['status'] == 'failed', record
+    assert 'must be the path of a file holding the token, not the token itself' in record['result']['msg']
+    assert token not in run.output and 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' in run.output
+    assert graph_reads(emu, calls['token as the file']) == [] and token_requests(emu) == []
+
+
 def test_each_refusal_of_entra_names_its_code_and_the_fix(emu, tasks):
     emu.trust_subject(SUBJECT)
     tokens = dict((case, mint(emu, subject, **claims)) for case, (subject, claims, dummy, dummy) in REFUSALS.items())

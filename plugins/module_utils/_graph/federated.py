@@ -67,11 +67,20 @@ def check_token(token, where):
     return text
 
 
+def mistaken_tokens(params, environ):
+    """A token given where a file's path belongs (federated_token_file, AZURE_FEDERATED_TOKEN_FILE): Ansible must hide
+    it like the no_log option it should have gone to. The values of those that look like a JWT."""
+    values = [params.get('federated_token_file'), environ.get('AZURE_FEDERATED_TOKEN_FILE')]
+    return set(value.strip() for value in values if isinstance(value, str) and _claims(value.strip()) is not None)
+
+
 def read_file(path, where):
     """The token in the file ``path``, checked; InputError naming ``where`` and the path when it cannot be read.
 
     Links are followed: a projected Kubernetes token is a link into the volume's current data.
     """
+    if _claims(path.strip()) is not None:
+        raise InputError('%s must be the path of a file holding the token, not the token itself (not shown): give a token as federated_token' % where)
     try:
         with open(path, 'rb') as handle:
             raw = handle.read(1024 * 1024)

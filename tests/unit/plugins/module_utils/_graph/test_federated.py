@@ -16,7 +16,7 @@ import os
 import pytest
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.client import GraphClient
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.federated import FederatedToken
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.federated import FederatedToken, mistaken_tokens
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import resolve_settings
 from emulator.client import EmulatorProcess
 from graph_params import graph_params
@@ -91,6 +91,7 @@ def test_where_the_federated_token_comes_from(files, task, environ, expected):
         ({'federated_token': OPTION_TOKEN, 'auth_method': 'client_secret', 'client_secret': 's'}, 'auth_method=client_secret conflicts with federated_token'),
         ({'auth_method': 'federated_token'}, 'federated_token or federated_token_file is required with auth_method=federated_token'),
         ({'federated_token': OPTION_TOKEN, 'tenant_id': None}, 'tenant_id is required with auth_method=federated_token'),
+        ({'federated_token_file': OPTION_TOKEN}, 'federated_token_file must be the path of a file holding the token, not the token itself'),
     ],
 )
 def test_bad_federated_input_is_refused_before_any_request(tmp_path, task, message):
@@ -99,6 +100,12 @@ def test_bad_federated_input_is_refused_before_any_request(tmp_path, task, messa
     with pytest.raises(ValueError, match=message) as caught:
         settings(**task)
     assert 'c2lnbmF0dXJl' not in str(caught.value) and 'eyJ' not in str(caught.value)
+
+
+def test_a_token_where_a_path_belongs_is_hidden_like_a_secret():
+    assert mistaken_tokens({'federated_token_file': ' %s ' % OPTION_TOKEN}, {'AZURE_FEDERATED_TOKEN_FILE': ENV_TOKEN}) == {OPTION_TOKEN, ENV_TOKEN}
+    assert mistaken_tokens({'federated_token_file': '/var/run/secrets/azure/tokens/azure-identity-token'}, {}) == set()
+    assert mistaken_tokens({'federated_token_file': None}, {}) == set()
 
 
 def test_the_cache_names_a_federated_identity_by_issuer_subject_and_audience():
