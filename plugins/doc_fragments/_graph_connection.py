@@ -95,7 +95,8 @@ options:
         service-account token. It is read again whenever a new access token is needed, so a file the platform renews
         keeps a long task working. Links are followed (a projected token is one).
       - If not set, the E(AZURE_FEDERATED_TOKEN_FILE) environment variable is used, as azure-identity does.
-      - The file must exist and hold a JWT before any request is made.
+      - The file must exist and hold a JWT before any request is made. A token given here instead of a path is refused,
+        and hidden like O(federated_token).
     type: path
   managed_identity_client_id:
     description:
