@@ -19,19 +19,22 @@ options:
       - V(client_secret) uses O(tenant_id), O(client_id) and O(client_secret).
       - V(client_certificate) uses O(tenant_id), O(client_id) and O(client_certificate_path) (with
         O(client_certificate_key_path), O(client_certificate_password) and O(client_certificate_thumbprint) as needed).
+      - V(federated_token) (workload identity federation) uses O(tenant_id), O(client_id) and an OIDC token of another
+        identity provider (a GitHub Actions or GitLab CI job, a Kubernetes service account) that a federated credential
+        of the app registration trusts, from O(federated_token) or O(federated_token_file). No secret is involved.
       - V(managed_identity) uses the Azure managed identity of the machine running the module, system-assigned, or
         the user-assigned one whose client id is O(managed_identity_client_id). It never reads O(client_id) or
         E(AZURE_CLIENT_ID), which name an app registration and are often set machine-wide.
       - V(access_token) uses O(access_token) as it is.
       - V(auto) picks the first method whose options are complete, in this order, V(access_token),
-        V(client_certificate), V(client_secret), then V(managed_identity) when E(IDENTITY_ENDPOINT) or E(MSI_ENDPOINT)
-        is set. It fails, naming what is missing, when none is complete.
+        V(client_certificate), V(client_secret), V(federated_token), then V(managed_identity) when E(IDENTITY_ENDPOINT)
+        or E(MSI_ENDPOINT) is set. It fails, naming what is missing, when none is complete.
       - Any other value fails when the task also sets an option that belongs to another method (such as
         O(access_token) with V(client_secret)); values that only come from the E(AZURE_*) environment variables do
         not count, since those are often set machine-wide.
     type: str
     default: auto
-    choices: [auto, client_secret, client_certificate, managed_identity, access_token]
+    choices: [auto, client_secret, client_certificate, federated_token, managed_identity, access_token]
   tenant_id:
     description:
       - The Microsoft Entra tenant (directory) id, or a verified domain of the tenant.
@@ -74,6 +77,27 @@ options:
         so a task fails once Graph rejects it.
       - Never printed, logged or returned.
     type: str
+  federated_token:
+    description:
+      - With O(auth_method=federated_token), the OIDC token (a JWT) that Entra exchanges for an access token, given as it
+        is. Its issuer, subject and audience (normally V(api://AzureADTokenExchange)) must match a federated credential
+        of the app registration.
+      - Such tokens live minutes; one given here cannot be renewed during the task. Prefer O(federated_token_file) where
+        the platform keeps a file fresh.
+      - If not set, the E(AZURE_FEDERATED_TOKEN) environment variable is used.
+      - Precedence, highest first, this option set in the task, O(federated_token_file) set in the task (setting both
+        fails), then E(AZURE_FEDERATED_TOKEN_FILE), then E(AZURE_FEDERATED_TOKEN).
+      - Never printed, logged or returned.
+    type: str
+  federated_token_file:
+    description:
+      - With O(auth_method=federated_token), a file holding the OIDC token, such as a Kubernetes projected
+        service-account token. It is read again whenever a new access token is needed, so a file the platform renews
+        keeps a long task working. Links are followed (a projected token is one).
+      - If not set, the E(AZURE_FEDERATED_TOKEN_FILE) environment variable is used, as azure-identity does.
+      - The file must exist and hold a JWT before any request is made. A token given here instead of a path is refused,
+        and hidden like O(federated_token).
+    type: path
   managed_identity_client_id:
     description:
       - With O(auth_method=managed_identity), the client id of the user-assigned managed identity to use. Unset, the
@@ -92,6 +116,8 @@ options:
         V(AzureUSGovernment) is V(usgov), V(AzureChinaCloud) is V(china), and this option's values are taken too), then the
         E(AZURE_AUTHORITY_HOST) environment variable (whose host also picks the cloud, V(usgov) for
         C(login.microsoftonline.us)), then V(global).
+      - A task warns when E(AZURE_AUTHORITY_HOST) is set but ignored because this option or E(AZURE_CLOUD_ENVIRONMENT)
+        picks another authority host (an AWX credential of the collection's types sets the cloud, V(global) by default).
       - Microsoft offers the cloud-communications API neither in V(china) nor, for O(api_version=beta), outside V(global);
         the modules refuse those combinations before any request.
     type: str
@@ -153,18 +179,25 @@ options:
     default: 60
   token_cache:
     description:
-      - Where access tokens are kept, so that every task and every fork of a run reuses one token per tenant, client
-        and cloud instead of asking Entra each time. Concurrent processes are safe (a lock file, C(<path>.acquire-lock), beside it).
+      - Where access tokens are kept, so that every task and every fork of a run reuses one token per tenant, client,
+        cloud and credential instead of asking Entra each time. Concurrent processes are safe (a lock file,
+        C(<path>.acquire-lock), beside it).
+      - A token is only served to the credential that obtained it. The file keeps each credential's tokens under a
+        salted hash of what proves it (the client secret, the certificate's thumbprint, a federated token's issuer,
+        subject and audience, the managed identity), so a wrong or rotated client secret goes to Entra at once and
+        fails, or works, there.
       - By default (unset, or V(true)) C(~/.ansible/msgraph.calls/token_cache.json) of the user running the module,
         in a directory created with mode 0700. A path picks another file; V(false) keeps tokens in memory for one task.
       - The file and its lock are created with mode 0600 and never opened through a symbolic link. The task fails, before
         any request, when either is a link, is not a regular file of the user running the module, or is readable or writable
         by group or others (fix with C(chmod 600)), or when its directory is writable by group or others (C(chmod go-w)),
         since the file holds bearer tokens. It holds access tokens only (app-only tokens have no refresh token), each valid for about an hour; never
-        a client secret or a certificate.
+        a client secret, a certificate or a federated token.
       - A task that finds a valid token in the file uses it without asking the token service anything, discovery included.
       - Not used with O(auth_method=access_token).
       - The E(MSGRAPH_TOKEN_CACHE) environment variable sets it when the task does not.
+      - A file written by a version before the credential-keyed format holds nothing the modules use; it is rewritten
+        on the next token request.
     type: raw
 requirements:
   - python >= 3.8
@@ -175,7 +208,8 @@ notes:
   - The app registration needs the Microsoft Graph application permissions C(Calls.InitiateGroupCall.All)
     (to invite) and C(Calls.Initiate.All) (to read the roster), with admin consent.
   - The app must already be a party to the call, as a calling bot; C(call_id) is that call's id.
-  - The environment fallbacks follow azure-identity (E(AZURE_TENANT_ID), E(AZURE_CLIENT_ID), E(AZURE_CLIENT_SECRET));
+  - The environment fallbacks follow azure-identity (E(AZURE_TENANT_ID), E(AZURE_CLIENT_ID), E(AZURE_CLIENT_SECRET),
+    E(AZURE_FEDERATED_TOKEN_FILE)); E(AZURE_FEDERATED_TOKEN) is the variable azure.azcollection reads too;
     the older E(AZURE_TENANT) and E(AZURE_SECRET) names, which the Microsoft Azure Resource Manager credential
     of AWX and Ansible Automation Platform injects, are read after them.
 '''

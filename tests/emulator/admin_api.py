@@ -8,6 +8,7 @@ import copy
 import ipaddress
 
 from emulator import config as config_mod
+from emulator import federation
 from emulator import invite as invite_mod
 from emulator import lifecycle, lobby, meetings_api, resources, users_api
 from emulator.errors import GraphError
@@ -389,6 +390,28 @@ def notification_keys(req, state):  # pylint: disable=unused-argument
     return Response(200, signer.jwks(state.get_config()["notification_signing"]))
 
 
+# --- workload identity federation (federation.py): the test OIDC issuer -----------------------------------------
+
+
+def oidc_configuration(req, state):  # pylint: disable=unused-argument
+    """GET /_emulator/oidc/.well-known/openid-configuration: the test issuer's OpenID document."""
+    return Response(200, federation.openid_configuration(state))
+
+
+def oidc_keys(req, state):  # pylint: disable=unused-argument
+    """GET /_emulator/oidc/keys: the test issuer's JWKS."""
+    return Response(200, federation.jwks(state))
+
+
+def oidc_token(req, state):
+    """POST /_emulator/oidc/token {"subject", "audience"?, "issuer"?, "lifetime"?, "not_before"?, "signature"?}: a token of
+    the test issuer, as a CI job or a pod gets one from its platform."""
+    try:
+        return Response(200, federation.mint(state, _json_object(req)))
+    except ValueError as exc:
+        raise _bad(str(exc)) from exc
+
+
 ROUTER = Router(
     [
         ("GET", "info", info),
@@ -417,6 +440,9 @@ ROUTER = Router(
         ("GET", "notifications", notification_log),
         ("GET", "notifications/openid-configuration", notification_openid),
         ("GET", "notifications/keys", notification_keys),
+        ("GET", "oidc/.well-known/openid-configuration", oidc_configuration),
+        ("GET", "oidc/keys", oidc_keys),
+        ("POST", "oidc/token", oidc_token),
     ]
 )
 

@@ -75,7 +75,7 @@ def _malformed(detail):
     return TokenError(401, "invalid_client", 700027, f"Client assertion failed signature validation. [Reason - The JWT is malformed: {detail}] {DOC_HINT}")
 
 
-def _parse(assertion):
+def parse(assertion):
     parts = assertion.split(".")
     if len(parts) != 3:
         raise _malformed("A JWT has three base64url parts separated by dots.")
@@ -147,7 +147,7 @@ def _verify_signature(cert, algorithm, signed, signature):
         raise _signature_failed() from exc
 
 
-def _iso(epoch):
+def iso(epoch):
     return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.0000000Z")
 
 
@@ -183,17 +183,13 @@ def _check_claims(claims, audience, client_id):
             "invalid_client",
             700024,
             f"Client assertion is not within its valid time range. Current time: "
-            f"{_iso(now)}, assertion valid from {_iso(nbf or 0)}, expiry time of "
-            f"assertion {_iso(exp)}. {DOC_HINT}",
+            f"{iso(now)}, assertion valid from {iso(nbf or 0)}, expiry time of "
+            f"assertion {iso(exp)}. {DOC_HINT}",
         )
 
 
-def verify(form, registered, audience, client_id):
-    """Check the form's client assertion; return None if accepted, raise TokenError otherwise.
-
-    ``registered``: PEM certificates (config ``client_certificates``); ``audience``: the URL of
-    the token endpoint the request was sent to; ``client_id``: the form's client id.
-    """
+def form_assertion(form):
+    """The form's client assertion (a string), or the TokenError Entra answers for a missing or wrong type."""
     assertion_type = form.get("client_assertion_type")
     assertion = form.get("client_assertion")
     if not assertion_type:
@@ -202,7 +198,17 @@ def verify(form, registered, audience, client_id):
         raise TokenError(400, "invalid_request", 90011, f"Unexpected client assertion type '{assertion_type}'; expected '{JWT_BEARER}'.")
     if not assertion or not isinstance(assertion, str):
         raise TokenError(400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_assertion'.")
-    header, claims, signed, signature = _parse(assertion)
+    return assertion
+
+
+def verify(form, registered, audience, client_id):
+    """Check the form's client assertion; return None if accepted, raise TokenError otherwise.
+
+    ``registered``: PEM certificates (config ``client_certificates``); ``audience``: the URL of
+    the token endpoint the request was sent to; ``client_id``: the form's client id.
+    """
+    assertion = form_assertion(form)
+    header, claims, signed, signature = parse(assertion)
     algorithm = header.get("alg")
     if algorithm not in ALGORITHMS:
         raise _signature_failed(f" [Reason - Unsupported signing algorithm {algorithm!r}; use RS256 or PS256.]")

@@ -208,6 +208,21 @@ class EmulatorProcess:  # pylint: disable=too-many-instance-attributes
         """A call's full state: Graph's call resource plus participants and operations."""
         return self.admin("GET", "/calls/" + quote(call_id, safe=""))
 
+    # --- workload identity federation: the test OIDC issuer --------------------------------------
+
+    @property
+    def oidc_issuer(self):
+        """The test issuer's ``iss`` (federated_credentials name it)."""
+        return self.base_url + "/_emulator/oidc"
+
+    def trust_subject(self, *subjects, audience="api://AzureADTokenExchange"):
+        """Give the app one federated credential per subject of the test issuer (config federated_credentials)."""
+        return self.config(federated_credentials=[{"issuer": self.oidc_issuer, "subject": subject, "audiences": [audience]} for subject in subjects])
+
+    def federated_token(self, subject, **claims):
+        """A token of the test issuer for ``subject`` (claims: audience, issuer, lifetime, not_before, signature)."""
+        return self.admin("POST", "/oidc/token", {"subject": subject, **claims})["token"]
+
     # --- call state, people leaving, directory users ---------------------------------------------
 
     def set_call_state(self, call_id, state):

@@ -10,6 +10,7 @@ import math
 import re
 
 from emulator.assertions import validate_certificates
+from emulator.federation import validate_credentials
 from emulator.notify_signing import SIGNING_MODES
 
 
@@ -141,6 +142,12 @@ def _client_ids(value):
     return [item.lower() for item in value]
 
 
+def _secrets(value):
+    if value is not None and (not isinstance(value, list) or not value or not all(isinstance(item, str) and item for item in value)):
+        raise ValueError("must be null (the default secret) or a non-empty list of secrets (strings)")
+    return value
+
+
 SETTINGS.update(
     {
         "token_lifetime": Setting(3599, _positive_int, "Seconds a newly issued access token lives (expires_in); Graph refuses it after."),
@@ -148,6 +155,10 @@ SETTINGS.update(
             [], validate_certificates, "PEM certificates registered for the default app: client assertions signed by their keys are accepted."
         ),
         "managed_identities": Setting([], _client_ids, "Client ids of user-assigned managed identities (the system-assigned one always exists)."),
+        "federated_credentials": Setting(
+            [], validate_credentials, "Federated credentials of the default app ({issuer, subject, audiences}): the tokens they match are client assertions."
+        ),
+        "client_secrets": Setting(None, _secrets, "The client secrets the default app accepts (a rotation replaces them); null is its one default secret."),
     }
 )
 

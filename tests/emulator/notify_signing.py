@@ -56,14 +56,26 @@ class Signer:
                 self._keys[kid] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
             return self._keys[kid]
 
+    def jwk(self, kid):
+        """The public key ``kid`` as a JWK (RS256)."""
+        numbers = self._key(kid).public_key().public_numbers()
+        return {"kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid, "n": _int_b64(numbers.n), "e": _int_b64(numbers.e)}
+
+    def public_key(self, kid):
+        return self._key(kid).public_key()
+
+    def sign(self, header, claims, signing_kid):
+        """A compact JWT of ``header`` and ``claims``, RS256-signed by the key ``signing_kid`` (unsigned for alg none)."""
+        signed = _b64(json.dumps(header).encode()) + "." + _b64(json.dumps(claims).encode())
+        signature = b""
+        if header.get("alg") == "RS256":
+            signature = self._key(signing_kid).sign(signed.encode(), padding.PKCS1v15(), hashes.SHA256())
+        return signed + "." + _b64(signature)
+
     def jwks(self, mode):
         """The published keys: the issuer's key, and the new one once it rotated (mode rotated_key)."""
         kids = ["emulator-key-1"] + (["emulator-key-2"] if mode == "rotated_key" else [])
-        keys = []
-        for kid in kids:
-            numbers = self._key(kid).public_key().public_numbers()
-            keys.append({"kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid, "n": _int_b64(numbers.n), "e": _int_b64(numbers.e)})
-        return {"keys": keys}
+        return {"keys": [self.jwk(kid) for kid in kids]}
 
     @staticmethod
     def openid_document(base_url):
@@ -99,9 +111,4 @@ class Signer:
             kid = signing_kid = "emulator-key-2"
         elif mode == "alg_none":
             alg = "none"
-        header = {"typ": "JWT", "alg": alg, "kid": kid}
-        signed = _b64(json.dumps(header).encode()) + "." + _b64(json.dumps(claims).encode())
-        signature = b""
-        if alg == "RS256":
-            signature = self._key(signing_kid).sign(signed.encode(), padding.PKCS1v15(), hashes.SHA256())
-        return "Bearer " + signed + "." + _b64(signature)
+        return "Bearer " + self.sign({"typ": "JWT", "alg": alg, "kid": kid}, claims, signing_kid)

@@ -15,6 +15,7 @@ from emulator import config as config_mod
 from emulator.clock import RESOLUTION, Clock
 from emulator.faults import FaultRules
 from emulator.holds import HeldRequests
+from emulator.notify_signing import Signer
 
 # The default app registration. Fixed values so docs, playbooks and tests can rely on them;
 # they are realistic in shape (GUIDs) but obviously not real credentials.
@@ -183,8 +184,15 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         self.clock = Clock()
         # The sender of call notifications (notifier.Notifier), when the server runs one.
         self.notifier = None
+        # The test OIDC issuer's keys (federation.py): workload identity federation's tokens are signed with them.
+        self.oidc = Signer()
 
     # --- tokens -------------------------------------------------------------------------
+
+    def client_secrets(self):
+        """The secrets the app accepts now: config client_secrets (a rotation), else its one default secret."""
+        with self.lock:
+            return list(self.config.get("client_secrets") or [self.app.client_secret])
 
     def issue_token(self, client_id, lifetime=None):
         """Create and remember an opaque access token for the emulator's tenant.

@@ -9,7 +9,7 @@ import binascii
 import hmac
 from urllib.parse import unquote
 
-from emulator import assertions
+from emulator import assertions, federation
 from emulator.errors import TokenError
 from emulator.messages import Response
 from emulator.routing import Router
@@ -108,7 +108,7 @@ def _check_scope(state, scope):
 
 
 def token(req, state, tenant):
-    """POST /{tenant}/oauth2/v2.0/token (client credentials with a client secret)."""
+    """POST /{tenant}/oauth2/v2.0/token (client credentials: a client secret, a certificate's assertion or a federated token)."""
     _check_tenant(state, tenant)
     form = req.form()
     grant_type = form.get("grant_type")
@@ -130,12 +130,15 @@ def token(req, state, tenant):
             f"directory '{state.app.tenant_id}'. This can happen if the application "
             "has not been installed by the administrator of the tenant.",
         )
-    if form.get("client_assertion") or form.get("client_assertion_type"):
+    if (form.get("client_assertion") or form.get("client_assertion_type")) and federation.is_federated(form, client_id):
+        # Workload identity federation (federation.py), checked against config federated_credentials.
+        federation.verify(form, state)
+    elif form.get("client_assertion") or form.get("client_assertion_type"):
         # Certificate credentials (assertions.py), checked against config client_certificates.
         assertions.verify(form, state.get_config()["client_certificates"], f"{state.base_url}/{tenant}/oauth2/v2.0/token", client_id)
     elif not secret:
         raise TokenError(401, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
-    elif not hmac.compare_digest(secret.encode("utf-8"), state.app.client_secret.encode("utf-8")):
+    elif not any(hmac.compare_digest(secret.encode("utf-8"), accepted.encode("utf-8")) for accepted in state.client_secrets()):
         raise TokenError(
             401,
             "invalid_client",

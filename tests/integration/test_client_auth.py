@@ -299,3 +299,60 @@ def test_token_cache_shared_by_forks(emu, playbook, tmp_path, graph):
     assert run.rc == 0, run.output
     assert len([r for r in run.records if r['status'] == 'changed']) == 5
     assert len(token_requests(emu)) == 1, 'the forks share one token'
+
+
+WRONG_SECRET = 'S3cr3t-WRONG-value-xyz'
+ROTATED_SECRET = 'the-rotated-secret-value-2b7e'
+SESSION_SECRETS.extend([WRONG_SECRET, ROTATED_SECRET])
+
+
+def cache_file(tmp_path):
+    folder = tmp_path / 'cache'
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return str(folder / 'tokens.json')
+
+
+@pytest.mark.floors
+def test_a_wrong_secret_after_a_cached_good_one_fails_at_once(emu, tasks, tmp_path):
+    # The run: the right secret, then a wrong one, one cache file (the default shares one too). The wrong one
+    # is never served the right one's token: Entra refuses it. The right one's token still serves the third task.
+    cache = cache_file(tmp_path)
+    run, calls = run_cases(
+        emu,
+        tasks,
+        {
+            'right secret': {'token_cache': cache},
+            'wrong secret': {'token_cache': cache, 'client_secret': WRONG_SECRET},
+            'right secret again': {'token_cache': cache},
+        },
+    )
+    ok(run.task('right secret'))
+    ok(run.task('right secret again'))
+    record = run.task('wrong secret')
+    assert record['status'] == 'failed', record
+    assert 'AADSTS7000215' in record['result']['msg'] and record['result']['error']['code'] == 'invalid_client', record['result']
+    assert graph_reads(emu, calls['wrong secret']) == []
+    assert [r['status'] for r in token_requests(emu)] == [200, 401], 'one token for the right secret, one refusal, nothing more'
+    assert WRONG_SECRET not in open(cache).read() and emu.info['client_secret'] not in open(cache).read()
+
+
+def test_a_rotated_secret_takes_effect_on_the_next_task(emu, tasks, tmp_path):
+    # A run with the old secret leaves its token in the file. The app's secret is rotated (the old one removed); the
+    # next run with the new secret asks Entra with it at once, and then shares its own token.
+    cache = cache_file(tmp_path)
+    before_rotation, dummy = run_cases(emu, tasks, {'old secret': {'token_cache': cache}})
+    ok(before_rotation.task('old secret'))
+    emu.config(client_secrets=[ROTATED_SECRET])
+    seen = len(token_requests(emu))
+    run, calls = run_cases(
+        emu,
+        tasks,
+        {
+            'new secret': {'token_cache': cache, 'client_secret': ROTATED_SECRET},
+            'new secret again': {'token_cache': cache, 'client_secret': ROTATED_SECRET},
+        },
+    )
+    ok(run.task('new secret'))
+    ok(run.task('new secret again'))
+    assert [r['status'] for r in token_requests(emu)[seen:]] == [200], 'the new secret asked once, then shared its token'
+    assert all(graph_reads(emu, call_id) for call_id in calls.values())

@@ -90,7 +90,8 @@ def test_access_token_never_shown(emu, task):
 # string nor a mapping, and the invocation at -vvv showed them.
 WRONG_TOKEN = 'access-token-beside-wrong-shapes-4d1f'
 WRONG_PASSWORD = 'certificate-password-beside-wrong-shapes-8c2e'
-SESSION_SECRETS.extend([WRONG_TOKEN, WRONG_PASSWORD])
+WRONG_FEDERATED = 'federated-token-beside-wrong-shapes-77a1'
+SESSION_SECRETS.extend([WRONG_TOKEN, WRONG_PASSWORD, WRONG_FEDERATED])
 # What a template may render in place of a list of mappings, or of one mapping.
 LIST_SHAPES = [[5], [[1, 2]], [None], [[{'user': A}]], [{'user': A}, 3.5], 7, 'text', {'user': A}]
 DICT_SHAPES = [5, [1, 2], 'not key=value', None]
@@ -132,14 +133,14 @@ def test_no_secret_beside_wrong_shapes_at_vvv(emu, tasks):
         for path, shapes in options.items():
             for index, shape in enumerate(shapes):
                 args = with_shape(valid, path, shape)
-                # client_secret comes from module_defaults; the other two secrets are given here.
-                args.update(access_token=WRONG_TOKEN, client_certificate_password=WRONG_PASSWORD)
+                # client_secret comes from module_defaults; the other secrets are given here.
+                args.update(access_token=WRONG_TOKEN, client_certificate_password=WRONG_PASSWORD, federated_token=WRONG_FEDERATED)
                 steps.append(('%s %s %d' % (module, '.'.join(map(str, path)), index), module, args))
     # The secrets themselves in odd shapes, beside a bad list: each part is hidden.
     for index, secret in enumerate([[WRONG_TOKEN, 12345678], {'k': WRONG_TOKEN}, 987654321]):
         steps.append(('secret shape %d' % index, 'graph_call_invite', {'call_id': 'c', 'participants': [5], 'access_token': secret}))
     run = tasks(steps, extra_args=('-vvv',))
-    assert_clean(run, emu, WRONG_TOKEN, WRONG_PASSWORD, '12345678', '987654321')
+    assert_clean(run, emu, WRONG_TOKEN, WRONG_PASSWORD, WRONG_FEDERATED, '12345678', '987654321')
     failed = [r for r in run.records if r['status'] == 'failed']
     assert len(failed) >= len(steps) - 6, [r['task'] for r in run.records if r['status'] != 'failed']
     for record in failed:
@@ -147,6 +148,7 @@ def test_no_secret_beside_wrong_shapes_at_vvv(emu, tasks):
     shown = run.task('graph_call_invite participants 0')['result']
     assert shown['msg'].startswith('participants[0] must be a dictionary'), shown['msg']
     assert shown['invocation']['module_args']['access_token'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER', shown['invocation']
+    assert shown['invocation']['module_args']['federated_token'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER', shown['invocation']
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,8 @@ __metaclass__ = type
 import importlib.util
 import threading
 
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.federated import FederatedToken
+
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.file_lock import FileLock
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.private_file import PrivateFileError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.token_cache import OPTION, cached_token, lock_path, persisted_cache
@@ -97,12 +99,17 @@ class _MsalAuth:
     def _acquire(self, app):
         raise NotImplementedError
 
+    def material(self):
+        """What proves this credential, as bytes: the token cache keeps its tokens under a salted hash of it."""
+        raise NotImplementedError
+
     @property
     def cache(self):
-        """MSAL's token cache: the locked file every task and fork share, or one in memory when token_cache is off."""
+        """MSAL's token cache: this credential's part of the locked file every task and fork share, or one in memory
+        when token_cache is off."""
         if self._cache is None:
             path = self.settings.get('token_cache')
-            self._cache = persisted_cache(path) if path else msal_module().TokenCache()
+            self._cache = persisted_cache(path, self.material()) if path else msal_module().TokenCache()
         return self._cache
 
     def token(self):
@@ -114,7 +121,7 @@ class _MsalAuth:
         path = self.settings.get('token_cache')
         with self._lock:
             with _AcquireLock(path):
-                found = cached_token(path, self.settings) if path and self._app is None else None
+                found = cached_token(path, self.settings, self.material()) if path and self._app is None else None
                 return found or self._token()
 
     def _token(self):
@@ -141,8 +148,9 @@ class _MsalAuth:
         result = result or {}
         description = str(result.get('error_description') or 'no access token in the answer').splitlines()[0]
         error = result.get('error')
+        hint = self.refusal_hint(result.get('error_codes'))
         raise GraphError(
-            '%s to %s was refused: %s' % (self.what, self.where(), description),
+            '%s to %s was refused: %s%s' % (self.what, self.where(), description, ' ' + hint if hint else ''),
             code=self.refused_code(error) if isinstance(error, str) else 'tokenError',
             request_id=result.get('trace_id'),
             client_request_id=result.get('correlation_id'),
@@ -154,6 +162,10 @@ class _MsalAuth:
 
     def refused_code(self, error):
         return error
+
+    def refusal_hint(self, error_codes):
+        """What to fix, for Entra's error codes (a list of numbers) where its own description does not say; or None."""
+        return None
 
     def before_retry(self):
         self.http_cache.clear()
@@ -173,11 +185,15 @@ class _MsalAuth:
 class ClientSecretAuth(_MsalAuth):
     """Client credentials with a client secret."""
 
+    def credential(self):
+        """What MSAL's ConfidentialClientApplication takes as client_credential."""
+        return self.settings['client_secret']
+
     def _build(self):
         settings = self.settings
         return msal_module().ConfidentialClientApplication(
             settings['client_id'],
-            client_credential=settings['client_secret'],
+            client_credential=self.credential(),
             authority=settings['authority'],
             http_client=self.transport,
             instance_discovery=settings['instance_discovery'],
@@ -188,24 +204,45 @@ class ClientSecretAuth(_MsalAuth):
     def _acquire(self, app):
         return app.acquire_token_for_client(scopes=[self.settings['scope']])
 
+    def material(self):
+        return b'client_secret\0' + self.settings['client_secret'].encode('utf-8')
+
 
 class ClientCertificateAuth(ClientSecretAuth):
     """Client credentials with a certificate: MSAL signs a client assertion with the private key."""
 
-    def _build(self):
-        settings = self.settings
-        credential = {'private_key': settings['certificate']['private_key'], 'thumbprint': settings['certificate']['thumbprint']}
-        if settings['certificate'].get('password'):
-            credential['passphrase'] = settings['certificate']['password']
-        return msal_module().ConfidentialClientApplication(
-            settings['client_id'],
-            client_credential=credential,
-            authority=settings['authority'],
-            http_client=self.transport,
-            instance_discovery=settings['instance_discovery'],
-            token_cache=self.cache,
-            http_cache=self.http_cache,
-        )
+    def material(self):
+        # The thumbprint names the key pair: the certificate was checked to match its private key when it was loaded.
+        return b'client_certificate\0' + self.settings['certificate']['thumbprint'].upper().encode('ascii')
+
+    def credential(self):
+        certificate = self.settings['certificate']
+        credential = {'private_key': certificate['private_key'], 'thumbprint': certificate['thumbprint']}
+        if certificate.get('password'):
+            credential['passphrase'] = certificate['password']
+        return credential
+
+
+class FederatedTokenAuth(ClientSecretAuth):
+    """Workload identity federation: a token from another identity provider (GitHub, GitLab, Kubernetes, ...), which
+    Entra trusts through a federated credential of the app, is the client assertion.
+
+    MSAL is given a callable: it asks for the token on every token request, so a file the platform renews (a
+    projected service-account token) is read again whenever a new access token is needed, even in a long task.
+    """
+
+    def __init__(self, settings, transport):
+        super(FederatedTokenAuth, self).__init__(settings, transport)
+        self.federated = FederatedToken(settings['federated_token_source'])
+
+    def credential(self):
+        return {'client_assertion': self.federated.read}
+
+    def material(self):
+        return b'federated_token\0' + self.federated.identity()
+
+    def refusal_hint(self, error_codes):
+        return self.federated.hint(error_codes)
 
 
 class ManagedIdentityAuth(_MsalAuth):
@@ -220,6 +257,9 @@ class ManagedIdentityAuth(_MsalAuth):
         # Never through a proxy: the endpoint is plain HTTP on this machine, and a proxy would see the
         # identity header and the token in clear.
         return msal.ManagedIdentityClient(identity, http_client=self.transport.direct(), token_cache=self.cache, http_cache=self.http_cache)
+
+    def material(self):
+        return b'managed_identity\0' + (self.settings.get('managed_identity_client_id') or 'system-assigned').encode('ascii')
 
     def _acquire(self, app):
         # Managed identity endpoints take a resource, not scopes.
@@ -260,6 +300,7 @@ class AccessTokenAuth:
 AUTH_CLASSES = {
     'client_secret': ClientSecretAuth,
     'client_certificate': ClientCertificateAuth,
+    'federated_token': FederatedTokenAuth,
     'managed_identity': ManagedIdentityAuth,
     'access_token': AccessTokenAuth,
 }

@@ -25,6 +25,7 @@ from ansible.module_utils.common.validation import check_type_dict
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.auth import HAS_MSAL
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.client import GraphClient
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import CollectionError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.federated import mistaken_tokens
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import graph_argument_spec, resolve_settings
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.transport import HAS_REQUESTS
 
@@ -44,6 +45,7 @@ class _AnsibleModule(AnsibleModule):
     def _load_params(self):
         super(_AnsibleModule, self)._load_params()
         self.no_log_values.update(collect_no_log_values(self.argument_spec, self.params, os.environ))
+        self.no_log_values.update(mistaken_tokens(self.params, os.environ))
 
     def fail_json(self, msg=None, **kwargs):
         # Ansible's two messages for a list element that is not a dictionary (a string, then anything else).
@@ -206,8 +208,8 @@ class GraphModule:
         """The GraphClient, built once all connection options passed their checks (no request yet)."""
         if self._client is None:
             settings = self.attempt(lambda: resolve_settings(self.params))
-            if settings['token_cache_warning']:
-                self.warn(settings['token_cache_warning'])
+            for warning in settings['warnings']:
+                self.warn(warning)
             try:
                 self._client = GraphClient(settings, warn=self.warn)
             except ImportError as exc:

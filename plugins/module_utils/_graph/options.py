@@ -21,6 +21,7 @@ import re
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.federated import check_token, read_file
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.token_cache import resolve as resolve_token_cache
 
 # cloud -> (authority host, Graph root). The .default scope is always <Graph root>/.default.
@@ -64,7 +65,7 @@ MICROSOFT_AUTHORITY_HOSTS = frozenset(
     ]
 )
 
-AUTH_METHODS = ('auto', 'client_secret', 'client_certificate', 'managed_identity', 'access_token')
+AUTH_METHODS = ('auto', 'client_secret', 'client_certificate', 'federated_token', 'managed_identity', 'access_token')
 # The options that belong to one method only, with the environment variables that may fill them.
 METHOD_OPTIONS = {
     'client_secret': [('client_secret', ('AZURE_CLIENT_SECRET', 'AZURE_SECRET'))],
@@ -74,6 +75,7 @@ METHOD_OPTIONS = {
         ('client_certificate_password', ('AZURE_CLIENT_CERTIFICATE_PASSWORD',)),
         ('client_certificate_thumbprint', ()),
     ],
+    'federated_token': [('federated_token', ('AZURE_FEDERATED_TOKEN',)), ('federated_token_file', ('AZURE_FEDERATED_TOKEN_FILE',))],
     'access_token': [('access_token', ())],
     'managed_identity': [('managed_identity_client_id', ())],
 }
@@ -122,6 +124,8 @@ def graph_argument_spec():
         client_certificate_password=dict(type='str', no_log=True, fallback=(env_fallback, ['AZURE_CLIENT_CERTIFICATE_PASSWORD'])),
         client_certificate_thumbprint=dict(type='str', no_log=False),
         access_token=dict(type='str', no_log=True),
+        federated_token=dict(type='str', no_log=True, fallback=(env_fallback, ['AZURE_FEDERATED_TOKEN'])),
+        federated_token_file=dict(type='path', no_log=False, fallback=(env_fallback, ['AZURE_FEDERATED_TOKEN_FILE'])),
         # No environment fallback: a machine-wide AZURE_CLIENT_ID must never pick a managed identity.
         managed_identity_client_id=dict(type='str', no_log=False),
         # No argspec defaults: "unset" must stay visible for the precedence explicit > cloud > environment.
@@ -240,6 +244,8 @@ def _complete_methods(params, environ):
         methods.append('client_certificate')
     if identified and _text(params, 'client_secret'):
         methods.append('client_secret')
+    if identified and (_text(params, 'federated_token') or _text(params, 'federated_token_file')):
+        methods.append('federated_token')
     if any(environ.get(name) for name in MANAGED_IDENTITY_VARIABLES):
         methods.append('managed_identity')
     return methods
@@ -275,13 +281,18 @@ def _auth_method(params, environ):
     complete = _complete_methods(params, environ)
     if not complete:
         # Say what is missing when a credential was given without the ids that go with it.
-        for partial, key in (('client_certificate', 'client_certificate_path'), ('client_secret', 'client_secret')):
+        for partial, key in (
+            ('client_certificate', 'client_certificate_path'),
+            ('client_secret', 'client_secret'),
+            ('federated_token', 'federated_token'),
+            ('federated_token', 'federated_token_file'),
+        ):
             if _text(params, key):
                 _require(params, [('tenant_id', 'AZURE_TENANT_ID'), ('client_id', 'AZURE_CLIENT_ID')], partial)
         raise InputError(
             'auth_method=auto found no complete credentials: set tenant_id and client_id with '
-            'client_secret or client_certificate_path (or AZURE_TENANT_ID, AZURE_CLIENT_ID, '
-            'AZURE_CLIENT_SECRET), or access_token, or run where a managed identity is available'
+            'client_secret, client_certificate_path or federated_token_file (or AZURE_TENANT_ID, AZURE_CLIENT_ID, '
+            'AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE), or access_token, or run where a managed identity is available'
         )
     return complete[0]
 
@@ -309,6 +320,56 @@ def _managed_identity(params, environ):
     return None
 
 
+def _federated_source(params, environ):
+    """(where, 'value' or 'file', the token or the path) of the federated token, its shape checked.
+
+    Highest first: federated_token set in the task, federated_token_file set in the task (both at once is a
+    contradiction), then AZURE_FEDERATED_TOKEN_FILE, then AZURE_FEDERATED_TOKEN. Among the environment variables
+    the file wins: a platform renews a file while a job runs (a projected service-account token), never a variable.
+    """
+    token_in_task = _given_in_task(params, 'federated_token', ('AZURE_FEDERATED_TOKEN',), environ)
+    file_in_task = _given_in_task(params, 'federated_token_file', ('AZURE_FEDERATED_TOKEN_FILE',), environ)
+    if token_in_task and file_in_task:
+        raise InputError('federated_token and federated_token_file are mutually exclusive: set one of them')
+    if token_in_task:
+        chosen = ('federated_token', 'value')
+    elif file_in_task:
+        chosen = ('federated_token_file', 'file')
+    elif _text(params, 'federated_token_file'):
+        chosen = ('AZURE_FEDERATED_TOKEN_FILE', 'file')
+    elif _text(params, 'federated_token'):
+        chosen = ('AZURE_FEDERATED_TOKEN', 'value')
+    else:
+        raise InputError(
+            'federated_token or federated_token_file is required with auth_method=federated_token: set one of them, or the '
+            'AZURE_FEDERATED_TOKEN_FILE or AZURE_FEDERATED_TOKEN environment variable'
+        )
+    where, kind = chosen
+    option = 'federated_token' if kind == 'value' else 'federated_token_file'
+    if kind == 'value':
+        return where, kind, check_token(params[option], where)
+    read_file(params[option], where)  # readable and a JWT now, before any request; read again for each token request
+    return where, kind, params[option]
+
+
+def _authority_warning(params, environ, cloud, authority_host):
+    """A warning when AZURE_AUTHORITY_HOST is set but a cloud (the option, or AZURE_CLOUD_ENVIRONMENT, which an AWX
+    credential's cloud field injects even at its default, global) picked another authority host; else None."""
+    environment_host = (environ.get('AZURE_AUTHORITY_HOST') or '').strip()
+    if not environment_host or params.get('authority_host') or not cloud:
+        return None
+    try:
+        if _host_url(environment_host, 'AZURE_AUTHORITY_HOST').lower() == authority_host.lower():
+            return None
+    except InputError:
+        pass  # an unusable value, ignored all the same
+    source = 'the cloud option' if params.get('cloud') else 'AZURE_CLOUD_ENVIRONMENT (an AWX credential\'s cloud field sets it, global by default)'
+    return (
+        'AZURE_AUTHORITY_HOST %r is ignored: cloud=%s, from %s, wins over it and picks %s. Set authority_host (in the task or '
+        'module_defaults) to use that host, or remove AZURE_AUTHORITY_HOST' % (_without_userinfo(environment_host), cloud, source, authority_host)
+    )
+
+
 def resolve_settings(params, environ=None):
     """Turn module params (after argspec and env fallbacks) into the settings the client uses.
 
@@ -317,7 +378,7 @@ def resolve_settings(params, environ=None):
     environ = os.environ if environ is None else environ
     method = _auth_method(params, environ)
     settings = dict(auth_method=method, tenant_id=_text(params, 'tenant_id'), client_id=_text(params, 'client_id'))
-    if method in ('client_secret', 'client_certificate'):
+    if method in ('client_secret', 'client_certificate', 'federated_token'):
         _require(params, [('tenant_id', 'AZURE_TENANT_ID'), ('client_id', 'AZURE_CLIENT_ID')], method)
         if not _TENANT_RE.match(settings['tenant_id']):
             raise InputError('tenant_id must be a tenant GUID or domain name (letters, digits, dots and hyphens); got %r' % settings['tenant_id'])
@@ -335,6 +396,8 @@ def resolve_settings(params, environ=None):
             params.get('client_certificate_password'),
             params.get('client_certificate_thumbprint'),
         )
+    elif method == 'federated_token':
+        settings['federated_token_source'] = _federated_source(params, environ)
     elif method == 'access_token':
         _require(params, [('access_token', None)], method)
         settings['access_token'] = _text(params, 'access_token')
@@ -342,6 +405,8 @@ def resolve_settings(params, environ=None):
         settings['managed_identity_client_id'] = _managed_identity(params, environ)
 
     cloud, authority_host, graph_endpoint = _endpoints(params, environ)
+    explicit_cloud = params.get('cloud') or _environment_cloud(environ)
+    authority_warning = _authority_warning(params, environ, explicit_cloud, authority_host)
     api_version = params.get('api_version') or 'v1.0'
     if cloud == 'china':
         raise InputError(
@@ -380,5 +445,6 @@ def resolve_settings(params, environ=None):
         retry_budget=float(params['retry_budget']),
         token_cache=token_cache,
         token_cache_warning=token_cache_warning,
+        warnings=[warning for warning in (token_cache_warning, authority_warning) if warning],
     )
     return settings

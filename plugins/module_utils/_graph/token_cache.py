@@ -5,6 +5,11 @@
 
 """The token cache file: where it is, how MSAL persists to it, and reading a token from it without MSAL.
 
+The file keeps one MSAL cache per credential, under a salted hash of what proves the credential (the client
+secret, the certificate's thumbprint, a federated token's issuer, subject and audience), never the credential
+itself: a token is only ever served to the credential that obtained it, so a wrong or rotated secret goes to
+Entra at once instead of riding on a token another secret got.
+
 Every task is a new Python process. Asking MSAL for a cached token costs importing msal and, before MSAL looks in its cache at all, a request for the
 authority's OpenID configuration. ``cached_token`` reads the file MSAL wrote and returns a token
 that MSAL itself would return from its cache, so a task that finds one imports neither and sends
@@ -15,6 +20,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
+import hmac
 import json
 import os
 import time
@@ -31,6 +38,13 @@ DEFAULT_NAME = 'token_cache.json'
 # Beside the cache: the lock that token requests are made under (auth.py), by every fork and task.
 LOCK_SUFFIX = '.acquire-lock'
 OPTION = 'token_cache'
+# The file's own format: {FORMAT_KEY: FORMAT, "salt": hex, "credentials": {hash: MSAL's serialised cache}}. A file in
+# any other form (MSAL's own, as versions before the credential keys wrote it) holds nothing for anyone: a miss.
+FORMAT_KEY = 'msgraph.calls.token_cache'
+FORMAT = 2
+SALT_BYTES = 16
+# The methods whose tokens cached_token may serve: MSAL's client credentials flow, with a token per app and tenant.
+CLIENT_CREDENTIAL_METHODS = ('client_secret', 'client_certificate', 'federated_token')
 
 
 def chosen_path(value, environ):
@@ -77,8 +91,74 @@ def make_default_dir(path):
     return None
 
 
-def persisted_cache(path):
-    """MSAL's token cache kept in ``path``, read and written only through private_file.
+def credential_key(salt, material):
+    """The name a credential's tokens are kept under: HMAC-SHA256 of its ``material`` (bytes) keyed by the file's salt.
+
+    Salted per file, so that the same secret has another name in every file and a weak one cannot be looked up in
+    a table; a one-way hash, so the file never holds what proves the credential.
+    """
+    return hmac.new(bytes.fromhex(salt), material, hashlib.sha256).hexdigest()
+
+
+def load_document(text):
+    """The file's content as {"salt", "credentials"}; anything not in this collection's format is an empty one."""
+    try:
+        document = json.loads(text) if text else None
+    except ValueError:
+        document = None
+    if (
+        not isinstance(document, dict)
+        or document.get(FORMAT_KEY) != FORMAT
+        or not isinstance(document.get('credentials'), dict)
+        or not _is_salt(document.get('salt'))
+    ):
+        return {FORMAT_KEY: FORMAT, 'salt': None, 'credentials': {}}
+    return document
+
+
+def _is_salt(value):
+    try:
+        return isinstance(value, str) and len(bytes.fromhex(value)) == SALT_BYTES
+    except ValueError:
+        return False
+
+
+def partition(document, material):
+    """The MSAL cache (a dict) kept for this credential in ``document``, or None."""
+    if not document['salt']:
+        return None
+    found = document['credentials'].get(credential_key(document['salt'], material))
+    return found if isinstance(found, dict) else None
+
+
+def _live(cache, now):
+    """Whether an MSAL cache still holds an access token that has not expired."""
+    entries = cache.get('AccessToken') if isinstance(cache, dict) else None
+    for entry in entries.values() if isinstance(entries, dict) else []:
+        try:
+            if int(entry['expires_on']) > now:
+                return True
+        except (KeyError, TypeError, ValueError):
+            continue
+    return False
+
+
+def store(document, material, cache, now=None):
+    """``document`` with this credential's MSAL cache set, a salt made if it had none, and the caches of other
+    credentials whose tokens all expired dropped (a rotated-out secret's tokens leave with their last hour)."""
+    now = time.time() if now is None else now
+    if not document['salt']:
+        document['salt'] = os.urandom(SALT_BYTES).hex()
+    key = credential_key(document['salt'], material)
+    kept = dict((name, value) for name, value in document['credentials'].items() if name != key and _live(value, now))
+    kept[key] = cache
+    document['credentials'] = kept
+    return document
+
+
+def persisted_cache(path, material):
+    """MSAL's token cache for one credential (``material``, bytes) kept in ``path``, read and written only through
+    private_file.
 
     Not msal-extensions' PersistedTokenCache: its writes and its own lock file follow links. It needs no lock
     of its own either: auth.py uses it only under the acquire lock.
@@ -86,19 +166,21 @@ def persisted_cache(path):
     import msal
 
     class FileTokenCache(msal.SerializableTokenCache):
-        """Reloads the file before each read or change (another task may have written it), saves after each change."""
+        """Reloads the file before each read or change (another task may have written it), saves after each change.
+
+        MSAL sees only this credential's part of the file; the other credentials' parts are written back untouched.
+        """
 
         def __init__(self):
             super(FileTokenCache, self).__init__()
             self._seen = None
+            self._document = load_document(None)
 
         def _reload(self):
             text = read_private(path, OPTION)
             if text is not None and text != self._seen:
-                try:
-                    self.deserialize(text)
-                except ValueError:
-                    self.deserialize('{}')  # a torn or foreign file: start afresh, as a miss
+                self._document = load_document(text)
+                self.deserialize(json.dumps(partition(self._document, material) or {}))
                 self._seen = text
 
         def search(self, *args, **kwargs):
@@ -108,23 +190,25 @@ def persisted_cache(path):
         def modify(self, *args, **kwargs):
             self._reload()
             super(FileTokenCache, self).modify(*args, **kwargs)
-            self._seen = self.serialize()
+            self._document = store(self._document, material, json.loads(self.serialize()))
+            self._seen = json.dumps(self._document)
             write_private(path, OPTION, self._seen)
 
     return FileTokenCache()
 
 
-def cached_token(path, settings, now=None):
-    """An access token from the cache file that MSAL would serve for these settings, or None.
+def cached_token(path, settings, material, now=None):
+    """An access token from the cache file that MSAL would serve for these settings and this credential, or None.
 
-    Matched as MSAL matches an app-only token: same client, authority host ("environment"), tenant
+    Only the tokens this credential (``material``, bytes: what proves it) obtained are looked at. Matched among them
+    as MSAL matches an app-only token: same client, authority host ("environment"), tenant
     ("realm") and scope, no account, no key binding, at least EXPIRY_MARGIN seconds left and not past
     its ``refresh_on``. The caller holds the lock that MSAL's writes to the file are made under.
     """
-    if settings.get('auth_method') not in ('client_secret', 'client_certificate') or not settings.get('tenant_id'):
+    if settings.get('auth_method') not in CLIENT_CREDENTIAL_METHODS or not settings.get('tenant_id'):
         return None
     try:
-        cache = json.loads(read_private(path, OPTION) or '{}')
+        cache = partition(load_document(read_private(path, OPTION)), material) or {}
         entries = cache.get('AccessToken') or {}
         entries = entries.values() if isinstance(entries, dict) else []
     except (OSError, ValueError, AttributeError):

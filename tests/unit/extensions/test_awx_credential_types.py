@@ -14,21 +14,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import json
 import os
 import re
-import tempfile
 
 import pytest
-import yaml
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from jinja2 import StrictUndefined, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import MANAGED_IDENTITY_VARIABLES, graph_argument_spec, resolve_settings
-
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
-TYPES_DIR = os.path.join(ROOT, 'extensions', 'awx', 'credential_types')
-SECRET_TYPE, CERTIFICATE_TYPE = 'msgraph_calls_secret.yml', 'msgraph_calls_certificate.yml'
+from awx_injectors import CERTIFICATE_TYPE, FEDERATED_TYPE, SECRET_TYPE, TYPES, Namespace, fields, inject, load
 
 TENANT = '5b7c9e3a-1d2f-4c6b-8a9e-0f1e2d3c4b5a'
 CLIENT = '3f1c8e2a-7b4d-4c9e-a5f6-1d2e3c4b5a69'
@@ -74,56 +71,6 @@ ENV_BLOCKLIST = {
     'PROJECT_REVISION',
     'SUPERVISOR_CONFIG_PATH',
 }
-HIDDEN = '**********'
-
-
-def load(name):
-    with open(os.path.join(TYPES_DIR, name)) as handle:
-        return yaml.safe_load(handle)
-
-
-def fields(credential_type):
-    return credential_type['inputs']['fields']
-
-
-class Namespace(object):
-    """AWX's ``tower`` namespace: ``tower.filename`` or ``tower.filename.<label>``."""
-
-
-def inject(credential_type, inputs, private_dir):
-    """(env, safe_env) as AWX's CredentialType.inject_credential builds them for a credential with these inputs.
-
-    An input left empty or absent is not in the namespace, so it renders as "". Secrets render as
-    ********** in safe_env, the environment AWX stores with the job and shows. File templates are written
-    to private_dir (mode 0600) and named by tower.filename.
-    """
-    secret = set(field['id'] for field in fields(credential_type) if field.get('secret'))
-    tower = Namespace()
-    namespace, safe_namespace = {'tower': tower}, {'tower': tower}
-    for name, value in inputs.items():
-        if name in secret:
-            safe_namespace[name] = HIDDEN
-        elif len(value):
-            safe_namespace[name] = value
-        if len(value):
-            namespace[name] = value
-    sandbox = ImmutableSandboxedEnvironment()
-    for label, template in credential_type['injectors'].get('file', {}).items():
-        handle, path = tempfile.mkstemp(dir=private_dir)
-        with os.fdopen(handle, 'w') as stream:
-            stream.write(sandbox.from_string(template).render(**namespace))
-        os.chmod(path, 0o600)
-        if '.' not in label:
-            tower.filename = path
-        else:
-            if not hasattr(tower, 'filename'):
-                tower.filename = Namespace()
-            setattr(tower.filename, label.split('.')[1], path)
-    env, safe_env = {}, {}
-    for name, template in credential_type['injectors'].get('env', {}).items():
-        env[name] = sandbox.from_string(template).render(**namespace)
-        safe_env[name] = sandbox.from_string(template).render(**safe_namespace)
-    return env, safe_env
 
 
 def module_params(monkeypatch, env):
@@ -158,7 +105,7 @@ def pems(app_certificate):
 # --- what AWX checks when the credential type is saved --------------------------------------------------------
 
 
-@pytest.mark.parametrize('name', [SECRET_TYPE, CERTIFICATE_TYPE])
+@pytest.mark.parametrize('name', TYPES)
 def test_awx_accepts_the_inputs(name):
     credential_type = load(name)
     assert set(credential_type) == {'name', 'description', 'kind', 'inputs', 'injectors'}
@@ -187,7 +134,7 @@ class Exploding(object):
         raise UndefinedError('Must define unnamed file injector in order to reference `tower.filename`.')
 
 
-@pytest.mark.parametrize('name', [SECRET_TYPE, CERTIFICATE_TYPE])
+@pytest.mark.parametrize('name', TYPES)
 def test_awx_accepts_the_injectors(name):
     """AWX renders every injector with each field set to EXAMPLE and StrictUndefined: unknown names are refused."""
     credential_type = load(name)
@@ -213,20 +160,20 @@ def test_awx_accepts_the_injectors(name):
 # --- what the collection reads ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize('name', [SECRET_TYPE, CERTIFICATE_TYPE])
+@pytest.mark.parametrize('name', TYPES)
 def test_every_injected_variable_is_one_the_collection_reads(name):
     injected = set(load(name)['injectors']['env'])
     assert injected <= READ, 'injected but never read: %s' % sorted(injected - READ)
 
 
-@pytest.mark.parametrize('name', [SECRET_TYPE, CERTIFICATE_TYPE])
+@pytest.mark.parametrize('name', TYPES)
 def test_cloud_choices_are_the_clouds_with_the_calls_api(name):
     cloud = [field for field in fields(load(name)) if field['id'] == 'cloud'][0]
     # The modules refuse china before any request: Microsoft offers no cloud-communications API there.
     assert set(cloud['choices']) == set(graph_argument_spec()['cloud']['choices']) - {'china'}
 
 
-@pytest.mark.parametrize('name', [SECRET_TYPE, CERTIFICATE_TYPE])
+@pytest.mark.parametrize('name', TYPES)
 def test_secrets_only_reach_masked_variables_or_files(tmp_path, name):
     """Render each field alone with a marker: a secret may land only in a no_log option's variable or in a file,
     and whatever lands there must be a secret (AWX then hides it from the job's stored environment)."""
@@ -304,3 +251,39 @@ def test_encrypted_key_with_the_password_left_empty_says_so(monkeypatch, tmp_pat
     inputs = {'tenant_id': TENANT, 'client_id': CLIENT, 'certificate': pems['encrypted'], 'certificate_password': ''}
     with pytest.raises(ValueError, match='is encrypted: set client_certificate_password'):
         settings_for(monkeypatch, load(CERTIFICATE_TYPE), inputs, str(tmp_path))
+
+
+def jwt(subject):
+
+    def part(value):
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b'=').decode()
+
+    return '%s.%s.c2ln' % (part({'alg': 'RS256'}), part({'iss': 'https://token.actions.githubusercontent.com', 'sub': subject}))
+
+
+@pytest.mark.parametrize('cloud,endpoints', [('global', GLOBAL), ('usgov', USGOV), ('', GLOBAL)])
+def test_federated_credential_with_a_token_authenticates(monkeypatch, tmp_path, cloud, endpoints):
+    token = jwt('repo:contoso/ops:environment:prod')
+    inputs = {'tenant_id': TENANT, 'client_id': CLIENT, 'federated_token': token, 'cloud': cloud}
+    env, safe_env = inject(load(FEDERATED_TYPE), inputs, str(tmp_path))
+    path = env['AZURE_FEDERATED_TOKEN_FILE']
+    assert os.path.dirname(path) == str(tmp_path) and os.stat(path).st_mode & 0o077 == 0 and open(path).read() == token
+    assert not any(token in value for value in list(env.values()) + list(safe_env.values()))
+    settings, dummy = settings_for(monkeypatch, load(FEDERATED_TYPE), inputs, str(tmp_path))
+    assert settings['auth_method'] == 'federated_token' and settings['federated_token_source'][:2] == ('AZURE_FEDERATED_TOKEN_FILE', 'file')
+    assert (settings['authority_host'], settings['graph_endpoint']) == endpoints
+
+
+def test_federated_credential_with_a_token_file_of_the_execution_environment(monkeypatch, tmp_path):
+    projected = tmp_path / 'azure-identity-token'
+    projected.write_text(jwt('system:serviceaccount:ops:paging'))
+    inputs = {'tenant_id': TENANT, 'client_id': CLIENT, 'federated_token_file': str(projected)}
+    settings, dummy = settings_for(monkeypatch, load(FEDERATED_TYPE), inputs, str(tmp_path))
+    assert settings['federated_token_source'] == ('AZURE_FEDERATED_TOKEN_FILE', 'file', str(projected))
+
+
+def test_federated_credential_with_neither_says_what_is_missing(monkeypatch, tmp_path):
+    # AZURE_FEDERATED_TOKEN_FILE renders empty (unset): the modules say, before any request, what would complete it.
+    inputs = {'tenant_id': TENANT, 'client_id': CLIENT}
+    with pytest.raises(ValueError, match='found no complete credentials: .*AZURE_FEDERATED_TOKEN_FILE'):
+        settings_for(monkeypatch, load(FEDERATED_TYPE), inputs, str(tmp_path))

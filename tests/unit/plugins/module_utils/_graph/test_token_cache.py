@@ -2,7 +2,8 @@
 # Copyright (c) 2026 msgraph.calls contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The token cache file: its default place, the off switch, and the token read from it without MSAL."""
+"""The token cache file: its default place, the off switch, the token read from it without MSAL, and each credential's
+tokens kept apart."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -18,7 +19,7 @@ import time
 import pytest
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import resolve_settings
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.token_cache import cached_token, chosen_path
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.token_cache import cached_token, chosen_path, load_document, store
 from graph_params import TENANT, graph_params
 
 CLIENT = '3f1c8e2a-7b4d-4c9e-a5f6-1d2e3c4b5a69'
@@ -51,9 +52,15 @@ def entry(**changes):
     return dict((k, v) for k, v in value.items() if v is not Ellipsis)
 
 
-def write_cache(tmp_path, *entries):
+SECRET = b'client_secret\0the-right-secret'
+
+
+def write_cache(tmp_path, *entries, **kwargs):
+    """A cache file holding ``entries`` for the credential ``material`` (the right secret's unless given)."""
     path = tmp_path / 'tokens.json'
-    path.write_text(json.dumps({'AccessToken': dict(('key-%d' % i, e) for i, e in enumerate(entries)), 'Account': {}}))
+    msal_cache = {'AccessToken': dict(('key-%d' % i, e) for i, e in enumerate(entries)), 'Account': {}}
+    document = store(load_document(None), kwargs.get('material', SECRET), msal_cache, now=NOW)
+    path.write_text(json.dumps(document))
     os.chmod(str(path), 0o600)  # a cache others may read is never read (private_file.py)
     return str(path)
 
@@ -87,24 +94,59 @@ def write_cache(tmp_path, *entries):
         # Only the MSAL client-credential methods read it.
         (entry(), {'auth_method': 'managed_identity'}, None),
         (entry(), {'auth_method': 'access_token'}, None),
+        (entry(), {'auth_method': 'client_certificate'}, 'the-token'),
+        (entry(), {'auth_method': 'federated_token'}, 'the-token'),
     ],
 )
 def test_cached_token_matches_as_msal_does(tmp_path, stored, settings_changes, found):
     settings = dict(SETTINGS, **settings_changes)
-    assert cached_token(write_cache(tmp_path, stored), settings, now=NOW) == found
+    assert cached_token(write_cache(tmp_path, stored), settings, SECRET, now=NOW) == found
+
+
+def test_a_token_is_only_served_to_the_credential_that_obtained_it(tmp_path):
+    path = write_cache(tmp_path, entry())
+    assert cached_token(path, SETTINGS, SECRET, now=NOW) == 'the-token'
+    assert cached_token(path, SETTINGS, b'client_secret\0S3cr3t-WRONG-value-xyz', now=NOW) is None
+    assert cached_token(path, SETTINGS, b'client_certificate\0' + b'A' * 40, now=NOW) is None
+    # The file names the credential by a salted hash only.
+    text = open(path).read()
+    assert 'the-right-secret' not in text and json.loads(text)['msgraph.calls.token_cache'] == 2
+
+
+def test_each_file_salts_its_own_names():
+    first = store(load_document(None), SECRET, {}, now=NOW)
+    second = store(load_document(None), SECRET, {}, now=NOW)
+    assert first['salt'] != second['salt'] and set(first['credentials']) != set(second['credentials'])
+
+
+def test_credentials_whose_tokens_all_expired_are_dropped_when_another_stores():
+    old = {'AccessToken': {'k': entry(expires_on=str(NOW - 1))}}
+    live = {'AccessToken': {'k': entry()}}
+    document = store(load_document(None), b'old', old, now=NOW - 100)
+    document = store(document, b'live', live, now=NOW)
+    document = store(document, SECRET, {}, now=NOW)
+    assert len(document['credentials']) == 2  # the live one and ours; the old one's token expired
+
+
+def test_a_file_in_msal_s_own_format_is_a_miss(tmp_path):
+    # What versions before the credential keys wrote: MSAL's cache at the top. Whose secret got it is unknown.
+    path = tmp_path / 'tokens.json'
+    path.write_text(json.dumps({'AccessToken': {'k': entry()}, 'Account': {}}))
+    os.chmod(str(path), 0o600)
+    assert cached_token(str(path), SETTINGS, SECRET, now=NOW) is None
 
 
 @pytest.mark.parametrize('content', ['', '{', '[]', '{"AccessToken": []}', '{"AccessToken": null}'])
 def test_unreadable_cache_is_a_miss(tmp_path, content):
     path = tmp_path / 'tokens.json'
     path.write_text(content)
-    assert cached_token(str(path), SETTINGS, now=NOW) is None
-    assert cached_token(str(tmp_path / 'missing.json'), SETTINGS, now=NOW) is None
+    assert cached_token(str(path), SETTINGS, SECRET, now=NOW) is None
+    assert cached_token(str(tmp_path / 'missing.json'), SETTINGS, SECRET, now=NOW) is None
 
 
 def test_the_first_match_of_several_is_used(tmp_path):
     path = write_cache(tmp_path, entry(secret='old', expires_on=str(NOW + 10)), entry(secret='fresh'))
-    assert cached_token(path, SETTINGS, now=NOW) == 'fresh'
+    assert cached_token(path, SETTINGS, SECRET, now=NOW) == 'fresh'
 
 
 @pytest.mark.parametrize(
@@ -131,7 +173,7 @@ def test_token_cache_of_another_type_names_the_option():
 
 
 def settings_for(home, **overrides):
-    values = dict(client_id=CLIENT)
+    values = dict(client_id=CLIENT, client_secret='the-right-secret')
     values.update(overrides)
     return resolve_settings(graph_params(**values), environ={'HOME': str(home)})
 
@@ -198,7 +240,7 @@ def test_a_link_swapped_in_after_the_check_is_not_written_through(tmp_path):
     folder.mkdir(mode=0o700)
     path = str(folder / 'tokens.json')
     check_file(path)
-    cache = persisted_cache(path)
+    cache = persisted_cache(path, SECRET)
     victim = tmp_path / 'victim'
     victim.write_text('precious')
     os.symlink(str(victim), path)
@@ -207,4 +249,5 @@ def test_a_link_swapped_in_after_the_check_is_not_written_through(tmp_path):
     assert victim.read_text() == 'precious'
     os.unlink(path)
     cache.modify(msal.TokenCache.CredentialType.APP_METADATA, {'client_id': CLIENT, 'environment': 'login.microsoftonline.com'})
-    assert stat.S_IMODE(os.lstat(path).st_mode) == 0o600 and 'AppMetadata' in json.loads((folder / 'tokens.json').read_text())
+    assert stat.S_IMODE(os.lstat(path).st_mode) == 0o600
+    assert 'AppMetadata' in list(json.loads((folder / 'tokens.json').read_text())['credentials'].values())[0]
