@@ -172,8 +172,13 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
         )
 
     def _not_paged(self, tier):
+        """A tier the escalation did not get to: its people as the roster shows them (a re-run whose goal was met finds
+        them in the call), else not paged."""
+        presence = roster_presence(self.roster)
         for inv in tier.invitees:
-            self.people.append(dict(inv.entry, label=inv.label, tier=tier.number, tier_name=tier.name, status='not_paged', result_info=None, operation_id=None))
+            here = presence.get(inv.match) if inv.ident is not None else None
+            status = person_outcome('not_paged', None, None, here is True, in_lobby=here is False)
+            self.people.append(dict(inv.entry, label=inv.label, tier=tier.number, tier_name=tier.name, status=status, result_info=None, operation_id=None))
 
     def _report(self):
         joined = [dict((k, v) for k, v in p.items() if k not in ('result_info', 'operation_id')) for p in self.people if p['status'] == 'joined']
