@@ -31,6 +31,7 @@ author:
   - msgraph.calls maintainers (@msgraph-calls)
 extends_documentation_fragment:
   - msgraph.calls._graph_connection
+  - msgraph.calls._phones
   - msgraph.calls._attributes
   - msgraph.calls._attributes.actiongroup_graph
 attributes:
@@ -272,7 +273,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.escalation im
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import DEFAULT_NAME, ENV_NAME
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.state_dir import checked_record, state_dir
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.client_context import base_client_context
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import participant_options
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import check_region, participant_options, region_option
 
 
 def argument_spec():
@@ -298,6 +299,7 @@ def argument_spec():
         lock_timeout=dict(type='int', default=120),
         fail_on_goal_not_met=dict(type='bool', default=True),
         validate_only=dict(type='bool', default=False),
+        **region_option(),
     )
 
 
@@ -311,7 +313,7 @@ def validate(params, call_id):
     number_in_range('wait_sleep', params['wait_sleep'], 0, 300, low_excluded=True)
     number_in_range('settle_timeout', params['settle_timeout'], 0, 600)
     number_in_range('lock_timeout', params['lock_timeout'], 0, 3600, unit='a whole number of seconds')
-    tiers = parse_tiers(params['tiers'], params['wait_timeout'], api_version=params['api_version'])
+    tiers = parse_tiers(params['tiers'], params['wait_timeout'], api_version=params['api_version'], region=check_region(params['default_region']))
     base = base_client_context(call_id, params['client_context'])
     tier_base(base, MAX_TIERS)  # the longest family must fit Graph's limit
     return tiers, base, checked_record('history_file', params['history_file'], ENV_NAME, DEFAULT_NAME)

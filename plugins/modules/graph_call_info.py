@@ -20,6 +20,7 @@ author:
   - msgraph.calls maintainers (@msgraph-calls)
 extends_documentation_fragment:
   - msgraph.calls._graph_connection
+  - msgraph.calls._phones
   - msgraph.calls._attributes
   - msgraph.calls._attributes.INFO_MODULE
   - msgraph.calls._attributes.actiongroup_graph
@@ -120,6 +121,7 @@ raw:
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_view import call_summary
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import region_option
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import CALL, read_call
 
 
@@ -135,7 +137,7 @@ def call_info(module, call_id):
 
 
 def main():
-    module = GraphModule(dict(call_id=dict(type='str', required=True), raw=dict(type='bool', default=False)), supports_check_mode=True)
+    module = GraphModule(dict(call_id=dict(type='str', required=True), raw=dict(type='bool', default=False), **region_option()), supports_check_mode=True)
     call_id = module.call_id()
     module.finish(lambda: call_info(module, call_id))
 

@@ -42,6 +42,7 @@ author:
   - msgraph.calls maintainers (@msgraph-calls)
 extends_documentation_fragment:
   - msgraph.calls._graph_connection
+  - msgraph.calls._phones
   - msgraph.calls._attributes
   - msgraph.calls._attributes.actiongroup_graph
 attributes:
@@ -86,6 +87,8 @@ options:
           - A phone number in international form, V(+) and the country code, such as V(+14255550123) or
             V(+1 (425\) 555-0123). It is read with the C(phonenumbers) library (libphonenumber) and sent in E.164, so a
             national trunk prefix is dropped as that country dials it (V(+44 (0\) 20 7946 0958) is V(+442079460958)).
+          - A national number (without V(+) and country code, such as V((425\) 555-0100)) is read in the country of
+            O(default_region), and refused, naming that option, when it is unset.
           - A number the library cannot read, a number that is not valid for its country, and a number with an
             extension are refused before any request.
           - Needs an application instance with a phone number assigned to the bot, as Graph requires for PSTN calls.
@@ -553,7 +556,9 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan i
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_runner import InviteRunner
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import TaskFailure
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import (
+    check_region,
     parse_participants,
+    region_option,
     participant_options,
 )
 
@@ -580,6 +585,7 @@ def argument_spec():
         wait_sleep=dict(type='float', default=2.0),
         fail_on_failed_invite=dict(type='bool', default=True),
         fail_on_timeout=dict(type='bool', default=True),
+        **region_option(),
     )
 
 
@@ -593,7 +599,7 @@ def validate(params):
     number_in_range('wait_timeout', params['wait_timeout'], 1, MAX_WAIT)
     number_in_range('wait_sleep', params['wait_sleep'], 0, MAX_WAIT_SLEEP, low_excluded=True)
     number_in_range('lock_timeout', params['lock_timeout'], 0, 3600, unit='a whole number of seconds')
-    invitees = parse_participants(params['participants'], api_version=params['api_version'])
+    invitees = parse_participants(params['participants'], api_version=params['api_version'], region=check_region(params['default_region']))
     base = base_client_context(params['call_id'], params['client_context'])
     # state=absent sends no invite, so it neither reads nor writes the record.
     history_file = checked_record('history_file', params['history_file'], ENV_NAME, DEFAULT_NAME) if params['state'] != 'absent' else None

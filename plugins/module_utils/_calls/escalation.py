@@ -37,7 +37,7 @@ class Tier:  # pylint: disable=too-few-public-methods
         self.wait_timeout = wait_timeout
 
 
-def parse_tiers(tiers, default_wait, api_version='v1.0'):
+def parse_tiers(tiers, default_wait, api_version='v1.0', region=None):
     """The validated tiers; InputError names the option (``tiers[1].participants[0].phone``) and the rule."""
     if not isinstance(tiers, list) or not tiers:
         raise InputError('tiers must be a non-empty list of tiers, each with participants')
@@ -52,7 +52,7 @@ def parse_tiers(tiers, default_wait, api_version='v1.0'):
         wait = default_wait if wait is None else wait
         if isinstance(wait, bool) or not isinstance(wait, int) or not 1 <= wait <= 3600:
             raise InputError('%s.wait_timeout must be a whole number of seconds from 1 to 3600; got %r' % (where, wait))
-        invitees = parse_participants(tier.get('participants'), api_version=api_version, option='%s.participants' % where)
+        invitees = parse_participants(tier.get('participants'), api_version=api_version, option='%s.participants' % where, region=region)
         for inv in invitees:
             if inv.upn is None:
                 if inv.match in seen:
