@@ -628,7 +628,7 @@ def invite(module, runner):
     if params['wait'] and not module.check_mode:
         failed, timed_out = runner.wait(params['wait_timeout'], params['wait_sleep'])
         if failed and params['fail_on_failed_invite']:
-            raise TaskFailure('the invite of %s failed (see participants[].result_info)' % ', '.join(failed))
+            raise TaskFailure('the invite failed: %s (participants[].result_info has Graph\'s words)' % '; '.join(failed))
         if timed_out and params['fail_on_timeout']:
             raise TaskFailure('no outcome within wait_timeout=%ss for %s' % (params['wait_timeout'], ', '.join(timed_out)))
     return result

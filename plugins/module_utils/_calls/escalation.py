@@ -17,14 +17,12 @@ __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import roster_presence
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.client_context import MAX_CLIENT_CONTEXT
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import failure_kind
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_participants
 
 MAX_TIERS = 20
 TIER_SUFFIX = '.t%d'
-# resultInfo codes of an invite that failed because the person said no, or did not answer (field reports: Microsoft documents no failed invite).
-DECLINE_CODES = (603,)
-NO_ANSWER_CODES = (408, 480, 487)
 
 
 class Tier:  # pylint: disable=too-few-public-methods
@@ -96,12 +94,8 @@ def person_outcome(plan_status, wait_outcome, result_info, joined, in_lobby=Fals
     if plan_status in ('unknown', 'not_sent'):
         return plan_status
     if wait_outcome == 'failed':
-        code = _int((result_info or {}).get('code'))
-        if code in DECLINE_CODES:
-            return 'declined'
-        if code in NO_ANSWER_CODES:
-            return 'no_answer'
-        return 'failed'
+        kind = failure_kind(result_info)[0]
+        return kind if kind in ('declined', 'no_answer') else 'failed'
     if wait_outcome == 'in_lobby':
         return 'in_lobby'  # answered into the meeting's lobby, or listed there while rung: not joined
     if wait_outcome == 'timeout':
@@ -111,13 +105,6 @@ def person_outcome(plan_status, wait_outcome, result_info, joined, in_lobby=Fals
     if plan_status == 'done_before':
         return 'not_joined'  # paged by an earlier run, not in the call, no longer rung
     return 'paged' if plan_status == 'invited' else 'not_paged'
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def summary_table(people):

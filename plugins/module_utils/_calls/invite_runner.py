@@ -22,6 +22,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import CALL, OPERATIONS, ROSTER, prepare_people, read_call
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import RECORDED, HistoryError, InviteHistory
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import plan_invite
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import describe_failure
 
 # A recorded invite older than this no longer rings, so it is not worth asking Graph about.
 RINGING_HORIZON = 900
@@ -308,7 +309,7 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             entry['outcome'] = outcome
             entry['result_info'] = info
             if outcome == 'failed':
-                failed.append(inv.label)
+                failed.append('%s %s' % (inv.label, describe_failure(info)))
             elif outcome == 'timeout':
                 timed_out.append('%s (still ringing)' % inv.label)
             elif outcome == 'in_lobby':
