@@ -54,7 +54,7 @@ def parse_tiers(tiers, default_wait, api_version='v1.0', region=None):
         for inv in invitees:
             if inv.upn is None:
                 if inv.match in seen:
-                    raise InputError('%s names %s, who is already in %s: page each person in one tier only' % (inv.where, inv.label, seen[inv.match]))
+                    raise InputError('%s names %s, who is already in %s: page each person in one tier only' % (inv.where, inv.shown, seen[inv.match]))
                 seen[inv.match] = where
         parsed.append(Tier(index + 1, tier.get('name') or 'tier %d' % (index + 1), invitees, wait))
     return parsed
@@ -108,5 +108,10 @@ def person_outcome(plan_status, wait_outcome, result_info, joined, in_lobby=Fals
 
 
 def summary_table(people):
-    """One line per person, for the failure message: ``tier 1 (primary): user:… declined``."""
-    return '; '.join('%s: %s %s' % (p['tier_name'], p['label'], p['status']) for p in people)
+    """One line per person, for the failure message and the roles' reports: ``primary: user:… (Ana Lopez) declined``."""
+    return '; '.join(report_lines(people))
+
+
+def report_lines(people):
+    """``<tier name>: <person with names> <status>`` for each person of an escalation's result."""
+    return ['%s: %s %s' % (p['tier_name'], p.get('shown') or p['label'], p['status']) for p in people]

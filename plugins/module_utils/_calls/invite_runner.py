@@ -261,6 +261,7 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             entry = dict(
                 inv.entry,
                 label=inv.label,
+                shown=inv.shown,
                 status=status,
                 operation_id=person['operation_id'],
                 client_context=person['client_context'],
@@ -309,11 +310,11 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             entry['outcome'] = outcome
             entry['result_info'] = info
             if outcome == 'failed':
-                failed.append('%s %s' % (inv.label, describe_failure(info)))
+                failed.append('%s %s' % (inv.shown, describe_failure(info)))
             elif outcome == 'timeout':
-                timed_out.append('%s (still ringing)' % inv.label)
+                timed_out.append('%s: still ringing' % inv.shown)
             elif outcome == 'in_lobby':
-                timed_out.append('%s (waiting in the meeting\'s lobby: nobody admitted them)' % inv.label)
+                timed_out.append('%s: waiting in the meeting\'s lobby, nobody admitted them' % inv.shown)
         self.result['wait_polls'] = waiter.polls
         return failed, timed_out
 
@@ -333,7 +334,7 @@ def _fail_on(sender):
     if sender.unknown:
         parts = []
         for context, batch, error, why in sender.unknown:
-            parts.append('%s (clientContext %s): %s, and %s' % (', '.join(inv.label for inv in batch), context, error.summary(), why))
+            parts.append('%s (clientContext %s): %s, and %s' % (', '.join(inv.shown for inv in batch), context, error.summary(), why))
         raise TaskFailure(
             'the invite of %s may or may not have reached Graph; it was not sent again, since a request still in flight '
             'may land. Check the call (msgraph.calls.graph_call_participant_info), or wait until it would have stopped '
@@ -343,4 +344,4 @@ def _fail_on(sender):
         )
     if sender.refusals:
         batch, error = sender.refusals[0]
-        raise TaskFailure('Graph refused the invite of %s: %s' % (', '.join(inv.label for inv in batch), error.summary()), cause=error)
+        raise TaskFailure('Graph refused the invite of %s: %s' % (', '.join(inv.shown for inv in batch), error.summary()), cause=error)

@@ -23,6 +23,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity impo
     identity_label,
     is_guid,
     match_key,
+    named,
 )
 
 # Option name -> identitySet property. ``identity`` (a raw identitySet) is the fifth identity option.
@@ -135,13 +136,14 @@ def parse_phone(value, where, region=None):
 class Invitee:
     """One requested participant, normalised; ``ident`` is None until a principal name is resolved."""
 
-    def __init__(self, kind, ident, entry, where, upn=None, raw_identity=None):
+    def __init__(self, kind, ident, entry, where, upn=None, raw_identity=None, written=None):
         self.kind = kind
         self.ident = ident
         self.entry = entry  # the user's keys only, identity values normalised
         self.where = where  # e.g. "participants[2]", for messages
         self.upn = upn
         self.raw_identity = raw_identity
+        self.written = written  # the identity as the user wrote it (a phone before E.164), for what people read
         self.resolved_name = None
 
     def resolve(self, object_id, display_name=None):
@@ -151,7 +153,16 @@ class Invitee:
 
     @property
     def label(self):
-        return identity_label(self.kind, self.ident)
+        """``kind:id``; a principal name not resolved yet is its own id here (never ``user:None``)."""
+        return identity_label(self.kind, self.ident if self.ident is not None else self.upn)
+
+    @property
+    def shown(self):
+        """The label with the names the task knows, for diffs, summaries and messages (identity.named)."""
+        names = [self.entry.get('display_name'), self.resolved_name, self.upn, self.written]
+        if self.raw_identity is not None:
+            names.append((self.raw_identity.get(self.kind) or {}).get('displayName'))
+        return named(self.label, names)
 
     @property
     def match(self):
@@ -229,7 +240,8 @@ def parse_participants(entries, api_version='v1.0', option='participants', regio
                 entry[key] = value
         entry[name] = raw_identity if raw_identity is not None else (upn or ident)
         _check_fields(entry, name, where, api_version)
-        invitees.append(Invitee(kind, ident, entry, where, upn=upn, raw_identity=raw_identity))
+        written = _given(raw[name]) if isinstance(_given(raw[name]), str) else None
+        invitees.append(Invitee(kind, ident, entry, where, upn=upn, raw_identity=raw_identity, written=written))
     single = [inv.where + '.' + key for inv in invitees for key in SINGLE_ONLY if key in inv.entry]
     if single and len(invitees) != 1:
         raise InputError(
@@ -263,7 +275,7 @@ def merge_duplicates(invitees):
     for inv in invitees:
         first = seen.get(inv.match)
         if first is not None:
-            warnings.append('%s repeats %s (%s); the two were merged and %s is used' % (inv.where, first.where, inv.label, first.where))
+            warnings.append('%s repeats %s, %s; the two were merged and %s is used' % (inv.where, first.where, first.shown, first.where))
             continue
         seen[inv.match] = inv
         unique.append(inv)

@@ -14,7 +14,7 @@ __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import number_in_range
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import is_guid, match_key
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import identity_label, is_guid, match_key
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_phone
 
 # The probe's invites are told apart from everyone else's by this clientContext prefix.
@@ -28,7 +28,7 @@ class Probe:
         self.kind = kind
         self.ident = ident
         self.key = match_key(kind, ident)
-        self.label = '%s:%s' % (kind, ident)
+        self.label = identity_label(kind, ident)
 
     def invitation(self):
         """The invitationParticipantInfo, shaped as graph_call_invite sends it."""

@@ -157,9 +157,9 @@ def test_duplicates_are_merged_with_a_warning():
     )
     assert [inv.entry for inv in invitees] == [{'user': A, 'display_name': 'First'}, {'phone': PHONE}]
     assert len(warnings) == 3
-    assert 'participants[2] repeats participants[0] (user:%s)' % A in warnings[0]
-    assert 'participants[3] repeats participants[1] (phone:%s)' % PHONE in warnings[1]
-    assert 'participants[4] repeats participants[0] (application:%s)' % A in warnings[2]
+    assert 'participants[2] repeats participants[0], user:%s (First);' % A in warnings[0]
+    assert 'participants[3] repeats participants[1], phone:%s;' % PHONE in warnings[1]
+    assert 'participants[4] repeats participants[0], user:%s (First);' % A in warnings[2]
 
 
 def test_entries_keep_the_users_keys_only():
