@@ -65,7 +65,7 @@ options:
     description:
       - The call from an earlier run. Required for O(state=absent).
       - With O(state=present), a live call is kept (keepAlive) instead of joining again. An empty value counts as not
-        given, so C("{{ saved_call_id | default('') }}") works on a first run.
+        given, so V("{{ saved_call_id | default(''\) }}") works on a first run.
     type: str
   join_url:
     description:

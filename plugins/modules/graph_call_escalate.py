@@ -184,6 +184,9 @@ options:
     type: int
     default: 120
 notes:
+  - The app registration needs the Microsoft Graph application permissions C(Calls.InitiateGroupCall.All)
+    (to invite) and C(Calls.Initiate.All) (to read the roster), with admin consent.
+  - The app must already be a party to the call, as a calling bot; O(call_id) is that call's id.
   - Each tier's invites are one step per call on this machine (O(lock_timeout)), recorded in O(history_file), so
     overlapping escalations page nobody twice there; see the incident bridge guide, "When runs overlap".
 seealso:
@@ -243,6 +246,12 @@ participants:
     label:
       description: The identity as C(kind:id).
       type: str
+    shown:
+      description:
+        - The identity with the names the task knows beside it (the display name given or found in the directory, the
+          principal name or e-mail, the phone as written), as messages and reports show it.
+      type: str
+      sample: "user:2b3c4d5e-6f70-4a81-9b2c-3d4e5f607182 (Ana Lopez, ana@contoso.com)"
     tier:
       description: The tier's number, from 1.
       type: int
@@ -261,8 +270,16 @@ plan:
   type: list
   elements: str
   sample:
-    - primary would page Alex now, then wait up to 180s
-    - secondary would page Sam if fewer than 1 have joined after primary (180s), then wait up to 120s
+    - primary would page user:2b3c4d5e-6f70-4a81-9b2c-3d4e5f607182 (Alex Rivera, alex@contoso.com) now, then wait up to 180s
+    - secondary would page phone:+14255550102 (Sam Okafor) if fewer than 1 have joined after primary (180s), then wait up to 120s
+report:
+  description: 'One line per person, the tier name, the person (with names) and what happened, as the roles print it.'
+  returned: always
+  type: list
+  elements: str
+  sample:
+    - "primary: user:2b3c4d5e-6f70-4a81-9b2c-3d4e5f607182 (Alex Rivera, alex@contoso.com) declined"
+    - "secondary: phone:+14255550102 (Sam Okafor) joined"
 '''
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule

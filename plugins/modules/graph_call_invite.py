@@ -53,7 +53,8 @@ attributes:
   diff_mode:
     support: full
     details:
-      - The diff lists the call's participants as sorted C(kind:id) labels, one per line, before and after the invite.
+      - The diff lists the call's participants as sorted C(kind:id) labels, one per line, before and after the invite,
+        each with the names the task knows (the roster's display name; for the invitees, the names given or resolved).
 options:
   call_id:
     description:
@@ -250,6 +251,10 @@ options:
     type: bool
     default: true
 notes:
+  - The app registration needs the Microsoft Graph application permissions C(Calls.InitiateGroupCall.All)
+    (to invite) and C(Calls.Initiate.All) (to read the roster), with admin consent; O(state=absent) also needs
+    C(Calls.JoinGroupCall.All).
+  - The app must already be a party to the call, as a calling bot; O(call_id) is that call's id.
   - Overlapping tasks on one machine (forks, hosts, C(ansible-playbook) processes, jobs) take turns per call and read
     each other's invites (O(lock_timeout), O(history_file)), so nobody is invited twice. Across machines only Graph's
     listing of the call's operations is shared; see the incident bridge guide, "When runs overlap".
@@ -284,10 +289,11 @@ EXAMPLES = r'''
       client_id: "{{ graph_client_id }}"
       client_secret: "{{ graph_client_secret }}"
   block:
-    - name: Invite seven people (sent as two invites, five and two)
+    - name: Invite seven people, five per invite request (two requests, five and two; one shared answer per request)
       msgraph.calls.graph_call_invite:
         call_id: "{{ incident_call_id }}"
         participants: "{{ responders }}"   # a list of seven {user: <object id>} dictionaries
+        batch_size: 5
 
     - name: Page each responder at most once, even if they declined (re-runs of the automation page nobody twice)
       msgraph.calls.graph_call_invite:
@@ -374,7 +380,7 @@ changed:
   type: bool
   sample: true
 client_context:
-  description: The clientContext base of this task; each invite sent C(<base>~<8 hex digits>).
+  description: The clientContext base of this task; each invite request is sent with C(<base>~<15 hex digits>).
   returned: unless O(state=absent)
   type: str
   sample: mgc1-6f1ed002ab5595859014ebf0951522d9
@@ -413,6 +419,12 @@ participants:
       description: The identity as C(kind:id); a user principal name is shown by its resolved object id.
       type: str
       sample: user:8b081ef6-4792-4def-b2c9-c363a1bf41d5
+    shown:
+      description:
+        - The identity with the names the task knows beside it (the display name given or found in the directory, the
+          principal name or e-mail, the phone as written), as diffs and messages show it.
+      type: str
+      sample: "user:8b081ef6-4792-4def-b2c9-c363a1bf41d5 (Ana Lopez, ana@contoso.com)"
     status:
       description:
         - V(present) in the roster; V(pending) an operation of the family still rings them (or, after an ambiguous

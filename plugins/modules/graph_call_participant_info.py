@@ -45,6 +45,9 @@ options:
       - Also return the participant objects exactly as Graph sent them, as RV(raw).
     type: bool
     default: false
+notes:
+  - The app registration needs the Microsoft Graph application permission C(Calls.Initiate.All), with admin consent.
+  - The app must be a party to the call, as a calling bot; O(call_id) is that call's id.
 seealso:
   - module: msgraph.calls.graph_call_info
   - module: msgraph.calls.graph_call_invite

@@ -74,6 +74,10 @@ options:
       - Seconds between two reads while waiting. Greater than V(0), at most V(60).
     type: float
     default: 2
+notes:
+  - The app registration needs the Microsoft Graph application permissions C(Calls.InitiateGroupCall.All) (to ring the
+    probe person) and C(Calls.Initiate.All) (to read the call), with admin consent.
+  - The app must be a party to the call, as a calling bot; O(call_id) is that call's id.
 seealso:
   - module: msgraph.calls.graph_call_invite
   - module: msgraph.calls.graph_call_info
