@@ -419,6 +419,12 @@ participants:
       description: The identity as C(kind:id); a user principal name is shown by its resolved object id.
       type: str
       sample: user:8b081ef6-4792-4def-b2c9-c363a1bf41d5
+    failure:
+      description:
+        - With O(wait=true), for a failed invite, what happened in words, with Graph's resultInfo code, subcode and
+          message, such as V(declined (code 603, subcode 10003\)), V(did not answer (code 408\)) or V(was busy (code 486\)).
+      type: str
+      returned: when the invite failed
     shown:
       description:
         - The identity with the names the task knows beside it (the display name given or found in the directory, the

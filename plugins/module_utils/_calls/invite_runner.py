@@ -310,7 +310,8 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             entry['outcome'] = outcome
             entry['result_info'] = info
             if outcome == 'failed':
-                failed.append('%s %s' % (inv.shown, describe_failure(info)))
+                entry['failure'] = describe_failure(info)
+                failed.append('%s %s' % (inv.shown, entry['failure']))
             elif outcome == 'timeout':
                 timed_out.append('%s: still ringing' % inv.shown)
             elif outcome == 'in_lobby':
