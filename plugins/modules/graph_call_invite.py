@@ -356,14 +356,14 @@ EXAMPLES = r'''
 
 - name: Escalate to the secondary on-call when nobody joined
   ansible.builtin.debug:
-    msg: "Nobody answered: {{ paged.participants | map(attribute='outcome') | list }}"
+    msg: "Nobody joined: {{ paged.participants | map(attribute='shown') | zip(paged.participants | map(attribute='outcome', default='not rung')) | list }}"
   when: paged.participants | selectattr('outcome', 'defined') | selectattr('outcome', 'equalto', 'joined') | list | length == 0
 
 - name: Preview who would be invited (run the play with --check --diff, or force it per task)
   msgraph.calls.graph_call_invite:
     call_id: "{{ incident_call_id }}"
     participants:
-      - user: 8b081ef6-4792-4def-b2c9-c363a1bf41d5
+      - user: 5f0c2b6e-8d3a-4c1f-9e7b-2a4d6c8e0f13
   check_mode: true
   diff: true
   register: preview
