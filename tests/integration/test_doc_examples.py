@@ -19,13 +19,15 @@ import concurrent.futures
 import json
 import os
 import re
+import subprocess
 import sys
 import uuid
 
 import yaml
 
 from doc_examples import ROOT, all_examples, copied_path, plays_for
-from emulator.client import CONNECTION_OPTIONS
+from conftest import PLAY_TIMEOUT
+from emulator.client import CONNECTION_OPTIONS, EmulatorProcess
 
 # The examples the docs mark as not runnable here (# Needs ...), and the results shown as data (# Result ...).
 NEEDS = {
@@ -192,3 +194,37 @@ def test_every_yaml_example_of_the_docs_runs_against_the_emulator(emu, playbook,
         % (len(runnable), sum(NEEDS.values()), sum(RESULTS.values()), len([e for e in examples if e.kind == 'copy']))
     )
     assert not problems, 'examples that do not run:\n' + '\n'.join(problems)
+
+
+def test_the_readmes_own_playbook_runs_as_written_against_the_seeded_emulator(tmp_path):
+    # "Your own playbook": the emulator started with the README's seed file, its first line saved as emulator.json, the
+    # README's page.yml beside it, run twice with the two exports and no inventory; as a newcomer would, nothing added.
+    readme = [example for example in all_examples() if example.path == 'README.md']
+    seed = [example for example in readme if example.kind == 'copy'][0]
+    page = [example for example in readme if example.kind == 'playbook' and 'emulator.json' in example.text][0]
+    home = tmp_path / 'home'
+    home.mkdir(mode=0o700)
+    environment = dict(os.environ, HOME=str(home), ANSIBLE_NOCOLOR='1')
+    environment['PATH'] = os.path.dirname(sys.executable) + os.pathsep + environment.get('PATH', '')
+
+    def run():
+        return subprocess.run(
+            [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), 'page.yml'],
+            cwd=str(tmp_path),
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            universal_newlines=True,
+            timeout=PLAY_TIMEOUT,
+            check=False,
+        )
+
+    with EmulatorProcess('--seed', os.path.join(ROOT, copied_path(seed))) as seeded:
+        (tmp_path / 'emulator.json').write_text(json.dumps(seeded.info))
+        (tmp_path / 'page.yml').write_text(page.text)
+        first, again = run(), run()
+        assert 'seeded meeting INC-1: https://teams.microsoft.com/' in seeded.log_text()
+    assert first.returncode == 0, first.stdout
+    assert 'user:7e1b4346-85a6-4bdd-abe3-d11c5d420efe (Ana Lopez, ana@contoso.com): joined' in first.stdout, first.stdout
+    assert 'phone:+14255550100 (Duty phone, (425) 555-0100): declined (code 603' in first.stdout, first.stdout
+    assert again.returncode == 0 and re.search(r'localhost\s+: ok=\d+\s+changed=0 ', again.stdout), again.stdout
