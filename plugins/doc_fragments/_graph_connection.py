@@ -166,8 +166,10 @@ options:
       - How many times to send a request again after Graph throttled it (429) or was unavailable (503, 504), or the
         network failed, honouring C(Retry-After) (seconds, fractions of seconds or an HTTP date) or backing off
         exponentially with jitter. Each retry is shown as a warning.
-      - Reads are retried. An invite is sent again only when Graph's answer proves it did nothing (a 429) or it never
-        left; after a timeout, a dropped connection or a 5xx it is never sent again in the same task.
+      - Reads, and writes that do no harm twice (a keepAlive, a hang-up, a removal, the meeting's createOrGet), are
+        retried. A write that could act twice (an invite, a call's creation) is sent again only when Graph's answer
+        proves it did nothing (a 429) or it never left; after a timeout, a dropped connection or a 5xx it is never sent
+        again in the same task.
       - A total per request, from V(0) to V(10).
     type: int
     default: 3
@@ -205,9 +207,6 @@ requirements:
   - msal >= 1.29.0
   - phonenumbers >= 8.12.0 (only for phone numbers)
 notes:
-  - The app registration needs the Microsoft Graph application permissions C(Calls.InitiateGroupCall.All)
-    (to invite) and C(Calls.Initiate.All) (to read the roster), with admin consent.
-  - The app must already be a party to the call, as a calling bot; C(call_id) is that call's id.
   - The environment fallbacks follow azure-identity (E(AZURE_TENANT_ID), E(AZURE_CLIENT_ID), E(AZURE_CLIENT_SECRET),
     E(AZURE_FEDERATED_TOKEN_FILE)); E(AZURE_FEDERATED_TOKEN) is the variable azure.azcollection reads too;
     the older E(AZURE_TENANT) and E(AZURE_SECRET) names, which the Microsoft Azure Resource Manager credential

@@ -40,6 +40,7 @@ author:
   - msgraph.calls maintainers (@msgraph-calls)
 extends_documentation_fragment:
   - msgraph.calls._graph_connection
+  - msgraph.calls._phones
   - msgraph.calls._attributes
   - msgraph.calls._attributes.actiongroup_graph
 attributes:
@@ -64,7 +65,7 @@ options:
     description:
       - The call from an earlier run. Required for O(state=absent).
       - With O(state=present), a live call is kept (keepAlive) instead of joining again. An empty value counts as not
-        given, so C("{{ saved_call_id | default('') }}") works on a first run.
+        given, so V("{{ saved_call_id | default(''\) }}") works on a first run.
     type: str
   join_url:
     description:
@@ -298,7 +299,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_record i
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.state_dir import checked_record, state_dir
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import is_guid
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.join_url import MEETING_KEYS, meeting_coordinates
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_participants, participant_options
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import check_region, parse_participants, participant_options, region_option
 
 TARGET_KEYS = ('user', 'guest', 'application_instance', 'phone', 'identity', 'display_name', 'tenant_id', 'identity_provider')
 
@@ -319,6 +320,7 @@ def argument_spec():
         call_record=dict(type='raw'),
         lock_timeout=dict(type='int', default=120),
         on_lobby=dict(type='str', default='fail', choices=['fail', 'report']),
+        **region_option(),
     )
 
 
@@ -348,7 +350,7 @@ class Request:  # pylint: disable=too-few-public-methods
             if not self.call_id:
                 raise InputError('state=absent needs call_id: the call to hang up')
             return
-        self.targets = parse_participants(params['targets'], option='targets') if params['targets'] else None
+        self.targets = parse_participants(params['targets'], option='targets', region=check_region(params['default_region'])) if params['targets'] else None
         meeting = dict((k, v) for k, v in (params['meeting'] or {}).items() if v not in (None, ''))
         join_url = params['join_url'] or None
         if self.targets is not None and (join_url or meeting):

@@ -31,6 +31,7 @@ author:
   - msgraph.calls maintainers (@msgraph-calls)
 extends_documentation_fragment:
   - msgraph.calls._graph_connection
+  - msgraph.calls._phones
   - msgraph.calls._attributes
   - msgraph.calls._attributes.actiongroup_graph
 attributes:
@@ -183,6 +184,9 @@ options:
     type: int
     default: 120
 notes:
+  - The app registration needs the Microsoft Graph application permissions C(Calls.InitiateGroupCall.All)
+    (to invite) and C(Calls.Initiate.All) (to read the roster), with admin consent.
+  - The app must already be a party to the call, as a calling bot; O(call_id) is that call's id.
   - Each tier's invites are one step per call on this machine (O(lock_timeout)), recorded in O(history_file), so
     overlapping escalations page nobody twice there; see the incident bridge guide, "When runs overlap".
 seealso:
@@ -242,6 +246,12 @@ participants:
     label:
       description: The identity as C(kind:id).
       type: str
+    shown:
+      description:
+        - The identity with the names the task knows beside it (the display name given or found in the directory, the
+          principal name or e-mail, the phone as written), as messages and reports show it.
+      type: str
+      sample: "user:2b3c4d5e-6f70-4a81-9b2c-3d4e5f607182 (Ana Lopez, ana@contoso.com)"
     tier:
       description: The tier's number, from 1.
       type: int
@@ -260,8 +270,16 @@ plan:
   type: list
   elements: str
   sample:
-    - primary would page Alex now, then wait up to 180s
-    - secondary would page Sam if fewer than 1 have joined after primary (180s), then wait up to 120s
+    - primary would page user:2b3c4d5e-6f70-4a81-9b2c-3d4e5f607182 (Alex Rivera, alex@contoso.com) now, then wait up to 180s
+    - secondary would page phone:+14255550102 (Sam Okafor) if fewer than 1 have joined after primary (180s), then wait up to 120s
+report:
+  description: 'One line per person, the tier name, the person (with names) and what happened, as the roles print it.'
+  returned: always
+  type: list
+  elements: str
+  sample:
+    - "primary: user:2b3c4d5e-6f70-4a81-9b2c-3d4e5f607182 (Alex Rivera, alex@contoso.com) declined"
+    - "secondary: phone:+14255550102 (Sam Okafor) joined"
 '''
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
@@ -272,7 +290,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.escalation im
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import DEFAULT_NAME, ENV_NAME
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.state_dir import checked_record, state_dir
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.client_context import base_client_context
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import participant_options
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import check_region, participant_options, region_option
 
 
 def argument_spec():
@@ -298,6 +316,7 @@ def argument_spec():
         lock_timeout=dict(type='int', default=120),
         fail_on_goal_not_met=dict(type='bool', default=True),
         validate_only=dict(type='bool', default=False),
+        **region_option(),
     )
 
 
@@ -311,7 +330,7 @@ def validate(params, call_id):
     number_in_range('wait_sleep', params['wait_sleep'], 0, 300, low_excluded=True)
     number_in_range('settle_timeout', params['settle_timeout'], 0, 600)
     number_in_range('lock_timeout', params['lock_timeout'], 0, 3600, unit='a whole number of seconds')
-    tiers = parse_tiers(params['tiers'], params['wait_timeout'], api_version=params['api_version'])
+    tiers = parse_tiers(params['tiers'], params['wait_timeout'], api_version=params['api_version'], region=check_region(params['default_region']))
     base = base_client_context(call_id, params['client_context'])
     tier_base(base, MAX_TIERS)  # the longest family must fit Graph's limit
     return tiers, base, checked_record('history_file', params['history_file'], ENV_NAME, DEFAULT_NAME)

@@ -20,6 +20,7 @@ author:
   - msgraph.calls maintainers (@msgraph-calls)
 extends_documentation_fragment:
   - msgraph.calls._graph_connection
+  - msgraph.calls._phones
   - msgraph.calls._attributes
   - msgraph.calls._attributes.INFO_MODULE
   - msgraph.calls._attributes.actiongroup_graph
@@ -34,6 +35,9 @@ options:
       - Also return the call object exactly as Graph sent it, as RV(raw).
     type: bool
     default: false
+notes:
+  - The app registration needs the Microsoft Graph application permission C(Calls.Initiate.All), with admin consent.
+  - The app must be a party to the call, as a calling bot; O(call_id) is that call's id.
 seealso:
   - module: msgraph.calls.graph_call_participant_info
   - module: msgraph.calls.graph_call_invite
@@ -120,6 +124,7 @@ raw:
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_view import call_summary
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import region_option
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import CALL, read_call
 
 
@@ -135,7 +140,7 @@ def call_info(module, call_id):
 
 
 def main():
-    module = GraphModule(dict(call_id=dict(type='str', required=True), raw=dict(type='bool', default=False)), supports_check_mode=True)
+    module = GraphModule(dict(call_id=dict(type='str', required=True), raw=dict(type='bool', default=False), **region_option()), supports_check_mode=True)
     call_id = module.call_id()
     module.finish(lambda: call_info(module, call_id))
 

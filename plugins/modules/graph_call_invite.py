@@ -42,6 +42,7 @@ author:
   - msgraph.calls maintainers (@msgraph-calls)
 extends_documentation_fragment:
   - msgraph.calls._graph_connection
+  - msgraph.calls._phones
   - msgraph.calls._attributes
   - msgraph.calls._attributes.actiongroup_graph
 attributes:
@@ -52,7 +53,8 @@ attributes:
   diff_mode:
     support: full
     details:
-      - The diff lists the call's participants as sorted C(kind:id) labels, one per line, before and after the invite.
+      - The diff lists the call's participants as sorted C(kind:id) labels, one per line, before and after the invite,
+        each with the names the task knows (the roster's display name; for the invitees, the names given or resolved).
 options:
   call_id:
     description:
@@ -86,6 +88,8 @@ options:
           - A phone number in international form, V(+) and the country code, such as V(+14255550123) or
             V(+1 (425\) 555-0123). It is read with the C(phonenumbers) library (libphonenumber) and sent in E.164, so a
             national trunk prefix is dropped as that country dials it (V(+44 (0\) 20 7946 0958) is V(+442079460958)).
+          - A national number (without V(+) and country code, such as V((425\) 555-0100)) is read in the country of
+            O(default_region), and refused, naming that option, when it is unset.
           - A number the library cannot read, a number that is not valid for its country, and a number with an
             extension are refused before any request.
           - Needs an application instance with a phone number assigned to the bot, as Graph requires for PSTN calls.
@@ -248,6 +252,10 @@ options:
     type: bool
     default: true
 notes:
+  - The app registration needs the Microsoft Graph application permissions C(Calls.InitiateGroupCall.All)
+    (to invite) and C(Calls.Initiate.All) (to read the roster), with admin consent; O(state=absent) also needs
+    C(Calls.JoinGroupCall.All).
+  - The app must already be a party to the call, as a calling bot; O(call_id) is that call's id.
   - Overlapping tasks on one machine (forks, hosts, C(ansible-playbook) processes, jobs) take turns per call and read
     each other's invites (O(lock_timeout), O(history_file)), so nobody is invited twice. Across machines only Graph's
     listing of the call's operations is shared; see the incident bridge guide, "When runs overlap".
@@ -282,10 +290,11 @@ EXAMPLES = r'''
       client_id: "{{ graph_client_id }}"
       client_secret: "{{ graph_client_secret }}"
   block:
-    - name: Invite seven people (sent as two invites, five and two)
+    - name: Invite seven people, five per invite request (two requests, five and two; one shared answer per request)
       msgraph.calls.graph_call_invite:
         call_id: "{{ incident_call_id }}"
         participants: "{{ responders }}"   # a list of seven {user: <object id>} dictionaries
+        batch_size: 5
 
     - name: Page each responder at most once, even if they declined (re-runs of the automation page nobody twice)
       msgraph.calls.graph_call_invite:
@@ -348,14 +357,14 @@ EXAMPLES = r'''
 
 - name: Escalate to the secondary on-call when nobody joined
   ansible.builtin.debug:
-    msg: "Nobody answered: {{ paged.participants | map(attribute='outcome') | list }}"
+    msg: "Nobody joined: {{ paged.participants | map(attribute='shown') | zip(paged.participants | map(attribute='outcome', default='not rung')) | list }}"
   when: paged.participants | selectattr('outcome', 'defined') | selectattr('outcome', 'equalto', 'joined') | list | length == 0
 
 - name: Preview who would be invited (run the play with --check --diff, or force it per task)
   msgraph.calls.graph_call_invite:
     call_id: "{{ incident_call_id }}"
     participants:
-      - user: 8b081ef6-4792-4def-b2c9-c363a1bf41d5
+      - user: 5f0c2b6e-8d3a-4c1f-9e7b-2a4d6c8e0f13
   check_mode: true
   diff: true
   register: preview
@@ -372,7 +381,7 @@ changed:
   type: bool
   sample: true
 client_context:
-  description: The clientContext base of this task; each invite sent C(<base>~<8 hex digits>).
+  description: The clientContext base of this task; each invite request is sent with C(<base>~<15 hex digits>).
   returned: unless O(state=absent)
   type: str
   sample: mgc1-6f1ed002ab5595859014ebf0951522d9
@@ -411,6 +420,18 @@ participants:
       description: The identity as C(kind:id); a user principal name is shown by its resolved object id.
       type: str
       sample: user:8b081ef6-4792-4def-b2c9-c363a1bf41d5
+    failure:
+      description:
+        - With O(wait=true), for a failed invite, what happened in words, with Graph's resultInfo code, subcode and
+          message, such as V(declined (code 603, subcode 10003\)), V(did not answer (code 408\)) or V(was busy (code 486\)).
+      type: str
+      returned: when the invite failed
+    shown:
+      description:
+        - The identity with the names the task knows beside it (the display name given or found in the directory, the
+          principal name or e-mail, the phone as written), as diffs and messages show it.
+      type: str
+      sample: "user:8b081ef6-4792-4def-b2c9-c363a1bf41d5 (Ana Lopez, ana@contoso.com)"
     status:
       description:
         - V(present) in the roster; V(pending) an operation of the family still rings them (or, after an ambiguous
@@ -554,7 +575,9 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan i
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_runner import InviteRunner
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import TaskFailure
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import (
+    check_region,
     parse_participants,
+    region_option,
     participant_options,
 )
 
@@ -581,6 +604,7 @@ def argument_spec():
         wait_sleep=dict(type='float', default=2.0),
         fail_on_failed_invite=dict(type='bool', default=True),
         fail_on_timeout=dict(type='bool', default=True),
+        **region_option(),
     )
 
 
@@ -594,7 +618,7 @@ def validate(params):
     number_in_range('wait_timeout', params['wait_timeout'], 1, MAX_WAIT)
     number_in_range('wait_sleep', params['wait_sleep'], 0, MAX_WAIT_SLEEP, low_excluded=True)
     number_in_range('lock_timeout', params['lock_timeout'], 0, 3600, unit='a whole number of seconds')
-    invitees = parse_participants(params['participants'], api_version=params['api_version'])
+    invitees = parse_participants(params['participants'], api_version=params['api_version'], region=check_region(params['default_region']))
     base = base_client_context(params['call_id'], params['client_context'])
     # state=absent sends no invite, so it neither reads nor writes the record.
     history_file = checked_record('history_file', params['history_file'], ENV_NAME, DEFAULT_NAME) if params['state'] != 'absent' else None
@@ -623,7 +647,7 @@ def invite(module, runner):
     if params['wait'] and not module.check_mode:
         failed, timed_out = runner.wait(params['wait_timeout'], params['wait_sleep'])
         if failed and params['fail_on_failed_invite']:
-            raise TaskFailure('the invite of %s failed (see participants[].result_info)' % ', '.join(failed))
+            raise TaskFailure('the invite failed: %s (participants[].result_info has Graph\'s words)' % '; '.join(failed))
         if timed_out and params['fail_on_timeout']:
             raise TaskFailure('no outcome within wait_timeout=%ss for %s' % (params['wait_timeout'], ', '.join(timed_out)))
     return result

@@ -21,6 +21,7 @@ author:
   - msgraph.calls maintainers (@msgraph-calls)
 extends_documentation_fragment:
   - msgraph.calls._graph_connection
+  - msgraph.calls._phones
   - msgraph.calls._attributes
   - msgraph.calls._attributes.INFO_MODULE
   - msgraph.calls._attributes.actiongroup_graph
@@ -44,6 +45,9 @@ options:
       - Also return the participant objects exactly as Graph sent them, as RV(raw).
     type: bool
     default: false
+notes:
+  - The app registration needs the Microsoft Graph application permission C(Calls.Initiate.All), with admin consent.
+  - The app must be a party to the call, as a calling bot; O(call_id) is that call's id.
 seealso:
   - module: msgraph.calls.graph_call_info
   - module: msgraph.calls.graph_call_invite
@@ -132,6 +136,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_view imp
 )
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import TaskFailure
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import check_region, region_option
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import CALL, ROSTER, read_call
 
 
@@ -164,15 +169,14 @@ def participants(module, call_id, keys):
 
 def main():
     module = GraphModule(
-        dict(
-            call_id=dict(type='str', required=True),
-            identities=dict(type='list', elements='str'),
-            raw=dict(type='bool', default=False),
-        ),
+        dict(call_id=dict(type='str', required=True), identities=dict(type='list', elements='str'), raw=dict(type='bool', default=False), **region_option()),
         supports_check_mode=True,
     )
     call_id = module.call_id()
-    keys = module.attempt(lambda: identity_filter(module.raw_list('identities')) if module.params['identities'] else None)
+    params = module.params
+    keys = module.attempt(
+        lambda: identity_filter(module.raw_list('identities'), region=check_region(params['default_region'])) if params['identities'] else None
+    )
     module.finish(lambda: participants(module, call_id, keys))
 
 

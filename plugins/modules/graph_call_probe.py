@@ -35,6 +35,7 @@ author:
   - msgraph.calls maintainers (@msgraph-calls)
 extends_documentation_fragment:
   - msgraph.calls._graph_connection
+  - msgraph.calls._phones
   - msgraph.calls._attributes
   - msgraph.calls._attributes.actiongroup_graph
 attributes:
@@ -73,6 +74,10 @@ options:
       - Seconds between two reads while waiting. Greater than V(0), at most V(60).
     type: float
     default: 2
+notes:
+  - The app registration needs the Microsoft Graph application permissions C(Calls.InitiateGroupCall.All) (to ring the
+    probe person) and C(Calls.Initiate.All) (to read the call), with admin consent.
+  - The app must be a party to the call, as a calling bot; O(call_id) is that call's id.
 seealso:
   - module: msgraph.calls.graph_call_invite
   - module: msgraph.calls.graph_call_info
@@ -238,6 +243,7 @@ bot_lobby:
 '''
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import check_region, region_option
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.probe_input import probe_options
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.probe_runner import Prober
 
@@ -250,12 +256,17 @@ def main():
             probe_phone=dict(type='str'),
             answer_timeout=dict(type='int', default=120),
             poll_interval=dict(type='float', default=2.0),
+            **region_option(),
         ),
         supports_check_mode=True,
     )
     call_id = module.call_id()
     params = module.params
-    probe, warnings = module.attempt(lambda: probe_options(params['probe_user'], params['probe_phone'], params['answer_timeout'], params['poll_interval']))
+    probe, warnings = module.attempt(
+        lambda: probe_options(
+            params['probe_user'], params['probe_phone'], params['answer_timeout'], params['poll_interval'], region=check_region(params['default_region'])
+        )
+    )
     client = module.client  # checks the connection options; no request yet
     for warning in warnings:
         module.warn(warning)

@@ -31,6 +31,7 @@ author:
   - msgraph.calls maintainers (@msgraph-calls)
 extends_documentation_fragment:
   - msgraph.calls._graph_connection
+  - msgraph.calls._phones
   - msgraph.calls._attributes
   - msgraph.calls._attributes.actiongroup_graph
 attributes:
@@ -184,6 +185,7 @@ end_date_time:
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError, TaskFailure
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.module import GraphModule
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import region_option
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.check_mode import NOT_CREATED_JOIN_URL
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.directory import lookup_user
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import is_guid
@@ -212,6 +214,7 @@ def main():
             end_date_time=dict(type='str'),
             lobby_bypass_scope=dict(type='str', default='everyone', choices=list(LOBBY_SCOPES)),
             lobby_dial_in_bypass=dict(type='bool', default=True),
+            **region_option(),
         ),
         supports_check_mode=True,
     )

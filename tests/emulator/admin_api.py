@@ -129,11 +129,17 @@ def _call_config(changes):
         raise _bad(f"'config': {exc}") from exc
 
 
-def create_call(req, state):
-    """POST /_emulator/calls"""
-    call = _new_call(state, _json_object(req))
+def new_seeded_call(state, body):
+    """Add the call an admin body describes (POST /_emulator/calls, or --seed); return it. 409 when its id is taken."""
+    call = _new_call(state, body)
     if not state.add_call(call):
         raise GraphError(409, "Conflict", f"A call with id '{call.id}' already exists.")
+    return call
+
+
+def create_call(req, state):
+    """POST /_emulator/calls"""
+    call = new_seeded_call(state, _json_object(req))
     with state.lock:
         return Response(201, _call_view(call, state))
 

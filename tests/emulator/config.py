@@ -38,7 +38,7 @@ SETTINGS = {
 # --- Invite lifecycle and the UNCONFIRMED Graph behaviours (not documented by Microsoft) ---------
 # Read by invite.py, graph_api.py and users_api.py; documented in docs/docsite/rst/guide_emulator.rst ("Config keys").
 
-INVITE_RESULTS = ("answer", "decline", "no_answer")
+INVITE_RESULTS = ("answer", "decline", "no_answer", "busy")
 DUPLICATE_INVITE_MODES = ("ignored", "error", "failed_operation")
 LIST_OPERATIONS_MODES = ("supported", "running_only")
 LIST_OPERATIONS_ERRORS = (400, 403, 404, 405, 501)
@@ -65,7 +65,7 @@ def _boolean(value):
 def _outcome(value):
     """{"result": answer|decline|no_answer, "after": seconds >= 0}; without "after": 0, but no_answer keeps none (no_answer_after)."""
     if not isinstance(value, dict):
-        raise ValueError('must be an object {"result": "answer"|"decline"|"no_answer", "after": seconds}')
+        raise ValueError('must be an object {"result": "answer"|"decline"|"no_answer"|"busy", "after": seconds}')
     unknown = sorted(set(value) - {"result", "after"})
     if unknown:
         raise ValueError(f"unknown outcome key(s) {', '.join(unknown)}; only 'result' and 'after' exist")

@@ -106,13 +106,14 @@ def _check_call(call, body):
 # same moment see the same state and a test can predict it from the config alone.
 
 ACTIVE_STATUSES = ("notStarted", "running")
-RINGING_RESULTS = ("answer", "decline", "no_answer")
+RINGING_RESULTS = ("answer", "decline", "no_answer", "busy")
 # result -> (resultInfo code, subcode, underlying reason). Codes of the failed-invite field
 # reports' shape (e.g. microsoft-graph-comms-samples issue #410; Microsoft documents no failed invite); 408#10057 is Graph's call-end reason "Call timed out
 # due to no signaling from callee endpoints"; the others are plausible choices, not documented.
 FAILURES = {
     "decline": (603, 10003, "the participant declined the call"),
     "no_answer": (408, 10057, "the call was not answered"),
+    "busy": (486, 10008, "the participant was busy"),
     "duplicate_failed": (409, 10100, "the participant is already in the call or is already being invited"),
     "canceled": (487, 10011, "the invitation was canceled because the participant was removed from the call"),
     "call_ended": (487, 10012, "the call ended before the participant answered"),
@@ -125,7 +126,7 @@ class Invitee:  # pylint: disable=too-many-instance-attributes
 
     index: int
     info: dict
-    # answer | decline | no_answer (rings first) | duplicate (ignored) | duplicate_failed
+    # answer | decline | no_answer | busy (rings first) | duplicate (ignored) | duplicate_failed
     result: str
     due: float
     participant_id: str = None  # its roster entry while ringing (ringing_in_roster) or once answered
@@ -215,7 +216,7 @@ def _settle(call, run, invitee):
             call.participants.append(entry)
             invitee.participant_id = entry["id"]
         _finish(invitee, invitee.due)
-    elif invitee.result in ("decline", "no_answer"):
+    elif invitee.result in ("decline", "no_answer", "busy"):
         if invitee.participant_id is not None:
             call.participants[:] = [entry for entry in call.participants if entry["id"] != invitee.participant_id]
             invitee.participant_id = None

@@ -25,6 +25,7 @@ if __name__ == "__main__":
 # pylint: disable=wrong-import-position
 from emulator import certs  # noqa: E402
 from emulator import managed_identity  # noqa: E402
+from emulator import seed  # noqa: E402
 from emulator.handler import EmulatorHandler  # noqa: E402
 from emulator.notifier import Notifier  # noqa: E402
 from emulator.notify_signing import OPENID_PATH  # noqa: E402
@@ -63,17 +64,32 @@ def parse_args(argv):
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to bind, 0 picks a free one (default {DEFAULT_PORT})")
     parser.add_argument("--cert-dir", help="directory for ca.pem, server.pem, server-key.pem (default: a fresh temp dir, removed at exit)")
     parser.add_argument("--mi-port", type=int, default=0, help="port of the plain-HTTP managed identity endpoint on 127.0.0.1, 0 picks a free one (default 0)")
+    parser.add_argument(
+        "--seed",
+        metavar="FILE",
+        help="a JSON or YAML file of users, meetings, calls and config to start with, as the admin API takes them (see seed.py)",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     """Run until SIGTERM/SIGINT; return the exit status."""
     args = parse_args(argv)
+    try:
+        document = seed.load(args.seed) if args.seed else None
+    except seed.SeedError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
     owned_dir = args.cert_dir is None
     cert_dir = tempfile.mkdtemp(prefix="msgraph-emulator-") if owned_dir else os.path.abspath(args.cert_dir)
     try:
         files = certs.create(cert_dir, args.host)
         state = EmulatorState(base_url="")
+        try:
+            seeded = seed.apply(state, document, args.seed) if document else []
+        except seed.SeedError as exc:
+            sys.stderr.write(f"{exc}\n")
+            return 2
         httpd = EmulatorHTTPServer((args.host, args.port), certs.server_context(files), state)
         mi_server = managed_identity.start(state, args.mi_port)
         state.notifier = Notifier(state)
@@ -108,6 +124,8 @@ def main(argv=None):
         sys.stdout.write(json.dumps(state.info) + "\n")
         sys.stdout.flush()
         sys.stderr.write(f"msgraph.calls emulator listening on {state.base_url} (pid {os.getpid()})\n")
+        for line in seeded:
+            sys.stderr.write(f"seeded {line}\n")
         sys.stderr.flush()
         try:
             httpd.serve_forever(poll_interval=0.05)

@@ -113,9 +113,15 @@ OWN = {
         ('participant not a dict', {'participants': [{'user': A}, 'bob']}, 'participants[1] must be a dictionary'),
         ('participant with two identities', {'participants': [{'user': A, 'phone': '+12345678901'}]}, 'participants[0] must have exactly one of'),
         ('participant with no identity', {'participants': [{'display_name': 'x'}]}, 'it has none'),
-        ('phone without a country', {'participants': [{'phone': '555-0100'}]}, 'participants[0].phone must be a phone number in international form'),
+        ('phone without a country', {'participants': [{'phone': '555-0100'}]}, "participants[0].phone: '555-0100' is a national number"),
         ('phone too short', {'participants': [{'phone': '+12'}]}, 'participants[0].phone must be a phone number in international form: + and the country code'),
         ('phone with no such country', {'participants': [{'phone': '+999 1234'}]}, "'+999 1234' cannot be read"),
+        (
+            'default_region not a country code',
+            {'participants': [{'phone': '(425) 555-0100'}], 'default_region': 'USA'},
+            'default_region must be a country code',
+        ),
+        ('default_region unknown', {'participants': [{'phone': '(425) 555-0100'}], 'default_region': 'XX'}, "default_region 'XX' is no region"),
         (
             'phone not valid in its country',
             {'participants': [{'phone': '+44 20 7946'}]},
@@ -194,7 +200,12 @@ OWN = {
     ],
     'graph_call_participant_info': [
         ('identities not ids', {'identities': ['bob']}, 'identities[0] must be an object id'),
-        ('identities with a bad phone label', {'identities': ['phone:123']}, "identities[0] must be a phone number in international form"),
+        ('identities with a bad phone label', {'identities': ['phone:123']}, "identities[0]: '123' is a national number"),
+        (
+            'identities with a national phone, a bad region',
+            {'identities': ['(425) 555-0100'], 'default_region': 'USA'},
+            'default_region must be a country code',
+        ),
         ('identities with a kind and no id', {'identities': ['user:']}, "identities[0]: 'user:' must name both a kind and an id"),
         ('identities with a mapping', {'identities': [{'user': A}]}, 'identities[0] must be a non-empty string'),
         ('identities with a number', {'identities': [12345]}, 'identities[0] must be a non-empty string'),

@@ -305,3 +305,31 @@ def test_no_access_policy_names_the_fix(emu, tasks, status):
     assert record['status'] == 'failed'
     assert 'Grant-CsApplicationAccessPolicy' in record['result']['msg']
     assert record['result']['error']['status'] == status and record['result']['error']['request_id']
+
+
+def test_hang_up_previews_the_call_it_ends_and_warns_on_a_call_graph_does_not_know(emu, tasks):
+    # The preview of a hang-up (a real call id, then the check-mode marker), the hang-up itself, and a mistyped id, in one
+    # play: each diff says which call goes, as the real run's does; a call Graph does not know is said, not passed over.
+    call = emu.create_call()
+    marker = 'check-mode.invalid-call-not-created'
+    run = tasks(
+        [
+            ('Preview', 'graph_call', dict(state='absent', call_id=call['id']), {'check_mode': True, 'diff': True}),
+            ('Preview the marker', 'graph_call', dict(state='absent', call_id=marker), {'check_mode': True, 'diff': True}),
+            ('Hang up', 'graph_call', dict(state='absent', call_id=call['id']), {'diff': True}),
+            ('Mistyped', 'graph_call', dict(state='absent', call_id='0b000000-no-such-call')),
+        ]
+    )
+    gone = {'before': 'call %s: established\n' % call['id'], 'after': ''}
+    preview, real = run.task('Preview'), run.task('Hang up')
+    assert preview['status'] == 'changed' and preview['result']['diff'] == gone, preview['result']
+    assert real['status'] == 'changed' and real['result']['diff'] == gone, real['result']
+    assert '-call %s: established' % call['id'] in run.output
+    placeholder = run.task('Preview the marker')['result']
+    assert placeholder['diff']['after'] == '' and placeholder['diff']['before'].startswith('call %s: ' % marker), placeholder
+    assert 'to be created' not in run.output and '+call' not in run.output
+    mistyped = run.task('Mistyped')
+    assert mistyped['status'] == 'ok' and mistyped['result']['state'] == 'gone', mistyped['result']
+    warning = ' '.join(mistyped['result'].get('warnings', []))
+    assert 'no such call was found' in warning and '404' in warning and '0b000000-no-such-call' in warning, warning
+    assert len(recorded(emu, 'DELETE', contains=CALLS)) == 1, 'only the real hang-up sends a DELETE'

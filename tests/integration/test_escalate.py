@@ -86,6 +86,7 @@ def test_a_rerun_after_success_pages_nobody(emu, tasks):
     again = run.task('Again')
     assert again['status'] == 'ok' and again['result']['goal_met'], again['result']
     assert paged(emu) == [A, B]
+    assert [p['user'] for p in again['result']['joined']] == [B], again['result']
 
 
 def test_a_rerun_resumes_after_the_tiers_already_paged(emu, tasks):
@@ -104,6 +105,9 @@ def test_a_goal_met_already_pages_nobody(emu, tasks):
     record = tasks([('Escalate', 'graph_call_escalate', escalate(call['id'], A, B))]).task('Escalate')
     assert record['status'] == 'ok' and record['result']['goal_met'] and record['result']['stopped_at_tier'] is None
     assert invite_posts(emu) == []
+    # The RETURN doc: joined lists the listed people in the call, also when nobody had to be paged.
+    assert [p['user'] for p in record['result']['joined']] == [B], record['result']
+    assert statuses(record['result']) == {A: (1, 'not_paged'), B: (2, 'joined')}
 
 
 def test_check_mode_prints_the_plan_and_sends_nothing(emu, tasks):

@@ -142,13 +142,14 @@ def test_invite_cases_each_on_its_own_call(emu, tasks):
         before = result['diff']['before'].splitlines()
         after = result['diff']['after'].splitlines()
         assert before == sorted(before) and after == sorted(after)
-        assert 'user:' + A in before and 'application:' + emu.info['client_id'] in before
-        assert sorted(before + ['user:' + B]) == after
+        # Each line names the person beside the id: the roster's display name, or the name the task gave.
+        assert 'user:%s (Ann)' % A in before and 'application:%s (msgraph.calls emulator bot)' % emu.info['client_id'] in before, before
+        assert sorted(before + ['user:%s (Bob)' % B]) == after
         assert recorded(emu, 'GET', '/communications/calls/%s/participants' % check_call['id'])
         assert invite_posts(emu, check_call['id']) == []
         assert ('user', B) not in roster_ids(emu, check_call['id'])
         # The diff reaches the screen too, as a user previewing with --check --diff sees it.
-        assert '\n+user:%s\n' % B in task_output(run, record['task'])
+        assert '\n+user:%s (Bob)\n' % B in task_output(run, record['task'])
 
     checks.append(('check mode reads the roster and posts nothing', check_mode))
 

@@ -340,7 +340,7 @@ def test_calls_that_cannot_be_probed(emu, tasks):
 
 BAD = [
     ({'probe_user': 'bob@contoso.com'}, 'probe_user must be the object id (a GUID)'),
-    ({'probe_user': A, 'probe_phone': '555-0123'}, 'probe_phone must be a phone number in international form'),
+    ({'probe_user': A, 'probe_phone': '555-0123'}, "probe_phone: '555-0123' is a national number"),
     ({'answer_timeout': 0}, 'answer_timeout must be a whole number of seconds from 1 to 3600'),
     ({'answer_timeout': 'soon'}, 'answer_timeout'),
     ({'poll_interval': 0}, 'poll_interval must be a number of seconds greater than 0 and at most 60'),

@@ -118,11 +118,17 @@ def test_unknown_call_pages_nobody(emu, playbook):
     assert run.task('Result')['result']['page_responders_result']['failed'] is True, 'the result is kept'
 
 
-def test_argument_specs_refuse_bad_participants_before_any_request(emu, playbook):
+def test_bad_participants_are_refused_before_any_request(emu, playbook):
+    # A value of the wrong type (the module's argument spec), and a typo in a key (the role's own check, which names the
+    # person and the key, and prints no argument spec).
     call = emu.create_call()
     run = playbook('role.yml', role={'call_id': call['id'], 'participants': [{'user': A, 'hidden': 'sometimes'}]})
     assert run.rc != 0
-    assert 'page_responders_participants' in run.output and 'hidden' in run.output
+    assert 'participants' in run.output and 'hidden' in run.output
+    typo = playbook('role.yml', role={'call_id': call['id'], 'participants': [{'user': A}, {'phnoe': '+14255550100', 'display_name': 'Sam'}]})
+    assert typo.rc != 0
+    assert "page_responders_participants[1] (Sam) has the unknown key 'phnoe'; a participant takes " in typo.output, typo.output
+    assert 'argument_spec' not in typo.output and 'Validation of arguments failed' not in typo.output
     assert emu.requests() == []
 
 

@@ -134,6 +134,9 @@ def test_escalate_stops_at_the_tier_that_answers_and_fails_with_the_table_when_n
             problems.append('%s: %d invites' % (case, len(invite_posts(emu, calls[case]))))
     assert not problems, '\n'.join(problems) + '\n' + run.output
     assert 'primary: user:%s declined; secondary: user:%s declined' % (A, B) in results[FAILS]['msg']
+    # The report, once per escalation: each person with what happened; every task of the role listed once.
+    assert 'primary: user:%s declined' % A in run.output and 'secondary: user:%s joined' % B in run.output
+    assert run.output.count('TASK [msgraph.calls.escalate : Escalate]') == 1, run.output
     assert results[FAILS]['goal_met'] is False
 
     tier_two = ['tier-one-declines', 'tier-one-is-silent']
@@ -179,6 +182,12 @@ def test_the_bridge_role_runs_the_incident_and_a_rerun_changes_nothing(emu, play
     for case, result in sorted(results.items()):
         assert result['call_id'] and result['join_url'].startswith('https://teams.microsoft.com/'), (case, result)
         assert [p['user'] for p in result['joined']] == [B], (case, result)
+    # Every task listed once (one block, whichever side the connection comes from), and a report at the end.
+    for task in ("Ensure the incident's meeting", 'Join the meeting, or keep the call alive', 'Escalate through the tiers', 'Report'):
+        assert run.output.count('TASK [msgraph.calls.incident_bridge : %s]' % task) == 1, (task, run.output)
+    assert 'Meeting INC-42-play: created (https://teams.microsoft.com/' in run.output
+    assert re.search(r'Call [^:]+: joined, established', run.output), run.output
+    assert 'primary: user:%s declined' % A in run.output and 'secondary: user:%s joined' % B in run.output
 
     rerun, again = run_roles(playbook, tmp_path, each_side(lambda case: dict(bridge, incident_bridge_call_id=results[case]['call_id'])))
     assert rerun.rc == 0, rerun.output
@@ -188,7 +197,10 @@ def test_the_bridge_role_runs_the_incident_and_a_rerun_changes_nothing(emu, play
         joins = [r for r in recorded(emu, 'POST', '/communications/calls') if r['body']['chatInfo']['threadId'] == thread_id]
         assert len(joins) == 1, '%s: the call was kept, not joined again' % case
         assert len(invite_posts(emu, result['call_id'])) == 2, '%s: nobody paged twice' % case
+        # The goal was met before the re-run: who is in the call is still reported as joined, not as "not paged".
+        assert [p['user'] for p in again[case]['joined']] == [B], (case, again[case])
     assert len(recorded(emu, 'POST', '/communications/calls')) == len(sides)
+    assert 'Meeting INC-42-play: already there' in rerun.output and 'secondary: user:%s joined' % B in rerun.output
 
     hang, dummy = run_roles(playbook, tmp_path, each_side(lambda case: dict(incident_bridge_state='absent', incident_bridge_call_id=results[case]['call_id'])))
     assert hang.rc == 0, hang.output
@@ -210,6 +222,9 @@ def test_the_bridge_role_previews_in_check_mode_without_a_write(emu, playbook, g
     )
     assert run.rc == 0, run.output
     assert result['escalation']['plan'][0] == 'primary would page user:%s now, then wait up to 1s' % A
+    # The report is the plan: the meeting, the call, and each tier, in words.
+    assert 'Meeting INC-43: would be created, or found if it exists' in run.output and 'Call would be joined' in run.output
+    assert 'primary would page user:%s now' % A in run.output.rsplit('TASK [msgraph.calls.incident_bridge : Report]', 1)[-1]
     assert [r for r in emu.requests() if r['method'] != 'GET' and r['path'].startswith('/v1.0/')] == []
 
 
@@ -220,7 +235,29 @@ REFUSALS = [
         'escalate-unknown-participant-key',
         'escalate',
         {'escalate_call_id': 'c', 'escalate_tiers': [{'participants': [{'user': A, 'colour': 'blue'}]}]},
-        'colour',
+        "escalate_tiers[0] (tier 1).participants[0] (user %s) has the unknown key 'colour'; a participant takes " % A,
+    ),
+    (
+        'bridge-unknown-key-in-tier-two',
+        'incident_bridge',
+        dict(
+            BRIDGE_REFUSED,
+            incident_bridge_organizer=ORGANIZER,
+            incident_bridge_callback_uri='https://bot.example.com/cb',
+            incident_bridge_tiers=[TIERS[0], {'name': 'secondary', 'participants': [{'user': 'sam@contoso.com', 'display_name': 'Sam', 'phnoe': '+1'}]}],
+        ),
+        "incident_bridge_tiers[1] (secondary).participants[0] (user sam@contoso.com (Sam)) has the unknown key 'phnoe'",
+    ),
+    (
+        'bridge-national-phone-without-region',
+        'incident_bridge',
+        dict(
+            BRIDGE_REFUSED,
+            incident_bridge_organizer=ORGANIZER,
+            incident_bridge_callback_uri='https://bot.example.com/cb',
+            incident_bridge_tiers=[TIERS[0], {'participants': [{'phone': '(425) 555-0100'}]}],
+        ),
+        "tiers[1].participants[0].phone: '(425) 555-0100' is a national number",
     ),
     ('escalate-short-phone', 'escalate', {'escalate_call_id': 'c', 'escalate_tiers': [{'participants': [{'phone': '+12'}]}]}, 'tiers[0].participants[0].phone'),
     (
@@ -264,6 +301,7 @@ def test_the_roles_refuse_what_cannot_work_before_any_request(emu, playbook, gra
             problems.append('%s: no %r in %s' % (case, message, failures(run, case)))
     assert run.rc != 0 and not problems, '\n'.join(problems) + '\n' + run.output
     assert emu.requests() == []
+    assert 'argument_spec' not in run.output, 'no dump of the argument spec'
 
 
 def test_escalate_joins_the_meeting_from_its_link_first(emu, playbook, graph):

@@ -143,7 +143,7 @@ def test_wait_finds_each_outcome(emu, tasks):
             assert on_call(emu, call_id) == []
         elif name == 'decline fails the task with the result info':
             assert record['status'] == 'failed'
-            assert 'the invite of user:%s failed' % B in result['msg']
+            assert 'the invite failed: user:%s declined (code 603, subcode 10003' % B in result['msg'], result['msg']
             entries = by_label(result)
             assert entries['user:' + A]['outcome'] == 'joined'
             info = entries['user:' + B]['result_info']
@@ -272,3 +272,24 @@ def test_info_modules_on_each_kind_of_call(emu, tasks):
             assert roster['result']['count'] == 1
 
     check_each(call_id, check)
+
+
+def test_a_failed_invite_says_what_happened(emu, tasks):
+    # Declined, busy and not answered, each their own invite: the message says which, with Graph's code, not "see result_info".
+    call = emu.create_call()
+    emu.config(
+        invite_outcomes={
+            A: {'result': 'decline', 'after': 0},
+            B: {'result': 'busy', 'after': 0},
+            '+14255550100': {'result': 'no_answer', 'after': 0},
+        }
+    )
+    people = [{'user': A}, {'user': B}, {'phone': '+1 425 555 0100'}]
+    record = tasks([('Invite', 'graph_call_invite', dict(call_id=call['id'], participants=people, wait=True, wait_sleep=0.1))]).task('Invite')
+    assert record['status'] == 'failed', record['result']
+    message = record['result']['msg']
+    assert message.startswith('the invite failed: '), message
+    assert 'user:%s declined (code 603, subcode 10003' % A in message, message
+    assert 'user:%s was busy (code 486, subcode 10008' % B in message, message
+    assert 'phone:+14255550100 did not answer (code 408, subcode 10057' in message, message
+    assert 'see participants[].result_info' not in message

@@ -5,10 +5,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The participant entries of every role's meta/argument_specs.yml, generated from the modules.
 
-Ansible checks a role's variables against meta/argument_specs.yml before its first task, so a role's
-participant entries must accept and refuse what graph_call_invite does. They are written from the
-module's own argspec (names, types, choices) and documentation (the first sentence of each
-description), never by hand:
+Ansible checks a role's variables against meta/argument_specs.yml before its first task, and names neither the
+tier nor the person of a key it does not know. So a role's participant entries are listed from the
+module's own argspec (the keys), never by hand. The entries are plain dictionaries in the spec: the role checks
+their keys with the filter participant_problems first, whose message names the tier and the person:
 
     python tests/utils/role_specs.py          # rewrite the files (make role-specs)
     python tests/utils/role_specs.py --check  # exit 1 if any file differs (the unit tests do this too)
@@ -19,43 +19,39 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-import re
 import sys
 
 import yaml
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import participant_options
-from ansible_collections.msgraph.calls.plugins.modules import graph_call_invite
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-# Role -> the option paths (through nested ``options``) that hold participant entries.
+# Role -> (the option that holds participant entries, whether it holds tiers of them).
 PARTICIPANT_PATHS = {
-    'page_responders': [('page_responders_participants',)],
-    'escalate': [('escalate_tiers', 'participants')],
-    'incident_bridge': [('incident_bridge_tiers', 'participants')],
+    'page_responders': ('page_responders_participants', False),
+    'escalate': ('escalate_tiers', True),
+    'incident_bridge': ('incident_bridge_tiers', True),
 }
 HEADER = (
     '# Generated in part: the participant entries come from graph_call_invite (tests/utils/role_specs.py);\n'
     '# edit the rest by hand, then run `make role-specs`.\n'
 )
+# The generated sentences of an option's description start so; the rest of it is written by hand.
+GENERATED = ('Each tier takes', 'Each participant takes')
+TIER_SENTENCE = (
+    'Each tier takes C(name) (its name in reports), C(tier) (its number in an on-call export; reports only), '
+    'C(wait_timeout) (seconds before the next tier, 1 to 3600) and C(participants) (who it pages; required).'
+)
 
 
-def _first_sentence(description):
-    text = description[0] if isinstance(description, list) else description
-    text = re.sub(r'O\(participants\[\]\.([a-z_]+)\)', r'\1', ' '.join(text.split()))
-    return text.split('. ')[0].rstrip('.') + '.'
-
-
-def participant_entry_options():
-    """The ``options`` of one participant entry, as a role argument spec writes them."""
-    docs = yaml.safe_load(graph_call_invite.DOCUMENTATION)['options']['participants']['suboptions']
-    options = {}
-    for name, spec in participant_options().items():
-        option = {'description': _first_sentence(docs[name]['description']), 'type': spec['type']}
-        if spec.get('choices'):
-            option['choices'] = list(spec['choices'])
-        options[name] = option
-    return options
+def participant_sentence():
+    """The sentence that lists the keys of a participant entry, and says who checks them."""
+    return (
+        'Each participant takes the keys of graph_call_invite\'s C(participants) option (C(ansible-doc '
+        'msgraph.calls.graph_call_invite)): %s. The role checks the keys itself before any request (the filter '
+        'C(msgraph.calls.participant_problems)), naming the tier, the person and the unknown key; the modules check '
+        'the values.' % ', '.join('C(%s)' % name for name in participant_options())
+    )
 
 
 def path_of(role):
@@ -70,14 +66,16 @@ class _IndentedDumper(yaml.SafeDumper):
 
 
 def generated(role):
-    """The file's text with its participant entries written from the module."""
+    """The file's text with its participant option written from the module: plain dictionaries (the role checks the keys
+    with the filter participant_problems, which names the tier and the person), the keys listed in the description."""
     with open(path_of(role)) as handle:
         specs = yaml.safe_load(handle)
-    for path in PARTICIPANT_PATHS[role]:
-        option = specs['argument_specs']['main']['options'][path[0]]
-        for name in path[1:]:
-            option = option['options'][name]
-        option['options'] = participant_entry_options()
+    name, tiers = PARTICIPANT_PATHS[role]
+    option = specs['argument_specs']['main']['options'][name]
+    option.pop('options', None)
+    description = option['description'] if isinstance(option['description'], list) else [option['description']]
+    description = [line for line in description if not line.startswith(GENERATED)]
+    option['description'] = description + ([TIER_SENTENCE] if tiers else []) + [participant_sentence()]
     return HEADER + yaml.dump(specs, Dumper=_IndentedDumper, explicit_start=True, sort_keys=False, width=110, default_flow_style=False, indent=2)
 
 

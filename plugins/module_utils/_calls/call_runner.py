@@ -72,6 +72,7 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
             in_lobby=False,
         )
         self.found = None  # (call id, state) of the live call the task found, for the diff
+        self.hanging_up = False  # state=absent: no call is left after the task, whatever check mode did not send
 
     # Reading --------------------------------------------------------------------------------
 
@@ -303,9 +304,11 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
 
     def absent(self, call_id):
         """Hang up ``call_id``; nothing to do when it has ended already."""
+        self.hanging_up = True
         if call_id == NOT_CREATED_CALL_ID:
             # Check mode only (the module refuses the marker otherwise): the call an earlier task would create.
             self.result.update(changed=True, call_id=call_id)
+            self.found = (call_id, 'the call an earlier task would create')
             return self.result
         call = self.read(call_id)
         self._show(call_id, call)
@@ -314,6 +317,12 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
         if has_ended(call):
             self.result['state'] = call_state(call) or 'gone'
             self.result['result_info'] = end_reason(call)[0]
+            if call is None:
+                # A mistyped id and a call of another app read the same as one that ended: say so, the real call may run on.
+                self.warn(
+                    'no such call was found: Graph answered 404 for call %s, so nothing was hung up. Either the call has '
+                    'ended already, or call_id is not a call of this app (mistyped, or from another app registration)' % call_id
+                )
             return self.result
         self.result['changed'] = True
         if self.check_mode:
@@ -328,10 +337,12 @@ class CallRunner:  # pylint: disable=too-many-instance-attributes
         return self.result
 
     def diff(self):
-        """Before and after as one line per live call: what ``--diff`` shows."""
+        """Before and after as one line per live call: what ``--diff`` shows (a hang-up, in check mode too, leaves none)."""
         before = 'call %s: %s\n' % self.found if self.found else ''
         state = self.result['state']
-        if state in (None, 'establishing', 'established') and self.result['call_id']:
+        if self.hanging_up:
+            after = ''
+        elif state in (None, 'establishing', 'established') and self.result['call_id']:
             after = 'call %s: %s\n' % (self.result['call_id'], state or 'to be created')
         else:
             after = ''

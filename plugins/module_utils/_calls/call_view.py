@@ -9,6 +9,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import (
     identities_of,
     identity_label,
@@ -18,6 +20,9 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity impo
 )
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_phone
+
+# With default_region, a filter value of digits and the usual separators is a national phone number.
+_NATIONAL_RE = re.compile(r'^[\d\s\-().]+$')
 
 
 def _odata_type(value):
@@ -91,7 +96,7 @@ def participant_matches(participant, keys):
     return bool(participant_keys(participant) & keys)
 
 
-def identity_filter(values, option='identities'):
+def identity_filter(values, option='identities', region=None):
     """Match keys for the ``identities`` filter: object ids (any kind), phone numbers, or ``kind:id`` labels.
 
     ``values`` are the items as the task gave them: anything but a non-empty string is refused, since
@@ -107,11 +112,11 @@ def identity_filter(values, option='identities'):
             kind, ident = (part.strip() for part in text.split(':', 1))
             if not kind or not ident:
                 raise InputError('%s: %r must name both a kind and an id, such as user:<object id>' % (where, value))
-            keys.add(match_key(kind, parse_phone(ident, where) if kind == 'phone' else ident))
+            keys.add(match_key(kind, parse_phone(ident, where, region) if kind == 'phone' else ident))
         elif is_guid(text):
             keys.add(match_key('user', text))
-        elif text.startswith('+'):
-            keys.add(match_key('phone', parse_phone(text, where)))
+        elif text.startswith('+') or (region and _NATIONAL_RE.match(text)):
+            keys.add(match_key('phone', parse_phone(text, where, region)))
         else:
             raise InputError('%s must be an object id (a GUID), a phone number starting with + or a kind:id label such as user:<id>; got %r' % (where, value))
     return keys

@@ -19,6 +19,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read imp
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.escalation import (
     joined_count,
     person_outcome,
+    report_lines,
     summary_table,
     tier_base,
 )
@@ -60,6 +61,7 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
         self.fail_on_goal_not_met = fail_on_goal_not_met
         self.people = []  # one dict per person, in tier order
         self.tier_results = []
+        self.paged_shown = {}  # tier number -> the people it paged (or would page), with their names
         self.changed = False
         self.goal_met = False
         self.stopped_at = None
@@ -158,6 +160,7 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
                 dict(
                     inv.entry,
                     label=inv.label,
+                    shown=inv.shown,
                     tier=tier.number,
                     tier_name=tier.name,
                     status=status,
@@ -167,13 +170,21 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
             )
             if entry['status'] == 'invited':
                 paged.append(inv.entry)
+                self.paged_shown.setdefault(tier.number, []).append(inv.shown)
         self.tier_results.append(
             dict(tier=tier.number, name=tier.name, wait_timeout=tier.wait_timeout, paged=paged, operations=runner.result.get('operations', []))
         )
 
     def _not_paged(self, tier):
+        """A tier the escalation did not get to: its people as the roster shows them (a re-run whose goal was met finds
+        them in the call), else not paged."""
+        presence = roster_presence(self.roster)
         for inv in tier.invitees:
-            self.people.append(dict(inv.entry, label=inv.label, tier=tier.number, tier_name=tier.name, status='not_paged', result_info=None, operation_id=None))
+            here = presence.get(inv.match) if inv.ident is not None else None
+            status = person_outcome('not_paged', None, None, here is True, in_lobby=here is False)
+            self.people.append(
+                dict(inv.entry, label=inv.label, shown=inv.shown, tier=tier.number, tier_name=tier.name, status=status, result_info=None, operation_id=None)
+            )
 
     def _report(self):
         joined = [dict((k, v) for k, v in p.items() if k not in ('result_info', 'operation_id')) for p in self.people if p['status'] == 'joined']
@@ -185,6 +196,7 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
             stopped_at_tier=self.stopped_at,
             tiers=list(self.tier_results),
             participants=list(self.people),
+            report=report_lines(self.people),
         )
         if self.check_mode:
             result['plan'] = self.plan()
@@ -194,7 +206,7 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
         """What check mode would do, tier by tier, in words a reviewer reads."""
         lines = []
         for number, tier in enumerate(self.tier_results, 1):
-            who = ', '.join(entry.get('display_name') or _label(entry) for entry in tier['paged']) or 'nobody new'
+            who = ', '.join(self.paged_shown.get(tier['tier'], [])) or 'nobody new'
             when = (
                 'now'
                 if number == 1
@@ -203,12 +215,6 @@ class EscalateRunner:  # pylint: disable=too-many-instance-attributes
             )
             lines.append('%s would page %s %s, then wait up to %ss' % (tier['name'], who, when, tier['wait_timeout']))
         if self.goal_met and not self.tier_results:
-            lines.append('nobody would be paged: %d of the people listed are in the call already' % self._joined())
+            here = ', '.join(p['shown'] for p in self.people if p['status'] == 'joined')
+            lines.append('nobody would be paged: %d of the people listed are in the call already (%s)' % (self._joined(), here))
         return lines
-
-
-def _label(entry):
-    for key in ('user', 'phone', 'guest', 'application_instance'):
-        if entry.get(key):
-            return '%s:%s' % (key, entry[key])
-    return 'someone'

@@ -17,14 +17,12 @@ __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import roster_presence
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.client_context import MAX_CLIENT_CONTEXT
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import failure_kind
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_participants
 
 MAX_TIERS = 20
 TIER_SUFFIX = '.t%d'
-# resultInfo codes of an invite that failed because the person said no, or did not answer (field reports: Microsoft documents no failed invite).
-DECLINE_CODES = (603,)
-NO_ANSWER_CODES = (408, 480, 487)
 
 
 class Tier:  # pylint: disable=too-few-public-methods
@@ -37,7 +35,7 @@ class Tier:  # pylint: disable=too-few-public-methods
         self.wait_timeout = wait_timeout
 
 
-def parse_tiers(tiers, default_wait, api_version='v1.0'):
+def parse_tiers(tiers, default_wait, api_version='v1.0', region=None):
     """The validated tiers; InputError names the option (``tiers[1].participants[0].phone``) and the rule."""
     if not isinstance(tiers, list) or not tiers:
         raise InputError('tiers must be a non-empty list of tiers, each with participants')
@@ -52,11 +50,11 @@ def parse_tiers(tiers, default_wait, api_version='v1.0'):
         wait = default_wait if wait is None else wait
         if isinstance(wait, bool) or not isinstance(wait, int) or not 1 <= wait <= 3600:
             raise InputError('%s.wait_timeout must be a whole number of seconds from 1 to 3600; got %r' % (where, wait))
-        invitees = parse_participants(tier.get('participants'), api_version=api_version, option='%s.participants' % where)
+        invitees = parse_participants(tier.get('participants'), api_version=api_version, option='%s.participants' % where, region=region)
         for inv in invitees:
             if inv.upn is None:
                 if inv.match in seen:
-                    raise InputError('%s names %s, who is already in %s: page each person in one tier only' % (inv.where, inv.label, seen[inv.match]))
+                    raise InputError('%s names %s, who is already in %s: page each person in one tier only' % (inv.where, inv.shown, seen[inv.match]))
                 seen[inv.match] = where
         parsed.append(Tier(index + 1, tier.get('name') or 'tier %d' % (index + 1), invitees, wait))
     return parsed
@@ -96,12 +94,8 @@ def person_outcome(plan_status, wait_outcome, result_info, joined, in_lobby=Fals
     if plan_status in ('unknown', 'not_sent'):
         return plan_status
     if wait_outcome == 'failed':
-        code = _int((result_info or {}).get('code'))
-        if code in DECLINE_CODES:
-            return 'declined'
-        if code in NO_ANSWER_CODES:
-            return 'no_answer'
-        return 'failed'
+        kind = failure_kind(result_info)[0]
+        return kind if kind in ('declined', 'no_answer') else 'failed'
     if wait_outcome == 'in_lobby':
         return 'in_lobby'  # answered into the meeting's lobby, or listed there while rung: not joined
     if wait_outcome == 'timeout':
@@ -113,13 +107,11 @@ def person_outcome(plan_status, wait_outcome, result_info, joined, in_lobby=Fals
     return 'paged' if plan_status == 'invited' else 'not_paged'
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def summary_table(people):
-    """One line per person, for the failure message: ``tier 1 (primary): user:… declined``."""
-    return '; '.join('%s: %s %s' % (p['tier_name'], p['label'], p['status']) for p in people)
+    """One line per person, for the failure message and the roles' reports: ``primary: user:… (Ana Lopez) declined``."""
+    return '; '.join(report_lines(people))
+
+
+def report_lines(people):
+    """``<tier name>: <person with names> <status>`` for each person of an escalation's result."""
+    return ['%s: %s %s' % (p['tier_name'], p.get('shown') or p['label'], p['status']) for p in people]

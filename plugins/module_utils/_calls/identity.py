@@ -10,7 +10,9 @@ list an invited user under ``application`` in the roster), so identities compare
 their kind**: a GUID case-insensitively, a phone number in E.164 (``+1 (425) 555-0100`` and
 ``+14255550100`` are one person), any other id exactly. The planner, the waiter, the runner, the
 info modules and the probe all compare through ``match_key``; *labels* (``user:<id>``,
-``phone:+…``) are only what users see.
+``phone:+…``) are what results carry, and ``named`` adds what people read beside them: the names
+the task knows (``user:2b3c… (Ana Lopez, ana@contoso.com)``). Every diff, summary and message names
+people through ``named``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -53,6 +55,28 @@ def identity_label(kind, ident):
     elif kind == 'phone':
         ident = e164(ident) or ident
     return '%s:%s' % (kind, ident)
+
+
+def named(label, names=()):
+    """``label`` with the names people know it by, once each, in order: ``user:2b3c… (Ana Lopez, ana@contoso.com)``.
+
+    ``names``: whatever the task knows (the display name given or resolved, the principal name or e-mail, the phone as
+    written, the roster's displayName); blanks, non-strings and the label's own id are left out.
+    """
+    ident = label.split(':', 1)[-1]
+    shown = []
+    for name in names:
+        name = name.strip() if isinstance(name, str) else ''
+        if not name or match_key(None, name) == match_key(None, ident) or name.lower() == ident.lower():
+            continue  # the id itself, whatever its case or punctuation
+        if name.lower() not in [seen.lower() for seen in shown]:
+            shown.append(name)
+    return '%s (%s)' % (label, ', '.join(shown)) if shown else label
+
+
+def named_identities(identity_set):
+    """(kind, id, label with names) for each identity of an identitySet (a roster entry's), as identities_of orders them."""
+    return [(kind, ident, named(identity_label(kind, ident), [identity_set[kind].get('displayName')])) for kind, ident in identities_of(identity_set)]
 
 
 def identities_of(identity_set):

@@ -18,9 +18,8 @@ __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.client_context import in_family
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import (
-    identities_of,
-    identity_label,
     match_key,
+    named_identities,
     operation_keys,
 )
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import PENDING_STATUSES, status_of
@@ -41,13 +40,13 @@ class InvitePlan:
         return [inv for batch in self.batches for inv in batch]
 
     def diff(self):
-        """Sorted ``kind:id`` labels of the roster before, and with the invitees added after.
+        """Sorted ``kind:id (names)`` labels of the roster before, and with the invitees added after.
 
         Each side is text with one label per line: Ansible's diff display renders strings (and
         mappings) line by line, and silently shows nothing for a list.
         """
         before = sorted(set(self.roster_labels))
-        after = sorted(set(self.roster_labels) | set(inv.label for inv in self.to_invite))
+        after = sorted(set(self.roster_labels) | set(inv.shown for inv in self.to_invite))
         return {'before': ''.join(label + '\n' for label in before), 'after': ''.join(label + '\n' for label in after)}
 
 
@@ -65,9 +64,9 @@ def plan_invite(invitees, roster, base, operations=None, state='present', batch_
     in_call = set()
     for participant in roster or []:
         info = participant.get('info') if isinstance(participant, dict) else None
-        for kind, ident in identities_of((info or {}).get('identity') if isinstance(info, dict) else None):
+        for kind, ident, label in named_identities((info or {}).get('identity') if isinstance(info, dict) else None):
             in_call.add(match_key(kind, ident))
-            plan.roster_labels.append(identity_label(kind, ident))
+            plan.roster_labels.append(label)
 
     named = {}  # match key -> [(status, operation id)], oldest first
     for op in operations or []:

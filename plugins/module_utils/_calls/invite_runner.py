@@ -22,6 +22,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.call_read import CALL, OPERATIONS, ROSTER, prepare_people, read_call
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_history import RECORDED, HistoryError, InviteHistory
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import plan_invite
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import describe_failure
 
 # A recorded invite older than this no longer rings, so it is not worth asking Graph about.
 RINGING_HORIZON = 900
@@ -260,6 +261,7 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             entry = dict(
                 inv.entry,
                 label=inv.label,
+                shown=inv.shown,
                 status=status,
                 operation_id=person['operation_id'],
                 client_context=person['client_context'],
@@ -308,11 +310,12 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
             entry['outcome'] = outcome
             entry['result_info'] = info
             if outcome == 'failed':
-                failed.append(inv.label)
+                entry['failure'] = describe_failure(info)
+                failed.append('%s %s' % (inv.shown, entry['failure']))
             elif outcome == 'timeout':
-                timed_out.append('%s (still ringing)' % inv.label)
+                timed_out.append('%s: still ringing' % inv.shown)
             elif outcome == 'in_lobby':
-                timed_out.append('%s (waiting in the meeting\'s lobby: nobody admitted them)' % inv.label)
+                timed_out.append('%s: waiting in the meeting\'s lobby, nobody admitted them' % inv.shown)
         self.result['wait_polls'] = waiter.polls
         return failed, timed_out
 
@@ -332,7 +335,7 @@ def _fail_on(sender):
     if sender.unknown:
         parts = []
         for context, batch, error, why in sender.unknown:
-            parts.append('%s (clientContext %s): %s, and %s' % (', '.join(inv.label for inv in batch), context, error.summary(), why))
+            parts.append('%s (clientContext %s): %s, and %s' % (', '.join(inv.shown for inv in batch), context, error.summary(), why))
         raise TaskFailure(
             'the invite of %s may or may not have reached Graph; it was not sent again, since a request still in flight '
             'may land. Check the call (msgraph.calls.graph_call_participant_info), or wait until it would have stopped '
@@ -342,4 +345,4 @@ def _fail_on(sender):
         )
     if sender.refusals:
         batch, error = sender.refusals[0]
-        raise TaskFailure('Graph refused the invite of %s: %s' % (', '.join(inv.label for inv in batch), error.summary()), cause=error)
+        raise TaskFailure('Graph refused the invite of %s: %s' % (', '.join(inv.shown for inv in batch), error.summary()), cause=error)

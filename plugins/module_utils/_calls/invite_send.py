@@ -174,7 +174,7 @@ class Sender:  # pylint: disable=too-many-instance-attributes
         against it, and invite whoever is still missing one at a time, to learn whom Graph refused.
         """
         if len(batch) == 1:
-            self.warnings.append('Graph refused to invite %s as a duplicate (%s): already in the call or being invited' % (batch[0].label, error.summary()))
+            self.warnings.append('Graph refused to invite %s as a duplicate (%s): already in the call or being invited' % (batch[0].shown, error.summary()))
             self.people[batch[0].match] = _person('present', None, None, [])
             return
         roster, operations = self._look()

@@ -34,6 +34,45 @@ def result_info(item):
     return {'code': info.get('code'), 'subcode': info.get('subcode', info.get('subCode')), 'message': info.get('message')}
 
 
+# What a failed invite's resultInfo code says happened: the SIP answer behind it (field reports; Microsoft documents
+# no failed invite). Escalation counts declined and no_answer apart; the rest are failures.
+FAILURE_KINDS = (
+    ((603,), 'declined', 'declined'),
+    ((408, 480, 487), 'no_answer', 'did not answer'),
+    ((486, 600), 'busy', 'was busy'),
+)
+
+
+def failure_kind(info):
+    """(kind, words) for a failed invite's resultInfo (code/subcode/message): declined, no_answer, busy, or failed when
+    the code says nothing more."""
+    code = _int((info or {}).get('code'))
+    for codes, kind, words in FAILURE_KINDS:
+        if code in codes:
+            return kind, words
+    return 'failed', 'failed'
+
+
+def describe_failure(info):
+    """One phrase for a failed invite, such as ``declined (code 603, subcode 0: Call was declined)``."""
+    kind, words = failure_kind(info)
+    if not info or info.get('code') is None:
+        return '%s (%s)' % (words, (info or {}).get('message') or 'Graph gave no resultInfo code')
+    detail = 'code %s' % info.get('code')
+    if info.get('subcode') is not None:
+        detail += ', subcode %s' % info.get('subcode')
+    if info.get('message'):
+        detail += ': %s' % info.get('message')
+    return '%s (%s)' % (words, detail)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def write_outcome(error):
     """What a failed write (a POST that creates something) means: ``conflict``, ``ambiguous`` or ``refused``.
 

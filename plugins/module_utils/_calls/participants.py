@@ -23,6 +23,7 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity impo
     identity_label,
     is_guid,
     match_key,
+    named,
 )
 
 # Option name -> identitySet property. ``identity`` (a raw identitySet) is the fifth identity option.
@@ -43,6 +44,7 @@ SINGLE_ONLY = ('replaces_call_id', 'participant_id')
 ENDPOINT_TYPES = ('default', 'voicemail', 'skypeForBusiness', 'skypeForBusinessVoipPhone')
 
 _UPN_RE = re.compile(r'^[^@\s/]+@[^@\s/]+\.[^@\s/]+$')
+_REGION_RE = re.compile(r'^[A-Z]{2}$')
 
 
 def is_principal_name(value):
@@ -69,13 +71,38 @@ def participant_options():
     )
 
 
-def parse_phone(value, where):
+def region_option():
+    """The ``default_region`` option: every module of the action group takes it, so that module_defaults can set it once."""
+    return dict(default_region=dict(type='str'))
+
+
+def check_region(value):
+    """``default_region`` upper-cased (an ISO 3166 alpha-2 code such as US), or None; InputError otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    region = value.strip().upper() if isinstance(value, str) else value
+    if not isinstance(region, str) or not _REGION_RE.match(region):
+        raise InputError('default_region must be a country code of two letters (ISO 3166 alpha-2), such as US or GB; got %r' % (value,))
+    return region
+
+
+# libphonenumber's reasons for not reading a number, in words that name this collection's options.
+_PARSE_REASONS = {
+    1: 'it is not a phone number',  # NOT_A_NUMBER
+    2: 'it has too few digits after the international prefix',  # TOO_SHORT_AFTER_IDD
+    3: 'it has too few digits',  # TOO_SHORT_NSN
+    4: 'it has too many digits',  # TOO_LONG
+}
+
+
+def parse_phone(value, where, region=None):
     """The E.164 form of a phone number the user typed, as libphonenumber reads it; InputError otherwise.
 
     Stripping spaces and brackets is not enough: ``+44 (0) 20 7946 0958`` would become
     ``+4402079460958``, a number that rings a stranger or nobody. libphonenumber (the ``phonenumbers``
     package) knows each country's trunk prefix and numbering plan, so what it cannot read, or reads
     as no valid number, is refused before any request. It is imported only when a phone is given.
+    A national number (no ``+``) is read in ``region`` (default_region, checked by check_region).
     """
     try:
         import phonenumbers
@@ -83,12 +110,21 @@ def parse_phone(value, where):
         raise InputError(missing_required_lib('phonenumbers', reason='for the phone numbers in %s' % where))
     if not isinstance(value, str):
         raise InputError('%s must be a string' % where)
+    if region is not None and region not in phonenumbers.SUPPORTED_REGIONS:
+        raise InputError('default_region %r is no region libphonenumber knows numbers of: give an ISO 3166 alpha-2 country code such as US or GB' % region)
+    text = ' '.join(value.split())  # tabs and newlines are spaces too
     try:
-        number = phonenumbers.parse(' '.join(value.split()), None)  # tabs and newlines are spaces too
+        number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
+        if exc.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE and region is None and not text.startswith('+'):
+            raise InputError(
+                '%s: %r is a national number (it has no + and country code), and no default_region is set to read it in: '
+                'write it in international form, such as +14255550123, or set default_region (such as US) on the task, '
+                'the role or the play\'s module_defaults' % (where, value)
+            )
         raise InputError(
             '%s must be a phone number in international form: + and the country code, such as '
-            '+14255550123; %r cannot be read (%s)' % (where, value, str(exc).split(') ', 1)[-1])
+            '+14255550123; %r cannot be read (%s)' % (where, value, _PARSE_REASONS.get(exc.error_type, 'it has no country code libphonenumber knows'))
         )
     if number.extension:
         raise InputError('%s: %r has an extension (%s), which an invite cannot dial; give the number alone' % (where, value, number.extension))
@@ -100,13 +136,14 @@ def parse_phone(value, where):
 class Invitee:
     """One requested participant, normalised; ``ident`` is None until a principal name is resolved."""
 
-    def __init__(self, kind, ident, entry, where, upn=None, raw_identity=None):
+    def __init__(self, kind, ident, entry, where, upn=None, raw_identity=None, written=None):
         self.kind = kind
         self.ident = ident
         self.entry = entry  # the user's keys only, identity values normalised
         self.where = where  # e.g. "participants[2]", for messages
         self.upn = upn
         self.raw_identity = raw_identity
+        self.written = written  # the identity as the user wrote it (a phone before E.164), for what people read
         self.resolved_name = None
 
     def resolve(self, object_id, display_name=None):
@@ -116,7 +153,16 @@ class Invitee:
 
     @property
     def label(self):
-        return identity_label(self.kind, self.ident)
+        """``kind:id``; a principal name not resolved yet is its own id here (never ``user:None``)."""
+        return identity_label(self.kind, self.ident if self.ident is not None else self.upn)
+
+    @property
+    def shown(self):
+        """The label with the names the task knows, for diffs, summaries and messages (identity.named)."""
+        names = [self.entry.get('display_name'), self.resolved_name, self.upn, self.written]
+        if self.raw_identity is not None:
+            names.append((self.raw_identity.get(self.kind) or {}).get('displayName'))
+        return named(self.label, names)
 
     @property
     def match(self):
@@ -150,7 +196,7 @@ def _given(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _identity(option, value, where):
+def _identity(option, value, where, region=None):
     """(Graph kind, id or None, upn or None, raw identitySet or None) for one identity option."""
     if option == 'identity':
         pairs = identities_of(value)
@@ -160,7 +206,7 @@ def _identity(option, value, where):
     if not isinstance(value, str):
         raise InputError('%s.%s must be a string' % (where, option))
     if option == 'phone':
-        return 'phone', parse_phone(value, where + '.phone'), None, None
+        return 'phone', parse_phone(value, where + '.phone', region), None, None
     if is_guid(value):
         return IDENTITY_KINDS[option], value.lower(), None, None
     if option == 'user':
@@ -170,7 +216,7 @@ def _identity(option, value, where):
     raise InputError('%s.%s must be an object id (a GUID); got %r' % (where, option, value))
 
 
-def parse_participants(entries, api_version='v1.0', option='participants'):
+def parse_participants(entries, api_version='v1.0', option='participants', region=None):
     """Validate every entry of ``participants``; return the invitees in order (duplicates kept).
 
     Raises InputError naming the option, the entry and the rule.
@@ -186,7 +232,7 @@ def parse_participants(entries, api_version='v1.0', option='participants'):
         if len(given) != 1:
             raise InputError('%s must have exactly one of %s; it has %s' % (where, ', '.join(IDENTITY_OPTIONS), ', '.join(given) if given else 'none'))
         name = given[0]
-        kind, ident, upn, raw_identity = _identity(name, _given(raw[name]), where)
+        kind, ident, upn, raw_identity = _identity(name, _given(raw[name]), where, region)
         entry = {}
         for key in raw:
             value = _given(raw[key])
@@ -194,7 +240,8 @@ def parse_participants(entries, api_version='v1.0', option='participants'):
                 entry[key] = value
         entry[name] = raw_identity if raw_identity is not None else (upn or ident)
         _check_fields(entry, name, where, api_version)
-        invitees.append(Invitee(kind, ident, entry, where, upn=upn, raw_identity=raw_identity))
+        written = _given(raw[name]) if isinstance(_given(raw[name]), str) else None
+        invitees.append(Invitee(kind, ident, entry, where, upn=upn, raw_identity=raw_identity, written=written))
     single = [inv.where + '.' + key for inv in invitees for key in SINGLE_ONLY if key in inv.entry]
     if single and len(invitees) != 1:
         raise InputError(
@@ -228,7 +275,7 @@ def merge_duplicates(invitees):
     for inv in invitees:
         first = seen.get(inv.match)
         if first is not None:
-            warnings.append('%s repeats %s (%s); the two were merged and %s is used' % (inv.where, first.where, inv.label, first.where))
+            warnings.append('%s repeats %s, %s; the two were merged and %s is used' % (inv.where, first.where, first.shown, first.where))
             continue
         seen[inv.match] = inv
         unique.append(inv)

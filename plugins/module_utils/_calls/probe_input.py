@@ -14,7 +14,7 @@ __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.options import number_in_range
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import is_guid, match_key
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import identity_label, is_guid, match_key
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import parse_phone
 
 # The probe's invites are told apart from everyone else's by this clientContext prefix.
@@ -28,7 +28,7 @@ class Probe:
         self.kind = kind
         self.ident = ident
         self.key = match_key(kind, ident)
-        self.label = '%s:%s' % (kind, ident)
+        self.label = identity_label(kind, ident)
 
     def invitation(self):
         """The invitationParticipantInfo, shaped as graph_call_invite sends it."""
@@ -48,14 +48,14 @@ def _given(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def parse_probe(probe_user=None, probe_phone=None):
+def parse_probe(probe_user=None, probe_phone=None, region=None):
     """(Probe or None, warnings). Both options are checked even when both are given; the phone wins."""
     user = _given(probe_user)
     phone = _given(probe_phone)
     if user is not None and not is_guid(user):
         raise InputError('probe_user must be the object id (a GUID) of an Entra user who agreed to be rung; got %r' % (user,))
     if phone is not None:
-        number = parse_phone(phone, 'probe_phone')
+        number = parse_phone(phone, 'probe_phone', region)
         warnings = []
         if user is not None:
             warnings.append(
@@ -73,9 +73,9 @@ def check_timing(answer_timeout, poll_interval):
     number_in_range('poll_interval', poll_interval, 0, 60, low_excluded=True)
 
 
-def probe_options(probe_user, probe_phone, answer_timeout, poll_interval):
+def probe_options(probe_user, probe_phone, answer_timeout, poll_interval, region=None):
     """(Probe or None, warnings) from the module's options; InputError for the first bad one, the person's first."""
-    probe, warnings = parse_probe(probe_user, probe_phone)
+    probe, warnings = parse_probe(probe_user, probe_phone, region)
     check_timing(answer_timeout, poll_interval)
     return probe, warnings
 

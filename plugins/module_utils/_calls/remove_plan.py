@@ -18,9 +18,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.identity import (
-    identities_of,
-    identity_label,
     match_key,
+    named_identities,
     operation_keys,
 )
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import PENDING_STATUSES, status_of
@@ -28,24 +27,27 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes impo
 
 class RemovalPlan:
     """``deletes``: [(participant id, [match keys], 'remove'|'cancel')]; ``by_operation``: [(operation id, [keys])];
-    ``status``: {match key: 'remove'|'cancel'|'absent'|'shared_invite'}; ``labels``: who is in or rung before."""
+    ``status``: {match key: 'remove'|'cancel'|'absent'|'shared_invite'}; ``labels``: {match key: label with names} of who
+    is in or rung before."""
 
     def __init__(self):
         self.deletes = []
         self.by_operation = []
         self.status = {}
-        self.labels = set()
+        self.labels = {}
 
     def diff(self, invitees):
-        """Sorted ``kind:id`` labels of the people in the call or rung, before and after the removal."""
-        going = set(inv.label for inv in invitees if self.status.get(inv.match) in ('remove', 'cancel'))
-        return {'before': ''.join(label + '\n' for label in sorted(self.labels)), 'after': ''.join(label + '\n' for label in sorted(self.labels - going))}
+        """Sorted ``kind:id (names)`` labels of the people in the call or rung, before and after the removal."""
+        going = set(inv.match for inv in invitees if self.status.get(inv.match) in ('remove', 'cancel'))
+        before = sorted(set(self.labels.values()))
+        after = sorted(set(label for key, label in self.labels.items() if key not in going))
+        return {'before': ''.join(label + '\n' for label in before), 'after': ''.join(label + '\n' for label in after)}
 
 
 def _entry_keys(participant):
     info = participant.get('info') if isinstance(participant, dict) else None
     identity_set = info.get('identity') if isinstance(info, dict) else None
-    return [(match_key(kind, ident), identity_label(kind, ident)) for kind, ident in identities_of(identity_set)]
+    return [(match_key(kind, ident), label) for kind, ident, label in named_identities(identity_set)]
 
 
 def plan_removal(invitees, roster, operations, own_participant_id=None):
@@ -57,7 +59,7 @@ def plan_removal(invitees, roster, operations, own_participant_id=None):
         if not isinstance(participant, dict) or participant.get('id') in (None, own_participant_id):
             continue
         pairs = _entry_keys(participant)
-        plan.labels.update(label for dummy, label in pairs)
+        plan.labels.update(pairs)
         keys = sorted(set(key for key, dummy in pairs) & wanted)
         if keys:
             kind = 'cancel' if participant.get('isInLobby') else 'remove'
@@ -72,7 +74,7 @@ def plan_removal(invitees, roster, operations, own_participant_id=None):
         if status_of(op) in PENDING_STATUSES and op.get('id'):
             ringing[op['id']] = operation_keys(op)
     for operation_id, keys in ringing.items():
-        plan.labels.update(inv.label for inv in invitees if inv.match in keys)
+        plan.labels.update((inv.match, inv.shown) for inv in invitees if inv.match in keys and inv.match not in plan.labels)
         mine = sorted(key for key in keys & wanted if key not in plan.status)
         if not mine:
             continue

@@ -133,7 +133,7 @@ class RemoveRunner:
             status = self.status.get(inv.match)
             if status is None:
                 continue
-            participants.append(dict(inv.entry, label=inv.label, status=status))
+            participants.append(dict(inv.entry, label=inv.label, shown=inv.shown, status=status))
             if status == 'removed':
                 removed.append(inv.entry)
             elif status == 'cancelled':
@@ -148,7 +148,7 @@ class RemoveRunner:
 
 
 def _fail_on(invitees, status):
-    stuck = [inv.label for inv in invitees if status.get(inv.match) == 'not_cancelled']
+    stuck = [inv.shown for inv in invitees if status.get(inv.match) == 'not_cancelled']
     if stuck:
         raise TaskFailure(
             'the ringing invite of %s could not be cancelled: Graph offered no id that cancels it (no lobby '

@@ -19,8 +19,8 @@ from emulator.client import EmulatorProcess  # noqa: E402  pylint: disable=wrong
 class VerifyingSession(requests.Session):
     """requests.Session that passes ``verify=ca_path`` on every request.
 
-    The environment sets REQUESTS_CA_BUNDLE, which overrides ``Session.verify``; only a
-    per-request ``verify`` wins (platform-notes.md), so force it here.
+    REQUESTS_CA_BUNDLE, where the machine sets it, overrides ``Session.verify`` (requests merges the
+    environment's settings into each request); only a per-request ``verify`` wins, so force it here.
     """
 
     def __init__(self, ca_path, base_url=""):

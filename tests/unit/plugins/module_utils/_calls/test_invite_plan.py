@@ -278,3 +278,25 @@ def test_user_base_is_kept():
 def test_bad_client_context(value, message):
     with pytest.raises(InputError, match=message):
         base_client_context('call', value)
+
+
+def test_diff_names_people_beside_their_ids():
+    # What the task knows: the display name given, the name the directory resolved, the principal name, the phone as
+    # written (a national number; one written in international form says nothing more); the roster's displayName for
+    # those already in the call.
+    invitees = parse_raw([{'user': 'ana@contoso.com'}, {'phone': '(425) 555-0100', 'display_name': 'Duty phone'}], region='US')
+    invitees.append(parse_raw([{'phone': '+44 20 7946 0958'}])[0])
+    invitees[0].resolve(A.upper(), 'Ana Lopez')
+    roster = ROSTER_BOT + [dict(member('user', B), info={'identity': {'user': {'id': B, 'displayName': 'Bo Berg'}}})]
+    plan = plan_invite(invitees, roster, BASE)
+    assert plan.diff() == {
+        'before': 'application:%s\nuser:%s (Bo Berg)\n' % (BOT, B),
+        'after': 'application:%s\nphone:+14255550100 (Duty phone, (425) 555-0100)\nphone:+442079460958\n'
+        'user:%s (Bo Berg)\nuser:%s (Ana Lopez, ana@contoso.com)\n' % (BOT, B, A),
+    }
+
+
+def test_a_name_not_resolved_yet_is_never_user_none():
+    invitees, dummy = parse_participants([{'user': 'ana@contoso.com', 'display_name': 'Ana'}])
+    assert invitees[0].label == 'user:ana@contoso.com'
+    assert invitees[0].shown == 'user:ana@contoso.com (Ana)'

@@ -11,7 +11,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
-from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import write_outcome
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes import describe_failure, failure_kind, write_outcome
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,21 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.outcomes impo
 )
 def test_write_outcome(error, kind):
     assert write_outcome(error) == kind
+
+
+@pytest.mark.parametrize(
+    'info,kind,words',
+    [
+        ({'code': 603, 'subcode': 10003, 'message': 'declined'}, 'declined', 'declined (code 603, subcode 10003: declined)'),
+        ({'code': '408', 'subcode': 10057, 'message': None}, 'no_answer', 'did not answer (code 408, subcode 10057)'),
+        ({'code': 480, 'subcode': None, 'message': None}, 'no_answer', 'did not answer (code 480)'),
+        ({'code': 487, 'subcode': 10011, 'message': None}, 'no_answer', 'did not answer (code 487, subcode 10011)'),
+        ({'code': 486, 'subcode': 10008, 'message': 'busy'}, 'busy', 'was busy (code 486, subcode 10008: busy)'),
+        ({'code': 409, 'subcode': 10100, 'message': 'already'}, 'failed', 'failed (code 409, subcode 10100: already)'),
+        ({'code': None, 'subcode': None, 'message': 'gone'}, 'failed', 'failed (gone)'),
+        (None, 'failed', 'failed (Graph gave no resultInfo code)'),
+    ],
+)
+def test_a_failed_invite_in_words(info, kind, words):
+    assert failure_kind(info)[0] == kind
+    assert describe_failure(info) == words

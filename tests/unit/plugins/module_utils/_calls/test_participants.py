@@ -17,6 +17,7 @@ import pytest
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import InputError
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_plan import invite_body
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import (
+    check_region,
     merge_duplicates,
     parse_participants,
     parse_phone,
@@ -50,8 +51,8 @@ def test_phone_numbers_are_read_as_libphonenumber_reads_them(raw, expected):
 @pytest.mark.parametrize(
     'raw,message',
     [
-        ('12345678901', 'cannot be read'),  # no plus: no country to read it in
-        ('0044 20 7946 0958', 'cannot be read'),
+        ('12345678901', 'is a national number .* set default_region'),  # no plus: no country to read it in
+        ('0044 20 7946 0958', 'is a national number'),
         ('+12', 'cannot be read'),  # too short to be a number
         ('+999 1234', 'cannot be read'),  # no such country code
         ('+1 234', r'not a valid phone number for country code \+1'),
@@ -65,6 +66,46 @@ def test_phone_numbers_that_could_ring_the_wrong_person_are_refused(raw, message
     with pytest.raises(InputError, match=message) as info:
         parse_phone(raw, 'participants[0].phone')
     assert str(info.value).startswith('participants[0].phone')
+    assert 'default region.)' not in str(info.value), 'libphonenumber\'s words name an option that does not exist'
+
+
+@pytest.mark.parametrize(
+    'raw,region,expected',
+    [
+        ('(425) 555-0100', 'US', '+14255550100'),
+        ('020 7946 0958', 'GB', '+442079460958'),  # the trunk prefix 0 is the country's own
+        ('+33 1 23 45 67 89', 'US', '+33123456789'),  # an international number is read as written, whatever the region
+    ],
+)
+def test_national_numbers_are_read_in_the_default_region(raw, region, expected):
+    assert parse_phone(raw, 'phone', check_region(region.lower())) == expected
+    assert parse_participants([{'phone': raw}], region=region)[0].ident == expected
+
+
+@pytest.mark.parametrize(
+    'value,message',
+    [
+        ('USA', 'default_region must be a country code of two letters'),
+        (1, 'default_region must be a country code of two letters'),
+        ('u1', 'default_region must be a country code of two letters'),
+    ],
+)
+def test_a_bad_default_region_is_refused(value, message):
+    with pytest.raises(InputError, match=message):
+        check_region(value)
+
+
+def test_a_region_libphonenumber_does_not_know_is_refused_naming_the_option():
+    with pytest.raises(InputError, match="default_region 'XX' is no region"):
+        parse_phone('(425) 555-0100', 'phone', check_region('XX'))
+
+
+def test_a_national_number_without_a_region_names_the_option():
+    with pytest.raises(InputError) as info:
+        parse_participants([{'user': A}, {'phone': '(425) 555-0100'}])
+    message = str(info.value)
+    assert message.startswith("participants[1].phone: '(425) 555-0100' is a national number"), message
+    assert 'default_region' in message and 'Missing or invalid' not in message
 
 
 @pytest.mark.parametrize(
@@ -79,7 +120,7 @@ def test_phone_numbers_that_could_ring_the_wrong_person_are_refused(raw, message
         ),
         ([{'user': A}, {'display_name': 'x'}], r'participants\[1\] must have exactly one of .*; it has none'),
         ([{'user': '', 'phone': None}], r'participants\[0\] must have exactly one of .*; it has none'),
-        ([{'phone': '555-0123'}], r'participants\[0\]\.phone must be a phone number in international form'),
+        ([{'phone': '555-0123'}], r'participants\[0\]\.phone: .555-0123. is a national number'),
         ([{'user': 'bob'}], r'participants\[0\]\.user must be an Entra user object id \(a GUID\) or a user principal name'),
         ([{'guest': 'bob'}], r'participants\[0\]\.guest must be an object id \(a GUID\)'),
         ([{'application_instance': 'x@y.z'}], r'participants\[0\]\.application_instance must be an object id'),
@@ -116,9 +157,9 @@ def test_duplicates_are_merged_with_a_warning():
     )
     assert [inv.entry for inv in invitees] == [{'user': A, 'display_name': 'First'}, {'phone': PHONE}]
     assert len(warnings) == 3
-    assert 'participants[2] repeats participants[0] (user:%s)' % A in warnings[0]
-    assert 'participants[3] repeats participants[1] (phone:%s)' % PHONE in warnings[1]
-    assert 'participants[4] repeats participants[0] (application:%s)' % A in warnings[2]
+    assert 'participants[2] repeats participants[0], user:%s (First);' % A in warnings[0]
+    assert 'participants[3] repeats participants[1], phone:%s;' % PHONE in warnings[1]
+    assert 'participants[4] repeats participants[0], user:%s (First);' % A in warnings[2]
 
 
 def test_entries_keep_the_users_keys_only():

@@ -86,7 +86,7 @@ def test_parse_probe(user, phone, kind, ident, warned):
     [
         ('bob@contoso.com', None, 'probe_user must be the object id (a GUID)'),
         ('not-a-guid', '+14255550123', 'probe_user must be the object id (a GUID)'),
-        (None, '4255550123', 'probe_phone must be a phone number in international form'),
+        (None, '4255550123', "probe_phone: '4255550123' is a national number"),
         (None, '+0123', 'probe_phone must be a phone number in international form'),
         (A, 'call me', 'probe_phone must be a phone number in international form'),
     ],
