@@ -163,6 +163,8 @@ def with_endpoint(node, endpoint):
     if isinstance(defaults, dict) and isinstance(defaults.get('group/msgraph.calls.graph'), dict):
         group = dict(defaults['group/msgraph.calls.graph'])
         for key, value in endpoint.items():
+            if key == 'client_secret' and group.get('auth_method') not in (None, 'auto', 'client_secret'):
+                continue  # an example that names another credential (federation) is run with that one
             group.setdefault(key, value)
         result['module_defaults'] = dict(defaults, **{'group/msgraph.calls.graph': group})
     return result
@@ -176,6 +178,8 @@ def plays_for(example, host, endpoint, call_id):
         for play in example.data:
             play = with_endpoint(dict(play), endpoint)
             play['hosts'] = host
+            # What a job's environment would hold (a federated token's file): the test's host variable.
+            play.setdefault('environment', '{{ doc_example_environment | default({}) }}')
             play.setdefault('module_defaults', {}).setdefault('group/msgraph.calls.graph', dict(endpoint))
             plays.append(play)
         return plays

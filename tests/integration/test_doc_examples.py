@@ -26,12 +26,13 @@ import uuid
 import yaml
 
 from doc_examples import ROOT, all_examples, copied_path, plays_for
-from conftest import PLAY_TIMEOUT
+from conftest import PLAY_TIMEOUT, SESSION_SECRETS
 from emulator.client import CONNECTION_OPTIONS, EmulatorProcess
 
 # The examples the docs mark as not runnable here (# Needs ...), and the results shown as data (# Result ...).
 NEEDS = {
     'docs/docsite/rst/guide_awx.rst': 2,  # AWX's awx.awx.credential; an ansible-builder definition
+    'docs/docsite/rst/guide_connection.rst': 3,  # a GitHub Actions workflow; a Kubernetes service account and pod
     'docs/docsite/rst/guide_event_driven.rst': 1,  # a rulebook's run_job_template action
     'docs/docsite/rst/guide_oncall_input.rst': 1,  # community.general.read_csv
 }
@@ -46,6 +47,9 @@ ONCALL = {
 }
 
 
+FEDERATED_SUBJECT = 'repo:contoso/incident-ops:environment:production'
+# Examples whose job environment holds a federated token's file (the connection guide's play without a secret).
+FEDERATED_FILE_IN_ENV = ('docs/docsite/rst/guide_connection.rst',)
 # What an example needs beyond the common variables, by the file it is in: people in its call, variables of its own.
 SETUP = {
     # Waits until this person has joined.
@@ -78,7 +82,7 @@ def oncall_for(example):
     return export['oncall'], export['oncall_options']
 
 
-def host_vars(emu, example, meeting, users):
+def host_vars(emu, example, meeting, users, token_file):
     """What an example expects to find: a live call of its own, a meeting link, the app's credentials, an export."""
     setup = SETUP.get(example.path, {})
     call = emu.create_call(setup.get('in_the_call', []))
@@ -107,6 +111,8 @@ def host_vars(emu, example, meeting, users):
         'probe_call_id': call['id'],
         'probe_user_object_id': '8b081ef6-4792-4def-b2c9-c363a1bf41d5',
     }
+    if example.path in FEDERATED_FILE_IN_ENV:
+        variables['doc_example_environment'] = {'AZURE_FEDERATED_TOKEN_FILE': token_file}
     variables.update(setup.get('vars', {}))
     return variables
 
@@ -168,6 +174,13 @@ def test_every_yaml_example_of_the_docs_runs_against_the_emulator(emu, playbook,
     endpoint = dict((key, emu.info[key]) for key in CONNECTION_OPTIONS)
 
     (tmp_path / 'emulator.json').write_text(json.dumps(emu.info))  # the README's own playbook reads it
+    # The connection guide's play without a secret finds a federated token where a CI job or a pod holds it.
+    emu.trust_subject(FEDERATED_SUBJECT)
+    token = emu.federated_token(FEDERATED_SUBJECT)
+    SESSION_SECRETS.append(token)
+    token_file = tmp_path / 'azure-identity-token'
+    token_file.write_text(token)
+    token_file.chmod(0o600)
     os.symlink(os.path.join(ROOT, 'docs'), str(tmp_path / 'docs'))  # vars_files relative to the playbook
 
     def run(numbered):
@@ -175,7 +188,7 @@ def test_every_yaml_example_of_the_docs_runs_against_the_emulator(emu, playbook,
         number, example = numbered
         host = 'example%02d' % number
         inventory = tmp_path / ('%s-inventory.json' % host)
-        inventory.write_text(json.dumps({'all': {'hosts': {host: host_vars(emu, example, meeting, users)}}}))
+        inventory.write_text(json.dumps({'all': {'hosts': {host: host_vars(emu, example, meeting, users, str(token_file))}}}))
         path = tmp_path / ('%s.yml' % host)
         call_id = json.loads(inventory.read_text())['all']['hosts'][host]['call_id']
         path.write_text(yaml.safe_dump(plays_for(example, host, endpoint, call_id), sort_keys=False))
