@@ -429,7 +429,8 @@ participants:
     shown:
       description:
         - The identity with the names the task knows beside it (the display name given or found in the directory, the
-          principal name or e-mail, the phone as written), as diffs and messages show it.
+          principal name or e-mail, the phone as written; with O(state=absent), the roster's display name when the task
+          was given none), as diffs and messages show it.
       type: str
       sample: "user:8b081ef6-4792-4def-b2c9-c363a1bf41d5 (Ana Lopez, ana@contoso.com)"
     status:

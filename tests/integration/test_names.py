@@ -38,6 +38,8 @@ def test_previews_reports_and_messages_name_people(emu, tasks):
     assert plan[0] == 'primary would page user:%s (Ana Lopez, ana@contoso.com) now, then wait up to 120s' % ANA, plan
     assert plan[1].startswith('secondary would page phone:+14255550100 (Duty phone, (425) 555-0100) if fewer than 1'), plan
     assert '-user:%s (Bo Berg)' % BO in run.output
+    # Stood down by id alone: the report names them as the roster does.
+    assert [p['shown'] for p in run.task('Stand down')['result']['participants']] == ['user:%s (Bo Berg)' % BO]
     message = run.task('Decline')['result']['msg']
     assert 'user:%s (Ana Lopez, ana@contoso.com) declined (code 603' % ANA in message, message
     assert 'user:None' not in run.output

@@ -133,12 +133,19 @@ class RemoveRunner:
             status = self.status.get(inv.match)
             if status is None:
                 continue
-            participants.append(dict(inv.entry, label=inv.label, shown=inv.shown, status=status))
+            participants.append(dict(inv.entry, label=inv.label, shown=self._shown(inv), status=status))
             if status == 'removed':
                 removed.append(inv.entry)
             elif status == 'cancelled':
                 cancelled.append(inv.entry)
         return dict(changed=bool(removed or cancelled), removed=removed, cancelled=cancelled, participants=participants)
+
+    def _shown(self, inv):
+        """The names the task was given, else those the roster knows them by: someone stood down by id alone is still
+        named in the report (the roster's displayName), as the diff names them."""
+        if inv.shown != inv.label or self.plan is None:
+            return inv.shown
+        return self.plan.labels.get(inv.match) or inv.shown
 
     def diff(self):
         diff = self.plan.diff(self.invitees)
