@@ -232,3 +232,55 @@ def test_the_probe_asks_the_lobby_question_without_paging_anyone(organizer, task
     in_answer = ok(run.task('Probe in'))['bot_lobby']
     assert (in_answer['in_lobby'], in_answer['bot_lobby']) == (False, None), in_answer
     assert invite_posts(emu) == [], 'asked without paging anyone'
+
+
+def test_the_bridge_role_with_on_lobby_report_pages_nobody_until_the_bot_is_admitted_then_escalates(organizer, playbook, graph, tmp_path):
+    # A foreign meeting holds the bot (established, in the lobby). incident_bridge_on_lobby=report: the role keeps the
+    # call, pages nobody and says what to do; admitted, the same role run again keeps that call and pages tier 1.
+    emu = organizer
+    emu.config(bot_lobby='established', call_establish_after=0)
+    meeting = emu.add_meeting(ORGANIZER, lobby_bypass_settings=LOBBY_ON)
+    bridge = role_vars(
+        graph,
+        'incident_bridge',
+        incident_bridge_incident_id='INC-4',
+        incident_bridge_join_url=meeting['joinWebUrl'],
+        incident_bridge_callback_uri=CALLBACK,
+        incident_bridge_join_timeout=2,
+        incident_bridge_wait_sleep=0.1,
+        incident_bridge_on_lobby='report',
+        incident_bridge_tiers=[{'name': 'primary', 'participants': [{'user': A}], 'wait_timeout': 1}],
+    )
+    run, results = run_roles(playbook, tmp_path, {'held': bridge})
+    assert run.rc == 0, run.output
+    held = results['held']
+    assert held['in_lobby'] is True and held['joined'] == [] and held['escalation'].get('skipped'), held
+    assert 'The bot waits in the lobby of the meeting: nobody was paged' in run.output, run.output
+    assert invite_posts(emu) == [], 'nobody is paged from a bot in the lobby'
+
+    emu.admit(held['call_id'], emu.info['client_id'])
+    run, results = run_roles(playbook, tmp_path, {'admitted': dict(bridge, incident_bridge_call_id=held['call_id'])})
+    assert run.rc == 0, run.output
+    admitted = results['admitted']
+    assert (admitted['call_id'], admitted['in_lobby']) == (held['call_id'], False), admitted
+    assert [post['body']['participants'][0]['identity']['user']['id'] for post in invite_posts(emu)] == [A]
+    assert len(recorded(emu, 'POST', '/communications/calls')) == 1, 'the admitted call is kept, not joined again'
+
+
+def test_the_bridge_role_passes_its_lobby_settings_to_the_meeting_it_ensures(organizer, playbook, graph, tmp_path):
+    emu = organizer
+    bridge = role_vars(
+        graph,
+        'incident_bridge',
+        incident_bridge_incident_id='INC-5',
+        incident_bridge_organizer=ORGANIZER,
+        incident_bridge_callback_uri=CALLBACK,
+        incident_bridge_lobby_bypass_scope='organization',
+        incident_bridge_lobby_dial_in_bypass=True,
+        incident_bridge_on_lobby='report',
+        incident_bridge_join_timeout=2,
+        incident_bridge_wait_sleep=0.1,
+    )
+    run, results = run_roles(playbook, tmp_path, {'closed': bridge})
+    assert run.rc == 0, run.output
+    assert lobby_of(emu, results['closed']['meeting_id']) == {'scope': 'organization', 'isDialInBypassEnabled': True}
