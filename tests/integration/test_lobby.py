@@ -38,6 +38,20 @@ def lobby_of(emu, meeting_id):
     return emu.meeting(meeting_id)['lobbyBypassSettings']
 
 
+def bridge_on_a_foreign_meeting(emu, graph, incident, **more):
+    """The incident_bridge role's variables to join a meeting of someone else's whose lobby holds the bot, and page A."""
+    meeting = emu.add_meeting(ORGANIZER, lobby_bypass_settings=LOBBY_ON)
+    return role_vars(
+        graph,
+        'incident_bridge',
+        incident_bridge_incident_id=incident,
+        incident_bridge_join_url=meeting['joinWebUrl'],
+        incident_bridge_callback_uri=CALLBACK,
+        incident_bridge_tiers=[{'name': 'primary', 'participants': [{'user': A}], 'wait_timeout': 1}],
+        **more,
+    )
+
+
 def patches(emu):
     return [r for r in recorded(emu, 'PATCH') if '/onlineMeetings/' in r['path']]
 
@@ -126,15 +140,7 @@ def test_the_bridge_role_on_a_foreign_meeting_that_ends_the_held_join_pages_nobo
     # module reads (ended_calls: visible) or never sees (404: told only to the callback).
     emu = organizer
     emu.config(bot_lobby='terminate', bot_lobby_timeout=5, ended_calls=ended_calls)
-    meeting = emu.add_meeting(ORGANIZER, lobby_bypass_settings=LOBBY_ON)
-    bridge = role_vars(
-        graph,
-        'incident_bridge',
-        incident_bridge_incident_id='INC-3',
-        incident_bridge_join_url=meeting['joinWebUrl'],
-        incident_bridge_callback_uri=CALLBACK,
-        incident_bridge_tiers=[{'name': 'primary', 'participants': [{'user': A}], 'wait_timeout': 1}],
-    )
+    bridge = bridge_on_a_foreign_meeting(emu, graph, 'INC-3')
     run, results = run_roles(playbook, tmp_path, {'foreign': bridge})
     assert run.rc != 0 and results['foreign']['joined'] == [], run.output
     assert said in run.output and all(way in run.output for way in WAYS_OUT), run.output
@@ -239,18 +245,7 @@ def test_the_bridge_role_with_on_lobby_report_pages_nobody_until_the_bot_is_admi
     # call, pages nobody and says what to do; admitted, the same role run again keeps that call and pages tier 1.
     emu = organizer
     emu.config(bot_lobby='established', call_establish_after=0)
-    meeting = emu.add_meeting(ORGANIZER, lobby_bypass_settings=LOBBY_ON)
-    bridge = role_vars(
-        graph,
-        'incident_bridge',
-        incident_bridge_incident_id='INC-4',
-        incident_bridge_join_url=meeting['joinWebUrl'],
-        incident_bridge_callback_uri=CALLBACK,
-        incident_bridge_join_timeout=2,
-        incident_bridge_wait_sleep=0.1,
-        incident_bridge_on_lobby='report',
-        incident_bridge_tiers=[{'name': 'primary', 'participants': [{'user': A}], 'wait_timeout': 1}],
-    )
+    bridge = bridge_on_a_foreign_meeting(emu, graph, 'INC-4', incident_bridge_join_timeout=2, incident_bridge_wait_sleep=0.1, incident_bridge_on_lobby='report')
     run, results = run_roles(playbook, tmp_path, {'held': bridge})
     assert run.rc == 0, run.output
     held = results['held']
