@@ -104,20 +104,43 @@ def descendants(pid):
     return found
 
 
+def freeze_tree(pid):
+    """SIGSTOP ``pid`` and every process below it until no new one appears; return them all.
+
+    A process that is stopped forks no more, but one may have forked between a scan and its SIGSTOP: scan again until a
+    scan finds nobody new. A stopped tree keeps its parent links, so a playbook's worker (or the module it runs) cannot
+    slip out from under the scan by being orphaned while it is read.
+    """
+    frozen = []
+    todo = [pid]
+    while todo:
+        for each in todo:
+            _signal(each, signal.SIGSTOP)
+        frozen.extend(todo)
+        todo = [each for each in descendants(pid) if each not in frozen]
+    return frozen
+
+
 def stop_all(pids, timeout=15):
-    """SIGTERM each of ``pids``, then SIGKILL those still there after ``timeout`` seconds (a guard, not a measure)."""
+    """SIGTERM (and SIGCONT, for a stopped one) each of ``pids``, then SIGKILL those still there after ``timeout``
+    seconds (a guard, not a measure)."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
         for pid in pids:
-            try:
-                os.kill(pid, sig)
-            except ProcessLookupError:
-                pass
+            _signal(pid, sig)
+            _signal(pid, signal.SIGCONT)
         end = time.monotonic() + timeout
         while pids and time.monotonic() < end:
             pids = [pid for pid in pids if os.path.exists('/proc/%d' % pid) and not _zombie(pid)]
             time.sleep(0.1)
         if not pids:
             return
+
+
+def _signal(pid, sig):
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass  # gone meanwhile
 
 
 def _zombie(pid):
@@ -215,14 +238,10 @@ class Rulebook(object):
 
     def __exit__(self, *exc_info):
         # ansible-runner starts each playbook in a session of its own, out of reach of killpg: an escalation left
-        # running would go on polling this emulator into the next test. Freeze the rulebook (it starts nothing more),
-        # note every process below it, then stop them all, each by its id.
+        # running would go on polling this emulator into the next test. Freeze the whole tree first (nothing in it
+        # starts anything more), then stop each process by its id.
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGSTOP)
-            below = descendants(self.process.pid)
-            os.killpg(self.process.pid, signal.SIGTERM)
-            os.killpg(self.process.pid, signal.SIGCONT)
-            stop_all(below)
+            stop_all(freeze_tree(self.process.pid))
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -248,7 +267,7 @@ class Rulebook(object):
         """How many playbook runs ended."""
         return self.output().count('PLAY RECAP')
 
-    def wait_for(self, predicate, what, timeout=120):
+    def wait_for(self, predicate, what, timeout=300):
         """Poll ``predicate`` (the timeout only ends a hung test; nothing is asserted about speed)."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:

@@ -3,9 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The rulebook extensions/eda/rulebooks/incident_bridge.yml in ansible-rulebook, with the emulator notifying the
-collection's event source: an alert opens the bridge once and pages tier 1; a decline notification pages tier 2
-long before the escalation's polling would; a wrongly signed or dropped notification triggers nothing, and polling
-still ends the escalation right."""
+collection's event source: an alert opens the bridge once and pages tier 1, and a second incident's alert opens its
+own at once (not after the first escalation); a decline notification pages tier 2 long before the escalation's polling
+would; a wrongly signed or dropped notification triggers nothing, and polling still ends the escalation right."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -83,6 +83,19 @@ def test_an_alert_opens_the_bridge_once_and_a_decline_notification_pages_tier_2(
         assert len(invited(emu, TIER1)) == 1
         statuses = [entry.get('status') for entry in emu.notifications() if 'status' in entry]
         assert statuses and set(statuses) == {202}
+
+
+def test_a_second_incident_is_paged_while_the_first_still_escalates(emu, tmp_path):
+    # Tier 1 rings for an hour of emulator time, which never passes here: INC-60's escalation waits on it for the
+    # whole test. Run in sequence, INC-61's bridge would only open after that escalation ended.
+    setup(emu, decline_after=3600)
+    with Rulebook(emu, tmp_path, tiers(wait_timeout=3600), wait_sleep=300) as rulebook:
+        assert rulebook.post_alert(alert('INC-60')) == 200
+        rulebook.wait_for(lambda: any(c.startswith('INC-60.t1~') for c in invited(emu, TIER1)), 'INC-60 tier 1 paged')
+        assert rulebook.post_alert(alert('INC-61')) == 200
+        rulebook.wait_for(lambda: any(c.startswith('INC-61.t1~') for c in invited(emu, TIER1)), 'INC-61 tier 1 paged')
+        assert rulebook.recaps() == 0, 'INC-60 still escalates: ' + rulebook.output()
+        assert len(joins(emu)) == 2 and len(emu.meetings()) == 2
 
 
 @pytest.mark.parametrize(
