@@ -446,7 +446,10 @@ participants:
       type: str
       sample: invited
     operation_id:
-      description: The operation that covers them (for V(pending), V(invited) and V(done_before)), or null.
+      description:
+        - The operation that covers them (for V(pending), V(invited) and V(done_before)), or null.
+        - An invite answer whose body names no operation gives it from its C(Location) header. With neither, it is null,
+          and O(wait=true) follows them through the roster alone (V(joined), else V(timeout)).
       type: str
       sample: eec3812a-fdc3-4fb4-825c-a06c9f35414e
     client_context:
@@ -477,7 +480,8 @@ participants:
             "operation_id": "eec3812a-fdc3-4fb4-825c-a06c9f35414e"}]
 operations:
   description:
-    - The inviteParticipantsOperation objects Graph returned, one per invite sent, as Graph returned them.
+    - The inviteParticipantsOperation objects Graph returned, one per invite sent, as Graph returned them (an answer
+      without the operation's C(id) gets it from its C(Location) header).
     - Empty when nothing was sent, and always in check mode.
   returned: always
   type: list

@@ -285,12 +285,13 @@ SETTINGS.update(
 
 # --- The lobby, and the invite answer's forms (field reports; docs/docsite/rst/guide_emulator.rst "The lobby") ----
 # Read by meetings_api.py (meeting_lobby), lobby.py (bot_lobby, bot_lobby_timeout, lobby_invite_operation),
-# invite.py (no_answer_after) and graph_api.py (invite_status, invite_location).
+# invite.py (no_answer_after) and graph_api.py (invite_status, invite_location, invite_answer).
 
 LOBBY_SCOPES = ("organizer", "organization", "organizationAndFederated", "everyone", "invited", "organizationExcludingGuests")
 BOT_LOBBY_MODES = ("establishing", "established", "terminate")
 LOBBY_INVITE_OPERATION_MODES = ("completed", "running")
-INVITE_LOCATION_MODES = ("absolute", "relative", "absolute_app", "relative_app")
+INVITE_LOCATION_MODES = ("absolute", "relative", "absolute_app", "relative_app", "none")
+INVITE_ANSWER_MODES = ("operation", "without_id", "empty")
 
 
 def lobby_settings(value, where="lobbyBypassSettings"):
@@ -341,7 +342,12 @@ SETTINGS.update(
         "invite_location": Setting(
             "absolute",
             _choice(*INVITE_LOCATION_MODES),
-            "The invite answer's Location: absolute or relative URL, of .../communications/calls/... or of .../app/calls/...",
+            "The invite answer's Location: absolute or relative URL, of .../communications/calls/... or of .../app/calls/..., or none at all.",
+        ),
+        "invite_answer": Setting(
+            "operation",
+            _choice(*INVITE_ANSWER_MODES),
+            "The invite answer's body: the operation, the operation with \"id\": null (as notifications show it), or empty.",
         ),
         "notifications": Setting(False, _boolean, "POST signed call notifications to every call's callbackUri (state, roster, finished invites)."),
         "notification_signing": Setting(

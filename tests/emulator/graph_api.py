@@ -71,7 +71,16 @@ def invite(req, state, version, call_id):
         call = lifecycle.load_call(state, call_id)
         operation, location = invite_mod.invite(state, call, body, version)
         config = state.config_for(call)
-    return Response(config["invite_status"], operation, {"Location": _invite_location(location, state, version, config["invite_location"])})
+    headers = {} if config["invite_location"] == "none" else {"Location": _invite_location(location, state, version, config["invite_location"])}
+    return Response(config["invite_status"], _invite_answer(operation, config["invite_answer"]), headers)
+
+
+def _invite_answer(operation, mode):
+    """The invite answer's body (config invite_answer): Graph's examples carry the operation with its id; its
+    notifications show operations with "id": null, and an old revision of the docs answered 202 with no body."""
+    if mode == "empty":
+        return None
+    return dict(operation, id=None) if mode == "without_id" else operation
 
 
 def _invite_location(absolute, state, version, mode):

@@ -293,9 +293,9 @@ class InviteRunner:  # pylint: disable=too-many-instance-attributes
         wait early) and ``result_info`` to each of them in ``participants``, and returns (failed labels,
         not-joined labels, each saying why). ``self.roster`` is the last roster read.
         """
-        waiting = dict(
-            (key, person['operation_id']) for key, person in self.people.items() if person['status'] in ('invited', 'pending') and person['operation_id']
-        )
+        # Someone invited by an answer that named no operation (no id, no Location) is still waited for: the roster
+        # alone can show them joining.
+        waiting = dict((key, person['operation_id']) for key, person in self.people.items() if person['status'] in ('invited', 'pending'))
         known = dict((op.get('id'), op) for op in (self.listing or []) + self.operations if isinstance(op, dict))
         from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_wait import InviteWaiter
 

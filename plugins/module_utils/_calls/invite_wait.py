@@ -32,6 +32,12 @@ UNREADABLE_INFO = {
     'subcode': None,
     'message': 'Graph did not serve this invite\'s operation and the participant is not in the roster: they may have declined, or may still be ringing.',
 }
+NO_OPERATION_INFO = {
+    'code': None,
+    'subcode': None,
+    'message': 'Graph\'s answer to the invite named no operation to follow, and the participant is not in the roster: they may '
+    'have declined, or may still be ringing.',
+}
 # Someone listed only in the lobby at the deadline: answered into a meeting that makes them wait (a phone without
 # dial-in bypass), or, where Graph lists people it still rings in the lobby, not yet answered. Not joined either way.
 IN_LOBBY_INFO = {
@@ -48,7 +54,8 @@ ABSENT_LISTINGS = 2
 def decide(waiting, operations, roster):
     """One poll's decisions: {match key: (outcome, result_info)} for those now decided.
 
-    ``waiting``: {match key: operation id}. ``operations``: {operation id: operation, or VANISHED};
+    ``waiting``: {match key: operation id, or None when the invite's answer named none: only the roster decides}.
+    ``operations``: {operation id: operation, or VANISHED};
     an id missing, or None, means "not known this time". ``roster``: the participants, or None when
     not read. A person in the roster, not in the lobby, has joined; an operation that completed
     means everyone in it joined, except those the roster lists only in the lobby (they answered into
@@ -101,7 +108,7 @@ class InviteWaiter:
         self._get_works = False
 
     def wait(self, waiting, known=None, stop=None):
-        """``waiting``: {match key: operation id}; ``known``: {operation id: operation} already read.
+        """``waiting``: {match key: operation id, or None}; ``known``: {operation id: operation} already read.
 
         Returns {match key: (outcome, result_info)} with outcome joined, failed, in_lobby (listed only in
         the lobby at the deadline) or timeout; or, once ``stop(roster)`` is true after a poll (escalation:
@@ -120,7 +127,8 @@ class InviteWaiter:
         def look():
             pending = undecided()
             self.polls += 1
-            operations = self._read_operations(sorted(set(pending.values())))
+            ids = sorted(set(operation_id for operation_id in pending.values() if operation_id))
+            operations = self._read_operations(ids) if ids else {}
             roster = self.client.list_participants(self.call_id) if self.read_roster else None
             self.roster = roster
             outcomes.update(decide(pending, operations, roster))
@@ -178,6 +186,8 @@ class InviteWaiter:
         return operations
 
     def _timeout_info(self, operation_id):
+        if operation_id is None:
+            return dict(NO_OPERATION_INFO)
         info = result_info(self.last.get(operation_id))
         if info is None and operation_id in self._unreadable and not self._get_works:
             return dict(UNREADABLE_INFO)

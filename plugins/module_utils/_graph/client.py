@@ -12,7 +12,7 @@ __metaclass__ = type
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.auth import build_auth
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError, error_from_body
@@ -47,6 +47,13 @@ def path_segment(value):
     if value in ('.', '..'):
         raise ValueError('a path segment may not be %r' % value)
     return quote(value, safe='')
+
+
+def operation_id_from_location(location):
+    """The operation id that an absolute or relative Location (``.../calls/{id}/operations/{opId}``) names, else None."""
+    path = unquote(urlsplit(location or '').path).rstrip('/')
+    head, dummy, operation_id = path.rpartition('/')
+    return operation_id if head.endswith('/operations') and operation_id else None
 
 
 class GraphClient:
@@ -90,6 +97,10 @@ class GraphClient:
 
     def exchange(self, method, url, body=None, params=None, idempotent=None):
         """As request(), returning ``(parsed body, HTTP status)`` for callers that the status informs."""
+        return self._exchange(method, url, body, params, idempotent)[:2]
+
+    def _exchange(self, method, url, body, params, idempotent):
+        """``(parsed body, HTTP status, response headers)``."""
         if idempotent is None:
             idempotent = method == 'GET'
         return self._with_retries(idempotent, url, lambda: self._send_once(method, url, body, params))
@@ -181,7 +192,7 @@ class GraphClient:
                 method=method,
                 url=url,
             )
-        return parsed or {}, response.status_code
+        return parsed or {}, response.status_code, response.headers
 
     def get_all(self, url):
         """Every item of a collection, following ``@odata.nextLink`` on the Graph host only."""
@@ -254,8 +265,17 @@ class GraphClient:
         return self.get_all(self.url('users') + '?' + query)
 
     def invite(self, call_id, body):
-        """POST one invite; the answer is the inviteParticipantsOperation."""
-        return self.request('POST', self.call_url(call_id, 'participants', 'invite'), body)
+        """POST one invite; the answer is the inviteParticipantsOperation.
+
+        An answer whose body names no operation (an empty 202, as an old revision of the docs showed) takes the
+        operation's id from its Location header (``.../operations/{id}``), so the invite can still be followed.
+        """
+        operation, dummy, headers = self._exchange('POST', self.call_url(call_id, 'participants', 'invite'), body, None, None)
+        if not operation.get('id'):
+            operation_id = operation_id_from_location(headers.get('Location'))
+            if operation_id:
+                operation = dict(operation, id=operation_id)
+        return operation
 
     def create_call(self, body):
         """POST /communications/calls: join a meeting or start a group call; the answer is the new call.

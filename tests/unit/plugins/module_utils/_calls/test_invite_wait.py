@@ -13,6 +13,7 @@ import pytest
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import GraphError
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.invite_wait import (
     IN_LOBBY_INFO,
+    NO_OPERATION_INFO,
     UNREADABLE_INFO,
     VANISHED,
     InviteWaiter,
@@ -81,6 +82,9 @@ def member(key, lobby=False, kind='user'):
             },
         ),
         ('vanished, roster unreadable (p2p): undecided', {A: 'op1'}, {'op1': VANISHED}, None, {}),
+        ('no operation named, in the roster: joined', {A: None}, {}, [member(A)], {A: ('joined', None)}),
+        ('no operation named, absent: undecided', {A: None}, {}, [], {}),
+        ('no operation named, in the lobby: undecided', {A: None}, {}, [member(A, lobby=True)], {}),
     ],
 )
 def test_decide(name, waiting, operations, roster, expected):
@@ -243,3 +247,30 @@ def test_someone_only_in_the_lobby_at_the_end_is_not_joined(name, status, stop, 
     assert outcomes[A][1] == (IN_LOBBY_INFO if expected == 'in_lobby' else None)
     if stop is None:
         assert clock.now - 100.0 == 4, 'it waited for someone to admit them until the deadline'
+
+
+@pytest.mark.parametrize(
+    'name,rosters,use_listing,expected',
+    [
+        ('joins later', [[], [member(A)]], False, ('joined', None)),
+        ('never in the roster', [[]], False, ('timeout', NO_OPERATION_INFO)),
+        ('never in the roster, listing served', [[]], True, ('timeout', NO_OPERATION_INFO)),
+        ('only in the lobby', [[member(A, lobby=True)]], False, ('in_lobby', IN_LOBBY_INFO)),
+    ],
+)
+def test_an_invite_that_named_no_operation_is_followed_through_the_roster(name, rosters, use_listing, expected):
+    # Graph answered the invite with no operation id and no Location: no operation is read, the roster decides.
+    clock = FakeClock(100.0)
+    client = FakeClient({'op2': [{'status': 'Running'}], 'list': [[{'id': 'op2', 'status': 'Running'}]]}, rosters)
+    waiter = InviteWaiter(client, 'c', timeout=4, interval=2, use_listing=use_listing, clock=clock.clock, sleep=clock.sleep)
+    assert waiter.wait({A: None}) == {A: expected}
+    assert [c for c in client.calls if c[0] != 'roster'] == [], 'nothing to read but the roster'
+
+
+def test_one_without_an_operation_beside_one_with():
+    clock = FakeClock(100.0)
+    client = FakeClient({'op2': [{'status': 'Running'}, FAILED]}, [[], [member(A)]])
+    waiter = InviteWaiter(client, 'c', timeout=30, interval=1, clock=clock.clock, sleep=clock.sleep)
+    outcomes = waiter.wait({A: None, B: 'op2'})
+    assert outcomes == {A: ('joined', None), B: ('failed', {'code': 408, 'subcode': 10004, 'message': 'not answered'})}
+    assert [c for c in client.calls if c[0] == 'op'] == [('op', 'op2'), ('op', 'op2')]
