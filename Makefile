@@ -97,9 +97,10 @@ units: venv
 	$(call header,units: pytest tests/unit)
 	@$(TEST_ENV) "$(VENV_PY)" -m pytest -n $(UNIT_WORKERS) --dist loadfile tests/unit $(PYTEST_ARGS)
 
+# --durations: the slowest tests' figures in every log, to read when a run under load comes close to a guard.
 integration: venv eda-venv
 	$(call header,integration: pytest tests/integration)
-	@$(TEST_ENV) EDA_VENV="$(EDA_VENV)" "$(VENV_PY)" -m pytest -n $(TEST_WORKERS) --dist worksteal tests/integration $(PYTEST_ARGS)
+	@$(TEST_ENV) EDA_VENV="$(EDA_VENV)" "$(VENV_PY)" -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=15 tests/integration $(PYTEST_ARGS)
 
 # ansible-rulebook (JDK 17 on PATH or JAVA_HOME) for the event-driven tests, in a venv of its own: its pins
 # must not move the test venv's packages (tests/eda-requirements.txt).
