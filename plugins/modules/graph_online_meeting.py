@@ -38,14 +38,18 @@ attributes:
   check_mode:
     support: partial
     details:
-      - Sends nothing. Graph has no read of a meeting by external id, so check mode cannot tell whether the meeting
-        exists; it reports C(changed=true) and returns the RV(join_url) C(https://check-mode.invalid/meeting-not-created),
-        which M(msgraph.calls.graph_call) accepts in check mode as the meeting an earlier task would create.
+      - Sends nothing. Graph has no read of a meeting by external id. A meeting that a real run on this machine
+        created or found (O(meeting_record)) is read by its id, and check mode reports what a real run would do
+        (nothing, or the lobby change) with the meeting's real RV(join_url), so the tasks after it preview the real
+        bridge.
+      - Otherwise it cannot tell whether the meeting exists; it reports C(changed=true) and returns the RV(join_url)
+        C(https://check-mode.invalid/meeting-not-created), which M(msgraph.calls.graph_call) accepts in check mode as
+        the meeting an earlier task would create.
   diff_mode:
     support: full
     details:
-      - C(before) and C(after) show the meeting's lobby settings. In check mode C(before) is empty (unknown, nothing is
-        read) and C(after) shows the settings the task would set.
+      - C(before) and C(after) show the meeting's lobby settings. In check mode C(before) is empty when the meeting
+        is not in O(meeting_record) (unknown), and C(after) shows the settings the task would set.
 options:
   state:
     description: Only V(present); Graph's createOrGet has no counterpart that deletes by external id.
@@ -95,6 +99,17 @@ options:
       - Anyone who knows the dial-in number and the conference id gets in with V(true).
     type: bool
     default: true
+  meeting_record:
+    description:
+      - This machine's record of the meetings this module created or found, by tenant, organizer (as the task names
+        them) and external id. A real run writes it; check mode reads it, to preview an existing meeting as it is.
+      - V(true) (the default when unset) is C(~/.ansible/msgraph.calls/meetings.jsonl) of the user running the
+        module, created 0600 in a 0700 folder; a path names another file (its folder must exist and be writable by
+        that user only); V(false) turns it off. Unset, the E(MSGRAPH_MEETING_RECORD) environment variable decides
+        the same way.
+      - It holds a hash of each key, the meeting's and the organizer's ids and the time, no links or names; records
+        older than 30 days are dropped. A record that cannot be written is a warning (only check mode previews less).
+    type: raw
 seealso:
   - module: msgraph.calls.graph_call
 '''
@@ -200,7 +215,9 @@ from ansible_collections.msgraph.calls.plugins.module_utils._calls.meeting impor
     lobby_settings,
     meeting_result,
 )
+from ansible_collections.msgraph.calls.plugins.module_utils._calls.meeting_record import DEFAULT_NAME, ENV_NAME, MeetingRecord, meeting_key
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.participants import is_principal_name
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.state_dir import checked_record
 
 
 def main():
@@ -214,6 +231,7 @@ def main():
             end_date_time=dict(type='str'),
             lobby_bypass_scope=dict(type='str', default='everyone', choices=list(LOBBY_SCOPES)),
             lobby_dial_in_bypass=dict(type='bool', default=True),
+            meeting_record=dict(type='raw'),
             **region_option(),
         ),
         supports_check_mode=True,
@@ -224,18 +242,51 @@ def main():
         module.fail('organizer must be the object id (a GUID), user principal name or e-mail address of a user; got %r' % organizer)
     body = module.attempt(lambda: create_or_get_body(params['external_id'], params['subject'], params['start_date_time'], params['end_date_time']))
     lobby = module.attempt(lambda: lobby_settings(params['lobby_bypass_scope'], params['lobby_dial_in_bypass']))
+    path = module.attempt(lambda: checked_record('meeting_record', params['meeting_record'], ENV_NAME, DEFAULT_NAME))
+    record = MeetingRecord(path) if path else None
+    key = meeting_key(params.get('tenant_id'), organizer, params['external_id'])
     client = module.client
     if module.check_mode:
+        module.finish(lambda: preview(module, client, record, key, lobby))
+    else:
+        done = {}
+        module.finish(lambda: create_or_get(module, client, organizer, body, lobby, done, record, key), partial=lambda: done)
+
+
+def preview(module, client, record, key, lobby):
+    """Check mode: the recorded meeting as a real run would leave it, else the meeting an earlier task would create."""
+    params = module.params
+    meeting_id, organizer_id = record.find(key) if record else (None, None)
+    meeting = None
+    if meeting_id:
+        try:
+            meeting = client.get_meeting(organizer_id, meeting_id)
+        except GraphError as exc:
+            if not exc.not_found:
+                raise
+            module.warn('the meeting recorded for external_id %r is gone (%s); a real run would create one' % (params['external_id'], exc.summary()))
+    if meeting is None:
         result = dict(changed=True, created=False, join_url=NOT_CREATED_JOIN_URL, external_id=params['external_id'], subject=params['subject'])
         result.update(lobby_bypass_settings=lobby_result(lobby), lobby_updated=True)
         if module.diff_mode:
             result['diff'] = dict(before='', after=lobby_line(lobby))
-        module.exit(**result)
-    done = {}
-    module.finish(lambda: create_or_get(module, client, organizer, body, lobby, done), partial=lambda: done)
+        return result
+    result = meeting_result(meeting, organizer_id, _tenant(params))
+    differs = lobby_differs(meeting, lobby)
+    before = lobby_of(meeting)
+    after = dict(lobby) if differs else before
+    result.update(changed=differs, created=False, lobby_updated=differs, lobby_bypass_settings=lobby_result(after))
+    if module.diff_mode:
+        result['diff'] = dict(before=lobby_line(before), after=lobby_line(after))
+    return result
 
 
-def create_or_get(module, client, organizer, body, lobby, done):
+def _tenant(params):
+    tenant = params.get('tenant_id')
+    return tenant if tenant and is_guid(tenant) else None
+
+
+def create_or_get(module, client, organizer, body, lobby, done, record, key):
     """The meeting of ``external_id``, created on the first run, its lobby as asked; the result (``done``: so far)."""
     params = module.params
     organizer_id = organizer.lower() if is_guid(organizer) else lookup_user(client, organizer, 'organizer')['id']
@@ -246,9 +297,12 @@ def create_or_get(module, client, organizer, body, lobby, done):
         if exc.status in (400, 401, 403) and exc.code == 'Unauthorized':
             raise TaskFailure('%s (%s)' % (exc.summary(), ACCESS_POLICY_HINT), cause=exc)
         raise
-    tenant = params.get('tenant_id')
-    result = meeting_result(meeting, organizer_id, tenant if tenant and is_guid(tenant) else None)
+    result = meeting_result(meeting, organizer_id, _tenant(params))
     done.update(changed=created, created=created, lobby_updated=False, **result)
+    if record and result['meeting_id'] and record.find(key) != (result['meeting_id'], organizer_id):
+        problem = record.keep(key, result['meeting_id'], organizer_id)
+        if problem:
+            module.warn('meeting_record %r could not be written (%s): check mode cannot preview this meeting' % (record.path, problem))
     if params['subject'] and not created and result['subject'] != params['subject']:
         module.warn('the meeting for external_id %r exists with the subject %r; createOrGet returned it unchanged' % (params['external_id'], result['subject']))
     before = lobby_of(meeting)

@@ -197,6 +197,12 @@ OWN = {
         ('start not a date', {'start_date_time': 'soon'}, 'start_date_time must be an ISO 8601'),
         ('start without a zone', {'start_date_time': '2026-12-02T10:00:00'}, 'time zone'),
         ('state absent', {'state': 'absent'}, 'state'),
+        ('meeting_record a number', {'meeting_record': 5}, 'meeting_record must be a file path, true (the default file) or false (off); got 5'),
+        (
+            'meeting_record in no folder',
+            {'meeting_record': '/nonexistent-folder/meetings.jsonl'},
+            "meeting_record '/nonexistent-folder/meetings.jsonl': the directory '/nonexistent-folder' does not exist",
+        ),
     ],
     'graph_call_participant_info': [
         ('identities not ids', {'identities': ['bob']}, 'identities[0] must be an object id'),

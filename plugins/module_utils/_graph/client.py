@@ -304,6 +304,10 @@ class GraphClient:
         meeting, status = self.exchange('POST', self.url('users', organizer_id, 'onlineMeetings', 'createOrGet'), body, idempotent=True)
         return meeting, status == 201
 
+    def get_meeting(self, organizer_id, meeting_id):
+        """GET …/onlineMeetings/{id}: a meeting the user organizes."""
+        return self.request('GET', self.url('users', organizer_id, 'onlineMeetings', meeting_id))
+
     def update_meeting(self, organizer_id, meeting_id, body):
         """PATCH …/onlineMeetings/{id} with the properties to change; the answer is the updated meeting.
 
