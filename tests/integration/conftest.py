@@ -217,6 +217,11 @@ SESSION_SECRETS = []
 BEARER_RE = re.compile(r'Bearer\s+(?!<redacted>)[A-Za-z0-9._~+/-]{16,}')
 
 
+def graph_writes(emu):
+    """(method, path) of the Graph requests that are not reads (token requests aside): check mode must send none."""
+    return [(r['method'], r['path']) for r in emu.requests() if r['method'] != 'GET' and r['path'].startswith(('/v1.0/', '/beta/'))]
+
+
 def recorded(emu, method=None, suffix=None, contains=None):
     """The emulator's recorded requests of a method, whose path ends with ``suffix`` / contains ``contains``."""
     return [

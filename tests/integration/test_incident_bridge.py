@@ -10,16 +10,11 @@ __metaclass__ = type
 
 import os
 
-from conftest import HERE
+from conftest import HERE, graph_writes
 
 BRIDGE = os.path.join(os.path.dirname(HERE), 'demo', 'incident_bridge.yml')
 ORGANIZER = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
 CASEY = '4c1d3e7f-9a2b-4e6c-8d1f-2a3b4c5d6e7f'
-
-
-def graph_writes(emu):
-    """Graph requests that are not reads (token requests aside)."""
-    return [(r['method'], r['path']) for r in emu.requests() if r['method'] != 'GET' and r['path'].startswith(('/v1.0/', '/beta/'))]
 
 
 def setup(emu):

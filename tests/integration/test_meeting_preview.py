@@ -14,7 +14,7 @@ import json
 
 from ansible_collections.msgraph.calls.plugins.module_utils._calls.meeting_record import meeting_key
 
-from conftest import ok, recorded
+from conftest import graph_writes, ok, recorded
 
 ORGANIZER = '7e1b4346-85a6-4bdd-abe3-d11c5d420efe'
 A = '1e126418-44a0-4a94-a6f8-0efe1ad71acb'
@@ -33,10 +33,6 @@ def chain(external_id, check=False, **meeting_options):
     ]
 
 
-def writes(emu):
-    return [r for r in emu.requests() if r['method'] != 'GET' and r['path'].startswith('/v1.0/')]
-
-
 def organizer(emu):
     emu.add_user(id=ORGANIZER, userPrincipalName='ic@contoso.com', displayName='Incident commander')
     emu.clock(tick=1)
@@ -47,7 +43,7 @@ def test_check_mode_after_a_real_run_previews_nothing_to_do(emu, tasks):
     real = tasks(chain('INC-70'))
     made = ok(real.task('Meeting'))
     call_id = ok(real.task('Join'))['call_id']
-    sent = len(writes(emu))
+    sent = len(graph_writes(emu))
     preview = tasks(chain('INC-70', check=True))
     for name in ('Meeting', 'Join', 'Page'):
         assert preview.task(name)['status'] == 'ok', preview.task(name)
@@ -56,7 +52,7 @@ def test_check_mode_after_a_real_run_previews_nothing_to_do(emu, tasks):
     assert meeting['diff']['before'] == meeting['diff']['after'] == 'lobbyBypassSettings: scope=everyone, isDialInBypassEnabled=true\n'
     assert ok(preview.task('Join'))['call_id'] == call_id
     assert ok(preview.task('Page'))['participants'][0]['status'] in ('present', 'pending', 'done_before')
-    assert len(writes(emu)) == sent, 'check mode sent nothing'
+    assert len(graph_writes(emu)) == sent, 'check mode sent nothing'
     assert [r['path'] for r in recorded(emu, 'GET', contains='/onlineMeetings/')] == ['/v1.0/users/%s/onlineMeetings/%s' % (ORGANIZER, made['meeting_id'])]
 
 

@@ -19,22 +19,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import hashlib
 import time
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.errors import TaskFailure
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.named_lock import NamedLock
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.record_file import append_records, read_records
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.record_file import append_records, key_hash, latest, read_records
 
 DEFAULT_NAME = 'calls.jsonl'
 ENV_NAME = 'MSGRAPH_CALL_RECORD'
 KEEP_DAYS = 7
 VERSION = 1
 OPTION = 'call_record'
-
-
-def key_hash(key):
-    return hashlib.sha256(key.encode('utf-8')).hexdigest()
 
 
 class CallRecord:
@@ -51,11 +46,7 @@ class CallRecord:
 
     def find(self, key):
         """The call id last recorded for ``key``, or None."""
-        wanted = key_hash(key)
-        found = None
-        for record in self._records():
-            if record.get('key') == wanted:
-                found = record.get('call_id')
+        found = (latest(self._records(), key_hash(key)) or {}).get('call_id')
         return found if isinstance(found, str) and found else None
 
     def keep(self, key, call_id):

@@ -19,10 +19,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import hashlib
 import time
 
-from ansible_collections.msgraph.calls.plugins.module_utils._graph.record_file import append_records, read_records
+from ansible_collections.msgraph.calls.plugins.module_utils._graph.record_file import append_records, key_hash, latest, read_records
 
 DEFAULT_NAME = 'meetings.jsonl'
 ENV_NAME = 'MSGRAPH_MEETING_RECORD'
@@ -33,8 +32,7 @@ OPTION = 'meeting_record'
 
 def meeting_key(tenant, organizer, external_id):
     """The hashed key of a meeting: the organizer as the task named them (id or principal name, any case)."""
-    text = '\n'.join([(tenant or '').lower(), organizer.strip().lower(), external_id])
-    return hashlib.sha256(text.encode('utf-8')).hexdigest()
+    return key_hash((tenant or '').lower(), organizer.strip().lower(), external_id)
 
 
 class MeetingRecord:
@@ -50,12 +48,8 @@ class MeetingRecord:
             records = read_records(self.path, OPTION, VERSION)
         except (OSError, ValueError):
             return None, None
-        found = (None, None)
-        for record in records:
-            ids = (record.get('meeting_id'), record.get('organizer_id'))
-            if record.get('key') == key and all(isinstance(value, str) and value for value in ids):
-                found = ids
-        return found
+        record = latest([record for record in records if all(isinstance(value, str) and value for value in _ids(record))], key)
+        return _ids(record) if record else (None, None)
 
     def keep(self, key, meeting_id, organizer_id):
         """Record the meeting; the reason as a string when it could not be written, else None."""
@@ -66,3 +60,7 @@ class MeetingRecord:
         except (OSError, ValueError) as exc:
             return str(exc)
         return None
+
+
+def _ids(record):
+    return record.get('meeting_id'), record.get('organizer_id')

@@ -96,11 +96,7 @@ class GraphClient:
         return self.exchange(method, url, body, params, idempotent)[0]
 
     def exchange(self, method, url, body=None, params=None, idempotent=None):
-        """As request(), returning ``(parsed body, HTTP status)`` for callers that the status informs."""
-        return self._exchange(method, url, body, params, idempotent)[:2]
-
-    def _exchange(self, method, url, body, params, idempotent):
-        """``(parsed body, HTTP status, response headers)``."""
+        """As request(), returning ``(parsed body, HTTP status, response headers)`` for callers they inform."""
         if idempotent is None:
             idempotent = method == 'GET'
         return self._with_retries(idempotent, url, lambda: self._send_once(method, url, body, params))
@@ -270,7 +266,7 @@ class GraphClient:
         An answer whose body names no operation (an empty 202, as an old revision of the docs showed) takes the
         operation's id from its Location header (``.../operations/{id}``), so the invite can still be followed.
         """
-        operation, dummy, headers = self._exchange('POST', self.call_url(call_id, 'participants', 'invite'), body, None, None)
+        operation, dummy, headers = self.exchange('POST', self.call_url(call_id, 'participants', 'invite'), body)
         if not operation.get('id'):
             operation_id = operation_id_from_location(headers.get('Location'))
             if operation_id:
@@ -301,7 +297,7 @@ class GraphClient:
 
         Safe to send again: Graph keys the meeting by organizer and externalId.
         """
-        meeting, status = self.exchange('POST', self.url('users', organizer_id, 'onlineMeetings', 'createOrGet'), body, idempotent=True)
+        meeting, status, dummy = self.exchange('POST', self.url('users', organizer_id, 'onlineMeetings', 'createOrGet'), body, idempotent=True)
         return meeting, status == 201
 
     def get_meeting(self, organizer_id, meeting_id):

@@ -14,11 +14,26 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
 import json
 import os
 
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.file_lock import FileLock
 from ansible_collections.msgraph.calls.plugins.module_utils._graph.private_file import read_fd, replace_fd
+
+
+def key_hash(*parts):
+    """What a record keeps instead of its key (parts joined by newlines): the file holds no links or names."""
+    return hashlib.sha256('\n'.join(parts).encode('utf-8')).hexdigest()
+
+
+def latest(records, hashed):
+    """The last of ``records`` kept under the key ``hashed`` (a key_hash), or None: a later record replaces earlier ones."""
+    found = None
+    for record in records:
+        if record.get('key') == hashed:
+            found = record
+    return found
 
 
 def read_records(path, option, version):

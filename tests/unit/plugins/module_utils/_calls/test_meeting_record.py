@@ -43,9 +43,12 @@ def test_the_last_record_of_a_key_wins_and_others_are_kept_apart(tmp_path):
 def test_an_unreadable_or_odd_record_finds_nothing_and_a_failed_write_says_why(tmp_path):
     path = tmp_path / 'meetings.jsonl'
     key = meeting_key(TENANT, ORGANIZER, 'INC-1')
+    valid = json.dumps({'v': 1, 'at': 1, 'key': key, 'meeting_id': 'meeting-a', 'organizer_id': ORGANIZER}) + '\n'
     path.write_text('torn line\n' + json.dumps({'v': 1, 'at': 1, 'key': key, 'meeting_id': 7, 'organizer_id': ORGANIZER}) + '\n')
     path.chmod(0o600)
     assert MeetingRecord(str(path)).find(key) == (None, None)
+    path.write_text(valid)
+    assert MeetingRecord(str(path)).find(key) == ('meeting-a', ORGANIZER), 'the same file, readable'
     path.chmod(0o644)  # others may read it: private_file refuses it
     assert MeetingRecord(str(path)).find(key) == (None, None)
     linked = tmp_path / 'link.jsonl'
